@@ -1,0 +1,340 @@
+//! The headless command line: the same engine as the GUI, transcript lines on stdout.
+//!
+//! `serve` runs an echo server until Ctrl-C or SIGTERM and ends with a summary; `send`
+//! performs echo exchanges and exits 0 only when every echo came back complete and identical.
+//! Exit codes: 0 success, 1 network failure or mismatch, 2 bad arguments.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use bytes::Bytes;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use crossbeam_channel::{Receiver, select};
+
+use crate::engine::{
+    self, ClientConfig, Command, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_MESSAGE, DEFAULT_PORT,
+    DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol, ServerConfig, StatsSnapshot,
+    WorkerSpec,
+};
+use crate::transcript::line::LineFormatter;
+use crate::transcript::render::unescape;
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a network failure, or an echo that did not come back identical.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: bad arguments.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Socket Tester: test TCP and UDP sockets with echo clients and servers.
+///
+/// With no command it opens the desktop app; `serve` and `send` work without a display.
+#[derive(Debug, Parser)]
+#[command(name = "socket-tester", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; with none, the desktop app.
+    #[command(subcommand)]
+    pub command: Option<CliCommand>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Run an echo server until Ctrl-C, printing one line per event.
+    Serve(ServeArgs),
+    /// Send messages to an echo server and check every echo.
+    Send(SendArgs),
+}
+
+/// The protocol, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProtocolArg {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
+}
+
+impl From<ProtocolArg> for Protocol {
+    fn from(p: ProtocolArg) -> Protocol {
+        match p {
+            ProtocolArg::Tcp => Protocol::Tcp,
+            ProtocolArg::Udp => Protocol::Udp,
+        }
+    }
+}
+
+/// `serve` options.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// tcp or udp.
+    pub protocol: ProtocolArg,
+    /// Address to listen on. `localhost` listens on 127.0.0.1 and ::1; port 0 picks a free
+    /// port; 0.0.0.0 or [::] listen on every interface (reachable from the network).
+    #[arg(long, default_value = "localhost:10000", value_name = "HOST:PORT")]
+    pub bind: String,
+    /// Bytes per read (TCP) or the receive buffer (UDP, at most 65535). Default: 65536 for
+    /// TCP, 65535 for UDP; the seed's tutorial used 16 and 4096.
+    #[arg(long, value_name = "N")]
+    pub chunk: Option<usize>,
+    /// TCP listen backlog.
+    #[arg(long, default_value_t = DEFAULT_BACKLOG, value_name = "N")]
+    pub backlog: i32,
+    /// Event-loop threads for TCP (0: one per core).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Print only the bound addresses and the summary; payloads are counted, never copied.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also show every payload in hex.
+    #[arg(long)]
+    pub hex: bool,
+}
+
+/// `send` options.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// tcp or udp.
+    pub protocol: ProtocolArg,
+    /// The server: HOST:PORT, [IPV6]:PORT, or a host (port 10000).
+    #[arg(default_value = "localhost:10000", value_name = "HOST:PORT")]
+    pub target: String,
+    /// The message.
+    #[arg(default_value = DEFAULT_MESSAGE)]
+    pub message: String,
+    /// Read escapes in MESSAGE: \n \r \t \0 \\ \xNN \u{N}, for binary payloads.
+    #[arg(long, short = 'e')]
+    pub escapes: bool,
+    /// Bytes per read (TCP), or the receive buffer (UDP, at most 65535).
+    #[arg(long, value_name = "N")]
+    pub chunk: Option<usize>,
+    /// Limit for connecting and for each echo, in milliseconds.
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT_MS, value_name = "MS")]
+    pub timeout_ms: u64,
+    /// How many times to send the message.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub count: u64,
+    /// Pause between two messages, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub interval_ms: u64,
+    /// Send every message on one connection (TCP) or socket (UDP), instead of one each.
+    #[arg(long)]
+    pub persistent: bool,
+    /// Also show every payload in hex.
+    #[arg(long)]
+    pub hex: bool,
+}
+
+/// Runs a headless command and returns the process exit code.
+pub fn run(command: CliCommand) -> u8 {
+    let result = match command {
+        CliCommand::Serve(args) => serve(&args),
+        CliCommand::Send(args) => send(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("socket-tester: {err}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn check_chunk(chunk: usize, protocol: Protocol) -> anyhow::Result<usize> {
+    let max = if protocol == Protocol::Udp { engine::MAX_UDP_BUFFER } else { 16 * 1024 * 1024 };
+    if chunk == 0 || chunk > max {
+        anyhow::bail!("--chunk {chunk}: must be between 1 and {max} for {protocol}");
+    }
+    Ok(chunk)
+}
+
+/// Prints lines without panicking when stdout is a closed pipe (`| head`).
+struct Out {
+    stdout: io::Stdout,
+    open: bool,
+}
+
+impl Out {
+    fn new() -> Out {
+        Out { stdout: io::stdout(), open: true }
+    }
+
+    fn line(&mut self, text: &str) {
+        if self.open {
+            let mut lock = self.stdout.lock();
+            self.open = writeln!(lock, "{text}").and_then(|()| lock.flush()).is_ok();
+        }
+    }
+}
+
+fn signals() -> anyhow::Result<Receiver<i32>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    let (tx, rx) = crossbeam_channel::bounded(4);
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        for signal in signals.forever() {
+            if tx.send(signal).is_err() {
+                break;
+            }
+        }
+    })?;
+    Ok(rx)
+}
+
+fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
+    let protocol = Protocol::from(args.protocol);
+    let bind = Endpoint::parse(&args.bind, DEFAULT_PORT)?;
+    let default_chunk =
+        if protocol == Protocol::Udp { engine::MAX_UDP_BUFFER } else { engine::DEFAULT_SERVER_CHUNK };
+    let chunk_bytes = check_chunk(args.chunk.unwrap_or(default_chunk), protocol)?;
+    if args.backlog < 1 {
+        anyhow::bail!("--backlog {}: must be at least 1", args.backlog);
+    }
+    let config = ServerConfig {
+        protocol,
+        bind,
+        chunk_bytes,
+        backlog: args.backlog,
+        threads: args.threads,
+        detail: if args.quiet { Detail::CountsOnly } else { Detail::Full },
+    };
+    let signals = signals()?;
+    let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
+    let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
+    let mut out = Out::new();
+    let mut lines = LineFormatter::new(protocol == Protocol::Tcp, args.hex);
+    let mut failed = false;
+    let mut listening = false;
+    loop {
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { break };
+                match &event.kind {
+                    EventKind::Listening { local, all_interfaces } => {
+                        listening = true;
+                        out.line(&format!("listening on {local} ({protocol})"));
+                        if *all_interfaces {
+                            eprintln!("warning: {local} listens on every network interface: other machines can reach this echo server");
+                        }
+                        continue;
+                    }
+                    EventKind::Failed { link: None, .. } if !listening => failed = true,
+                    _ => {}
+                }
+                let closed = matches!(event.kind, EventKind::Closed { .. });
+                if !args.quiet || matches!(event.kind, EventKind::Failed { link: None, .. }) {
+                    let line = lines.format(&event);
+                    if failed { eprintln!("{line}") } else { out.line(&line) }
+                }
+                if closed { break; }
+            }
+            recv(signals) -> _ => handle.stop(),
+        }
+    }
+    let stats = handle.stats();
+    out.line(&summary(protocol, &stats));
+    Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
+}
+
+/// The closing summary of a server or client.
+pub fn summary(protocol: Protocol, stats: &StatsSnapshot) -> String {
+    let mut text = format!(
+        "summary: {} connections, {} bytes in, {} bytes out",
+        stats.connections, stats.bytes_in, stats.bytes_out
+    );
+    if protocol == Protocol::Udp {
+        text.push_str(&format!(
+            ", {} datagrams in, {} datagrams out",
+            stats.datagrams_in, stats.datagrams_out
+        ));
+    }
+    text.push_str(&format!(", {} errors", stats.errors));
+    text
+}
+
+fn send(args: &SendArgs) -> anyhow::Result<u8> {
+    let protocol = Protocol::from(args.protocol);
+    let target = Endpoint::parse(&args.target, DEFAULT_PORT)?;
+    target.check_client_target()?;
+    let default_chunk =
+        if protocol == Protocol::Udp { engine::DEFAULT_UDP_BUFFER } else { DEFAULT_CLIENT_CHUNK };
+    let chunk_bytes = check_chunk(args.chunk.unwrap_or(default_chunk), protocol)?;
+    let message = if args.escapes {
+        unescape(&args.message).map_err(|e| anyhow::anyhow!("MESSAGE: {e}"))?
+    } else {
+        args.message.clone().into_bytes()
+    };
+    if protocol == Protocol::Udp && message.len() > 65_507 {
+        anyhow::bail!("MESSAGE: {} bytes do not fit in one UDP datagram (at most 65507)", message.len());
+    }
+    if protocol == Protocol::Tcp && message.is_empty() {
+        anyhow::bail!("MESSAGE: an empty message has no echo over TCP");
+    }
+    if args.count == 0 || args.count > 1_000_000 {
+        anyhow::bail!("--count {}: must be between 1 and 1000000", args.count);
+    }
+    let message = Bytes::from(message);
+    let count = usize::try_from(args.count)?;
+    let config = ClientConfig {
+        protocol,
+        target,
+        messages: vec![message; count],
+        chunk_bytes,
+        timeout_ms: args.timeout_ms.max(1),
+        interval_ms: args.interval_ms,
+        persistent: args.persistent,
+    };
+    let signals = signals()?;
+    let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
+    let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
+    let mut out = Out::new();
+    let mut lines = LineFormatter::new(protocol == Protocol::Tcp, args.hex);
+    let mut echoes = 0u64;
+    let mut rtts: Vec<u64> = Vec::new();
+    loop {
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { break };
+                print_client_event(&mut out, &mut lines, &event);
+                if let EventKind::Received { echo: Some(check), .. } = &event.kind {
+                    echoes += 1;
+                    rtts.push(check.rtt_us);
+                    if args.persistent && echoes == args.count {
+                        handle.send(Command::Disconnect(None));
+                    }
+                }
+                if matches!(event.kind, EventKind::Closed { .. }) { break; }
+            }
+            recv(signals) -> _ => handle.stop(),
+            default(Duration::from_millis(args.timeout_ms.saturating_mul(4).saturating_add(args.interval_ms.saturating_mul(args.count)).max(60_000))) => {
+                eprintln!("socket-tester: the client stopped answering; giving up");
+                handle.stop();
+            }
+        }
+    }
+    let stats = handle.stats();
+    let mut text = summary(protocol, &stats);
+    text.push_str(&format!(", {} of {} echoes ok", stats.echoes_ok, args.count));
+    if !rtts.is_empty() {
+        rtts.sort_unstable();
+        let median = rtts[rtts.len() / 2];
+        let max = rtts[rtts.len() - 1];
+        text.push_str(&format!(
+            ", rtt median {:.3} ms, max {:.3} ms",
+            median as f64 / 1000.0,
+            max as f64 / 1000.0
+        ));
+    }
+    out.line(&text);
+    let ok = stats.echoes_ok == args.count && stats.echoes_bad == 0 && stats.errors == 0;
+    Ok(if ok { EXIT_OK } else { EXIT_FAILURE })
+}
+
+fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
+    let line = lines.format(event);
+    if matches!(event.kind, EventKind::Failed { .. }) {
+        eprintln!("{line}");
+    } else {
+        out.line(&line);
+    }
+}

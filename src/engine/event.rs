@@ -1,0 +1,146 @@
+//! What comes out of a worker: timestamped, past-tense [`Event`]s.
+//!
+//! Every event names its session, and every connection-level event names the connection and
+//! both addresses, so that a transcript line can be rendered from the event alone.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use jiff::Timestamp;
+
+use super::error::Error;
+use super::{ConnId, SessionId};
+
+/// One thing that happened in a worker, with the wall-clock time it happened.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// When it happened (wall clock, nanosecond resolution; shown to the millisecond).
+    pub at: Timestamp,
+    /// The session (worker) it belongs to.
+    pub session: SessionId,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// The two ends of one connection (for UDP: of one datagram exchange).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Link {
+    /// The connection id: unique within the session, counting from 1.
+    pub conn: ConnId,
+    /// Our address.
+    pub local: SocketAddr,
+    /// The other side's address.
+    pub peer: SocketAddr,
+}
+
+/// The result of comparing a completed echo with what was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EchoCheck {
+    /// From the first byte sent to the last echoed byte received, in microseconds.
+    pub rtt_us: u64,
+    /// Whether the echoed bytes equal the bytes sent.
+    pub matches: bool,
+    /// How many bytes the echo held.
+    pub bytes: usize,
+}
+
+/// Why a worker ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// A client finished its exchanges.
+    Finished,
+    /// A `Stop` or `Disconnect` command, or the consumer went away.
+    Stopped,
+    /// The peer closed the connection.
+    PeerClosed,
+    /// A failure ended it; the `Failed` event before this one says which.
+    Failed,
+}
+
+impl fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CloseReason::Finished => "finished",
+            CloseReason::Stopped => "stopped",
+            CloseReason::PeerClosed => "closed by peer",
+            CloseReason::Failed => "failed",
+        })
+    }
+}
+
+/// The kinds of events.
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// A server bound this address and is waiting. `all_interfaces` warns that the port is
+    /// reachable from the network.
+    Listening {
+        /// The bound address (with the real port when 0 was asked for).
+        local: SocketAddr,
+        /// Bound to 0.0.0.0 or `::`.
+        all_interfaces: bool,
+    },
+    /// A client connected (TCP) or set its default peer (UDP).
+    Connected(Link),
+    /// A server accepted a connection.
+    Accepted(Link),
+    /// Bytes went out: a client's message, or a server's echo.
+    Sent {
+        /// The connection.
+        link: Link,
+        /// The exact bytes.
+        data: Bytes,
+    },
+    /// Bytes came in: one read (TCP) or one datagram (UDP).
+    Received {
+        /// The connection.
+        link: Link,
+        /// The exact bytes received (for a truncated datagram, the part that fit).
+        data: Bytes,
+        /// The datagram was longer than the receive buffer.
+        truncated: bool,
+        /// Set on a client when this read completed an echo.
+        echo: Option<EchoCheck>,
+    },
+    /// The peer closed its sending side (TCP FIN).
+    PeerClosed(Link),
+    /// A connection ended; the totals are exact, whatever the transcript retained.
+    ConnectionClosed {
+        /// The connection.
+        link: Link,
+        /// Bytes received on it.
+        bytes_in: u64,
+        /// Bytes sent on it.
+        bytes_out: u64,
+    },
+    /// Something failed. `link` is set when it concerns one connection only.
+    Failed {
+        /// The connection concerned, if any.
+        link: Option<Link>,
+        /// What failed, where, and why.
+        error: Error,
+    },
+    /// A notice in words that is neither data nor failure (a retry, a warning).
+    Notice(String),
+    /// The worker ended. Always the last event of a session, and always exactly one.
+    Closed {
+        /// Why it ended.
+        reason: CloseReason,
+    },
+}
+
+impl EventKind {
+    /// The connection this event concerns, if any.
+    pub fn link(&self) -> Option<&Link> {
+        match self {
+            EventKind::Connected(link) | EventKind::Accepted(link) | EventKind::PeerClosed(link) => {
+                Some(link)
+            }
+            EventKind::Sent { link, .. }
+            | EventKind::Received { link, .. }
+            | EventKind::ConnectionClosed { link, .. } => Some(link),
+            EventKind::Failed { link, .. } => link.as_ref(),
+            EventKind::Listening { .. } | EventKind::Notice(_) | EventKind::Closed { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! The engine: TCP and UDP echo clients and servers, each on its own named thread.
+//!
+//! A worker is started with [`spawn`], takes [`Command`]s through its [`WorkerHandle`], and
+//! sends [`Event`]s to the channel it was given, calling the [`Waker`] after each one so that
+//! a UI can repaint. The engine never sees the UI: the GUI's waker requests a repaint, the CLI
+//! and the tests pass a no-op. Every worker ends with exactly one `Closed` event.
+//!
+//! The event channel should be bounded: when the consumer falls behind, a worker blocks on
+//! the send and so stops reading from its sockets. That is the backpressure: no event is
+//! dropped and memory stays bounded.
+
+pub mod command;
+pub mod endpoint;
+pub mod error;
+pub mod event;
+mod listen;
+mod tcp_client;
+mod tcp_server;
+mod udp_client;
+mod udp_server;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+use jiff::Timestamp;
+
+pub use command::Command;
+pub use endpoint::{DEFAULT_HOST, DEFAULT_PORT, Endpoint};
+pub use error::{Error, ErrorKind, Op};
+pub use event::{CloseReason, EchoCheck, Event, EventKind, Link};
+
+/// The token of every loop's command waker.
+pub(crate) const WAKE: mio::Token = mio::Token(0);
+
+/// Identifies a session (one worker) within the process.
+pub type SessionId = u64;
+/// Identifies a connection within a session, counting from 1.
+pub type ConnId = u64;
+/// Called after every event, from the worker's thread, to wake the consumer.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// The seed's TCP read size.
+pub const DEFAULT_CLIENT_CHUNK: usize = 16;
+/// A server's default read size.
+pub const DEFAULT_SERVER_CHUNK: usize = 65_536;
+/// The seed's UDP receive buffer.
+pub const DEFAULT_UDP_BUFFER: usize = 4096;
+/// The largest UDP receive buffer a user may set.
+pub const MAX_UDP_BUFFER: usize = 65_535;
+/// The seed's message.
+pub const DEFAULT_MESSAGE: &str = "Este es el mensaje. Se repetirá.";
+/// A client's default timeout for connecting and for each echo.
+pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;
+/// A server's default listen backlog.
+pub const DEFAULT_BACKLOG: i32 = 4096;
+/// A good capacity for the event channel: large enough to absorb bursts, small enough to bound
+/// memory.
+pub const EVENT_CHANNEL_CAPACITY: usize = 16_384;
+
+/// Transport protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// TCP: a byte stream.
+    Tcp,
+    /// UDP: datagrams.
+    Udp,
+}
+
+impl std::fmt::Display for Protocol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+        })
+    }
+}
+
+/// How much a server reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// Every read and echo, with its bytes.
+    #[default]
+    Full,
+    /// Connections and failures only; payloads are counted in [`Stats`], never copied.
+    CountsOnly,
+}
+
+/// What a client does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientConfig {
+    /// TCP or UDP.
+    pub protocol: Protocol,
+    /// Where to send.
+    pub target: Endpoint,
+    /// The messages to exchange at start, in order (each one an echo exchange).
+    pub messages: Vec<bytes::Bytes>,
+    /// TCP: bytes per read. UDP: the receive buffer; longer datagrams are reported truncated.
+    pub chunk_bytes: usize,
+    /// Limit for connecting and for each echo.
+    pub timeout_ms: u64,
+    /// Pause between two exchanges.
+    pub interval_ms: u64,
+    /// Keep one connection for every message, and stay connected for `Send` commands until
+    /// `Disconnect` or until the peer closes. Without it, each message is its own connection
+    /// and the worker ends after the last one.
+    pub persistent: bool,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            protocol: Protocol::Tcp,
+            target: Endpoint::default(),
+            messages: vec![bytes::Bytes::from_static(DEFAULT_MESSAGE.as_bytes())],
+            chunk_bytes: DEFAULT_CLIENT_CHUNK,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            interval_ms: 0,
+            persistent: false,
+        }
+    }
+}
+
+/// What a server does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// TCP or UDP.
+    pub protocol: Protocol,
+    /// Where to listen. `localhost` binds both 127.0.0.1 and ::1.
+    pub bind: Endpoint,
+    /// TCP: bytes per read. UDP: the receive buffer.
+    pub chunk_bytes: usize,
+    /// TCP listen backlog.
+    pub backlog: i32,
+    /// Event loops (threads) for TCP connections; 0 means one per core.
+    pub threads: usize,
+    /// How much to report.
+    pub detail: Detail,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            protocol: Protocol::Tcp,
+            bind: Endpoint::default(),
+            chunk_bytes: DEFAULT_SERVER_CHUNK,
+            backlog: DEFAULT_BACKLOG,
+            threads: 0,
+            detail: Detail::Full,
+        }
+    }
+}
+
+/// What to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerSpec {
+    /// A client.
+    Client(ClientConfig),
+    /// An echo server.
+    Server(ServerConfig),
+}
+
+/// Exact counters of a worker, readable at any time from any thread.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Connections accepted or made (TCP), or distinct exchanges (UDP client).
+    pub connections: AtomicU64,
+    /// Bytes received.
+    pub bytes_in: AtomicU64,
+    /// Bytes sent.
+    pub bytes_out: AtomicU64,
+    /// Datagrams received (UDP).
+    pub datagrams_in: AtomicU64,
+    /// Datagrams sent (UDP).
+    pub datagrams_out: AtomicU64,
+    /// Failures reported.
+    pub errors: AtomicU64,
+    /// Echoes that came back complete and identical (clients).
+    pub echoes_ok: AtomicU64,
+    /// Echoes that came back different, incomplete, or not at all (clients).
+    pub echoes_bad: AtomicU64,
+}
+
+impl Stats {
+    pub(crate) fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// A plain copy of the counters.
+    pub fn snapshot(&self) -> StatsSnapshot {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        StatsSnapshot {
+            connections: get(&self.connections),
+            bytes_in: get(&self.bytes_in),
+            bytes_out: get(&self.bytes_out),
+            datagrams_in: get(&self.datagrams_in),
+            datagrams_out: get(&self.datagrams_out),
+            errors: get(&self.errors),
+            echoes_ok: get(&self.echoes_ok),
+            echoes_bad: get(&self.echoes_bad),
+        }
+    }
+}
+
+/// A copy of [`Stats`] at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StatsSnapshot {
+    /// See [`Stats::connections`].
+    pub connections: u64,
+    /// See [`Stats::bytes_in`].
+    pub bytes_in: u64,
+    /// See [`Stats::bytes_out`].
+    pub bytes_out: u64,
+    /// See [`Stats::datagrams_in`].
+    pub datagrams_in: u64,
+    /// See [`Stats::datagrams_out`].
+    pub datagrams_out: u64,
+    /// See [`Stats::errors`].
+    pub errors: u64,
+    /// See [`Stats::echoes_ok`].
+    pub echoes_ok: u64,
+    /// See [`Stats::echoes_bad`].
+    pub echoes_bad: u64,
+}
+
+/// The worker's side of the event channel: stamps, sends (blocking when the consumer is
+/// behind) and wakes.
+#[derive(Clone)]
+pub(crate) struct Emitter {
+    session: SessionId,
+    events: Sender<Event>,
+    waker: Waker,
+    stats: Arc<Stats>,
+}
+
+impl Emitter {
+    /// Sends one event. Returns false when the consumer is gone, which the worker treats as
+    /// Stop.
+    pub(crate) fn emit(&self, kind: EventKind) -> bool {
+        if matches!(kind, EventKind::Failed { .. }) {
+            Stats::add(&self.stats.errors, 1);
+        }
+        let event = Event { at: Timestamp::now(), session: self.session, kind };
+        let delivered = self.events.send(event).is_ok();
+        (self.waker)();
+        delivered
+    }
+
+    pub(crate) fn failed(&self, link: Option<Link>, error: Error) -> bool {
+        self.emit(EventKind::Failed { link, error })
+    }
+
+    pub(crate) fn stats(&self) -> &Stats {
+        &self.stats
+    }
+}
+
+/// One way into a worker's event loop: a command channel and, for loops that sleep in
+/// `epoll`, the waker that interrupts the sleep.
+#[derive(Clone)]
+pub(crate) struct Route {
+    pub(crate) commands: Sender<Command>,
+    pub(crate) poll_waker: Option<Arc<mio::Waker>>,
+}
+
+impl Route {
+    pub(crate) fn send(&self, command: Command) -> bool {
+        let ok = self.commands.send(command).is_ok();
+        if let Some(waker) = &self.poll_waker {
+            // A failed wake means the loop is gone; the send above already tells that.
+            let _ = waker.wake();
+        }
+        ok
+    }
+}
+
+/// The UI's or CLI's side of a worker: send commands, read counters, wait for the end.
+pub struct WorkerHandle {
+    session: SessionId,
+    route: Route,
+    stats: Arc<Stats>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl WorkerHandle {
+    /// The session id stamped on this worker's events.
+    pub fn session(&self) -> SessionId {
+        self.session
+    }
+
+    /// Sends a command. Returns false when the worker has already ended.
+    pub fn send(&self, command: Command) -> bool {
+        self.route.send(command)
+    }
+
+    /// Asks the worker to close everything and end. It answers with its `Closed` event.
+    pub fn stop(&self) {
+        self.route.send(Command::Stop);
+    }
+
+    /// The worker's exact counters.
+    pub fn stats(&self) -> StatsSnapshot {
+        self.stats.snapshot()
+    }
+
+    /// True once the worker's thread has ended.
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Waits for the thread to end, at most `timeout`. Returns true when it ended.
+    pub fn join_timeout(&mut self, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        while !self.is_finished() {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if let Some(thread) = self.thread.take() {
+            // A worker that panicked already lost its events; nothing more to report here.
+            let _ = thread.join();
+        }
+        true
+    }
+}
+
+impl Drop for WorkerHandle {
+    fn drop(&mut self) {
+        self.route.send(Command::Stop);
+    }
+}
+
+static NEXT_SESSION: AtomicU64 = AtomicU64::new(1);
+
+/// A fresh session id, unique in this process.
+pub fn next_session_id() -> SessionId {
+    NEXT_SESSION.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Starts a worker on its own named thread. Nothing here blocks: resolving, binding and
+/// connecting all happen in the worker, which reports failures as events.
+pub fn spawn(spec: WorkerSpec, events: Sender<Event>, waker: Waker) -> WorkerHandle {
+    let session = next_session_id();
+    let stats = Arc::new(Stats::default());
+    let emitter = Emitter { session, events, waker, stats: Arc::clone(&stats) };
+    let (tx, rx) = crossbeam_channel::unbounded();
+    // The poll and its waker are made here so that commands can wake the worker's loop from
+    // the first moment; creating an epoll instance does not block.
+    let poll = mio::Poll::new().and_then(|poll| {
+        let waker = mio::Waker::new(poll.registry(), WAKE)?;
+        Ok((poll, Arc::new(waker)))
+    });
+    let (name, target) = match &spec {
+        WorkerSpec::Client(c) => (format!("{}-client {}", c.protocol, c.target), c.target.clone()),
+        WorkerSpec::Server(c) => (format!("{}-server {}", c.protocol, c.bind), c.bind.clone()),
+    };
+    let name = name.to_lowercase();
+    let (poll_waker, thread) = match poll {
+        Ok((poll, waker)) => {
+            let thread = spawn_thread(&name, emitter, move |em| match spec {
+                WorkerSpec::Client(c) if c.protocol == Protocol::Tcp => tcp_client::run(c, poll, rx, em),
+                WorkerSpec::Client(c) => udp_client::run(c, poll, rx, em),
+                WorkerSpec::Server(c) if c.protocol == Protocol::Tcp => tcp_server::run(c, poll, rx, em),
+                WorkerSpec::Server(c) => udp_server::run(c, poll, rx, em),
+            });
+            (Some(waker), thread)
+        }
+        Err(err) => {
+            emitter.failed(None, Error::io(Op::Spawn, &target, &err));
+            emitter.emit(EventKind::Closed { reason: CloseReason::Failed });
+            (None, None)
+        }
+    };
+    WorkerHandle { session, route: Route { commands: tx, poll_waker }, stats, thread }
+}
+
+fn spawn_thread(
+    name: &str,
+    emitter: Emitter,
+    body: impl FnOnce(&Emitter) -> CloseReason + Send + 'static,
+) -> Option<JoinHandle<()>> {
+    let fallback = emitter.clone();
+    let spawned = std::thread::Builder::new().name(name.to_string()).spawn(move || {
+        let reason = body(&emitter);
+        emitter.emit(EventKind::Closed { reason });
+    });
+    match spawned {
+        Ok(thread) => Some(thread),
+        Err(err) => {
+            fallback.failed(None, Error::io(Op::Spawn, name, &err));
+            fallback.emit(EventKind::Closed { reason: CloseReason::Failed });
+            None
+        }
+    }
+}
+
+/// A waker that does nothing, for consumers that block on the channel (CLI, tests).
+pub fn no_waker() -> Waker {
+    Arc::new(|| {})
+}
+
+/// Receives every event of a channel until `Closed`, at most `timeout` in all. For the CLI
+/// and the tests.
+pub fn collect_until_closed(events: &Receiver<Event>, timeout: Duration) -> Vec<Event> {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut out = Vec::new();
+    while let Ok(event) = events.recv_deadline(deadline) {
+        let done = matches!(event.kind, EventKind::Closed { .. });
+        out.push(event);
+        if done {
+            break;
+        }
+    }
+    out
+}
+
+/// Whether an address is 0.0.0.0 or `::`, reachable from every interface.
+pub fn is_all_interfaces(addr: &SocketAddr) -> bool {
+    addr.ip().is_unspecified()
+}

@@ -1,0 +1,423 @@
+//! The TCP echo client: the seed's exchange, done right.
+//!
+//! It resolves and connects inside the worker (trying every address), sends each message
+//! whole, and reads the echo in reads of `chunk_bytes` until as many **bytes** as were sent
+//! have come back, comparing them as they arrive and timing the round trip. One mio loop
+//! watches the socket and the command channel, so `Stop` is honoured at once. Writing and
+//! reading interleave, so a message larger than the socket buffers cannot deadlock.
+
+use std::collections::VecDeque;
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use crossbeam_channel::Receiver;
+use mio::net::TcpStream;
+use mio::{Events, Interest, Poll, Token};
+
+use super::endpoint::list_addrs;
+use super::{
+    ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Op, Stats,
+};
+
+const SOCK: Token = Token(1);
+
+/// One message on its way out and back.
+struct Exchange {
+    data: Bytes,
+    written: usize,
+    echoed: usize,
+    matches: bool,
+    started: Instant,
+}
+
+/// A connected socket and its exchanges.
+struct Conn {
+    stream: TcpStream,
+    link: Link,
+    bytes_in: u64,
+    bytes_out: u64,
+    exchanges: VecDeque<Exchange>,
+}
+
+/// What the loop should do after handling something.
+enum Flow {
+    Continue,
+    End(CloseReason),
+}
+
+struct Client<'a> {
+    config: ClientConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    em: &'a Emitter,
+    addrs: Vec<SocketAddr>,
+    queue: VecDeque<Bytes>,
+    next_conn: u64,
+    last_start: Option<Instant>,
+    buf: Vec<u8>,
+}
+
+pub(crate) fn run(
+    config: ClientConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    em: &Emitter,
+) -> CloseReason {
+    if let Err(err) = config.target.check_client_target() {
+        em.failed(None, err);
+        return CloseReason::Failed;
+    }
+    let addrs = match config.target.resolve() {
+        Ok(addrs) => addrs,
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
+    };
+    let queue = config.messages.iter().cloned().collect();
+    let buf = vec![0; config.chunk_bytes.max(1)];
+    let mut client = Client { config, poll, commands, em, addrs, queue, next_conn: 1, last_start: None, buf };
+    client.run()
+}
+
+impl Client<'_> {
+    fn timeout(&self) -> Duration {
+        Duration::from_millis(self.config.timeout_ms.max(1))
+    }
+
+    fn run(&mut self) -> CloseReason {
+        let mut events = Events::with_capacity(16);
+        loop {
+            if !self.config.persistent && self.queue.is_empty() {
+                return CloseReason::Finished;
+            }
+            // One-shot mode waits for a message only in the queue; persistent mode connects
+            // at once and waits for commands while connected.
+            if let Some(reason) = self.wait_interval(&mut events) {
+                return reason;
+            }
+            let mut conn = match self.connect(&mut events) {
+                Ok(Some(conn)) => conn,
+                Ok(None) => return CloseReason::Stopped,
+                Err(err) => {
+                    self.em.failed(None, err);
+                    return CloseReason::Failed;
+                }
+            };
+            let flow = self.serve_connection(&mut conn, &mut events);
+            let _ = self.poll.registry().deregister(&mut conn.stream);
+            self.em.emit(EventKind::ConnectionClosed {
+                link: conn.link,
+                bytes_in: conn.bytes_in,
+                bytes_out: conn.bytes_out,
+            });
+            match flow {
+                Flow::End(reason) => return reason,
+                Flow::Continue if self.config.persistent => return CloseReason::Finished,
+                Flow::Continue => {}
+            }
+        }
+    }
+
+    /// Handles pending commands. `None` means go on; `Some` ends the worker or connection.
+    fn drain_commands(&mut self) -> Option<CloseReason> {
+        while let Ok(command) = self.commands.try_recv() {
+            match command {
+                Command::Send(data) => self.queue.push_back(data),
+                Command::Disconnect(_) | Command::Stop => return Some(CloseReason::Stopped),
+            }
+        }
+        None
+    }
+
+    /// Sleeps out the interval between two exchanges, still honouring commands.
+    fn wait_interval(&mut self, events: &mut Events) -> Option<CloseReason> {
+        let last = self.last_start?;
+        let until = last + Duration::from_millis(self.config.interval_ms);
+        loop {
+            if let Some(reason) = self.drain_commands() {
+                return Some(reason);
+            }
+            let now = Instant::now();
+            if now >= until {
+                return None;
+            }
+            if let Err(err) = self.poll.poll(events, Some(until - now))
+                && err.kind() != io::ErrorKind::Interrupted
+            {
+                return None;
+            }
+        }
+    }
+
+    /// Tries every resolved address in turn, each with the full timeout.
+    fn connect(&mut self, events: &mut Events) -> Result<Option<Conn>, Error> {
+        let mut last_err = None;
+        for &addr in &self.addrs.clone() {
+            match self.connect_one(addr, events) {
+                Ok(Some(conn)) => return Ok(Some(conn)),
+                Ok(None) => return Ok(None),
+                Err(err) => last_err = Some(err),
+            }
+        }
+        let err = last_err.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrNotAvailable));
+        let target = if self.addrs.len() > 1 || self.config.target.host.parse::<std::net::IpAddr>().is_err() {
+            format!("{} ({})", self.config.target, list_addrs(&self.addrs))
+        } else {
+            self.config.target.to_string()
+        };
+        let mut error = Error::io(Op::Connect, target, &err);
+        if error.kind == ErrorKind::TimedOut {
+            error.reason = format!("timed out after {} ms", self.config.timeout_ms);
+        }
+        Err(error)
+    }
+
+    fn connect_one(&mut self, addr: SocketAddr, events: &mut Events) -> io::Result<Option<Conn>> {
+        let mut stream = TcpStream::connect(addr)?;
+        self.poll.registry().register(&mut stream, SOCK, Interest::READABLE | Interest::WRITABLE)?;
+        let deadline = Instant::now() + self.timeout();
+        loop {
+            if self.drain_commands().is_some() {
+                return Ok(None);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                let _ = self.poll.registry().deregister(&mut stream);
+                return Err(io::Error::from(io::ErrorKind::TimedOut));
+            }
+            match self.poll.poll(events, Some(deadline - now)) {
+                Ok(()) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            }
+            if !events.iter().any(|e| e.token() == SOCK) {
+                continue;
+            }
+            if let Some(err) = stream.take_error()? {
+                let _ = self.poll.registry().deregister(&mut stream);
+                return Err(err);
+            }
+            match stream.peer_addr() {
+                Ok(peer) => {
+                    // Small messages must not wait for Nagle: the round trip is the point.
+                    let _ = stream.set_nodelay(true);
+                    let local = stream.local_addr()?;
+                    let link = Link { conn: self.next_conn, local, peer };
+                    self.next_conn += 1;
+                    Stats::add(&self.em.stats().connections, 1);
+                    self.em.emit(EventKind::Connected(link));
+                    return Ok(Some(Conn {
+                        stream,
+                        link,
+                        bytes_in: 0,
+                        bytes_out: 0,
+                        exchanges: VecDeque::new(),
+                    }));
+                }
+                Err(err) if err.kind() == io::ErrorKind::NotConnected => continue,
+                Err(err) => {
+                    let _ = self.poll.registry().deregister(&mut stream);
+                    return Err(err);
+                }
+            }
+        }
+    }
+
+    /// Runs exchanges on one connection until it is done (one-shot), closed, or stopped.
+    fn serve_connection(&mut self, conn: &mut Conn, events: &mut Events) -> Flow {
+        loop {
+            if let Some(reason) = self.drain_commands() {
+                self.abandon(conn);
+                return Flow::End(reason);
+            }
+            // Ping-pong: the next message goes out once the previous echo is back.
+            if conn.exchanges.is_empty() {
+                let due = self.last_start.is_none_or(|last| {
+                    !self.config.persistent
+                        || last.elapsed() >= Duration::from_millis(self.config.interval_ms)
+                });
+                if due && let Some(data) = self.queue.pop_front() {
+                    let now = Instant::now();
+                    self.last_start = Some(now);
+                    conn.exchanges.push_back(Exchange {
+                        data,
+                        written: 0,
+                        echoed: 0,
+                        matches: true,
+                        started: now,
+                    });
+                } else if !self.config.persistent {
+                    return Flow::Continue;
+                }
+            }
+            if let Err(flow) = self.write_some(conn) {
+                return flow;
+            }
+            if let Err(flow) = self.read_some(conn) {
+                return flow;
+            }
+            if !self.config.persistent && conn.exchanges.is_empty() {
+                // The echo is complete: close, as the seed does.
+                return Flow::Continue;
+            }
+            let wait = self.next_wakeup(conn);
+            if let Some(until) = wait
+                && Instant::now() >= until
+            {
+                if let Some(flow) = self.check_timeout(conn) {
+                    return flow;
+                }
+                continue;
+            }
+            match self.poll.poll(events, wait.map(|until| until.saturating_duration_since(Instant::now()))) {
+                Ok(()) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    self.em.failed(Some(conn.link), Error::io(Op::Receive, conn.link.peer, &err));
+                    return Flow::End(CloseReason::Failed);
+                }
+            }
+        }
+    }
+
+    /// When the loop must wake up without an event: an echo's deadline or the next send.
+    fn next_wakeup(&self, conn: &Conn) -> Option<Instant> {
+        let echo_deadline = conn.exchanges.front().map(|x| x.started + self.timeout());
+        let next_send = match (conn.exchanges.is_empty(), self.queue.is_empty(), self.last_start) {
+            (true, false, Some(last)) => Some(last + Duration::from_millis(self.config.interval_ms)),
+            _ => None,
+        };
+        match (echo_deadline, next_send) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Reports an echo that did not come back in time. One-shot mode gives up; a persistent
+    /// connection stays open, since the peer may not be an echo server at all.
+    fn check_timeout(&mut self, conn: &mut Conn) -> Option<Flow> {
+        let front = conn.exchanges.front()?;
+        if front.started.elapsed() < self.timeout() {
+            return None;
+        }
+        let reason = format!(
+            "no complete echo after {} ms: {} of {} bytes came back",
+            self.config.timeout_ms,
+            front.echoed,
+            front.data.len()
+        );
+        self.em.failed(Some(conn.link), Error::new(ErrorKind::TimedOut, Op::Receive, conn.link.peer, reason));
+        Stats::add(&self.em.stats().echoes_bad, 1);
+        conn.exchanges.pop_front();
+        if self.config.persistent {
+            None
+        } else {
+            self.abandon(conn);
+            Some(Flow::End(CloseReason::Failed))
+        }
+    }
+
+    /// Counts every exchange still open as failed.
+    fn abandon(&self, conn: &mut Conn) {
+        let open = conn.exchanges.len() as u64;
+        Stats::add(&self.em.stats().echoes_bad, open);
+        conn.exchanges.clear();
+    }
+
+    fn write_some(&mut self, conn: &mut Conn) -> Result<(), Flow> {
+        let Conn { stream, exchanges, link, bytes_out, .. } = conn;
+        for exchange in exchanges.iter_mut() {
+            while exchange.written < exchange.data.len() {
+                match stream.write(&exchange.data[exchange.written..]) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => {
+                        let part = exchange.data.slice(exchange.written..exchange.written + n);
+                        exchange.written += n;
+                        *bytes_out += n as u64;
+                        Stats::add(&self.em.stats().bytes_out, n as u64);
+                        if !self.em.emit(EventKind::Sent { link: *link, data: part }) {
+                            return Err(Flow::End(CloseReason::Stopped));
+                        }
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(err) => {
+                        self.em.failed(Some(*link), Error::io(Op::Send, link.peer, &err));
+                        let open = exchanges.len() as u64;
+                        Stats::add(&self.em.stats().echoes_bad, open);
+                        return Err(Flow::End(CloseReason::Failed));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn read_some(&mut self, conn: &mut Conn) -> Result<(), Flow> {
+        loop {
+            match conn.stream.read(&mut self.buf) {
+                Ok(0) => {
+                    self.em.emit(EventKind::PeerClosed(conn.link));
+                    if let Some(open) = conn.exchanges.front() {
+                        let reason = format!(
+                            "the peer closed the connection after {} of {} echoed bytes",
+                            open.echoed,
+                            open.data.len()
+                        );
+                        self.em.failed(
+                            Some(conn.link),
+                            Error::new(ErrorKind::Other, Op::Receive, conn.link.peer, reason),
+                        );
+                        self.abandon(conn);
+                        return Err(Flow::End(CloseReason::Failed));
+                    }
+                    return Err(Flow::End(CloseReason::PeerClosed));
+                }
+                Ok(n) => {
+                    let data = Bytes::copy_from_slice(&self.buf[..n]);
+                    conn.bytes_in += n as u64;
+                    Stats::add(&self.em.stats().bytes_in, n as u64);
+                    let echo = match_echo(&mut conn.exchanges, &data, self.em.stats());
+                    let event = EventKind::Received { link: conn.link, data, truncated: false, echo };
+                    if !self.em.emit(event) {
+                        return Err(Flow::End(CloseReason::Stopped));
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    self.em.failed(Some(conn.link), Error::io(Op::Receive, conn.link.peer, &err));
+                    self.abandon(conn);
+                    return Err(Flow::End(CloseReason::Failed));
+                }
+            }
+        }
+    }
+}
+
+/// Compares received bytes with the open exchanges, in order, and returns the check of the
+/// last exchange this read completed. Bytes beyond every open exchange are not an echo.
+fn match_echo(exchanges: &mut VecDeque<Exchange>, mut data: &[u8], stats: &Stats) -> Option<EchoCheck> {
+    let mut done = None;
+    while !data.is_empty() {
+        let Some(front) = exchanges.front_mut() else { break };
+        let want = front.data.len() - front.echoed;
+        let n = want.min(data.len());
+        if data[..n] != front.data[front.echoed..front.echoed + n] {
+            front.matches = false;
+        }
+        front.echoed += n;
+        data = &data[n..];
+        if front.echoed == front.data.len() {
+            let rtt_us = u64::try_from(front.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let check = EchoCheck { rtt_us, matches: front.matches, bytes: front.data.len() };
+            Stats::add(if check.matches { &stats.echoes_ok } else { &stats.echoes_bad }, 1);
+            done = Some(check);
+            exchanges.pop_front();
+        }
+    }
+    done
+}

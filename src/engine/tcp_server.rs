@@ -1,0 +1,452 @@
+//! The TCP echo server: any number of clients at once, each read echoed back.
+//!
+//! The worker thread binds the listeners (two for `localhost`), then runs an epoll loop (mio)
+//! that accepts connections and hands them round-robin to itself and to helper loops, one per
+//! core. Each loop reads with one shared buffer, echoes at once, and only when a write would
+//! block keeps the unsent rest and stops reading that connection until it drains: memory per
+//! connection is bounded by one read. Commands reach the main loop through a mio waker; it
+//! forwards them to the helpers. The main loop alone emits `Closed`, after the helpers ended.
+
+use std::io::{self, Read, Write};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use bytes::Bytes;
+use crossbeam_channel::{Receiver, Sender};
+use mio::net::{TcpListener, TcpStream};
+use mio::{Events, Interest, Poll, Token};
+use slab::Slab;
+use socket2::Type;
+
+use super::listen::{bind_all, server_socket};
+use super::{
+    CloseReason, Command, Detail, Emitter, Error, ErrorKind, EventKind, Link, Op, ServerConfig, Stats, WAKE,
+    is_all_interfaces,
+};
+
+/// Listener tokens start here; connection tokens start at `CONN_BASE`.
+const LISTEN_BASE: usize = 1;
+const CONN_BASE: usize = 64;
+/// Reads per connection before the loop serves the others (fairness under a flood).
+const READ_BUDGET: usize = 32;
+/// How long to wait before accepting again after running out of file descriptors.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// A message from the main loop to a helper loop.
+enum LoopMsg {
+    Adopt(TcpStream, Link),
+    Command(Command),
+}
+
+struct Helper {
+    inbox: Sender<LoopMsg>,
+    waker: Arc<mio::Waker>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Helper {
+    fn send(&self, msg: LoopMsg) {
+        if self.inbox.send(msg).is_ok() {
+            let _ = self.waker.wake();
+        }
+    }
+}
+
+struct Conn {
+    stream: TcpStream,
+    link: Link,
+    bytes_in: u64,
+    bytes_out: u64,
+    /// A read not yet fully echoed, and how much of it was written.
+    pending: Option<(Bytes, usize)>,
+    /// The peer sent FIN; close once `pending` drains.
+    read_closed: bool,
+}
+
+/// One epoll loop: the main one owns the listeners and the helpers.
+struct EventLoop<'a> {
+    poll: Poll,
+    em: &'a Emitter,
+    detail: Detail,
+    buf: Vec<u8>,
+    conns: Slab<Conn>,
+    /// Connections that used their read budget and still have data to read.
+    ready: Vec<usize>,
+    listeners: Vec<(TcpListener, SocketAddr)>,
+    helpers: Vec<Helper>,
+    next_conn: Arc<AtomicU64>,
+    round_robin: usize,
+    accept_paused: bool,
+    accept_error_reported: bool,
+}
+
+pub(crate) fn run(
+    config: ServerConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    em: &Emitter,
+) -> CloseReason {
+    let backlog = config.backlog.max(1);
+    let bound = bind_all(
+        &config.bind,
+        |addr| {
+            let socket = server_socket(addr, Type::STREAM)?;
+            socket.listen(backlog)?;
+            Ok(TcpListener::from_std(socket.into()))
+        },
+        TcpListener::local_addr,
+    );
+    let mut listeners = match bound {
+        Ok(listeners) => listeners,
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
+    };
+    for (i, (listener, local)) in listeners.iter_mut().enumerate() {
+        if let Err(err) = poll.registry().register(listener, Token(LISTEN_BASE + i), Interest::READABLE) {
+            em.failed(None, Error::io(Op::Bind, *local, &err));
+            return CloseReason::Failed;
+        }
+    }
+    for (_, local) in &listeners {
+        em.emit(EventKind::Listening { local: *local, all_interfaces: is_all_interfaces(local) });
+    }
+    let next_conn = Arc::new(AtomicU64::new(1));
+    let loops = match config.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let chunk = config.chunk_bytes.max(1);
+    let mut helpers = Vec::new();
+    for index in 1..loops {
+        match spawn_helper(index, &config, chunk, em, &next_conn) {
+            Ok(helper) => helpers.push(helper),
+            Err(err) => {
+                em.emit(EventKind::Notice(format!("running with {index} event loop(s): {err}")));
+                break;
+            }
+        }
+    }
+    let mut main = EventLoop::new(poll, em, config.detail, chunk, listeners, helpers, next_conn);
+    let reason = main.run(&commands, None);
+    main.shutdown_helpers();
+    reason
+}
+
+fn spawn_helper(
+    index: usize,
+    config: &ServerConfig,
+    chunk: usize,
+    em: &Emitter,
+    next_conn: &Arc<AtomicU64>,
+) -> io::Result<Helper> {
+    let poll = Poll::new()?;
+    let waker = Arc::new(mio::Waker::new(poll.registry(), WAKE)?);
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let em = em.clone();
+    let detail = config.detail;
+    let next_conn = Arc::clone(next_conn);
+    let name = format!("tcp-server {} loop {index}", config.bind);
+    let thread = std::thread::Builder::new().name(name).spawn(move || {
+        let mut helper = EventLoop::new(poll, &em, detail, chunk, Vec::new(), Vec::new(), next_conn);
+        let (_, no_commands) = crossbeam_channel::bounded::<Command>(0);
+        helper.run(&no_commands, Some(&rx));
+    })?;
+    Ok(Helper { inbox: tx, waker, thread: Some(thread) })
+}
+
+impl<'a> EventLoop<'a> {
+    fn new(
+        poll: Poll,
+        em: &'a Emitter,
+        detail: Detail,
+        chunk: usize,
+        listeners: Vec<(TcpListener, SocketAddr)>,
+        helpers: Vec<Helper>,
+        next_conn: Arc<AtomicU64>,
+    ) -> Self {
+        EventLoop {
+            poll,
+            em,
+            detail,
+            buf: vec![0; chunk],
+            conns: Slab::new(),
+            ready: Vec::new(),
+            listeners,
+            helpers,
+            next_conn,
+            round_robin: 0,
+            accept_paused: false,
+            accept_error_reported: false,
+        }
+    }
+
+    /// Runs until Stop (or until the consumer is gone). The main loop reads `commands`;
+    /// a helper reads its `inbox`.
+    fn run(&mut self, commands: &Receiver<Command>, inbox: Option<&Receiver<LoopMsg>>) -> CloseReason {
+        let mut events = Events::with_capacity(1024);
+        loop {
+            let timeout = if !self.ready.is_empty() {
+                Some(Duration::ZERO)
+            } else if self.accept_paused {
+                Some(ACCEPT_RETRY)
+            } else {
+                None
+            };
+            if let Err(err) = self.poll.poll(&mut events, timeout)
+                && err.kind() != io::ErrorKind::Interrupted
+            {
+                self.em.failed(None, Error::new(ErrorKind::Other, Op::Accept, "event loop", err.to_string()));
+                self.close_all();
+                return CloseReason::Failed;
+            }
+            if self.accept_paused && events.is_empty() {
+                self.accept_paused = false;
+                for i in 0..self.listeners.len() {
+                    self.accept(i);
+                }
+            }
+            for event in events.iter() {
+                match event.token() {
+                    WAKE => {}
+                    Token(t) if (LISTEN_BASE..CONN_BASE).contains(&t) => self.accept(t - LISTEN_BASE),
+                    Token(t) => self.serve(t - CONN_BASE),
+                }
+            }
+            for key in std::mem::take(&mut self.ready) {
+                self.serve(key);
+            }
+            while let Ok(command) = commands.try_recv() {
+                if let Some(reason) = self.command(command) {
+                    return reason;
+                }
+            }
+            if let Some(inbox) = inbox {
+                while let Ok(msg) = inbox.try_recv() {
+                    match msg {
+                        LoopMsg::Adopt(stream, link) => self.adopt(stream, link),
+                        LoopMsg::Command(command) => {
+                            if let Some(reason) = self.command(command) {
+                                return reason;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn command(&mut self, command: Command) -> Option<CloseReason> {
+        match command {
+            Command::Stop => {
+                for helper in &self.helpers {
+                    helper.send(LoopMsg::Command(Command::Stop));
+                }
+                self.close_all();
+                Some(CloseReason::Stopped)
+            }
+            Command::Disconnect(Some(id)) => {
+                for helper in &self.helpers {
+                    helper.send(LoopMsg::Command(Command::Disconnect(Some(id))));
+                }
+                if let Some(key) = self.conns.iter().find(|(_, c)| c.link.conn == id).map(|(k, _)| k) {
+                    self.close(key);
+                }
+                None
+            }
+            Command::Disconnect(None) | Command::Send(_) => None,
+        }
+    }
+
+    fn shutdown_helpers(&mut self) {
+        for helper in &mut self.helpers {
+            helper.send(LoopMsg::Command(Command::Stop));
+            if let Some(thread) = helper.thread.take() {
+                let _ = thread.join();
+            }
+        }
+    }
+
+    fn accept(&mut self, index: usize) {
+        loop {
+            let Some((listener, local)) = self.listeners.get(index) else { return };
+            let local = *local;
+            match listener.accept() {
+                Ok((stream, peer)) => {
+                    self.accept_error_reported = false;
+                    let _ = stream.set_nodelay(true);
+                    let local = stream.local_addr().unwrap_or(local);
+                    let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
+                    let link = Link { conn, local, peer };
+                    Stats::add(&self.em.stats().connections, 1);
+                    self.em.emit(EventKind::Accepted(link));
+                    let target = self.round_robin % (self.helpers.len() + 1);
+                    self.round_robin = self.round_robin.wrapping_add(1);
+                    match target.checked_sub(1).and_then(|h| self.helpers.get(h)) {
+                        Some(helper) => helper.send(LoopMsg::Adopt(stream, link)),
+                        None => self.adopt(stream, link),
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) if matches!(err.raw_os_error(), Some(23 | 24)) => {
+                    // Out of file descriptors: the pending connection stays in the backlog.
+                    // Keep serving the clients we have, and try again shortly.
+                    if !self.accept_error_reported {
+                        self.accept_error_reported = true;
+                        let reason = format!("{err}; new connections wait until descriptors free up");
+                        self.em.failed(None, Error::new(ErrorKind::Other, Op::Accept, local, reason));
+                    }
+                    self.accept_paused = true;
+                    return;
+                }
+                Err(err) => {
+                    // A connection reset before we accepted it, and the like: say so, go on.
+                    self.em.failed(None, Error::io(Op::Accept, local, &err));
+                }
+            }
+        }
+    }
+
+    fn adopt(&mut self, mut stream: TcpStream, link: Link) {
+        let entry = self.conns.vacant_entry();
+        let token = Token(CONN_BASE + entry.key());
+        if let Err(err) =
+            self.poll.registry().register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)
+        {
+            self.em.failed(Some(link), Error::io(Op::Accept, link.local, &err));
+            self.em.emit(EventKind::ConnectionClosed { link, bytes_in: 0, bytes_out: 0 });
+            return;
+        }
+        entry.insert(Conn { stream, link, bytes_in: 0, bytes_out: 0, pending: None, read_closed: false });
+    }
+
+    /// Reads and echoes on one connection until it would block, its budget is used, or it
+    /// closes.
+    fn serve(&mut self, key: usize) {
+        for _ in 0..READ_BUDGET {
+            let Some(conn) = self.conns.get_mut(key) else { return };
+            match flush(conn, self.em, self.detail) {
+                Ok(true) => {}
+                Ok(false) => return, // still blocked: wait for WRITABLE
+                Err(err) => return self.fail(key, Op::Send, &err),
+            }
+            if conn.read_closed {
+                return self.close(key);
+            }
+            match conn.stream.read(&mut self.buf) {
+                Ok(0) => {
+                    conn.read_closed = true;
+                    self.em.emit(EventKind::PeerClosed(conn.link));
+                    if conn.pending.is_none() {
+                        return self.close(key);
+                    }
+                }
+                Ok(n) => {
+                    conn.bytes_in += n as u64;
+                    Stats::add(&self.em.stats().bytes_in, n as u64);
+                    if self.detail == Detail::Full {
+                        let data = Bytes::copy_from_slice(&self.buf[..n]);
+                        let event = EventKind::Received {
+                            link: conn.link,
+                            data: data.clone(),
+                            truncated: false,
+                            echo: None,
+                        };
+                        self.em.emit(event);
+                        conn.pending = Some((data, 0));
+                    } else {
+                        // Quiet mode copies nothing unless the socket is full.
+                        match write_now(&mut conn.stream, &self.buf[..n]) {
+                            Ok(written) => {
+                                conn.bytes_out += written as u64;
+                                Stats::add(&self.em.stats().bytes_out, written as u64);
+                                if written < n {
+                                    conn.pending = Some((Bytes::copy_from_slice(&self.buf[written..n]), 0));
+                                }
+                            }
+                            Err(err) => return self.fail(key, Op::Send, &err),
+                        }
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return self.fail(key, Op::Receive, &err),
+            }
+        }
+        self.ready.push(key);
+    }
+
+    fn fail(&mut self, key: usize, op: Op, err: &io::Error) {
+        if let Some(conn) = self.conns.get(key) {
+            let mut error = Error::io(op, conn.link.peer, err);
+            if error.kind == ErrorKind::Reset {
+                // A reset is something the client did, not a server failure: say it plainly.
+                error.reason = "connection reset by peer".into();
+            }
+            self.em.failed(Some(conn.link), error);
+        }
+        self.close(key);
+    }
+
+    fn close(&mut self, key: usize) {
+        if !self.conns.contains(key) {
+            return;
+        }
+        let mut conn = self.conns.remove(key);
+        let _ = self.poll.registry().deregister(&mut conn.stream);
+        self.em.emit(EventKind::ConnectionClosed {
+            link: conn.link,
+            bytes_in: conn.bytes_in,
+            bytes_out: conn.bytes_out,
+        });
+    }
+
+    fn close_all(&mut self) {
+        let keys: Vec<usize> = self.conns.iter().map(|(k, _)| k).collect();
+        for key in keys {
+            self.close(key);
+        }
+        for (listener, _) in &mut self.listeners {
+            let _ = self.poll.registry().deregister(listener);
+        }
+        self.listeners.clear();
+    }
+}
+
+/// Writes as much of `data` as the socket takes now.
+fn write_now(stream: &mut TcpStream, data: &[u8]) -> io::Result<usize> {
+    let mut written = 0;
+    while written < data.len() {
+        match stream.write(&data[written..]) {
+            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
+            Ok(n) => written += n,
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(written)
+}
+
+/// Writes what is pending. `Ok(true)`: nothing left; `Ok(false)`: the socket is full.
+fn flush(conn: &mut Conn, em: &Emitter, detail: Detail) -> io::Result<bool> {
+    let Some((data, written)) = &mut conn.pending else { return Ok(true) };
+    let n = write_now(&mut conn.stream, &data[*written..])?;
+    *written += n;
+    conn.bytes_out += n as u64;
+    Stats::add(&em.stats().bytes_out, n as u64);
+    if *written < data.len() {
+        return Ok(false);
+    }
+    if let Some((data, _)) = conn.pending.take()
+        && detail == Detail::Full
+    {
+        em.emit(EventKind::Sent { link: conn.link, data });
+    }
+    Ok(true)
+}

@@ -1,0 +1,290 @@
+//! The UDP echo client: one datagram out, one back, with a timeout.
+//!
+//! The socket is connected to the server's address, so that an ICMP port-unreachable shows
+//! as "refused" rather than as a silent timeout. A reply longer than the receive buffer is
+//! reported as truncated. For the first message, every resolved address is tried in turn.
+
+use std::collections::VecDeque;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use crossbeam_channel::Receiver;
+use mio::net::UdpSocket;
+use mio::{Events, Interest, Poll, Token};
+
+use super::{
+    ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link,
+    MAX_UDP_BUFFER, Op, Stats,
+};
+
+const SOCK: Token = Token(1);
+/// Large enough for any datagram, so that truncation can be measured, not guessed.
+const RECV_BYTES: usize = 65_536;
+
+/// How one exchange ended.
+enum Outcome {
+    Echoed,
+    /// Nothing came back in time (or the peer refused); worth trying the next address.
+    NoAnswer(Error),
+    End(CloseReason),
+}
+
+struct Client<'a> {
+    config: ClientConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    em: &'a Emitter,
+    queue: VecDeque<Bytes>,
+    buf: Vec<u8>,
+    last_start: Option<Instant>,
+}
+
+pub(crate) fn run(
+    config: ClientConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    em: &Emitter,
+) -> CloseReason {
+    if let Err(err) = config.target.check_client_target() {
+        em.failed(None, err);
+        return CloseReason::Failed;
+    }
+    if config.chunk_bytes == 0 || config.chunk_bytes > MAX_UDP_BUFFER {
+        let reason = format!("the receive buffer must be between 1 and {MAX_UDP_BUFFER} bytes");
+        em.failed(None, Error::invalid(format!("buffer {}", config.chunk_bytes), reason));
+        return CloseReason::Failed;
+    }
+    let addrs = match config.target.resolve() {
+        Ok(addrs) => addrs,
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
+    };
+    let queue = config.messages.iter().cloned().collect();
+    let mut client = Client { config, poll, commands, em, queue, buf: vec![0; RECV_BYTES], last_start: None };
+    client.run(&addrs)
+}
+
+impl Client<'_> {
+    fn run(&mut self, addrs: &[SocketAddr]) -> CloseReason {
+        let mut events = Events::with_capacity(16);
+        let mut index = 0;
+        let mut conn = 0;
+        loop {
+            let Some(addr) = addrs.get(index).copied() else { return CloseReason::Failed };
+            conn += 1;
+            let (mut socket, link) = match self.open(addr, conn) {
+                Ok(pair) => pair,
+                Err(err) => {
+                    self.em.failed(None, err);
+                    if index + 1 < addrs.len() {
+                        index += 1;
+                        continue;
+                    }
+                    return CloseReason::Failed;
+                }
+            };
+            Stats::add(&self.em.stats().connections, 1);
+            self.em.emit(EventKind::Connected(link));
+            let outcome = self.exchanges(&mut socket, link, &mut events);
+            let _ = self.poll.registry().deregister(&mut socket);
+            match outcome {
+                Outcome::Echoed => return CloseReason::Finished,
+                Outcome::End(reason) => return reason,
+                Outcome::NoAnswer(err) if index + 1 < addrs.len() && self.last_start.is_some() => {
+                    index += 1;
+                    let next = addrs[index];
+                    self.em.emit(EventKind::Notice(format!("{err}; trying {next}")));
+                    Stats::add(&self.em.stats().echoes_bad, 1);
+                }
+                Outcome::NoAnswer(err) => {
+                    self.em.failed(Some(link), err);
+                    Stats::add(&self.em.stats().echoes_bad, 1);
+                    return CloseReason::Failed;
+                }
+            }
+        }
+    }
+
+    fn open(&mut self, addr: SocketAddr, conn: u64) -> Result<(UdpSocket, Link), Error> {
+        let any = match addr.ip() {
+            IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        };
+        let mut socket =
+            UdpSocket::bind(SocketAddr::new(any, 0)).map_err(|e| Error::io(Op::Bind, any, &e))?;
+        socket.connect(addr).map_err(|e| Error::io(Op::Connect, addr, &e))?;
+        self.poll
+            .registry()
+            .register(&mut socket, SOCK, Interest::READABLE)
+            .map_err(|e| Error::io(Op::Connect, addr, &e))?;
+        let local = socket.local_addr().map_err(|e| Error::io(Op::Bind, any, &e))?;
+        Ok((socket, Link { conn, local, peer: addr }))
+    }
+
+    fn drain_commands(&mut self) -> Option<CloseReason> {
+        while let Ok(command) = self.commands.try_recv() {
+            match command {
+                Command::Send(data) => self.queue.push_back(data),
+                Command::Disconnect(_) | Command::Stop => return Some(CloseReason::Stopped),
+            }
+        }
+        None
+    }
+
+    /// Sends every queued message in turn and waits for each echo; in persistent mode, then
+    /// waits for more.
+    fn exchanges(&mut self, socket: &mut UdpSocket, link: Link, events: &mut Events) -> Outcome {
+        loop {
+            if let Some(reason) = self.drain_commands() {
+                return Outcome::End(reason);
+            }
+            let Some(data) = self.queue.front().cloned() else {
+                if !self.config.persistent {
+                    return Outcome::Echoed;
+                }
+                // Persistent: wait for a command, and report whatever arrives meanwhile.
+                if let Err(err) = self.poll.poll(events, None)
+                    && err.kind() != io::ErrorKind::Interrupted
+                {
+                    return Outcome::End(CloseReason::Failed);
+                }
+                if let Err(reason) = self.drain_unsolicited(socket, link) {
+                    return Outcome::End(reason);
+                }
+                continue;
+            };
+            if let Some(last) = self.last_start {
+                let until = last + Duration::from_millis(self.config.interval_ms);
+                if let Some(reason) = self.sleep_until(until, events) {
+                    return Outcome::End(reason);
+                }
+            }
+            match self.exchange(socket, link, &data, events) {
+                Outcome::Echoed => {
+                    self.queue.pop_front();
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn sleep_until(&mut self, until: Instant, events: &mut Events) -> Option<CloseReason> {
+        loop {
+            if let Some(reason) = self.drain_commands() {
+                return Some(reason);
+            }
+            let now = Instant::now();
+            if now >= until {
+                return None;
+            }
+            let _ = self.poll.poll(events, Some(until - now));
+        }
+    }
+
+    fn exchange(&mut self, socket: &mut UdpSocket, link: Link, data: &Bytes, events: &mut Events) -> Outcome {
+        let started = Instant::now();
+        self.last_start = Some(started);
+        match socket.send(data) {
+            Ok(_) => {}
+            Err(err) => {
+                let error = Error::io(Op::Send, link.peer, &err);
+                return if error.kind == ErrorKind::Refused {
+                    Outcome::NoAnswer(refused(link.peer))
+                } else {
+                    self.em.failed(Some(link), error);
+                    Outcome::End(CloseReason::Failed)
+                };
+            }
+        }
+        Stats::add(&self.em.stats().bytes_out, data.len() as u64);
+        Stats::add(&self.em.stats().datagrams_out, 1);
+        if !self.em.emit(EventKind::Sent { link, data: data.clone() }) {
+            return Outcome::End(CloseReason::Stopped);
+        }
+        let deadline = started + Duration::from_millis(self.config.timeout_ms.max(1));
+        loop {
+            match socket.recv(&mut self.buf) {
+                Ok(n) => {
+                    let rtt_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    let kept = n.min(self.config.chunk_bytes);
+                    let truncated = n > kept;
+                    let matches = !truncated && self.buf[..n] == data[..];
+                    Stats::add(
+                        if matches { &self.em.stats().echoes_ok } else { &self.em.stats().echoes_bad },
+                        1,
+                    );
+                    self.record(link, kept, truncated, Some(EchoCheck { rtt_us, matches, bytes: n }));
+                    if truncated {
+                        let reason = format!(
+                            "the reply was {n} bytes, longer than the {}-byte receive buffer; the rest was cut off",
+                            self.config.chunk_bytes
+                        );
+                        self.em.emit(EventKind::Notice(reason));
+                    }
+                    return Outcome::Echoed;
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => {
+                    let error = Error::io(Op::Receive, link.peer, &err);
+                    if error.kind == ErrorKind::Refused {
+                        return Outcome::NoAnswer(refused(link.peer));
+                    }
+                    self.em.failed(Some(link), error);
+                    return Outcome::End(CloseReason::Failed);
+                }
+            }
+            if let Some(reason) = self.drain_commands() {
+                Stats::add(&self.em.stats().echoes_bad, 1);
+                return Outcome::End(reason);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                let reason = format!(
+                    "no reply within {} ms (UDP may have lost the datagram, or nothing echoes there)",
+                    self.config.timeout_ms
+                );
+                return Outcome::NoAnswer(Error::new(ErrorKind::TimedOut, Op::Receive, link.peer, reason));
+            }
+            if let Err(err) = self.poll.poll(events, Some(deadline - now))
+                && err.kind() != io::ErrorKind::Interrupted
+            {
+                self.em.failed(Some(link), Error::io(Op::Receive, link.peer, &err));
+                return Outcome::End(CloseReason::Failed);
+            }
+        }
+    }
+
+    /// Reports datagrams that arrive while no exchange is open.
+    fn drain_unsolicited(&mut self, socket: &mut UdpSocket, link: Link) -> Result<(), CloseReason> {
+        loop {
+            match socket.recv(&mut self.buf) {
+                Ok(n) => {
+                    let kept = n.min(self.config.chunk_bytes);
+                    self.record(link, kept, n > kept, None);
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    self.em.failed(Some(link), Error::io(Op::Receive, link.peer, &err));
+                    return Err(CloseReason::Failed);
+                }
+            }
+        }
+    }
+
+    fn record(&self, link: Link, kept: usize, truncated: bool, echo: Option<EchoCheck>) {
+        Stats::add(&self.em.stats().bytes_in, kept as u64);
+        Stats::add(&self.em.stats().datagrams_in, 1);
+        let data = Bytes::copy_from_slice(&self.buf[..kept]);
+        self.em.emit(EventKind::Received { link, data, truncated, echo });
+    }
+}
+
+fn refused(peer: SocketAddr) -> Error {
+    Error::new(ErrorKind::Refused, Op::Send, peer, "connection refused (nothing listens on that UDP port)")
+}

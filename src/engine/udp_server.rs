@@ -1,0 +1,193 @@
+//! The UDP echo server: every datagram goes back to its sender.
+//!
+//! One mio loop serves every bound socket (two for `localhost`). Peers get a connection id
+//! the first time they send, so a transcript can tell them apart. If the socket's send buffer
+//! is full, the datagram waits and that socket stops reading until it drains.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use crossbeam_channel::Receiver;
+use mio::net::UdpSocket;
+use mio::{Events, Interest, Poll, Token};
+use socket2::Type;
+
+use super::listen::{bind_all, server_socket};
+use super::{
+    CloseReason, Command, Detail, Emitter, Error, EventKind, Link, MAX_UDP_BUFFER, Op, ServerConfig, Stats,
+    WAKE, is_all_interfaces,
+};
+
+const SOCK_BASE: usize = 1;
+/// Peers remembered for their connection ids; past this the table starts afresh, so a flood of
+/// distinct senders cannot grow memory without bound.
+const MAX_PEERS: usize = 65_536;
+/// Datagrams per socket before the loop serves the others.
+const READ_BUDGET: usize = 64;
+
+struct Bound {
+    socket: UdpSocket,
+    local: SocketAddr,
+    /// A datagram whose echo would have blocked.
+    pending: Option<(Bytes, Link)>,
+}
+
+pub(crate) fn run(
+    config: ServerConfig,
+    mut poll: Poll,
+    commands: Receiver<Command>,
+    em: &Emitter,
+) -> CloseReason {
+    if config.chunk_bytes == 0 || config.chunk_bytes > MAX_UDP_BUFFER {
+        let reason = format!("the receive buffer must be between 1 and {MAX_UDP_BUFFER} bytes");
+        em.failed(None, Error::invalid(format!("buffer {}", config.chunk_bytes), reason));
+        return CloseReason::Failed;
+    }
+    let bound = bind_all(
+        &config.bind,
+        |addr| Ok(UdpSocket::from_std(server_socket(addr, Type::DGRAM)?.into())),
+        UdpSocket::local_addr,
+    );
+    let mut sockets: Vec<Bound> = match bound {
+        Ok(list) => list.into_iter().map(|(socket, local)| Bound { socket, local, pending: None }).collect(),
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
+    };
+    for (i, bound) in sockets.iter_mut().enumerate() {
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        if let Err(err) = poll.registry().register(&mut bound.socket, Token(SOCK_BASE + i), interest) {
+            em.failed(None, Error::io(Op::Bind, bound.local, &err));
+            return CloseReason::Failed;
+        }
+    }
+    for bound in &sockets {
+        em.emit(EventKind::Listening { local: bound.local, all_interfaces: is_all_interfaces(&bound.local) });
+    }
+    let mut server =
+        Server { em, detail: config.detail, chunk: config.chunk_bytes, peers: HashMap::new(), next_conn: 1 };
+    let mut buf = vec![0u8; 65_536];
+    let mut events = Events::with_capacity(64);
+    let mut again: Vec<usize> = Vec::new();
+    loop {
+        let timeout = if again.is_empty() { None } else { Some(std::time::Duration::ZERO) };
+        if let Err(err) = poll.poll(&mut events, timeout)
+            && err.kind() != io::ErrorKind::Interrupted
+        {
+            em.failed(None, Error::io(Op::Receive, "event loop", &err));
+            return CloseReason::Failed;
+        }
+        let mut ready: Vec<usize> = std::mem::take(&mut again);
+        for event in events.iter() {
+            if event.token() != WAKE {
+                ready.push(event.token().0 - SOCK_BASE);
+            }
+        }
+        ready.sort_unstable();
+        ready.dedup();
+        for index in ready {
+            if let Some(bound) = sockets.get_mut(index)
+                && server.serve(bound, &mut buf)
+            {
+                again.push(index);
+            }
+        }
+        while let Ok(command) = commands.try_recv() {
+            if command == Command::Stop {
+                return CloseReason::Stopped;
+            }
+        }
+    }
+}
+
+struct Server<'a> {
+    em: &'a Emitter,
+    detail: Detail,
+    chunk: usize,
+    peers: HashMap<SocketAddr, u64>,
+    next_conn: u64,
+}
+
+impl Server<'_> {
+    fn link(&mut self, local: SocketAddr, peer: SocketAddr) -> Link {
+        if let Some(&conn) = self.peers.get(&peer) {
+            return Link { conn, local, peer };
+        }
+        if self.peers.len() >= MAX_PEERS {
+            self.peers.clear();
+        }
+        let conn = self.next_conn;
+        self.next_conn += 1;
+        self.peers.insert(peer, conn);
+        let link = Link { conn, local, peer };
+        Stats::add(&self.em.stats().connections, 1);
+        if self.detail == Detail::Full {
+            self.em.emit(EventKind::Accepted(link));
+        }
+        link
+    }
+
+    /// Echoes what one socket has. Returns true when it stopped on its budget with more to read.
+    fn serve(&mut self, bound: &mut Bound, buf: &mut [u8]) -> bool {
+        if let Some((data, link)) = bound.pending.take()
+            && !self.echo(bound, data, link)
+        {
+            return false;
+        }
+        for _ in 0..READ_BUDGET {
+            match bound.socket.recv_from(buf) {
+                Ok((n, peer)) => {
+                    let link = self.link(bound.local, peer);
+                    let kept = n.min(self.chunk);
+                    let data = Bytes::copy_from_slice(&buf[..kept]);
+                    Stats::add(&self.em.stats().bytes_in, kept as u64);
+                    Stats::add(&self.em.stats().datagrams_in, 1);
+                    if self.detail == Detail::Full {
+                        self.em.emit(EventKind::Received {
+                            link,
+                            data: data.clone(),
+                            truncated: n > kept,
+                            echo: None,
+                        });
+                    }
+                    if !self.echo(bound, data, link) {
+                        return false;
+                    }
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return false,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => {
+                    // An ICMP error from an earlier echo, for example: report it and go on.
+                    self.em.failed(None, Error::io(Op::Receive, bound.local, &err));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Sends one echo. Returns false when the socket is full and the datagram must wait.
+    fn echo(&mut self, bound: &mut Bound, data: Bytes, link: Link) -> bool {
+        match bound.socket.send_to(&data, link.peer) {
+            Ok(n) => {
+                Stats::add(&self.em.stats().bytes_out, n as u64);
+                Stats::add(&self.em.stats().datagrams_out, 1);
+                if self.detail == Detail::Full {
+                    self.em.emit(EventKind::Sent { link, data });
+                }
+                true
+            }
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                bound.pending = Some((data, link));
+                false
+            }
+            Err(err) => {
+                self.em.failed(Some(link), Error::io(Op::Send, link.peer, &err));
+                true
+            }
+        }
+    }
+}

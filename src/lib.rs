@@ -1,0 +1,8 @@
+//! Socket Tester: echo clients and servers for TCP and UDP, with exact transcripts.
+//!
+//! The library holds the engine (sockets and worker threads, free of any UI), the transcript
+//! rendering shared by every front end, and the headless command line.
+
+pub mod cli;
+pub mod engine;
+pub mod transcript;
