@@ -154,6 +154,29 @@ impl Default for ServerConfig {
     }
 }
 
+impl ServerConfig {
+    /// The defaults for a protocol: 64 KiB reads for TCP, a 65,535-byte buffer for UDP (the
+    /// whole of any datagram).
+    pub fn for_protocol(protocol: Protocol) -> ServerConfig {
+        let chunk_bytes = match protocol {
+            Protocol::Tcp => DEFAULT_SERVER_CHUNK,
+            Protocol::Udp => MAX_UDP_BUFFER,
+        };
+        ServerConfig { protocol, chunk_bytes, ..ServerConfig::default() }
+    }
+}
+
+impl ClientConfig {
+    /// The seed's defaults for a protocol: 16-byte TCP reads, a 4096-byte UDP buffer.
+    pub fn for_protocol(protocol: Protocol) -> ClientConfig {
+        let chunk_bytes = match protocol {
+            Protocol::Tcp => DEFAULT_CLIENT_CHUNK,
+            Protocol::Udp => DEFAULT_UDP_BUFFER,
+        };
+        ClientConfig { protocol, chunk_bytes, ..ClientConfig::default() }
+    }
+}
+
 /// What to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WorkerSpec {

@@ -1,0 +1,240 @@
+//! Helpers shared by the integration tests: start workers, wait for events with bounded
+//! waits, find and run the seed's peers, and pick free loopback ports.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use crossbeam_channel::Receiver;
+use socket_tester::engine::{
+    self, ClientConfig, CloseReason, Detail, Endpoint, Event, EventKind, Protocol, ServerConfig,
+    WorkerHandle, WorkerSpec,
+};
+
+/// Every wait in the tests is bounded by this.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub struct Server {
+    pub handle: WorkerHandle,
+    pub events: Receiver<Event>,
+    pub addrs: Vec<SocketAddr>,
+}
+
+impl Server {
+    pub fn port(&self) -> u16 {
+        self.addrs[0].port()
+    }
+
+    /// Stops the server and returns every event it sent, through `Closed`.
+    pub fn stop(self) -> Vec<Event> {
+        self.handle.stop();
+        engine::collect_until_closed(&self.events, WAIT)
+    }
+}
+
+pub fn server_config(protocol: Protocol, bind: &str) -> ServerConfig {
+    ServerConfig { bind: Endpoint::parse(bind, 0).unwrap(), ..ServerConfig::for_protocol(protocol) }
+}
+
+/// Starts a server and waits until it listens on every address `bind` names.
+pub fn start_server(config: ServerConfig) -> Server {
+    let expected = if Endpoint::parse(&config.bind.to_string(), 0).unwrap().is_localhost() { 2 } else { 1 };
+    let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
+    let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
+    let mut addrs = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while addrs.len() < expected {
+        let event = events.recv_deadline(deadline).expect("the server should report Listening");
+        match event.kind {
+            EventKind::Listening { local, .. } => addrs.push(local),
+            other => panic!("expected Listening, got {other:?}"),
+        }
+    }
+    Server { handle, events, addrs }
+}
+
+pub fn start(protocol: Protocol, bind: &str) -> Server {
+    start_server(server_config(protocol, bind))
+}
+
+pub fn client_config(protocol: Protocol, target: SocketAddr, message: &[u8]) -> ClientConfig {
+    ClientConfig {
+        target: Endpoint { host: target.ip().to_string(), port: target.port() },
+        messages: vec![Bytes::copy_from_slice(message)],
+        timeout_ms: 5_000,
+        ..ClientConfig::for_protocol(protocol)
+    }
+}
+
+/// Runs a client to its end and returns its events, through `Closed`.
+pub fn run_client(config: ClientConfig) -> Vec<Event> {
+    let (tx, rx) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
+    let _handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
+    let events = engine::collect_until_closed(&rx, WAIT);
+    assert!(
+        matches!(events.last().map(|e| &e.kind), Some(EventKind::Closed { .. })),
+        "no Closed: {events:?}"
+    );
+    events
+}
+
+pub fn close_reason(events: &[Event]) -> Option<CloseReason> {
+    events.iter().rev().find_map(|e| match e.kind {
+        EventKind::Closed { reason } => Some(reason),
+        _ => None,
+    })
+}
+
+/// The bytes of every Received event, joined.
+pub fn received(events: &[Event]) -> Vec<u8> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Received { data, .. } => Some(data.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The bytes of every Sent event, joined.
+pub fn sent(events: &[Event]) -> Vec<u8> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Sent { data, .. } => Some(data.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+pub fn echo_checks(events: &[Event]) -> Vec<engine::EchoCheck> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Received { echo: Some(check), .. } => Some(*check),
+            _ => None,
+        })
+        .collect()
+}
+
+pub fn errors(events: &[Event]) -> Vec<engine::Error> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Failed { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A short name for each event kind, to assert on order.
+pub fn kinds(events: &[Event]) -> Vec<&'static str> {
+    events
+        .iter()
+        .map(|e| match e.kind {
+            EventKind::Listening { .. } => "listening",
+            EventKind::Connected(_) => "connected",
+            EventKind::Accepted(_) => "accepted",
+            EventKind::Sent { .. } => "sent",
+            EventKind::Received { .. } => "received",
+            EventKind::PeerClosed(_) => "peer-closed",
+            EventKind::ConnectionClosed { .. } => "conn-closed",
+            EventKind::Failed { .. } => "failed",
+            EventKind::Notice(_) => "notice",
+            EventKind::Closed { .. } => "closed",
+        })
+        .collect()
+}
+
+/// Receives events until `pred` holds for one, at most `WAIT`; returns all seen.
+pub fn events_until(rx: &Receiver<Event>, mut pred: impl FnMut(&Event) -> bool) -> Vec<Event> {
+    let deadline = Instant::now() + WAIT;
+    let mut seen = Vec::new();
+    while let Ok(event) = rx.recv_deadline(deadline) {
+        let done = pred(&event);
+        seen.push(event);
+        if done {
+            return seen;
+        }
+    }
+    panic!("condition not met within {WAIT:?}; saw {:?}", kinds(&seen));
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The folder of the seed's runnable peers: `$SOCKET_TESTER_PEERS`, or `../shared/peers`.
+pub fn peers_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("SOCKET_TESTER_PEERS") {
+        return PathBuf::from(dir);
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peers");
+    assert!(dir.join("seed_tcp_server.py").exists(), "the seed peers are missing at {}", dir.display());
+    dir
+}
+
+pub fn python() -> Command {
+    Command::new("python3")
+}
+
+/// Starts a seed program with a port and host.
+pub fn spawn_seed(program: &str, port: u16, host: &str) -> Child {
+    python()
+        .arg("-u")
+        .arg(peers_dir().join(program))
+        .arg(port.to_string())
+        .arg(host)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs the seed's programs")
+}
+
+/// Waits until something accepts TCP connections on 127.0.0.1:`port`.
+pub fn wait_tcp(port: u16) {
+    let deadline = Instant::now() + WAIT;
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    while std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {addr}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits for a child with a bound, killing it if it overruns.
+pub fn wait_child(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Kills a child and returns what it printed.
+pub fn kill_and_output(mut child: Child) -> (String, String) {
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+pub fn full_server(protocol: Protocol, bind: &str, chunk: usize) -> Server {
+    start_server(ServerConfig { chunk_bytes: chunk, detail: Detail::Full, ..server_config(protocol, bind) })
+}
