@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test, after installing what the tests need on a fresh machine (Debian, as root or
+# with sudo): the real peers (python3 for the seed's programs, socat) and the tools for the
+# error-kind tests (setpriv and unshare from util-linux, ip from iproute2).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v python3 >/dev/null || need+=(python3)
+command -v socat >/dev/null || need+=(socat)
+command -v setpriv >/dev/null || need+=(util-linux)
+command -v unshare >/dev/null || need+=(util-linux)
+command -v ip >/dev/null || need+=(iproute2)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing test dependencies: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+exec cargo test --all-targets "$@"

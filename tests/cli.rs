@@ -1,0 +1,236 @@
+//! The real binary: exit codes, the bound-address line, the summary after SIGINT/SIGTERM,
+//! and the error kinds that need another user or another network namespace.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::prelude::*;
+use common::{WAIT, free_tcp_port, wait_child};
+use crossbeam_channel::Receiver;
+
+const BIN: &str = env!("CARGO_BIN_EXE_socket-tester");
+
+fn bin() -> Command {
+    Command::new(BIN)
+}
+
+/// A running `serve`, with its stdout lines arriving on a channel.
+struct Serve {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Serve {
+    fn start(args: &[&str]) -> Serve {
+        let mut child = bin().arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = crossbeam_channel::unbounded();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Serve { child, lines }
+    }
+
+    fn line(&self) -> String {
+        self.lines.recv_timeout(WAIT).expect("serve printed a line in time")
+    }
+
+    /// Sends a signal, waits for the exit, and returns the code and the remaining lines.
+    fn signal(mut self, signal: &str) -> (i32, Vec<String>) {
+        Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().unwrap();
+        let status = wait_child(&mut self.child, WAIT).expect("serve ends after the signal");
+        let deadline = Instant::now() + WAIT;
+        let mut rest = Vec::new();
+        while let Ok(line) = self.lines.recv_deadline(deadline) {
+            rest.push(line);
+        }
+        (status.code().unwrap_or(-1), rest)
+    }
+}
+
+fn bound_port(line: &str) -> u16 {
+    let addr = line.strip_prefix("listening on ").and_then(|r| r.split(' ').next()).expect(line);
+    addr.rsplit(':').next().unwrap().parse().expect(line)
+}
+
+#[test]
+fn no_subcommand_prints_usage() {
+    let out = bin().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("serve") && text.contains("send"), "{text}");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_the_value_named() {
+    for (args, expect) in [
+        (vec!["send", "tcp", "localhost:70000"], "port 70000: a port must be between 0 and 65535"),
+        (vec!["send", "tcp", "127.0.0.1:0"], "a client needs a port between 1 and 65535"),
+        (vec!["send", "tcp", ":80"], "the host is empty"),
+        (vec!["send", "tcp", "--count", "0"], "--count 0"),
+        (vec!["send", "udp", "--chunk", "70000"], "--chunk 70000"),
+        (vec!["send", "tcp", "localhost:1", "-e", "bad \\q"], "unknown escape \\q"),
+        (vec!["serve", "tcp", "--bind", "[::1"], "missing ']'"),
+        (vec!["serve", "sctp"], "invalid value 'sctp'"),
+        (vec!["send", "tcp", "--no-such-flag"], "unexpected argument"),
+    ] {
+        let out = bin().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn serve_prints_its_address_then_lines_then_a_summary_after_sigint() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
+    let first = serve.line();
+    assert!(first.starts_with("listening on 127.0.0.1:"), "{first}");
+    let port = bound_port(&first);
+    assert_ne!(port, 0);
+    let target = format!("127.0.0.1:{port}");
+    let out = bin().args(["send", "tcp", &target]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("→ 127.0.0.1:") && text.contains("33 B \"Este es el mensaje. Se repetirá.\""), "{text}");
+    assert!(text.contains("echo ok (33 B)") && text.contains("1 of 1 echoes ok"), "{text}");
+    let (code, rest) = serve.signal("INT");
+    assert_eq!(code, 0);
+    let joined = rest.join("\n");
+    assert!(joined.contains("← 127.0.0.1:") && joined.contains("33 B \"Este es el mensaje. Se repetirá.\""), "{joined}");
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("summary: 1 connections, 33 bytes in, 33 bytes out, 0 errors"),
+        "{joined}"
+    );
+}
+
+#[test]
+fn quiet_serve_prints_addresses_and_summary_only_and_stops_on_sigterm() {
+    let serve = Serve::start(&["udp", "--bind", "localhost:0", "--quiet"]);
+    let v4 = serve.line();
+    let v6 = serve.line();
+    assert!(v4.starts_with("listening on 127.0.0.1:") && v6.starts_with("listening on [::1]:"), "{v4} {v6}");
+    let port = bound_port(&v6);
+    for host in ["127.0.0.1", "[::1]", "localhost"] {
+        bin().args(["send", "udp", &format!("{host}:{port}"), "--count", "3"]).assert().success();
+    }
+    let (code, rest) = serve.signal("TERM");
+    assert_eq!(code, 0);
+    assert_eq!(rest, ["summary: 3 connections, 297 bytes in, 297 bytes out, 9 datagrams in, 9 datagrams out, 0 errors"]);
+}
+
+#[test]
+fn send_persistent_with_hex_and_escapes() {
+    let serve = Serve::start(&["tcp", "--bind", "[::1]:0", "--quiet"]);
+    let port = bound_port(&serve.line());
+    let out = bin()
+        .args(["send", "tcp", &format!("[::1]:{port}"), "-e", "\\x00\\xffhola", "--persistent", "--count", "3", "--hex"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.matches("connected to").count(), 1, "one connection: {text}");
+    assert!(text.contains("\"\\0\\xFFhola\" [00 FF 68 6F 6C 61]"), "{text}");
+    assert!(text.contains("3 of 3 echoes ok"), "{text}");
+    let (_, rest) = serve.signal("INT");
+    assert_eq!(rest, ["summary: 1 connections, 18 bytes in, 18 bytes out, 0 errors"]);
+}
+
+#[test]
+fn refused_exits_1_and_says_where() {
+    let port = free_tcp_port();
+    let out = bin().args(["send", "tcp", &format!("127.0.0.1:{port}")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("connect to 127.0.0.1:{port}: connection refused")), "{stderr}");
+}
+
+#[test]
+fn a_wrong_echo_exits_1() {
+    // A peer that answers, but not with an echo: it upper-cases.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 64];
+        conn.set_read_timeout(Some(WAIT)).unwrap();
+        let n = conn.read(&mut buf).unwrap();
+        conn.write_all(&buf[..n].to_ascii_uppercase()).unwrap();
+        let _ = conn.read(&mut buf);
+    });
+    let out = bin().args(["send", "tcp", &format!("127.0.0.1:{port}"), "hello"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("\"HELLO\"") && stdout.contains("echo MISMATCH"), "{stdout}");
+    peer.join().unwrap();
+}
+
+#[test]
+fn address_in_use_exits_1() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let out = bin().args(["serve", "tcp", "--bind", &addr.to_string()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("bind {addr}: address already in use")), "{stderr}");
+}
+
+#[test]
+fn a_low_port_without_privileges_is_permission_denied() {
+    // The tests run as root; setpriv drops to nobody for this one run.
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN, "serve", "tcp", "--bind", "127.0.0.1:80"])
+        .output()
+        .expect("setpriv (util-linux) is installed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("bind 127.0.0.1:80: permission denied"), "{stderr}");
+}
+
+/// Runs the binary in a new network namespace that holds only `lo`, left down: nothing can
+/// leave it, not even to loopback.
+fn in_empty_netns(args: &[&str]) -> std::process::Output {
+    let out = Command::new("unshare").arg("-n").arg(BIN).args(args).output().expect("unshare is installed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("unshare failed"), "cannot make a network namespace: {stderr}");
+    out
+}
+
+#[test]
+fn no_route_is_network_unreachable() {
+    let out = in_empty_netns(&["send", "tcp", "127.0.0.1:10000"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("connect to 127.0.0.1:10000: network unreachable"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_host_is_host_not_found() {
+    let out = in_empty_netns(&["send", "udp", "no-such-host.invalid:10000"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("resolve no-such-host.invalid: host not found"), "{stderr}");
+}
+
+#[test]
+fn a_udp_timeout_exits_1_and_says_so() {
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let started = Instant::now();
+    let out = bin().args(["send", "udp", &format!("127.0.0.1:{port}"), "--timeout-ms", "300"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no reply within 300 ms"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
