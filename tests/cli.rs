@@ -27,7 +27,8 @@ struct Serve {
 
 impl Serve {
     fn start(args: &[&str]) -> Serve {
-        let mut child = bin().arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let mut child =
+            bin().arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = crossbeam_channel::unbounded();
         std::thread::spawn(move || {
@@ -100,12 +101,18 @@ fn serve_prints_its_address_then_lines_then_a_summary_after_sigint() {
     let target = format!("127.0.0.1:{port}");
     let out = bin().args(["send", "tcp", &target]).assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("→ 127.0.0.1:") && text.contains("33 B \"Este es el mensaje. Se repetirá.\""), "{text}");
+    assert!(
+        text.contains("→ 127.0.0.1:") && text.contains("33 B \"Este es el mensaje. Se repetirá.\""),
+        "{text}"
+    );
     assert!(text.contains("echo ok (33 B)") && text.contains("1 of 1 echoes ok"), "{text}");
     let (code, rest) = serve.signal("INT");
     assert_eq!(code, 0);
     let joined = rest.join("\n");
-    assert!(joined.contains("← 127.0.0.1:") && joined.contains("33 B \"Este es el mensaje. Se repetirá.\""), "{joined}");
+    assert!(
+        joined.contains("← 127.0.0.1:") && joined.contains("33 B \"Este es el mensaje. Se repetirá.\""),
+        "{joined}"
+    );
     assert_eq!(
         rest.last().map(String::as_str),
         Some("summary: 1 connections, 33 bytes in, 33 bytes out, 0 errors"),
@@ -125,7 +132,10 @@ fn quiet_serve_prints_addresses_and_summary_only_and_stops_on_sigterm() {
     }
     let (code, rest) = serve.signal("TERM");
     assert_eq!(code, 0);
-    assert_eq!(rest, ["summary: 3 connections, 297 bytes in, 297 bytes out, 9 datagrams in, 9 datagrams out, 0 errors"]);
+    assert_eq!(
+        rest,
+        ["summary: 3 connections, 297 bytes in, 297 bytes out, 9 datagrams in, 9 datagrams out, 0 errors"]
+    );
 }
 
 #[test]
@@ -133,7 +143,17 @@ fn send_persistent_with_hex_and_escapes() {
     let serve = Serve::start(&["tcp", "--bind", "[::1]:0", "--quiet"]);
     let port = bound_port(&serve.line());
     let out = bin()
-        .args(["send", "tcp", &format!("[::1]:{port}"), "-e", "\\x00\\xffhola", "--persistent", "--count", "3", "--hex"])
+        .args([
+            "send",
+            "tcp",
+            &format!("[::1]:{port}"),
+            "-e",
+            "\\x00\\xffhola",
+            "--persistent",
+            "--count",
+            "3",
+            "--hex",
+        ])
         .assert()
         .success()
         .get_output()
@@ -190,7 +210,16 @@ fn address_in_use_exits_1() {
 fn a_low_port_without_privileges_is_permission_denied() {
     // The tests run as root; setpriv drops to nobody for this one run.
     let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN, "serve", "tcp", "--bind", "127.0.0.1:80"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            BIN,
+            "serve",
+            "tcp",
+            "--bind",
+            "127.0.0.1:80",
+        ])
         .output()
         .expect("setpriv (util-linux) is installed");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -228,7 +257,8 @@ fn a_udp_timeout_exits_1_and_says_so() {
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     let started = Instant::now();
-    let out = bin().args(["send", "udp", &format!("127.0.0.1:{port}"), "--timeout-ms", "300"]).output().unwrap();
+    let out =
+        bin().args(["send", "udp", &format!("127.0.0.1:{port}"), "--timeout-ms", "300"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no reply within 300 ms"), "{stderr}");
