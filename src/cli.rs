@@ -30,11 +30,63 @@ pub const EXIT_USAGE: u8 = 2;
 ///
 /// With no command it opens the desktop app; `serve` and `send` work without a display.
 #[derive(Debug, Parser)]
-#[command(name = "socket-tester", version, about, long_about = None)]
+#[command(name = "socket-tester", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do; with none, the desktop app.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+    /// Startup flags for the desktop app.
+    #[command(flatten)]
+    pub gui: GuiArgs,
+}
+
+/// Flags that prefill the desktop app's first sessions, for demos and scripts.
+#[derive(Debug, Args, Default)]
+pub struct GuiArgs {
+    /// App: protocol of the first server and client.
+    #[arg(long, value_name = "tcp|udp")]
+    pub protocol: Option<ProtocolArg>,
+    /// App: host of the first server and client.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+    /// App: port of the first server and client.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// App: the client's message.
+    #[arg(long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// App: start the server at launch.
+    #[arg(long)]
+    pub start_server: bool,
+    /// App: language (en or es); default: the saved choice, else the system's.
+    #[arg(long, value_name = "en|es")]
+    pub lang: Option<LangArg>,
+}
+
+/// A language, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// English.
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl GuiArgs {
+    /// The app's startup options.
+    pub fn into_options(self) -> crate::ui::StartupOptions {
+        crate::ui::StartupOptions {
+            protocol: self.protocol.map(Protocol::from),
+            host: self.host,
+            port: self.port,
+            message: self.message,
+            start_server: self.start_server,
+            language: self.lang.map(|l| match l {
+                LangArg::En => crate::ui::i18n::Language::English,
+                LangArg::Es => crate::ui::i18n::Language::Spanish,
+            }),
+        }
+    }
 }
 
 /// The headless commands.

@@ -1,4 +1,4 @@
-//! The `socket-tester` binary: parse the arguments, then run the app or a headless command.
+//! The `socket-tester` binary: parse the arguments, then open the app or run a headless command.
 
 use std::process::ExitCode;
 
@@ -9,11 +9,12 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => ExitCode::from(cli::run(command)),
-        None => {
-            // The desktop app comes with the GUI; until then, say what works headless.
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            ExitCode::from(cli::EXIT_USAGE)
-        }
+        None => match socket_tester::ui::run(args.gui.into_options()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("{err}");
+                ExitCode::from(cli::EXIT_FAILURE)
+            }
+        },
     }
 }

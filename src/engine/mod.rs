@@ -62,7 +62,7 @@ pub const DEFAULT_BACKLOG: i32 = 4096;
 pub const EVENT_CHANNEL_CAPACITY: usize = 16_384;
 
 /// Transport protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Protocol {
     /// TCP: a byte stream.
     Tcp,

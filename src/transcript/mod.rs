@@ -4,3 +4,4 @@
 
 pub mod line;
 pub mod render;
+pub mod store;

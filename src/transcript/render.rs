@@ -105,7 +105,7 @@ impl StreamText {
 }
 
 /// How many bytes at the end of `bytes` start a UTF-8 character that is not complete yet.
-fn incomplete_tail(bytes: &[u8]) -> usize {
+pub(crate) fn incomplete_tail(bytes: &[u8]) -> usize {
     let start = bytes.len().saturating_sub(3);
     for i in (start..bytes.len()).rev() {
         let b = bytes[i];

@@ -1,0 +1,102 @@
+intro = 1. Inicie el servidor.  2. Envíe desde el cliente.  Ambas transcripciones muestran cada byte: → enviado, ← recibido, • evento, ! error.
+add-client = ＋ Cliente
+add-server = ＋ Servidor
+add-udp-pair = ＋ Par UDP
+zoom-in = Texto más grande (Ctrl +)
+zoom-out = Texto más pequeño (Ctrl −)
+memory-cap = Memoria por transcripción:
+role-server = Servidor
+role-client = Cliente
+close-session = Cerrar esta sesión (la detiene)
+
+form-protocol = Protocolo:
+form-host = Host
+form-port = Puerto
+form-message = Mensaje
+form-message-hint = Se envía en bytes UTF-8, tal como se escribe.
+form-advanced = Avanzado
+form-chunk = Tamaño de lectura (bytes)
+form-buffer = Búfer de recepción (bytes)
+form-timeout = Tiempo de espera (ms)
+form-backlog = Cola de conexiones
+form-all-interfaces = Escuchar en todas las interfaces
+form-all-interfaces-warning = ⚠ Escuchar en todas las interfaces expone este servidor de eco a la red.
+form-persistent = Conexión persistente
+form-persistent-hint = Mantener una conexión abierta para todos los mensajes, hasta Desconectar.
+
+err-host-empty = Escriba un nombre de host o una dirección IP.
+err-host-invalid = No es un nombre de host ni una dirección IP válidos.
+err-port-empty = Escriba un puerto.
+err-port-range = Un puerto es un número de 0 a 65535.
+err-port-client-zero = Un cliente necesita un puerto de 1 a 65535.
+err-number = Escriba un número entero.
+err-range = Escriba un número de { $min } a { $max }.
+
+btn-start = Iniciar
+btn-stop = Detener
+btn-send = Enviar
+btn-connect = Conectar
+btn-disconnect = Desconectar
+btn-clear = Limpiar
+btn-copy = Copiar
+hint-ctrl-enter = Ctrl+Intro
+hint-esc = Esc
+
+clients-title = Clientes conectados ({ $count })
+clients-none = No hay ningún cliente conectado.
+clients-since = Desde
+clients-in-out = Entrada / salida
+
+view-show = Mostrar:
+view-text = Texto
+view-hex = Hex
+view-dropped = { $count } líneas antiguas no conservadas (límite de memoria { $cap } MiB); los contadores son exactos.
+
+col-time = Hora
+col-dt = Δt
+col-conn = Con.
+col-peer = Par
+col-bytes = Bytes
+col-content = Contenido
+col-rtt = RTT
+
+row-truncated = truncado
+row-mismatch = el eco no coincide con lo enviado
+
+ev-listening = Escuchando en { $addr }
+ev-listening-all = Escuchando en { $addr } (todas las interfaces: accesible desde la red)
+ev-connected = Conectado a { $peer } desde { $local }
+ev-accepted = { $peer } se conectó
+ev-peer-closed = { $peer } cerró su lado
+ev-conn-closed = Cerrada { $peer } ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
+ev-closed-finished = Terminado
+ev-closed-stopped = Detenido
+ev-closed-peer = El otro extremo cerró la conexión
+ev-closed-failed = Terminado por el error anterior
+
+op-parse = { $target } no es válido
+op-resolve = Buscando { $target }
+op-bind = Escuchando en { $target }
+op-connect = Conectando a { $target }
+op-accept = Aceptando en { $target }
+op-send = Enviando a { $target }
+op-receive = Recibiendo de { $target }
+op-spawn = Iniciando { $target }
+
+kind-refused = conexión rechazada (nada escucha allí)
+kind-timed-out = tiempo de espera agotado
+kind-no-echo = el eco no llegó completo a tiempo
+kind-host-not-found = host no encontrado
+kind-addr-in-use = el puerto ya está en uso
+kind-permission = permiso denegado (los puertos por debajo de 1024 requieren privilegios de administrador)
+kind-reset = el otro extremo restableció la conexión
+kind-unreachable = red inalcanzable
+
+status-idle = Inactivo
+status-starting = Iniciando…
+status-listening = Escuchando en { $addrs }
+status-connected = Conectado a { $peer }
+status-bytes = Enviados { $sent } B · recibidos { $received } B
+status-errors = { $count } errores
+status-rtt = RTT último { $last }, media { $avg }
+status-echoes = Ecos: { $ok } correctos, { $bad } fallidos

@@ -1,0 +1,431 @@
+//! The recorded exchange of one session: [`Entry`]s in a memory-capped store.
+//!
+//! Ingesting is cheap (no text is rendered until a row is shown) so that a million events fit
+//! in well under a second. The memory retained is capped; when the cap is reached the oldest
+//! entries are let go, the counters stay exact, and [`Transcript::dropped`] says how many
+//! lines were not retained. A character split across TCP reads is handled at ingest: each
+//! entry remembers the bytes it carries in from the previous read of its stream and the bytes
+//! it leaves to the next, so rendering one row needs no other row.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use jiff::Timestamp;
+
+use super::line::Direction;
+use super::render::{escape, incomplete_tail};
+use crate::engine::{CloseReason, Error, Event, EventKind, Link};
+
+/// The default memory cap of one transcript.
+pub const DEFAULT_CAP_BYTES: usize = 256 * 1024 * 1024;
+/// Rows show at most this many bytes of text; the hex pane shows everything.
+pub const PREVIEW_BYTES: usize = 512;
+
+/// What an entry says beyond its bytes, kept structured so that a UI can translate it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Note {
+    /// Bytes only.
+    None,
+    /// A server is listening.
+    Listening {
+        /// Reachable from the network.
+        all_interfaces: bool,
+    },
+    /// A client connected.
+    Connected,
+    /// A server accepted a connection.
+    Accepted,
+    /// The peer closed its side.
+    PeerClosed,
+    /// A connection ended, with its exact totals.
+    ConnectionClosed {
+        /// Bytes received.
+        bytes_in: u64,
+        /// Bytes sent.
+        bytes_out: u64,
+    },
+    /// A failure.
+    Error(Box<Error>),
+    /// A notice in words from the engine.
+    Notice(Box<str>),
+    /// The worker ended.
+    Closed(CloseReason),
+}
+
+/// One line of a transcript.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// When it happened.
+    pub at: Timestamp,
+    /// Microseconds since the previous entry of this transcript.
+    pub dt_us: u64,
+    /// The connection number within the transcript (0: none).
+    pub conn: u64,
+    /// Which way.
+    pub direction: Direction,
+    /// The other side, when known.
+    pub peer: Option<SocketAddr>,
+    /// The exact bytes (empty for events).
+    pub data: Bytes,
+    /// Round-trip time, on the read that completed an echo.
+    pub rtt_us: Option<u64>,
+    /// Whether that echo matched what was sent.
+    pub echo_ok: Option<bool>,
+    /// A datagram longer than the buffer.
+    pub truncated: bool,
+    head: [u8; 3],
+    head_len: u8,
+    tail_len: u8,
+    /// What it says beyond bytes.
+    pub note: Note,
+}
+
+impl Entry {
+    /// The payload as one line of escaped text, with a split character shown whole in the
+    /// entry that completes it. Long payloads are cut at [`PREVIEW_BYTES`] with an ellipsis.
+    pub fn text(&self) -> String {
+        let end = self.data.len() - usize::from(self.tail_len);
+        let head = &self.head[..usize::from(self.head_len)];
+        let cut = end.min(PREVIEW_BYTES);
+        let mut bytes = Vec::with_capacity(head.len() + cut);
+        bytes.extend_from_slice(head);
+        bytes.extend_from_slice(&self.data[..cut]);
+        let mut text = escape(&bytes);
+        if cut < end {
+            text.push('…');
+        }
+        text
+    }
+
+    fn retained_bytes(&self) -> usize {
+        std::mem::size_of::<Entry>() + self.data.len()
+    }
+}
+
+/// Exact totals of a transcript, whatever it retained.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Every entry ever added.
+    pub entries: u64,
+    /// Bytes received.
+    pub bytes_in: u64,
+    /// Bytes sent.
+    pub bytes_out: u64,
+    /// Failures.
+    pub errors: u64,
+    /// Echoes that matched.
+    pub echoes_ok: u64,
+    /// Echoes that did not.
+    pub echoes_bad: u64,
+    /// Sum of round-trip times, for the average.
+    pub rtt_sum_us: u64,
+    /// The last round-trip time.
+    pub rtt_last_us: Option<u64>,
+}
+
+impl Counters {
+    /// The average round-trip time.
+    pub fn rtt_avg_us(&self) -> Option<u64> {
+        let n = self.echoes_ok + self.echoes_bad;
+        (n > 0 && self.rtt_last_us.is_some()).then(|| self.rtt_sum_us / n)
+    }
+}
+
+/// A session's transcript.
+#[derive(Debug)]
+pub struct Transcript {
+    entries: VecDeque<Entry>,
+    cap_bytes: usize,
+    retained: usize,
+    dropped: u64,
+    counters: Counters,
+    stream: bool,
+    carry: HashMap<(u64, bool), ([u8; 3], u8)>,
+    links: HashMap<u64, Link>,
+    last_at: Option<Timestamp>,
+}
+
+impl Transcript {
+    /// An empty transcript. `stream` is true for TCP (characters may straddle reads).
+    pub fn new(stream: bool, cap_bytes: usize) -> Transcript {
+        Transcript {
+            entries: VecDeque::new(),
+            cap_bytes,
+            retained: 0,
+            dropped: 0,
+            counters: Counters::default(),
+            stream,
+            carry: HashMap::new(),
+            links: HashMap::new(),
+            last_at: None,
+        }
+    }
+
+    /// Entries retained, oldest first.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing is retained.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// One retained entry.
+    pub fn get(&self, index: usize) -> Option<&Entry> {
+        self.entries.get(index)
+    }
+
+    /// All retained entries, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter()
+    }
+
+    /// Entries let go to respect the memory cap.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The exact totals.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// The memory cap in bytes.
+    pub fn cap_bytes(&self) -> usize {
+        self.cap_bytes
+    }
+
+    /// Changes the cap, letting the oldest entries go if needed.
+    pub fn set_cap_bytes(&mut self, cap_bytes: usize) {
+        self.cap_bytes = cap_bytes;
+        self.enforce_cap();
+    }
+
+    /// Bytes retained now (entries and payloads).
+    pub fn retained_bytes(&self) -> usize {
+        self.retained
+    }
+
+    /// The two ends of a connection, when known.
+    pub fn link(&self, conn: u64) -> Option<&Link> {
+        self.links.get(&conn)
+    }
+
+    /// Whether this transcript decodes text across reads (TCP).
+    pub fn is_stream(&self) -> bool {
+        self.stream
+    }
+
+    /// Forgets every entry and counter.
+    pub fn clear(&mut self) {
+        *self = Transcript::new(self.stream, self.cap_bytes);
+    }
+
+    /// Adds an event, under connection number `conn` (the caller's numbering, 0 for none).
+    pub fn push_event(&mut self, event: &Event, conn: u64) {
+        let link = event.kind.link().copied();
+        if let Some(link) = link {
+            self.links.entry(conn).or_insert(Link { conn, ..link });
+        }
+        let peer = link.map(|l| l.peer);
+        let mut entry = Entry {
+            at: event.at,
+            dt_us: 0,
+            conn,
+            direction: Direction::of(&event.kind),
+            peer,
+            data: Bytes::new(),
+            rtt_us: None,
+            echo_ok: None,
+            truncated: false,
+            head: [0; 3],
+            head_len: 0,
+            tail_len: 0,
+            note: Note::None,
+        };
+        match &event.kind {
+            EventKind::Listening { local, all_interfaces } => {
+                entry.peer = Some(*local);
+                entry.note = Note::Listening { all_interfaces: *all_interfaces };
+            }
+            EventKind::Connected(_) => entry.note = Note::Connected,
+            EventKind::Accepted(_) => entry.note = Note::Accepted,
+            EventKind::Sent { data, .. } => {
+                self.counters.bytes_out += data.len() as u64;
+                self.attach(&mut entry, data, true);
+            }
+            EventKind::Received { data, truncated, echo, .. } => {
+                self.counters.bytes_in += data.len() as u64;
+                self.attach(&mut entry, data, false);
+                entry.truncated = *truncated;
+                if let Some(echo) = echo {
+                    entry.rtt_us = Some(echo.rtt_us);
+                    entry.echo_ok = Some(echo.matches);
+                    self.counters.rtt_last_us = Some(echo.rtt_us);
+                    self.counters.rtt_sum_us += echo.rtt_us;
+                    if echo.matches {
+                        self.counters.echoes_ok += 1;
+                    } else {
+                        self.counters.echoes_bad += 1;
+                    }
+                }
+            }
+            EventKind::PeerClosed(_) => entry.note = Note::PeerClosed,
+            EventKind::ConnectionClosed { bytes_in, bytes_out, .. } => {
+                self.carry.remove(&(conn, true));
+                self.carry.remove(&(conn, false));
+                entry.note = Note::ConnectionClosed { bytes_in: *bytes_in, bytes_out: *bytes_out };
+            }
+            EventKind::Failed { error, .. } => {
+                self.counters.errors += 1;
+                entry.note = Note::Error(Box::new(error.clone()));
+            }
+            EventKind::Notice(text) => entry.note = Note::Notice(text.as_str().into()),
+            EventKind::Closed { reason } => entry.note = Note::Closed(*reason),
+        }
+        self.push(entry);
+    }
+
+    /// Adds a prepared entry (for a reopened transcript, or a UI's own notes).
+    pub fn push(&mut self, mut entry: Entry) {
+        if let Some(last) = self.last_at {
+            entry.dt_us = u64::try_from(entry.at.duration_since(last).as_micros()).unwrap_or(0);
+        }
+        self.last_at = Some(entry.at);
+        self.counters.entries += 1;
+        self.retained += entry.retained_bytes();
+        self.entries.push_back(entry);
+        self.enforce_cap();
+    }
+
+    fn attach(&mut self, entry: &mut Entry, data: &Bytes, outgoing: bool) {
+        entry.data = data.clone();
+        if !self.stream {
+            return;
+        }
+        let key = (entry.conn, outgoing);
+        let (head, head_len) = self.carry.remove(&key).unwrap_or(([0; 3], 0));
+        let head_len_usize = usize::from(head_len);
+        let mut joined = [0u8; 6];
+        // Only the last few bytes matter for the tail: the carried head and up to 3 new bytes.
+        let take = data.len().min(3);
+        let recent: &[u8] = if data.len() > take {
+            &data[data.len() - take..]
+        } else {
+            joined[..head_len_usize].copy_from_slice(&head[..head_len_usize]);
+            joined[head_len_usize..head_len_usize + take].copy_from_slice(data);
+            &joined[..head_len_usize + take]
+        };
+        let tail = incomplete_tail(recent);
+        entry.head = head;
+        entry.head_len = head_len;
+        // The withheld bytes start in this read or, when this read is all continuation,
+        // include the carried head too.
+        let tail_here = tail.min(data.len());
+        entry.tail_len = tail_here as u8;
+        if tail > 0 {
+            let mut next = [0u8; 3];
+            next[..tail].copy_from_slice(&recent[recent.len() - tail..]);
+            if tail > data.len() {
+                // Nothing of this read is shown; the head moves on with it.
+                entry.head_len = 0;
+            }
+            self.carry.insert(key, (next, tail as u8));
+        }
+    }
+
+    fn enforce_cap(&mut self) {
+        while self.retained > self.cap_bytes && self.entries.len() > 1 {
+            if let Some(old) = self.entries.pop_front() {
+                self.retained -= old.retained_bytes();
+                self.dropped += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::engine::EchoCheck;
+
+    fn link() -> Link {
+        let a: SocketAddr = "127.0.0.1:1".parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 1)));
+        Link { conn: 1, local: a, peer: a }
+    }
+
+    fn received(data: &[u8]) -> Event {
+        Event {
+            at: Timestamp::now(),
+            session: 1,
+            kind: EventKind::Received {
+                link: link(),
+                data: Bytes::copy_from_slice(data),
+                truncated: false,
+                echo: None,
+            },
+        }
+    }
+
+    #[test]
+    fn split_characters_show_whole_in_the_completing_row() {
+        let mut t = Transcript::new(true, DEFAULT_CAP_BYTES);
+        let message = "123456789012345á".as_bytes();
+        t.push_event(&received(&message[..16]), 1);
+        t.push_event(&received(&message[16..]), 1);
+        let texts: Vec<String> = t.iter().map(Entry::text).collect();
+        assert_eq!(texts, ["123456789012345", "á"]);
+        assert_eq!(t.get(0).map(|e| e.data.len()), Some(16), "the bytes stay exact");
+    }
+
+    #[test]
+    fn a_character_split_over_three_reads() {
+        let mut t = Transcript::new(true, DEFAULT_CAP_BYTES);
+        let emoji = "a😀b".as_bytes();
+        for part in [&emoji[..2], &emoji[2..3], &emoji[3..]] {
+            t.push_event(&received(part), 1);
+        }
+        let texts: Vec<String> = t.iter().map(Entry::text).collect();
+        assert_eq!(texts.concat(), "a😀b");
+        assert_eq!(texts, ["a", "", "😀b"]);
+    }
+
+    #[test]
+    fn udp_datagrams_are_not_joined() {
+        let mut t = Transcript::new(false, DEFAULT_CAP_BYTES);
+        t.push_event(&received(&[0xC3]), 1);
+        t.push_event(&received(&[0xA1]), 1);
+        let texts: Vec<String> = t.iter().map(Entry::text).collect();
+        assert_eq!(texts, ["\\xC3", "\\xA1"]);
+    }
+
+    #[test]
+    fn the_cap_lets_old_entries_go_and_the_counters_stay_exact() {
+        let mut t = Transcript::new(true, 100 * (std::mem::size_of::<Entry>() + 10));
+        for _ in 0..1000 {
+            t.push_event(&received(&[b'x'; 10]), 1);
+        }
+        assert_eq!(t.len(), 100);
+        assert_eq!(t.dropped(), 900);
+        assert_eq!(t.counters().bytes_in, 10_000);
+        assert_eq!(t.counters().entries, 1000);
+    }
+
+    #[test]
+    fn rtt_counters() {
+        let mut t = Transcript::new(true, DEFAULT_CAP_BYTES);
+        for rtt_us in [100, 300] {
+            let echo = Some(EchoCheck { rtt_us, matches: true, bytes: 1 });
+            let kind =
+                EventKind::Received { link: link(), data: Bytes::from_static(b"x"), truncated: false, echo };
+            t.push_event(&Event { at: Timestamp::now(), session: 1, kind }, 1);
+        }
+        assert_eq!(t.counters().rtt_last_us, Some(300));
+        assert_eq!(t.counters().rtt_avg_us(), Some(200));
+        assert_eq!(t.get(1).and_then(|e| e.rtt_us), Some(300));
+    }
+}

@@ -1,0 +1,55 @@
+//! A server session's connected clients: peer, since when, bytes in and out, and Disconnect.
+
+use std::collections::BTreeMap;
+
+use egui::Ui;
+use jiff::tz::TimeZone;
+
+use super::i18n::Tr;
+use super::session::ClientRow;
+use crate::t;
+
+/// Draws the list; returns the connection the user asked to disconnect.
+pub fn clients_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    tz: &TimeZone,
+    clients: &BTreeMap<u64, ClientRow>,
+    udp: bool,
+) -> Option<u64> {
+    let mut disconnect = None;
+    let title = t!(tr, "clients-title", count = clients.len());
+    egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("clients")).default_open(true).show(
+        ui,
+        |ui| {
+            if clients.is_empty() {
+                ui.weak(t!(tr, "clients-none"));
+                return;
+            }
+            egui::ScrollArea::vertical().id_salt("clients-scroll").max_height(120.0).show(ui, |ui| {
+                egui::Grid::new(ui.scope_id().with("clients-grid")).striped(true).num_columns(5).show(
+                    ui,
+                    |ui| {
+                        ui.strong(t!(tr, "col-conn"));
+                        ui.strong(t!(tr, "col-peer"));
+                        ui.strong(t!(tr, "clients-since"));
+                        ui.strong(t!(tr, "clients-in-out"));
+                        ui.label("");
+                        ui.end_row();
+                        for (conn, row) in clients {
+                            ui.label(format!("#{conn}"));
+                            ui.label(row.peer.to_string());
+                            ui.label(row.since.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string());
+                            ui.label(format!("{} B / {} B", row.bytes_in, row.bytes_out));
+                            if !udp && ui.small_button(t!(tr, "btn-disconnect")).clicked() {
+                                disconnect = Some(*conn);
+                            }
+                            ui.end_row();
+                        }
+                    },
+                );
+            });
+        },
+    );
+    disconnect
+}

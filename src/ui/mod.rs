@@ -1,0 +1,55 @@
+//! The desktop app (eframe/egui): sessions side by side, forms, live transcripts.
+//!
+//! One file per panel: [`session_form`], [`transcript_view`], [`clients_view`],
+//! [`status_bar`]; [`session`] holds a session's state apart from drawing; [`app`] is the
+//! `eframe::App`. Every string the user sees comes from [`i18n`].
+
+pub mod app;
+pub mod clients_view;
+pub mod i18n;
+pub mod session;
+pub mod session_form;
+pub mod status_bar;
+pub mod transcript_view;
+
+pub use app::{SocketTesterApp, StartupOptions};
+
+/// The window icon, from `assets/`.
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+
+/// Whether a display server is reachable by name. Without one, winit fails with a raw error;
+/// we say what to do instead.
+fn display_available() -> bool {
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()))
+}
+
+/// What to tell a user who has no display.
+pub const NO_DISPLAY_HELP: &str = "Socket Tester cannot open its window: there is no graphical display \
+(neither DISPLAY nor WAYLAND_DISPLAY is set).
+Use the command line instead, which needs no display:
+  socket-tester serve tcp                 # an echo server on localhost:10000
+  socket-tester send tcp                  # send the message and check the echo
+  socket-tester --help                    # every option
+Or start a virtual display first, for example: xvfb-run socket-tester";
+
+/// Opens the window and runs until it is closed.
+pub fn run(options: StartupOptions) -> anyhow::Result<()> {
+    if !display_available() {
+        anyhow::bail!("{NO_DISPLAY_HELP}");
+    }
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Socket Tester")
+        .with_app_id("socket-tester")
+        .with_inner_size([1360.0, 860.0])
+        .with_min_inner_size([640.0, 420.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
+    let native = eframe::NativeOptions { viewport, ..Default::default() };
+    eframe::run_native(
+        "Socket Tester",
+        native,
+        Box::new(move |cc| Ok(Box::new(SocketTesterApp::new(cc, options)))),
+    )
+    .map_err(|err| anyhow::anyhow!("could not open the window: {err}\n\n{NO_DISPLAY_HELP}"))
+}

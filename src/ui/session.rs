@@ -1,0 +1,253 @@
+//! One session's state: its form, its workers, its transcript and its clients. No drawing.
+//!
+//! A session runs one server worker, or client workers (a persistent one, or one per Send).
+//! Events from any of its workers come here; connection numbers are renumbered per session so
+//! that successive one-shot clients read #1, #2, #3 rather than #1 each time.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use crossbeam_channel::Sender;
+use jiff::Timestamp;
+
+use super::session_form::{FormState, FormValues, Role};
+use crate::engine::{
+    self, CloseReason, Command, ConnId, Event, EventKind, Protocol, SessionId, Waker, WorkerHandle,
+    WorkerSpec,
+};
+use crate::transcript::store::Transcript;
+
+/// A client connected to a server session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// When it connected.
+    pub since: Timestamp,
+    /// Bytes received from it.
+    pub bytes_in: u64,
+    /// Bytes echoed to it.
+    pub bytes_out: u64,
+}
+
+/// What a session is doing, for its status line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Activity {
+    /// Nothing running.
+    Idle,
+    /// A worker was started and has not reported yet.
+    Starting,
+    /// A server listens on these addresses.
+    Listening(Vec<SocketAddr>),
+    /// A client is connected to this address.
+    Connected(SocketAddr),
+    /// The last worker failed.
+    Failed(Box<engine::Error>),
+}
+
+/// How the transcript is shown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ViewState {
+    /// Show hex instead of text.
+    pub hex: bool,
+    /// Selected rows (first and last, inclusive), by index in the transcript.
+    pub selection: Option<(usize, usize)>,
+}
+
+/// One session.
+pub struct Session {
+    /// Unique within the app.
+    pub uid: u64,
+    /// The form.
+    pub form: FormValues,
+    /// The recorded exchange.
+    pub transcript: Transcript,
+    /// What it is doing.
+    pub activity: Activity,
+    /// A server's connected clients, by connection number.
+    pub clients: BTreeMap<u64, ClientRow>,
+    /// How the transcript is shown.
+    pub view: ViewState,
+    workers: Vec<WorkerHandle>,
+    persistent: Option<SessionId>,
+    conn_numbers: HashMap<(SessionId, ConnId), u64>,
+    next_conn: u64,
+}
+
+impl Session {
+    /// A new idle session.
+    pub fn new(uid: u64, form: FormValues, cap_bytes: usize) -> Session {
+        let stream = form.protocol == Protocol::Tcp;
+        Session {
+            uid,
+            form,
+            transcript: Transcript::new(stream, cap_bytes),
+            activity: Activity::Idle,
+            clients: BTreeMap::new(),
+            view: ViewState::default(),
+            workers: Vec::new(),
+            persistent: None,
+            conn_numbers: HashMap::new(),
+            next_conn: 1,
+        }
+    }
+
+    /// Whether this session owns a worker with this id.
+    pub fn owns(&self, worker: SessionId) -> bool {
+        self.workers.iter().any(|w| w.session() == worker)
+    }
+
+    /// Whether a server worker is running.
+    pub fn running(&self) -> bool {
+        self.form.role == Role::Server && !self.workers.is_empty()
+    }
+
+    /// What the form should offer.
+    pub fn form_state(&self) -> FormState {
+        FormState { running: self.running(), connected: self.persistent.is_some() }
+    }
+
+    fn spawn(&mut self, spec: WorkerSpec, events: &Sender<Event>, waker: &Waker) -> SessionId {
+        let stream = self.form.protocol == Protocol::Tcp;
+        if self.transcript.is_stream() != stream {
+            // The protocol changed: TCP text decodes across reads, UDP does not.
+            let cap = self.transcript.cap_bytes();
+            self.transcript = Transcript::new(stream, cap);
+        }
+        let handle = engine::spawn(spec, events.clone(), waker.clone());
+        let id = handle.session();
+        self.workers.push(handle);
+        self.activity = Activity::Starting;
+        id
+    }
+
+    /// Starts the server.
+    pub fn start(&mut self, events: &Sender<Event>, waker: &Waker) {
+        if self.running() {
+            return;
+        }
+        self.clients.clear();
+        self.spawn(WorkerSpec::Server(self.form.server_config()), events, waker);
+    }
+
+    /// Sends the message: on the open connection, or as a new exchange.
+    pub fn send(&mut self, events: &Sender<Event>, waker: &Waker) {
+        let message = Bytes::from(self.form.message.clone().into_bytes());
+        if let Some(id) = self.persistent
+            && let Some(worker) = self.workers.iter().find(|w| w.session() == id)
+        {
+            worker.send(Command::Send(message));
+            return;
+        }
+        let persistent = self.form.persistent;
+        let spec = WorkerSpec::Client(self.form.client_config(vec![message], persistent));
+        let id = self.spawn(spec, events, waker);
+        if persistent {
+            self.persistent = Some(id);
+        }
+    }
+
+    /// Opens a persistent connection without sending.
+    pub fn connect(&mut self, events: &Sender<Event>, waker: &Waker) {
+        if self.persistent.is_some() {
+            return;
+        }
+        let spec = WorkerSpec::Client(self.form.client_config(Vec::new(), true));
+        let id = self.spawn(spec, events, waker);
+        self.persistent = Some(id);
+    }
+
+    /// Stops every worker of this session; each answers with its `Closed` event.
+    pub fn stop(&mut self) {
+        for worker in &self.workers {
+            worker.stop();
+        }
+    }
+
+    /// Closes one client of a server.
+    pub fn disconnect_client(&mut self, conn: u64) {
+        let target =
+            self.conn_numbers.iter().find(|(_, n)| **n == conn).map(|((worker, id), _)| (*worker, *id));
+        if let Some((worker, id)) = target
+            && let Some(handle) = self.workers.iter().find(|w| w.session() == worker)
+        {
+            handle.send(Command::Disconnect(Some(id)));
+        }
+    }
+
+    /// Clears the transcript (the workers go on).
+    pub fn clear(&mut self) {
+        self.transcript.clear();
+        self.view.selection = None;
+    }
+
+    /// Takes one event of one of this session's workers.
+    pub fn ingest(&mut self, event: &Event) {
+        let conn = match event.kind.link() {
+            Some(link) => {
+                let key = (event.session, link.conn);
+                match self.conn_numbers.get(&key) {
+                    Some(n) => *n,
+                    None => {
+                        let n = self.next_conn;
+                        self.next_conn += 1;
+                        self.conn_numbers.insert(key, n);
+                        n
+                    }
+                }
+            }
+            None => 0,
+        };
+        match &event.kind {
+            EventKind::Listening { local, .. } => match &mut self.activity {
+                Activity::Listening(addrs) => addrs.push(*local),
+                other => *other = Activity::Listening(vec![*local]),
+            },
+            EventKind::Connected(link) => self.activity = Activity::Connected(link.peer),
+            EventKind::Accepted(link) => {
+                let row = ClientRow { peer: link.peer, since: event.at, bytes_in: 0, bytes_out: 0 };
+                self.clients.insert(conn, row);
+            }
+            EventKind::Received { data, .. } => {
+                if let Some(row) = self.clients.get_mut(&conn) {
+                    row.bytes_in += data.len() as u64;
+                }
+            }
+            EventKind::Sent { data, .. } => {
+                if let Some(row) = self.clients.get_mut(&conn) {
+                    row.bytes_out += data.len() as u64;
+                }
+            }
+            EventKind::ConnectionClosed { .. } => {
+                if self.form.protocol == Protocol::Tcp {
+                    self.clients.remove(&conn);
+                }
+                self.conn_numbers.remove(&(event.session, conn_id(event)));
+            }
+            EventKind::Failed { link: None, error } => {
+                self.activity = Activity::Failed(Box::new(error.clone()))
+            }
+            EventKind::Closed { reason } => {
+                self.workers.retain(|w| w.session() != event.session);
+                if self.persistent == Some(event.session) {
+                    self.persistent = None;
+                }
+                if self.workers.is_empty() {
+                    if self.form.role == Role::Server {
+                        self.clients.clear();
+                    }
+                    if *reason != CloseReason::Failed || !matches!(self.activity, Activity::Failed(_)) {
+                        self.activity = Activity::Idle;
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.transcript.push_event(event, conn);
+    }
+}
+
+fn conn_id(event: &Event) -> ConnId {
+    event.kind.link().map_or(0, |l| l.conn)
+}

@@ -1,0 +1,49 @@
+//! A session's status line: its state in words, its counters, and its round-trip times.
+
+use egui::{RichText, Ui};
+
+use super::i18n::Tr;
+use super::session::{Activity, Session};
+use super::transcript_view::{error_text, format_us};
+use crate::t;
+
+/// The state in words: "Listening on 127.0.0.1:10000", "Connected to …", an error.
+pub fn activity_text(tr: &Tr, activity: &Activity) -> String {
+    match activity {
+        Activity::Idle => t!(tr, "status-idle"),
+        Activity::Starting => t!(tr, "status-starting"),
+        Activity::Listening(addrs) => {
+            let list = addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            t!(tr, "status-listening", addrs = list)
+        }
+        Activity::Connected(peer) => t!(tr, "status-connected", peer = peer.to_string()),
+        Activity::Failed(error) => error_text(tr, error),
+    }
+}
+
+/// Draws the status line of one session.
+pub fn session_status_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
+    let counters = session.transcript.counters();
+    ui.horizontal_wrapped(|ui| {
+        let text = RichText::new(activity_text(tr, &session.activity)).strong();
+        ui.label(if matches!(session.activity, Activity::Failed(_)) {
+            text.color(ui.visuals().error_fg_color)
+        } else {
+            text
+        });
+        ui.separator();
+        ui.label(t!(tr, "status-bytes", sent = counters.bytes_out, received = counters.bytes_in));
+        if counters.errors > 0 {
+            ui.label(
+                RichText::new(t!(tr, "status-errors", count = counters.errors))
+                    .color(ui.visuals().error_fg_color),
+            );
+        }
+        if let Some(last) = counters.rtt_last_us {
+            ui.separator();
+            let avg = counters.rtt_avg_us().map(format_us).unwrap_or_default();
+            ui.label(t!(tr, "status-rtt", last = format_us(last), avg = avg));
+            ui.label(t!(tr, "status-echoes", ok = counters.echoes_ok, bad = counters.echoes_bad));
+        }
+    });
+}
