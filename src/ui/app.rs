@@ -253,11 +253,14 @@ impl SocketTesterApp {
             }
             ui.separator();
             let mut chosen = language;
-            egui::ComboBox::from_id_salt("language").selected_text(chosen.native_name()).show_ui(ui, |ui| {
-                for lang in Language::ALL {
-                    ui.selectable_value(&mut chosen, lang, lang.native_name());
-                }
-            });
+            egui::ComboBox::from_label(t!(self.tr, "language")).selected_text(chosen.native_name()).show_ui(
+                ui,
+                |ui| {
+                    for lang in Language::ALL {
+                        ui.selectable_value(&mut chosen, lang, lang.native_name());
+                    }
+                },
+            );
             if chosen != language {
                 self.set_language(chosen);
             }
@@ -304,31 +307,34 @@ impl SocketTesterApp {
         egui::CentralPanel::default().show(ui, |ui| {
             let count = self.sessions.len().max(1) as f32;
             let spacing = ui.spacing().item_spacing.x;
-            let width = ((ui.available_width() - spacing * (count - 1.0)) / count).max(460.0);
+            let width = ((ui.available_width() - spacing * (count - 1.0)) / count).max(560.0);
             let height = ui.available_height();
             egui::ScrollArea::horizontal().id_salt("sessions").show(ui, |ui| {
                 ui.horizontal_top(|ui| {
                     for (index, session) in self.sessions.iter_mut().enumerate() {
                         let active = index == self.active;
-                        let response = ui.allocate_ui_with_layout(
-                            egui::vec2(width, height),
-                            egui::Layout::top_down(egui::Align::Min),
-                            |ui| {
-                                ui.set_min_size(egui::vec2(width, height));
-                                session_ui(
-                                    ui,
-                                    &self.tr,
-                                    &self.tz,
-                                    session,
-                                    index,
-                                    active,
-                                    &mut actions,
-                                    &mut disconnects,
-                                    &mut close,
-                                );
-                            },
+                        // An exact rect per session: what a session draws can never push
+                        // its neighbours (remembered table widths, long lines).
+                        let (rect, response) =
+                            ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
+                        let mut child = ui.new_child(
+                            egui::UiBuilder::new()
+                                .max_rect(rect)
+                                .layout(egui::Layout::top_down(egui::Align::Min)),
                         );
-                        if response.response.contains_pointer() && ui.input(|i| i.pointer.any_pressed()) {
+                        child.set_clip_rect(rect.intersect(ui.clip_rect()));
+                        session_ui(
+                            &mut child,
+                            &self.tr,
+                            &self.tz,
+                            session,
+                            index,
+                            active,
+                            &mut actions,
+                            &mut disconnects,
+                            &mut close,
+                        );
+                        if response.contains_pointer() && ui.input(|i| i.pointer.any_pressed()) {
                             self.active = index;
                         }
                     }
@@ -400,8 +406,24 @@ fn session_ui(
     });
 }
 
+/// DejaVu, bundled so that the transcript's arrows and marks (→ ← • ⚠ ✔ ✘ Δ µ) draw on any
+/// machine, not only where a system font has them.
+const FALLBACK_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FALLBACK_MONO: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono.ttf");
+
 /// Larger, calmer text than egui's defaults: the app is also for projectors.
 fn setup_style(ctx: &egui::Context, zoom: f32) {
+    use egui::epaint::text::{FontInsert, FontPriority, InsertFontFamily};
+    for (name, data, family) in [
+        ("dejavu-sans", FALLBACK_SANS, egui::FontFamily::Proportional),
+        ("dejavu-mono", FALLBACK_MONO, egui::FontFamily::Monospace),
+    ] {
+        ctx.add_font(FontInsert {
+            name: name.into(),
+            data: egui::FontData::from_static(data),
+            families: vec![InsertFontFamily { family, priority: FontPriority::Lowest }],
+        });
+    }
     ctx.set_zoom_factor(zoom);
     ctx.all_styles_mut(|style| {
         use egui::{FontId, TextStyle};

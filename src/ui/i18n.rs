@@ -73,8 +73,6 @@ impl Tr {
     /// Loads a language.
     pub fn new(language: Language) -> Tr {
         let loader: FluentLanguageLoader = fluent_language_loader!();
-        // Unicode isolation marks around arguments would show as boxes in egui.
-        loader.set_use_isolating(false);
         let mut tr = Tr { loader, language };
         tr.set_language(language);
         tr
@@ -86,6 +84,9 @@ impl Tr {
         // The files are embedded and checked at build time; if loading still fails, the
         // fallback (English) keeps every message available.
         let _ = self.loader.load_languages(&Localizations, &[id]);
+        // Unicode isolation marks around arguments would show as boxes in egui; the setting
+        // applies to the bundles just loaded.
+        self.loader.set_use_isolating(false);
         self.language = language;
     }
 

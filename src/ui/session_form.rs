@@ -249,7 +249,7 @@ pub fn form_ui(ui: &mut Ui, tr: &Tr, values: &mut FormValues, state: FormState) 
         ui.add(
             egui::TextEdit::multiline(&mut values.message)
                 .desired_rows(2)
-                .desired_width(f32::INFINITY)
+                .desired_width(ui.available_width())
                 .font(egui::TextStyle::Monospace),
         )
         .labelled_by(label.id)

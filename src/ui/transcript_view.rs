@@ -173,14 +173,14 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             .stick_to_bottom(true)
             .sense(egui::Sense::click())
             .max_scroll_height(table_height)
-            .column(Column::initial(98.0).at_least(60.0).clip(true))
-            .column(Column::initial(62.0).at_least(40.0).clip(true))
+            .column(Column::initial(92.0).at_least(60.0).clip(true))
+            .column(Column::initial(58.0).at_least(40.0).clip(true))
             .column(Column::initial(30.0).at_least(24.0).clip(true))
-            .column(Column::exact(16.0))
-            .column(Column::initial(118.0).at_least(60.0).clip(true))
-            .column(Column::initial(46.0).at_least(36.0).clip(true))
-            .column(Column::remainder().at_least(100.0).clip(true))
-            .column(Column::initial(76.0).at_least(50.0).clip(true))
+            .column(Column::exact(14.0))
+            .column(Column::initial(112.0).at_least(60.0).clip(true))
+            .column(Column::initial(44.0).at_least(36.0).clip(true))
+            .column(Column::remainder().at_least(80.0).clip(true))
+            .column(Column::initial(70.0).at_least(50.0).clip(true))
             .header(row_height, |mut header| {
                 for title in [
                     t!(tr, "col-time"),

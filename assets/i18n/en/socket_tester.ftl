@@ -1,10 +1,11 @@
 intro = 1. Start the server.  2. Send from the client.  Both transcripts show every byte: → sent, ← received, • event, ! error.
-add-client = ＋ Client
-add-server = ＋ Server
-add-udp-pair = ＋ UDP pair
+add-client = + Client
+add-server = + Server
+add-udp-pair = + UDP pair
 zoom-in = Larger text (Ctrl +)
 zoom-out = Smaller text (Ctrl −)
 memory-cap = Memory per transcript:
+language = Language
 role-server = Server
 role-client = Client
 close-session = Close this session (stops it)

@@ -1,10 +1,11 @@
 intro = 1. Inicie el servidor.  2. Envíe desde el cliente.  Ambas transcripciones muestran cada byte: → enviado, ← recibido, • evento, ! error.
-add-client = ＋ Cliente
-add-server = ＋ Servidor
-add-udp-pair = ＋ Par UDP
+add-client = + Cliente
+add-server = + Servidor
+add-udp-pair = + Par UDP
 zoom-in = Texto más grande (Ctrl +)
 zoom-out = Texto más pequeño (Ctrl −)
 memory-cap = Memoria por transcripción:
+language = Idioma
 role-server = Servidor
 role-client = Cliente
 close-session = Cerrar esta sesión (la detiene)

@@ -1,0 +1,192 @@
+//! The desktop app driven with egui_kittest, headless, against the real engine on loopback:
+//! buttons are found by their labels, clicked, and the transcripts checked. Every wait is
+//! bounded.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod common;
+
+use std::io::Read;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use common::{WAIT, free_tcp_port, free_udp_port};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use socket_tester::engine::ErrorKind;
+use socket_tester::transcript::line::Direction;
+use socket_tester::transcript::store::Note;
+use socket_tester::ui::i18n::Language;
+use socket_tester::ui::session::Activity;
+use socket_tester::ui::transcript_view::format_us;
+use socket_tester::ui::{SocketTesterApp, StartupOptions};
+
+fn harness(options: StartupOptions) -> Harness<'static, SocketTesterApp> {
+    wide_harness(options, 1400.0)
+}
+
+fn wide_harness(options: StartupOptions, width: f32) -> Harness<'static, SocketTesterApp> {
+    let options = StartupOptions { language: options.language.or(Some(Language::English)), ..options };
+    Harness::builder()
+        .with_size(egui::vec2(width, 900.0))
+        .build_eframe(move |cc| SocketTesterApp::with_context(&cc.egui_ctx, None, options))
+}
+
+fn on_port(port: u16) -> StartupOptions {
+    StartupOptions { host: Some("127.0.0.1".into()), port: Some(port), ..StartupOptions::default() }
+}
+
+/// Steps the app until `done` holds, at most `WAIT`.
+fn step_until(
+    harness: &mut Harness<'static, SocketTesterApp>,
+    what: &str,
+    done: impl Fn(&SocketTesterApp) -> bool,
+) {
+    let deadline = Instant::now() + WAIT;
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+}
+
+fn listening(app: &SocketTesterApp, index: usize) -> bool {
+    matches!(app.sessions()[index].activity, Activity::Listening(_))
+}
+
+#[test]
+fn start_then_send_shows_the_echo_with_its_round_trip_time_on_both_sides() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    let listening_text = format!("Listening on 127.0.0.1:{port}");
+    assert!(harness.query_all_by_value(&listening_text).count() >= 2, "status line and transcript row");
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+
+    let message = Language::English.default_message().as_bytes();
+    let client = &harness.state().sessions()[1].transcript;
+    let received: Vec<u8> =
+        client.iter().filter(|e| e.direction == Direction::Received).flat_map(|e| e.data.to_vec()).collect();
+    assert_eq!(received, message);
+    let echo = client.iter().find(|e| e.rtt_us.is_some()).expect("an echo line");
+    assert_eq!(echo.echo_ok, Some(true));
+    step_until(&mut harness, "the server's echo", |app| {
+        app.sessions()[0].transcript.iter().any(|e| e.direction == Direction::Sent)
+    });
+    let server = &harness.state().sessions()[0].transcript;
+    let echoed: Vec<u8> =
+        server.iter().filter(|e| e.direction == Direction::Sent).flat_map(|e| e.data.to_vec()).collect();
+    assert_eq!(echoed, message);
+    // The status line shows the round-trip time in words.
+    let counters = *harness.state().sessions()[1].transcript.counters();
+    let rtt = format_us(counters.rtt_last_us.unwrap());
+    assert!(harness.query_all_by_value(&format!("RTT last {rtt}, average {rtt}")).count() >= 1);
+
+    // Ctrl+Enter sends again from the active (client) session.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    step_until(&mut harness, "a second echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 2);
+    // Clicking the server selects it; Esc then stops it.
+    harness.get_by_label("Stop").click();
+    step_until(&mut harness, "the server stops", |app| !app.sessions()[0].running());
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens again", |app| listening(app, 0));
+    harness.key_press(egui::Key::Escape);
+    step_until(&mut harness, "Esc stops the active server", |app| !app.sessions()[0].running());
+}
+
+#[test]
+fn a_refused_connection_shows_its_error_in_the_transcript_and_the_status() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the failure", |app| app.sessions()[1].transcript.counters().errors > 0);
+    let client = &harness.state().sessions()[1].transcript;
+    let error = client
+        .iter()
+        .find_map(|e| match &e.note {
+            Note::Error(err) => Some(err.kind),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(error, ErrorKind::Refused);
+    let shown = format!("Connecting to 127.0.0.1:{port}: connection refused (nothing listens there)");
+    // In the status line and in the transcript row.
+    assert!(harness.query_all_by_value(&shown).count() >= 2);
+}
+
+#[test]
+fn an_invalid_port_is_flagged_and_disables_send() {
+    let mut harness = harness(StartupOptions::default());
+    let ports: Vec<_> = harness.get_all_by_role_and_label(egui::accesskit::Role::TextInput, "Port").collect();
+    assert_eq!(ports.len(), 2, "server and client each have a port field");
+    let client_port = &ports[1];
+    client_port.focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    client_port.type_text("70000");
+    harness.run_steps(3);
+    assert_eq!(harness.state().sessions()[1].form.port, "70000");
+    assert!(harness.query_by_label("⚠ A port is a number from 0 to 65535.").is_some());
+    assert!(harness.get_by_label("Send").accesskit_node().is_disabled());
+    assert!(harness.get_by_label("Connect").accesskit_node().is_disabled());
+}
+
+#[test]
+fn disconnect_closes_one_of_several_clients() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    let mut streams: Vec<TcpStream> =
+        (0..3).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    step_until(&mut harness, "three clients", |app| app.sessions()[0].clients.len() == 3);
+    let victim = *harness.state().sessions()[0].clients.keys().nth(1).unwrap();
+    let victim_peer = harness.state().sessions()[0].clients[&victim].peer;
+    let buttons: Vec<_> = harness.get_all_by_label("Disconnect").collect();
+    assert_eq!(buttons.len(), 3);
+    buttons[1].click();
+    step_until(&mut harness, "two clients", |app| app.sessions()[0].clients.len() == 2);
+    assert!(!harness.state().sessions()[0].clients.contains_key(&victim));
+    let stream = streams.iter_mut().find(|s| s.local_addr().unwrap() == victim_peer).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let mut buf = [0u8; 4];
+    assert_eq!(stream.read(&mut buf).unwrap_or(0), 0, "the disconnected client sees the end");
+}
+
+#[test]
+fn a_udp_pair_exchanges_a_datagram() {
+    let port = free_udp_port();
+    // Four sessions side by side need a wide window to all be on screen.
+    let mut harness = wide_harness(StartupOptions::default(), 2000.0);
+    harness.get_by_label("+ UDP pair").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions().len(), 4);
+    for index in [2, 3] {
+        let form = &mut harness.state_mut().sessions_mut()[index].form;
+        form.host = "::1".into();
+        form.port = port.to_string();
+    }
+    harness.run_steps(2);
+    let starts: Vec<_> = harness.get_all_by_label("Start").collect();
+    assert_eq!(starts.len(), 2);
+    starts[1].click();
+
+    step_until(&mut harness, "the UDP server listens", |app| listening(app, 2));
+    let sends: Vec<_> = harness.get_all_by_label("Send").collect();
+    sends[1].click();
+    step_until(&mut harness, "the UDP echo", |app| app.sessions()[3].transcript.counters().echoes_ok == 1);
+    let server = &harness.state().sessions()[2].transcript;
+    assert!(server.iter().any(|e| e.direction == Direction::Sent && e.peer.is_some_and(|p| p.is_ipv6())));
+}
+
+#[test]
+fn spanish_translates_the_window_and_the_default_message() {
+    let mut harness =
+        harness(StartupOptions { language: Some(Language::Spanish), ..StartupOptions::default() });
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Iniciar").is_some());
+    assert!(harness.query_by_label("Enviar").is_some());
+    assert_eq!(harness.state().sessions()[1].form.message, "Este es el mensaje. Se repetirá.");
+    assert!(harness.query_by_label("Send").is_none(), "no English left on the buttons");
+}
