@@ -70,6 +70,7 @@ pub struct Session {
     /// How the transcript is shown.
     pub view: ViewState,
     workers: Vec<WorkerHandle>,
+    sources: Vec<SessionId>,
     persistent: Option<SessionId>,
     conn_numbers: HashMap<(SessionId, ConnId), u64>,
     next_conn: u64,
@@ -87,15 +88,22 @@ impl Session {
             clients: BTreeMap::new(),
             view: ViewState::default(),
             workers: Vec::new(),
+            sources: Vec::new(),
             persistent: None,
             conn_numbers: HashMap::new(),
             next_conn: 1,
         }
     }
 
-    /// Whether this session owns a worker with this id.
+    /// Whether events stamped with this id belong to this session.
     pub fn owns(&self, worker: SessionId) -> bool {
-        self.workers.iter().any(|w| w.session() == worker)
+        self.sources.contains(&worker) || self.workers.iter().any(|w| w.session() == worker)
+    }
+
+    /// Takes events stamped `source` as this session's, from a producer that is not one of its
+    /// workers (a replayed or synthetic feed).
+    pub fn watch(&mut self, source: SessionId) {
+        self.sources.push(source);
     }
 
     /// Whether a server worker is running.

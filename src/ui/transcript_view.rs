@@ -159,13 +159,19 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
         }
     });
     let selected = view.selection.and_then(|(a, _)| transcript.get(a));
-    let hex_height = if selected.is_some_and(|e| !e.data.is_empty()) { 110.0 } else { 0.0 };
+    let hex_height = match selected {
+        Some(entry) if !entry.data.is_empty() => 130.0,
+        Some(_) => 56.0,
+        None => 0.0,
+    };
     let table_height = (ui.available_height() - hex_height).max(80.0);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     let error_color = ui.visuals().error_fg_color;
     let mut clicked: Option<(usize, bool)> = None;
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        // A click selects the row (for the details pane and Copy), not the text under it.
+        ui.style_mut().interaction.selectable_labels = false;
         TableBuilder::new(ui)
             .id_salt("transcript")
             .striped(true)
@@ -173,11 +179,11 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             .stick_to_bottom(true)
             .sense(egui::Sense::click())
             .max_scroll_height(table_height)
-            .column(Column::initial(92.0).at_least(60.0).clip(true))
-            .column(Column::initial(58.0).at_least(40.0).clip(true))
-            .column(Column::initial(30.0).at_least(24.0).clip(true))
+            .column(Column::initial(106.0).at_least(60.0).clip(true))
+            .column(Column::initial(64.0).at_least(40.0).clip(true))
+            .column(Column::initial(44.0).at_least(24.0).clip(true))
             .column(Column::exact(14.0))
-            .column(Column::initial(112.0).at_least(60.0).clip(true))
+            .column(Column::initial(104.0).at_least(60.0).clip(true))
             .column(Column::initial(44.0).at_least(36.0).clip(true))
             .column(Column::remainder().at_least(80.0).clip(true))
             .column(Column::initial(70.0).at_least(50.0).clip(true))
@@ -273,15 +279,20 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             _ => Some((index, index)),
         };
     }
-    if let Some(entry) = view.selection.and_then(|(a, _)| transcript.get(a))
-        && !entry.data.is_empty()
-    {
+    // The details of the selected row: its whole text, wrapped, and every byte in a hex dump.
+    if let Some(entry) = view.selection.and_then(|(a, _)| transcript.get(a)) {
         ui.separator();
-        egui::ScrollArea::vertical().id_salt("hexdump").max_height(hex_height - 8.0).show(ui, |ui| {
-            ui.add(
-                egui::Label::new(RichText::new(hex_dump(&entry.data)).monospace())
-                    .wrap_mode(egui::TextWrapMode::Extend),
-            );
+        egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
+            let text = content(tr, entry, transcript, false);
+            let mut rich = RichText::new(text);
+            if entry.direction == Direction::Error {
+                rich = rich.color(error_color);
+            }
+            ui.add(egui::Label::new(rich).wrap());
+            if !entry.data.is_empty() {
+                let dump = RichText::new(hex_dump(&entry.data)).monospace();
+                ui.add(egui::Label::new(dump).wrap_mode(egui::TextWrapMode::Extend));
+            }
         });
     }
 }

@@ -98,6 +98,9 @@ status-starting = Starting…
 status-listening = Listening on { $addrs }
 status-connected = Connected to { $peer }
 status-bytes = Sent { $sent } B · received { $received } B
-status-errors = { $count } errors
+status-errors = { $count ->
+    [one] { $count } error
+   *[other] { $count } errors
+}
 status-rtt = RTT last { $last }, average { $avg }
 status-echoes = Echoes: { $ok } ok, { $bad } failed

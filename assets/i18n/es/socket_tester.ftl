@@ -98,6 +98,9 @@ status-starting = Iniciando…
 status-listening = Escuchando en { $addrs }
 status-connected = Conectado a { $peer }
 status-bytes = Enviados { $sent } B · recibidos { $received } B
-status-errors = { $count } errores
+status-errors = { $count ->
+    [one] { $count } error
+   *[other] { $count } errores
+}
 status-rtt = RTT último { $last }, media { $avg }
 status-echoes = Ecos: { $ok } correctos, { $bad } fallidos

@@ -1,0 +1,116 @@
+//! The desktop app's CPU per frame (logic and drawing, not rasterising), and transcript
+//! ingest. Run with `cargo bench --bench ui_frame`; BENCHMARKS.md records the numbers.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group, criterion_main};
+use jiff::Timestamp;
+use socket_tester::engine::{EchoCheck, Event, EventKind, Link, next_session_id};
+use socket_tester::transcript::store::{DEFAULT_CAP_BYTES, Transcript};
+use socket_tester::ui::i18n::Language;
+use socket_tester::ui::{SocketTesterApp, StartupOptions};
+
+fn link() -> Link {
+    let local: SocketAddr = "127.0.0.1:10000".parse().unwrap();
+    let peer: SocketAddr = "127.0.0.1:54321".parse().unwrap();
+    Link { conn: 1, local, peer }
+}
+
+/// A realistic mix: the seed's exchange, over and over.
+fn synthetic(session: u64, i: u64) -> Event {
+    let data = Bytes::from_static("Este es el mensaje. Se repetirá.".as_bytes());
+    let kind = if i.is_multiple_of(2) {
+        EventKind::Sent { link: link(), data }
+    } else {
+        let echo = Some(EchoCheck { rtt_us: 40 + i % 17, matches: true, bytes: data.len() });
+        EventKind::Received { link: link(), data, truncated: false, echo }
+    };
+    Event { at: Timestamp::now(), session, kind }
+}
+
+fn new_app() -> (egui::Context, SocketTesterApp) {
+    let ctx = egui::Context::default();
+    let options = StartupOptions { language: Some(Language::English), ..StartupOptions::default() };
+    let app = SocketTesterApp::with_context(&ctx, None, options);
+    (ctx, app)
+}
+
+fn input() -> egui::RawInput {
+    egui::RawInput {
+        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
+        ..egui::RawInput::default()
+    }
+}
+
+fn frame(ctx: &egui::Context, app: &mut SocketTesterApp) {
+    let output = ctx.run_ui(input(), |ui| {
+        app.drain(ui.ctx());
+        app.draw(ui);
+    });
+    black_box(output);
+}
+
+fn benches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ui");
+    group.sample_size(20).measurement_time(Duration::from_secs(8));
+
+    // One frame of a window whose client transcript holds 1,000,000 lines.
+    let (ctx, mut app) = new_app();
+    let source = next_session_id();
+    {
+        let transcript = &mut app.sessions_mut()[1].transcript;
+        transcript.set_cap_bytes(usize::MAX);
+        for i in 0..1_000_000 {
+            transcript.push_event(&synthetic(source, i), 1);
+        }
+        assert_eq!(transcript.len(), 1_000_000);
+    }
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    group.bench_function("frame_with_1m_lines", |b| b.iter(|| frame(&ctx, &mut app)));
+
+    // One frame under a flood of 100,000 events per second: at 60 frames per second, each
+    // frame drains about 1,667 new events, then draws.
+    let (ctx, mut app) = new_app();
+    let source = next_session_id();
+    app.sessions_mut()[1].watch(source);
+    let sender = app.event_sender();
+    let mut i = 0u64;
+    group.bench_function("frame_under_100k_events_per_s", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                for _ in 0..1_667 {
+                    sender.send(synthetic(source, i)).unwrap();
+                    i += 1;
+                }
+                let started = Instant::now();
+                frame(&ctx, &mut app);
+                total += started.elapsed();
+            }
+            total
+        });
+    });
+
+    // Ingesting 1,000,000 events into a transcript.
+    let events: Vec<Event> = (0..1_000_000).map(|i| synthetic(1, i)).collect();
+    group.sample_size(10);
+    group.bench_function("ingest_1m_events", |b| {
+        b.iter(|| {
+            let mut transcript = Transcript::new(true, DEFAULT_CAP_BYTES);
+            for event in &events {
+                transcript.push_event(event, 1);
+            }
+            black_box(transcript.len())
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(ui, benches);
+criterion_main!(ui);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Makes screenshots/*.png from the real binary in a real window under Xvfb:
+#   tcp-echo.png    the seed's exchange: server and client side by side, after one Send
+#   udp-echo-es.png a UDP exchange, in Spanish
+#   error-refused.png a client sending to a port where nothing listens
+# Installs what it needs on a fresh Debian machine (as root or with sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v Xvfb >/dev/null || need+=(xvfb)
+command -v import >/dev/null || need+=(imagemagick)
+command -v xdotool >/dev/null || need+=(xdotool)
+[ -e /usr/lib/x86_64-linux-gnu/libEGL.so.1 ] || need+=(libegl1)
+[ -d /usr/lib/x86_64-linux-gnu/dri ] || need+=(libgl1-mesa-dri)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+cargo build --release --quiet
+bin="$PWD/target/release/socket-tester"
+out="$PWD/screenshots"
+mkdir -p "$out"
+
+display=":$((90 + RANDOM % 9))"
+Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+app=""
+cleanup() {
+  [ -n "$app" ] && kill "$app" 2>/dev/null || true
+  kill "$xvfb" 2>/dev/null || true
+}
+trap cleanup EXIT
+export DISPLAY="$display"
+sleep 1
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# shot NAME X Y ARGS...: start the app with fresh settings, press Ctrl+Enter (Send), click
+# the transcript row at X,Y (window coordinates; 0 0 for none) to open its details, capture.
+shot() {
+  local name=$1 x=$2 y=$3
+  shift 3
+  local home
+  home=$(mktemp -d)
+  HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
+  app=$!
+  local wid=""
+  for _ in $(seq 1 100); do
+    wid=$(xdotool search --name '^Socket Tester$' 2>/dev/null | head -1 || true)
+    [ -n "$wid" ] && break
+    sleep 0.1
+  done
+  [ -n "$wid" ] || { echo "the window did not appear for $name" >&2; exit 1; }
+  sleep 2
+  xdotool windowfocus --sync "$wid"
+  xdotool key --window "$wid" ctrl+Return
+  sleep 1.5
+  if [ "$x" != 0 ]; then
+    xdotool mousemove --window "$wid" "$x" "$y"
+    sleep 0.3
+    xdotool mousedown 1
+    sleep 0.1
+    xdotool mouseup 1
+  fi
+  # Park the pointer on the window's title row, away from any tooltip.
+  xdotool mousemove --window "$wid" 1200 40
+  sleep 2
+  import -window "$wid" "$out/$name.png"
+  kill "$app"
+  wait "$app" 2>/dev/null || true
+  app=""
+  rm -rf "$home"
+  echo "wrote screenshots/$name.png"
+}
+
+shot tcp-echo 1150 447 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
+shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_port)" --start-server
+shot error-refused 1150 393 --lang en --host 127.0.0.1 --port "$(free_port)"
