@@ -64,11 +64,23 @@ fn bound_port(line: &str) -> u16 {
 }
 
 #[test]
-fn no_subcommand_prints_usage() {
-    let out = bin().output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+fn without_a_display_the_app_says_so_in_plain_words() {
+    let out = bin().env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("there is no graphical display"), "{text}");
+    assert!(text.contains("socket-tester serve tcp") && text.contains("socket-tester send tcp"), "{text}");
+    assert!(!text.contains("winit"), "no raw winit error: {text}");
+}
+
+#[test]
+fn help_lists_the_commands_and_the_app_flags() {
+    let out = bin().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("serve") && text.contains("send"), "{text}");
+    for word in ["serve", "send", "--start-server", "--port", "--lang"] {
+        assert!(text.contains(word), "{word}: {text}");
+    }
 }
 
 #[test]

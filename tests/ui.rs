@@ -190,3 +190,40 @@ fn spanish_translates_the_window_and_the_default_message() {
     assert_eq!(harness.state().sessions()[1].form.message, "Este es el mensaje. Se repetirá.");
     assert!(harness.query_by_label("Send").is_none(), "no English left on the buttons");
 }
+
+#[test]
+fn form_values_survive_a_restart() {
+    let mut harness = harness(StartupOptions::default());
+    harness.state_mut().sessions_mut()[1].form.message = "hola".into();
+    harness.state_mut().sessions_mut()[0].form.port = "12345".into();
+    harness.run_steps(1);
+    let settings = harness.state().settings();
+    let ctx = egui::Context::default();
+    let again = SocketTesterApp::with_context(&ctx, Some(settings), StartupOptions::default());
+    assert_eq!(again.sessions()[1].form.message, "hola");
+    assert_eq!(again.sessions()[0].form.port, "12345");
+    assert_eq!(again.sessions().len(), 2);
+}
+
+#[test]
+fn a_capped_transcript_says_what_it_did_not_keep() {
+    use bytes::Bytes;
+    use socket_tester::engine::{Event, EventKind, Link};
+    let mut harness = harness(StartupOptions::default());
+    let link = Link { conn: 1, local: "127.0.0.1:1".parse().unwrap(), peer: "127.0.0.1:2".parse().unwrap() };
+    {
+        let transcript = &mut harness.state_mut().sessions_mut()[1].transcript;
+        transcript.set_cap_bytes(1 << 20);
+        let data = Bytes::from(vec![b'x'; 4096]);
+        for _ in 0..1000 {
+            let kind = EventKind::Received { link, data: data.clone(), truncated: false, echo: None };
+            transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
+        }
+        assert!(transcript.dropped() > 0);
+        assert_eq!(transcript.counters().bytes_in, 4_096_000, "the counters stay exact");
+    }
+    harness.run_steps(2);
+    let dropped = harness.state().sessions()[1].transcript.dropped();
+    let text = format!("{dropped} older lines not kept (memory cap 1 MiB); the counters are exact.");
+    assert!(harness.query_all_by_value(&text).count() >= 1);
+}
