@@ -93,17 +93,24 @@ fn our_udp_client_against_the_seed_udp_server() {
     let seed = spawn_seed("seed_udp_server.py", port, "127.0.0.1");
     let target: SocketAddr = ([127, 0, 0, 1], port).into();
     // The seed server may not be bound yet: retry a few times, bounded.
+    let events = exchange_once_ready(Protocol::Udp, target);
+    assert!(echo_checks(&events).first().is_some_and(|c| c.matches), "{events:?}");
+    let (stdout, _) = kill_and_output(seed);
+    assert!(stdout.contains("Recibido 33 bytes"), "{stdout}");
+}
+
+/// Runs the seed's exchange against a peer that may still be starting: retried (bounded) until
+/// one exchange finishes.
+fn exchange_once_ready(protocol: Protocol, target: SocketAddr) -> Vec<socket_tester::engine::Event> {
     let mut events = Vec::new();
     for _ in 0..50 {
-        events = run_client(client_config(Protocol::Udp, target, SEED_MESSAGE));
+        events = run_client(client_config(protocol, target, SEED_MESSAGE));
         if close_reason(&events) == Some(CloseReason::Finished) {
             break;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(echo_checks(&events).first().is_some_and(|c| c.matches), "{events:?}");
-    let (stdout, _) = kill_and_output(seed);
-    assert!(stdout.contains("Recibido 33 bytes"), "{stdout}");
+    events
 }
 
 fn socat(args: &[String]) -> std::process::Child {
@@ -154,14 +161,7 @@ fn our_clients_against_socat_echo_servers_over_v4_and_v6() {
             "PIPE".into(),
         ]);
         let target: SocketAddr = format!("{host}:{port}").parse().unwrap();
-        let mut events = Vec::new();
-        for _ in 0..50 {
-            events = run_client(client_config(Protocol::Tcp, target, SEED_MESSAGE));
-            if close_reason(&events) == Some(CloseReason::Finished) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let events = exchange_once_ready(Protocol::Tcp, target);
         assert!(echo_checks(&events).first().is_some_and(|c| c.matches), "tcp{family}: {events:?}");
         drop(server);
 
@@ -169,13 +169,7 @@ fn our_clients_against_socat_echo_servers_over_v4_and_v6() {
         let server =
             SocatServer::start(&[format!("UDP{family}-LISTEN:{port},reuseaddr,fork"), "PIPE".into()]);
         let target: SocketAddr = format!("{host}:{port}").parse().unwrap();
-        for _ in 0..50 {
-            events = run_client(client_config(Protocol::Udp, target, SEED_MESSAGE));
-            if close_reason(&events) == Some(CloseReason::Finished) {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let events = exchange_once_ready(Protocol::Udp, target);
         assert!(echo_checks(&events).first().is_some_and(|c| c.matches), "udp{family}: {events:?}");
         drop(server);
     }

@@ -201,10 +201,23 @@ pub struct FormState {
     pub connected: bool,
 }
 
-fn field_error(ui: &mut Ui, error: &Option<String>) {
-    if let Some(text) = error {
-        ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
-    }
+/// One grid row: a label, a one-line field labelled by it, and the field's error under it.
+fn field_row(
+    ui: &mut Ui,
+    label: String,
+    value: &mut String,
+    width: f32,
+    enabled: bool,
+    error: &Option<String>,
+) {
+    let label = ui.label(label);
+    ui.vertical(|ui| {
+        ui.add_enabled(enabled, egui::TextEdit::singleline(value).desired_width(width)).labelled_by(label.id);
+        if let Some(text) = error {
+            ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
+        }
+    });
+    ui.end_row();
 }
 
 /// Draws the form and returns the button the user pressed, if any.
@@ -225,23 +238,9 @@ pub fn form_ui(ui: &mut Ui, tr: &Tr, values: &mut FormValues, state: FormState) 
             }
         });
         egui::Grid::new(ui.scope_id().with("fields")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-            let host_label = ui.label(t!(tr, "form-host"));
-            ui.vertical(|ui| {
-                ui.add_enabled(
-                    !(values.role == Role::Server && values.all_interfaces),
-                    egui::TextEdit::singleline(&mut values.host).desired_width(220.0),
-                )
-                .labelled_by(host_label.id);
-                field_error(ui, &errors.host);
-            });
-            ui.end_row();
-            let port_label = ui.label(t!(tr, "form-port"));
-            ui.vertical(|ui| {
-                ui.add(egui::TextEdit::singleline(&mut values.port).desired_width(90.0))
-                    .labelled_by(port_label.id);
-                field_error(ui, &errors.port);
-            });
-            ui.end_row();
+            let host_enabled = !(values.role == Role::Server && values.all_interfaces);
+            field_row(ui, t!(tr, "form-host"), &mut values.host, 220.0, host_enabled, &errors.host);
+            field_row(ui, t!(tr, "form-port"), &mut values.port, 90.0, true, &errors.port);
         });
     });
     if values.role == Role::Client {
@@ -262,36 +261,19 @@ pub fn form_ui(ui: &mut Ui, tr: &Tr, values: &mut FormValues, state: FormState) 
                 egui::Grid::new(ui.scope_id().with("adv")).num_columns(2).spacing([8.0, 4.0]).show(
                     ui,
                     |ui| {
-                        let label = ui.label(if values.protocol == Protocol::Udp {
+                        let chunk_label = if values.protocol == Protocol::Udp {
                             t!(tr, "form-buffer")
                         } else {
                             t!(tr, "form-chunk")
-                        });
-                        ui.vertical(|ui| {
-                            ui.add(egui::TextEdit::singleline(&mut values.chunk).desired_width(90.0))
-                                .labelled_by(label.id);
-                            field_error(ui, &errors.chunk);
-                        });
-                        ui.end_row();
+                        };
+                        field_row(ui, chunk_label, &mut values.chunk, 90.0, true, &errors.chunk);
                         if values.role == Role::Client {
-                            let label = ui.label(t!(tr, "form-timeout"));
-                            ui.vertical(|ui| {
-                                ui.add(
-                                    egui::TextEdit::singleline(&mut values.timeout_ms).desired_width(90.0),
-                                )
-                                .labelled_by(label.id);
-                                field_error(ui, &errors.timeout);
-                            });
-                            ui.end_row();
+                            let label = t!(tr, "form-timeout");
+                            field_row(ui, label, &mut values.timeout_ms, 90.0, true, &errors.timeout);
                         }
                         if values.role == Role::Server && values.protocol == Protocol::Tcp {
-                            let label = ui.label(t!(tr, "form-backlog"));
-                            ui.vertical(|ui| {
-                                ui.add(egui::TextEdit::singleline(&mut values.backlog).desired_width(90.0))
-                                    .labelled_by(label.id);
-                                field_error(ui, &errors.backlog);
-                            });
-                            ui.end_row();
+                            let label = t!(tr, "form-backlog");
+                            field_row(ui, label, &mut values.backlog, 90.0, true, &errors.backlog);
                         }
                     },
                 );
