@@ -111,3 +111,37 @@ macro_rules! t {
         i18n_embed_fl::fl!($tr.loader(), $id, $($key = $value),+)
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(language: &str) -> Vec<String> {
+        let path = format!("{language}/socket_tester.ftl");
+        let file = Localizations::get(&path).map(|f| f.data.into_owned()).unwrap_or_default();
+        let text = String::from_utf8(file).unwrap_or_default();
+        let mut ids: Vec<String> = text
+            .lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn spanish_is_as_complete_as_english() {
+        let english = ids("en");
+        assert!(english.len() > 80, "{}", english.len());
+        assert_eq!(ids("es"), english);
+    }
+
+    #[test]
+    fn arguments_render_without_isolation_marks() {
+        let tr = Tr::new(Language::Spanish);
+        assert_eq!(crate::t!(tr, "status-listening", addrs = "127.0.0.1:1"), "Escuchando en 127.0.0.1:1");
+        let tr = Tr::new(Language::English);
+        assert_eq!(crate::t!(tr, "status-errors", count = 1), "1 error");
+        assert_eq!(crate::t!(tr, "status-errors", count = 3), "3 errors");
+    }
+}

@@ -227,12 +227,17 @@ pub fn form_ui(ui: &mut Ui, tr: &Tr, values: &mut FormValues, state: FormState) 
     let mut action = None;
     ui.add_enabled_ui(!locked, |ui| {
         ui.horizontal(|ui| {
+            let (role, protocol) = (values.role, values.protocol);
+            ui.label(t!(tr, "form-role"));
+            ui.radio_value(&mut values.role, Role::Server, t!(tr, "role-server"));
+            ui.radio_value(&mut values.role, Role::Client, t!(tr, "role-client"));
+            ui.separator();
             ui.label(t!(tr, "form-protocol"));
-            let before = values.protocol;
             ui.radio_value(&mut values.protocol, Protocol::Tcp, "TCP");
             ui.radio_value(&mut values.protocol, Protocol::Udp, "UDP");
-            if values.protocol != before
-                && values.chunk.trim() == default_chunk(values.role, before).to_string()
+            // The read size follows role and protocol, unless the user chose one.
+            if (values.role, values.protocol) != (role, protocol)
+                && values.chunk.trim() == default_chunk(role, protocol).to_string()
             {
                 values.chunk = default_chunk(values.role, values.protocol).to_string();
             }

@@ -10,6 +10,7 @@ role-server = Server
 role-client = Client
 close-session = Close this session (stops it)
 
+form-role = Role:
 form-protocol = Protocol:
 form-host = Host
 form-port = Port

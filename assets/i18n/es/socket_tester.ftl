@@ -10,6 +10,7 @@ role-server = Servidor
 role-client = Cliente
 close-session = Cerrar esta sesión (la detiene)
 
+form-role = Papel:
 form-protocol = Protocolo:
 form-host = Host
 form-port = Puerto
