@@ -16,6 +16,9 @@ use crate::engine::{
     DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol, ServerConfig, StatsSnapshot,
     WorkerSpec,
 };
+use std::path::PathBuf;
+
+use crate::transcript::export::{self, Format, Record, Recorder};
 use crate::transcript::line::LineFormatter;
 use crate::transcript::render::unescape;
 
@@ -141,6 +144,15 @@ pub struct ServeArgs {
     /// Also show every payload in hex.
     #[arg(long)]
     pub hex: bool,
+    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
+    /// Record every event to FILE (.jsonl) as it happens, flushed line by line.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<std::path::PathBuf>,
+    /// With --record, also write the packets to FILE (.pcap) as they happen.
+    #[arg(long, value_name = "FILE", requires = "record")]
+    pub record_pcap: Option<std::path::PathBuf>,
 }
 
 /// `send` options.
@@ -175,6 +187,15 @@ pub struct SendArgs {
     /// Also show every payload in hex.
     #[arg(long)]
     pub hex: bool,
+    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<std::path::PathBuf>,
+    /// Record every event to FILE (.jsonl) as it happens, flushed line by line.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<std::path::PathBuf>,
+    /// With --record, also write the packets to FILE (.pcap) as they happen.
+    #[arg(long, value_name = "FILE", requires = "record")]
+    pub record_pcap: Option<std::path::PathBuf>,
 }
 
 /// Runs a headless command and returns the process exit code.
@@ -198,6 +219,77 @@ fn check_chunk(chunk: usize, protocol: Protocol) -> anyhow::Result<usize> {
         anyhow::bail!("--chunk {chunk}: must be between 1 and {max} for {protocol}");
     }
     Ok(chunk)
+}
+
+/// Where a command's events go besides stdout: kept for `--save`, streamed for `--record`.
+struct Keeper {
+    records: Option<Vec<Record>>,
+    save: Option<PathBuf>,
+    recorder: Option<Recorder>,
+    failed: bool,
+}
+
+impl Keeper {
+    fn new(
+        save: Option<&PathBuf>,
+        record: Option<&PathBuf>,
+        record_pcap: Option<&PathBuf>,
+        protocol: Protocol,
+    ) -> anyhow::Result<Keeper> {
+        if let Some(path) = save {
+            Format::from_path(path)?;
+        }
+        if let Some(path) = record
+            && Format::from_path(path)? != Format::Jsonl
+        {
+            anyhow::bail!("--record {}: recording writes .jsonl", path.display());
+        }
+        if let Some(path) = record_pcap
+            && Format::from_path(path)? != Format::Pcap
+        {
+            anyhow::bail!("--record-pcap {}: must be a .pcap file", path.display());
+        }
+        let recorder = match record {
+            Some(path) => Some(Recorder::create(path, record_pcap.map(PathBuf::as_path), protocol)?),
+            None => None,
+        };
+        Ok(Keeper { records: save.map(|_| Vec::new()), save: save.cloned(), recorder, failed: false })
+    }
+
+    fn take(&mut self, event: &Event) {
+        let conn = event.kind.link().map_or(0, |l| l.conn);
+        if let Some(records) = &mut self.records {
+            records.push(Record::from_event(event, conn));
+        }
+        if let Some(recorder) = &mut self.recorder
+            && let Err(err) = recorder.record(event, conn)
+        {
+            eprintln!("socket-tester: recording stopped: {err}");
+            self.recorder = None;
+            self.failed = true;
+        }
+    }
+
+    /// Finishes the files; false if any of them failed.
+    fn finish(self, protocol: Protocol) -> bool {
+        let mut ok = !self.failed;
+        if let Some(recorder) = self.recorder
+            && let Err(err) = recorder.finish()
+        {
+            eprintln!("socket-tester: recording: {err}");
+            ok = false;
+        }
+        if let (Some(path), Some(records)) = (self.save, self.records) {
+            match export::save(&path, &records, protocol) {
+                Ok(()) => eprintln!("saved {} events to {}", records.len(), path.display()),
+                Err(err) => {
+                    eprintln!("socket-tester: could not save: {err}");
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
 }
 
 /// Prints lines without panicking when stdout is a closed pipe (`| head`).
@@ -250,6 +342,8 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
         threads: args.threads,
         detail: if args.quiet { Detail::CountsOnly } else { Detail::Full },
     };
+    let mut keeper =
+        Keeper::new(args.save.as_ref(), args.record.as_ref(), args.record_pcap.as_ref(), protocol)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
@@ -261,6 +355,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
         select! {
             recv(events) -> event => {
                 let Ok(event) = event else { break };
+                keeper.take(&event);
                 match &event.kind {
                     EventKind::Listening { local, all_interfaces } => {
                         listening = true;
@@ -285,7 +380,8 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
     }
     let stats = handle.stats();
     out.line(&summary(protocol, &stats));
-    Ok(if failed { EXIT_FAILURE } else { EXIT_OK })
+    let files_ok = keeper.finish(protocol);
+    Ok(if failed || !files_ok { EXIT_FAILURE } else { EXIT_OK })
 }
 
 /// The closing summary of a server or client.
@@ -336,6 +432,8 @@ fn send(args: &SendArgs) -> anyhow::Result<u8> {
         interval_ms: args.interval_ms,
         persistent: args.persistent,
     };
+    let mut keeper =
+        Keeper::new(args.save.as_ref(), args.record.as_ref(), args.record_pcap.as_ref(), protocol)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
@@ -347,6 +445,7 @@ fn send(args: &SendArgs) -> anyhow::Result<u8> {
         select! {
             recv(events) -> event => {
                 let Ok(event) = event else { break };
+                keeper.take(&event);
                 print_client_event(&mut out, &mut lines, &event);
                 if let EventKind::Received { echo: Some(check), .. } = &event.kind {
                     echoes += 1;
@@ -378,7 +477,8 @@ fn send(args: &SendArgs) -> anyhow::Result<u8> {
         ));
     }
     out.line(&text);
-    let ok = stats.echoes_ok == args.count && stats.echoes_bad == 0 && stats.errors == 0;
+    let files_ok = keeper.finish(protocol);
+    let ok = files_ok && stats.echoes_ok == args.count && stats.echoes_bad == 0 && stats.errors == 0;
     Ok(if ok { EXIT_OK } else { EXIT_FAILURE })
 }
 

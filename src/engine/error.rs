@@ -8,7 +8,8 @@ use std::fmt;
 use std::io;
 
 /// The kinds of failure a user can act on, each with its own plain-words description.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Nothing listens at the address (TCP RST or ICMP port unreachable).
     Refused,
@@ -64,7 +65,8 @@ impl ErrorKind {
 }
 
 /// The operation that failed, so that a message reads "connect to ...", "bind ...".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Op {
     /// Parsing the user's input.
     Parse,
@@ -100,7 +102,7 @@ impl Op {
 }
 
 /// An engine failure: its kind, the operation, the address, and the reason in words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     /// What kind of failure this is.
     pub kind: ErrorKind,

@@ -46,7 +46,8 @@ pub struct EchoCheck {
 }
 
 /// Why a worker ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CloseReason {
     /// A client finished its exchanges.
     Finished,

@@ -2,6 +2,7 @@
 //!
 //! Shared by the CLI and the GUI; it knows events, never sockets or widgets.
 
+pub mod export;
 pub mod line;
 pub mod render;
 pub mod store;

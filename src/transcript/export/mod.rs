@@ -1,0 +1,159 @@
+//! Saving transcripts to files, and reading them back.
+//!
+//! Every format is written from [`Record`]s, the lossless flat form of an event: `.txt` for
+//! people, `.csv` for spreadsheets, `.jsonl` (exact bytes, RFC 3339 times, a schema version;
+//! the app reopens it) and `.pcap` for Wireshark. Saving writes a temporary file beside the
+//! target and renames it into place, so a failure never leaves half a file, and never touches
+//! the transcript in memory. [`Recorder`] streams events to `.jsonl` as they happen.
+
+mod csv_format;
+mod jsonl;
+pub mod pcap;
+mod record;
+mod recorder;
+mod txt;
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+pub use jsonl::{SCHEMA_VERSION, read_jsonl};
+pub use pcap::PcapSynth;
+pub use record::{EventName, Record};
+pub use recorder::Recorder;
+
+use crate::engine::Protocol;
+
+/// Why a save or a load failed, with the path and the reason in words.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The file's extension names no format we write.
+    #[error("{path}: unknown format; use .txt, .csv, .jsonl or .pcap")]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The operating system refused or failed.
+    #[error("{path}: {reason}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong, in words.
+        reason: String,
+    },
+    /// A line of a `.jsonl` file is not a record.
+    #[error("{path}, line {line}: {reason}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl ExportError {
+    pub(crate) fn io(path: &Path, err: &io::Error) -> ExportError {
+        let reason = match err.kind() {
+            io::ErrorKind::NotFound => "the folder does not exist".to_string(),
+            io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            io::ErrorKind::StorageFull => "the disk is full".to_string(),
+            io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_string(),
+            _ => err.to_string(),
+        };
+        ExportError::Io { path: path.to_path_buf(), reason }
+    }
+}
+
+/// A file format, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// What the view shows, for people.
+    Txt,
+    /// One row per event, for spreadsheets.
+    Csv,
+    /// Lossless; reopens in the app.
+    Jsonl,
+    /// Packets for Wireshark and tshark.
+    Pcap,
+}
+
+impl Format {
+    /// The format for a path's extension.
+    pub fn from_path(path: &Path) -> Result<Format, ExportError> {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("txt" | "log") => Ok(Format::Txt),
+            Some("csv") => Ok(Format::Csv),
+            Some("jsonl" | "ndjson") => Ok(Format::Jsonl),
+            Some("pcap") => Ok(Format::Pcap),
+            _ => Err(ExportError::UnknownFormat { path: path.to_path_buf() }),
+        }
+    }
+}
+
+/// Writes records in a format to any writer.
+pub fn write_records(
+    format: Format,
+    records: &[Record],
+    protocol: Protocol,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Txt => txt::write(records, protocol, out),
+        Format::Csv => csv_format::write(records, out),
+        Format::Jsonl => {
+            for record in records {
+                jsonl::write_line(record, out)?;
+            }
+            Ok(())
+        }
+        Format::Pcap => pcap::write(records, protocol, out),
+    }
+}
+
+/// Saves records to `path`, in the format its extension names: into a temporary file beside
+/// it, flushed and synced, then renamed over it.
+pub fn save(path: &Path, records: &[Record], protocol: Protocol) -> Result<(), ExportError> {
+    let format = Format::from_path(path)?;
+    let tmp = temporary_path(path);
+    let result = (|| -> io::Result<()> {
+        let file = File::create(&tmp)?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        write_records(format, records, protocol, &mut out)?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|err| {
+        let _ = std::fs::remove_file(&tmp);
+        ExportError::io(path, &err)
+    })
+}
+
+fn temporary_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Lower-case hex without separators, for the files.
+pub(crate) fn compact_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
+}
+
+pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect()
+}

@@ -1,0 +1,239 @@
+//! [`Record`]: one event, flat and lossless, as every file format stores it.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::compact_hex;
+use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link};
+use crate::transcript::render::escape;
+
+/// What happened, as a stable lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventName {
+    /// A server bound an address.
+    Listening,
+    /// A client connected.
+    Connected,
+    /// A server accepted a connection.
+    Accepted,
+    /// Bytes went out.
+    Sent,
+    /// Bytes came in.
+    Received,
+    /// The peer closed its side.
+    PeerClosed,
+    /// A connection ended.
+    ConnectionClosed,
+    /// Something failed.
+    Failed,
+    /// A notice in words.
+    Notice,
+    /// The worker ended.
+    Closed,
+}
+
+impl EventName {
+    /// The name as written in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventName::Listening => "listening",
+            EventName::Connected => "connected",
+            EventName::Accepted => "accepted",
+            EventName::Sent => "sent",
+            EventName::Received => "received",
+            EventName::PeerClosed => "peer_closed",
+            EventName::ConnectionClosed => "connection_closed",
+            EventName::Failed => "failed",
+            EventName::Notice => "notice",
+            EventName::Closed => "closed",
+        }
+    }
+}
+
+/// One event in the form the files keep: every field of the event, the bytes exact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// When, to the nanosecond (RFC 3339 in files).
+    pub time: Timestamp,
+    /// The session (worker).
+    pub session: u64,
+    /// The connection number (0 for none).
+    pub conn: u64,
+    /// What happened.
+    pub event: EventName,
+    /// Our address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local: Option<SocketAddr>,
+    /// The other side's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer: Option<SocketAddr>,
+    /// The exact bytes (in files: `hex`).
+    #[serde(with = "hex_bytes", rename = "hex", default)]
+    pub data: Vec<u8>,
+    /// A datagram longer than the buffer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
+    /// The echo this read completed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rtt_us: Option<u64>,
+    /// Whether that echo matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo_ok: Option<bool>,
+    /// How many bytes the echo held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub echo_bytes: Option<usize>,
+    /// Listening on every interface.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_interfaces: bool,
+    /// Totals of a closed connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_in: Option<u64>,
+    /// Totals of a closed connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_out: Option<u64>,
+    /// A failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Error>,
+    /// A notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// Why the worker ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<CloseReason>,
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::compact_hex(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        super::super::parse_hex(&text)
+            .ok_or_else(|| serde::de::Error::custom("hex must be pairs of hex digits"))
+    }
+}
+
+impl Record {
+    fn bare(event: &Event, conn: u64, name: EventName) -> Record {
+        Record {
+            time: event.at,
+            session: event.session,
+            conn,
+            event: name,
+            local: None,
+            peer: None,
+            data: Vec::new(),
+            truncated: false,
+            rtt_us: None,
+            echo_ok: None,
+            echo_bytes: None,
+            all_interfaces: false,
+            bytes_in: None,
+            bytes_out: None,
+            error: None,
+            notice: None,
+            reason: None,
+        }
+    }
+
+    /// The record of an event, under connection number `conn` (the caller's numbering; pass
+    /// the link's own id to keep the engine's).
+    pub fn from_event(event: &Event, conn: u64) -> Record {
+        let name = match &event.kind {
+            EventKind::Listening { .. } => EventName::Listening,
+            EventKind::Connected(_) => EventName::Connected,
+            EventKind::Accepted(_) => EventName::Accepted,
+            EventKind::Sent { .. } => EventName::Sent,
+            EventKind::Received { .. } => EventName::Received,
+            EventKind::PeerClosed(_) => EventName::PeerClosed,
+            EventKind::ConnectionClosed { .. } => EventName::ConnectionClosed,
+            EventKind::Failed { .. } => EventName::Failed,
+            EventKind::Notice(_) => EventName::Notice,
+            EventKind::Closed { .. } => EventName::Closed,
+        };
+        let mut record = Record::bare(event, conn, name);
+        if let Some(link) = event.kind.link() {
+            record.local = Some(link.local);
+            record.peer = Some(link.peer);
+        }
+        match &event.kind {
+            EventKind::Listening { local, all_interfaces } => {
+                record.local = Some(*local);
+                record.all_interfaces = *all_interfaces;
+            }
+            EventKind::Sent { data, .. } => record.data = data.to_vec(),
+            EventKind::Received { data, truncated, echo, .. } => {
+                record.data = data.to_vec();
+                record.truncated = *truncated;
+                if let Some(echo) = echo {
+                    record.rtt_us = Some(echo.rtt_us);
+                    record.echo_ok = Some(echo.matches);
+                    record.echo_bytes = Some(echo.bytes);
+                }
+            }
+            EventKind::ConnectionClosed { bytes_in, bytes_out, .. } => {
+                record.bytes_in = Some(*bytes_in);
+                record.bytes_out = Some(*bytes_out);
+            }
+            EventKind::Failed { error, .. } => record.error = Some(error.clone()),
+            EventKind::Notice(text) => record.notice = Some(text.clone()),
+            EventKind::Closed { reason } => record.reason = Some(*reason),
+            EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
+        }
+        record
+    }
+
+    /// The event this record describes, for reopening a saved transcript. `None` when the
+    /// record lacks what its kind needs (addresses of a connection event, for example).
+    pub fn to_event(&self) -> Option<Event> {
+        let link = match (self.local, self.peer) {
+            (Some(local), Some(peer)) => Some(Link { conn: self.conn, local, peer }),
+            _ => None,
+        };
+        let data = || Bytes::copy_from_slice(&self.data);
+        let kind = match self.event {
+            EventName::Listening => {
+                EventKind::Listening { local: self.local?, all_interfaces: self.all_interfaces }
+            }
+            EventName::Connected => EventKind::Connected(link?),
+            EventName::Accepted => EventKind::Accepted(link?),
+            EventName::Sent => EventKind::Sent { link: link?, data: data() },
+            EventName::Received => {
+                let echo = match (self.rtt_us, self.echo_ok) {
+                    (Some(rtt_us), Some(matches)) => {
+                        Some(EchoCheck { rtt_us, matches, bytes: self.echo_bytes.unwrap_or(self.data.len()) })
+                    }
+                    _ => None,
+                };
+                EventKind::Received { link: link?, data: data(), truncated: self.truncated, echo }
+            }
+            EventName::PeerClosed => EventKind::PeerClosed(link?),
+            EventName::ConnectionClosed => EventKind::ConnectionClosed {
+                link: link?,
+                bytes_in: self.bytes_in.unwrap_or(0),
+                bytes_out: self.bytes_out.unwrap_or(0),
+            },
+            EventName::Failed => EventKind::Failed { link, error: self.error.clone()? },
+            EventName::Notice => EventKind::Notice(self.notice.clone().unwrap_or_default()),
+            EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
+        };
+        Some(Event { at: self.time, session: self.session, kind })
+    }
+
+    /// The bytes as escaped text, for people.
+    pub fn text(&self) -> String {
+        escape(&self.data)
+    }
+
+    /// The bytes as compact hex.
+    pub fn hex(&self) -> String {
+        compact_hex(&self.data)
+    }
+}
