@@ -223,6 +223,7 @@ fn check_chunk(chunk: usize, protocol: Protocol) -> anyhow::Result<usize> {
 
 /// Where a command's events go besides stdout: kept for `--save`, streamed for `--record`.
 struct Keeper {
+    protocol: Protocol,
     records: Option<Vec<Record>>,
     save: Option<PathBuf>,
     recorder: Option<Recorder>,
@@ -253,13 +254,21 @@ impl Keeper {
             Some(path) => Some(Recorder::create(path, record_pcap.map(PathBuf::as_path), protocol)?),
             None => None,
         };
-        Ok(Keeper { records: save.map(|_| Vec::new()), save: save.cloned(), recorder, failed: false })
+        Ok(Keeper {
+            protocol,
+            records: save.map(|_| Vec::new()),
+            save: save.cloned(),
+            recorder,
+            failed: false,
+        })
     }
 
     fn take(&mut self, event: &Event) {
         let conn = event.kind.link().map_or(0, |l| l.conn);
         if let Some(records) = &mut self.records {
-            records.push(Record::from_event(event, conn));
+            let mut record = Record::from_event(event, conn);
+            record.protocol = Some(self.protocol);
+            records.push(record);
         }
         if let Some(recorder) = &mut self.recorder
             && let Err(err) = recorder.record(event, conn)

@@ -227,3 +227,77 @@ fn a_capped_transcript_says_what_it_did_not_keep() {
     let text = format!("{dropped} older lines not kept (memory cap 1 MiB); the counters are exact.");
     assert!(harness.query_all_by_value(&text).count() >= 1);
 }
+
+fn type_into(harness: &Harness<'static, SocketTesterApp>, index: usize, label: &str, text: &str) {
+    let fields: Vec<_> = harness.get_all_by_role_and_label(egui::accesskit::Role::TextInput, label).collect();
+    fields[index].focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    fields[index].type_text(text);
+}
+
+#[test]
+fn save_record_and_reopen_through_the_window() {
+    use socket_tester::transcript::export::{EventName, read_jsonl};
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+
+    // Record the client session live, then send.
+    let live = dir.path().join("live.jsonl");
+    harness.get_all_by_label("Record…").nth(1).unwrap().click();
+    harness.run_steps(2);
+    type_into(&harness, 0, "File", &live.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Start recording").click();
+    step_until(&mut harness, "recording", |app| app.sessions()[1].recording.is_some());
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+    let deadline = Instant::now() + WAIT;
+    while !read_jsonl(&live).unwrap_or_default().iter().any(|r| r.event == EventName::Closed) {
+        assert!(Instant::now() < deadline, "the live recording holds the whole exchange");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+
+    // Save the server's transcript as CSV through the path field.
+    let saved = dir.path().join("server.csv");
+    harness.get_all_by_label("Save…").next().unwrap().click();
+    harness.run_steps(2);
+    type_into(&harness, 0, "File", &saved.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    step_until(&mut harness, "the save", |app| app.notice().is_some_and(|(t, _)| t.starts_with("Saved")));
+    let csv = std::fs::read_to_string(&saved).unwrap();
+    assert!(csv.starts_with("time,session,conn,event") && csv.contains(",sent,"), "{csv}");
+
+    // Reopen the recording: a read-only session with the same lines.
+    harness.get_by_label("Open…").click();
+    harness.run_steps(2);
+    type_into(&harness, 0, "File", &live.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Open").click();
+    step_until(&mut harness, "the reopened session", |app| app.sessions().len() == 3);
+    let app = harness.state();
+    let reopened = &app.sessions()[2];
+    assert!(reopened.opened_from.is_some());
+    let original: Vec<Vec<u8>> = app.sessions()[1].transcript.iter().map(|e| e.data.to_vec()).collect();
+    let again: Vec<Vec<u8>> = reopened.transcript.iter().map(|e| e.data.to_vec()).collect();
+    assert_eq!(again, original, "the round trip is exact");
+}
+
+#[test]
+fn without_a_file_dialog_the_app_says_so_and_keeps_the_path_field() {
+    let mut harness = harness(StartupOptions::default());
+    harness.get_all_by_label("Save…").next().unwrap().click();
+    harness.run_steps(2);
+    harness.get_by_label("Browse…").click();
+    let deadline = Instant::now() + WAIT;
+    let text = "No file dialog is available on this system: type the path in the field.";
+    while harness.query_all_by_value(text).count() == 0 {
+        assert!(Instant::now() < deadline, "no word about the missing dialog");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(harness.get_all_by_role_and_label(egui::accesskit::Role::TextInput, "File").count(), 1);
+}

@@ -12,6 +12,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::clients_view::clients_ui;
+use super::files::{self, FileAction, FileBar, FileJob, LiveRecording, Purpose, path_bar_ui};
 use super::i18n::{Language, Tr};
 use super::session::Session;
 use super::session_form::{FormAction, FormValues, Role, form_ui};
@@ -19,6 +20,7 @@ use super::status_bar::session_status_ui;
 use super::transcript_view::transcript_ui;
 use crate::engine::{self, Event, Protocol, Waker};
 use crate::t;
+use crate::transcript::export::{EventName, Record};
 use crate::transcript::store::DEFAULT_CAP_BYTES;
 
 /// Most events handled in one frame's logic; the rest wait for the next frame.
@@ -70,6 +72,11 @@ pub struct SocketTesterApp {
     cap_mib: usize,
     zoom: f32,
     start_server_pending: bool,
+    jobs_tx: Sender<FileJob>,
+    jobs_rx: Receiver<FileJob>,
+    open_bar: Option<FileBar>,
+    notice: Option<(String, bool)>,
+    no_dialog: bool,
 }
 
 impl SocketTesterApp {
@@ -94,7 +101,13 @@ impl SocketTesterApp {
         let zoom = settings.as_ref().map_or(1.0, |s| s.zoom.clamp(0.5, 3.0));
         let cap_mib = settings.as_ref().map_or(DEFAULT_CAP_BYTES >> 20, |s| s.cap_mib.max(1));
         setup_style(ctx, zoom);
+        let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
         let mut app = SocketTesterApp {
+            jobs_tx,
+            jobs_rx,
+            open_bar: None,
+            notice: None,
+            no_dialog: false,
             tr,
             tz: TimeZone::system(),
             sessions: Vec::new(),
@@ -186,7 +199,106 @@ impl SocketTesterApp {
         if !self.events_rx.is_empty() {
             ctx.request_repaint();
         }
+        self.take_file_jobs();
         taken
+    }
+
+    /// The last file notice (saved, opened, failed), for the status line and the tests.
+    pub fn notice(&self) -> Option<&(String, bool)> {
+        self.notice.as_ref()
+    }
+
+    fn take_file_jobs(&mut self) {
+        while let Ok(job) = self.jobs_rx.try_recv() {
+            match job {
+                FileJob::Picked { purpose, path, unavailable } => {
+                    self.no_dialog = unavailable;
+                    let Some(path) = path else { continue };
+                    let text = path.display().to_string();
+                    let bar = match purpose {
+                        Purpose::Open => self.open_bar.as_mut(),
+                        Purpose::Save(uid) | Purpose::Record(uid) => {
+                            self.sessions.iter_mut().find(|s| s.uid == uid).and_then(|s| s.file_bar.as_mut())
+                        }
+                    };
+                    if let Some(bar) = bar {
+                        bar.path = text;
+                    }
+                }
+                FileJob::Saved { path, result, .. } => {
+                    let path = path.display().to_string();
+                    self.notice = Some(match result {
+                        Ok(count) => (t!(self.tr, "file-saved", count = count, path = path), false),
+                        Err(error) => (t!(self.tr, "file-save-failed", error = error), true),
+                    });
+                }
+                FileJob::Opened { path, result } => match result {
+                    Ok(records) => self.add_opened(&path, &records),
+                    Err(error) => self.notice = Some((t!(self.tr, "file-open-failed", error = error), true)),
+                },
+            }
+        }
+        for session in &mut self.sessions {
+            if let Some(error) = session.recording.as_ref().and_then(LiveRecording::failure) {
+                session.recording = None;
+                self.notice = Some((t!(self.tr, "file-record-failed", error = error), true));
+            }
+        }
+    }
+
+    /// Adds a read-only session holding a reopened transcript.
+    fn add_opened(&mut self, path: &std::path::Path, records: &[Record]) {
+        let protocol = records.iter().find_map(|r| r.protocol).unwrap_or(Protocol::Tcp);
+        let role =
+            if records.iter().any(|r| r.event == EventName::Listening) { Role::Server } else { Role::Client };
+        let mut form = FormValues::new(role, protocol, self.tr.language());
+        if let Some(addr) = records.iter().find_map(|r| if role == Role::Server { r.local } else { r.peer }) {
+            form.host = addr.ip().to_string();
+            form.port = addr.port().to_string();
+        }
+        self.add_session(form);
+        let source = engine::next_session_id();
+        if let Some(session) = self.sessions.last_mut() {
+            session.opened_from = Some(path.to_path_buf());
+            session.watch(source);
+            for record in records {
+                if let Some(mut event) = record.to_event() {
+                    event.session = source;
+                    session.transcript.push_event(&event, record.conn);
+                }
+            }
+            let count = session.transcript.len();
+            let path = path.display().to_string();
+            self.notice = Some((t!(self.tr, "file-opened", path = path, count = count), false));
+        }
+    }
+
+    fn act_file(&mut self, index: Option<usize>, action: FileAction) {
+        let (jobs, waker) = (self.jobs_tx.clone(), self.waker.clone());
+        match (action, index.and_then(|i| self.sessions.get_mut(i))) {
+            (FileAction::Browse(purpose, name), _) => files::browse(purpose, &name, jobs, waker),
+            (FileAction::Open(path), _) => {
+                self.open_bar = None;
+                files::open(path, jobs, waker);
+            }
+            (FileAction::Save(path), Some(session)) => {
+                session.file_bar = None;
+                files::save(session.uid, path, &session.transcript, session.form.protocol, jobs, waker);
+            }
+            (FileAction::StartRecording(path, pcap), Some(session)) => {
+                match LiveRecording::start(&path, pcap, session.form.protocol) {
+                    Ok(recording) => {
+                        session.recording = Some(recording);
+                        session.file_bar = None;
+                    }
+                    Err(err) => {
+                        self.notice = Some((t!(self.tr, "file-record-failed", error = err.to_string()), true))
+                    }
+                }
+            }
+            (FileAction::StopRecording, Some(session)) => session.recording = None,
+            _ => {}
+        }
     }
 
     /// Stops every worker (closing the window does this).
@@ -251,6 +363,9 @@ impl SocketTesterApp {
                 self.add_session(FormValues::new(Role::Server, Protocol::Udp, language));
                 self.add_session(FormValues::new(Role::Client, Protocol::Udp, language));
             }
+            if ui.button(t!(self.tr, "btn-open")).clicked() {
+                self.open_bar = Some(FileBar { purpose: Purpose::Open, path: String::new(), pcap: false });
+            }
             ui.separator();
             let mut chosen = language;
             egui::ComboBox::from_label(t!(self.tr, "language")).selected_text(chosen.native_name()).show_ui(
@@ -284,6 +399,21 @@ impl SocketTesterApp {
             }
         });
         ui.label(RichText::new(t!(self.tr, "intro")).weak());
+        let mut close = false;
+        let mut action = None;
+        if let Some(bar) = &mut self.open_bar {
+            action = path_bar_ui(ui, &self.tr, bar, self.no_dialog, &mut close);
+        }
+        if close {
+            self.open_bar = None;
+        }
+        if let Some(action) = action {
+            self.act_file(None, action);
+        }
+        if let Some((text, error)) = &self.notice {
+            let rich = RichText::new(text.as_str());
+            ui.label(if *error { rich.color(ui.visuals().error_fg_color) } else { rich.strong() });
+        }
     }
 
     /// Draws the whole window into `ui` (eframe's `App::ui` calls this).
@@ -304,6 +434,8 @@ impl SocketTesterApp {
         let mut actions: Vec<(usize, FormAction)> = Vec::new();
         let mut disconnects: Vec<(usize, u64)> = Vec::new();
         let mut close: Option<usize> = None;
+        let mut file_actions: Vec<(usize, FileAction)> = Vec::new();
+        let no_dialog = self.no_dialog;
         egui::CentralPanel::default().show(ui, |ui| {
             let count = self.sessions.len().max(1) as f32;
             let spacing = ui.spacing().item_spacing.x;
@@ -333,6 +465,7 @@ impl SocketTesterApp {
                             &mut actions,
                             &mut disconnects,
                             &mut close,
+                            (no_dialog, &mut file_actions),
                         );
                         if response.contains_pointer() && ui.input(|i| i.pointer.any_pressed()) {
                             self.active = index;
@@ -343,6 +476,9 @@ impl SocketTesterApp {
         });
         for (index, action) in actions {
             self.act(index, action);
+        }
+        for (index, action) in file_actions {
+            self.act_file(Some(index), action);
         }
         for (index, conn) in disconnects {
             if let Some(session) = self.sessions.get_mut(index) {
@@ -368,6 +504,7 @@ fn session_ui(
     actions: &mut Vec<(usize, FormAction)>,
     disconnects: &mut Vec<(usize, u64)>,
     close: &mut Option<usize>,
+    (no_dialog, file_actions): (bool, &mut Vec<(usize, FileAction)>),
 ) {
     let stroke =
         if active { ui.visuals().selection.stroke } else { ui.visuals().widgets.noninteractive.bg_stroke };
@@ -388,9 +525,16 @@ fn session_ui(
                     }
                 });
             });
-            let state = session.form_state();
-            if let Some(action) = form_ui(ui, tr, &mut session.form, state) {
-                actions.push((index, action));
+            if let Some(path) = &session.opened_from {
+                ui.label(RichText::new(t!(tr, "opened-title", path = path.display().to_string())).strong());
+            } else {
+                let state = session.form_state();
+                if let Some(action) = form_ui(ui, tr, &mut session.form, state) {
+                    actions.push((index, action));
+                }
+            }
+            if let Some(action) = files_row_ui(ui, tr, session, no_dialog) {
+                file_actions.push((index, action));
             }
             if session.form.role == Role::Server
                 && let Some(conn) =
@@ -404,6 +548,43 @@ fn session_ui(
             transcript_ui(ui, tr, tz, &session.transcript, &mut session.view);
         });
     });
+}
+
+/// The Save and Record buttons of a session, the live-recording line, and the file bar.
+fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) -> Option<FileAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui.button(t!(tr, "btn-save-as")).clicked() {
+            let path = files::suggested_name(session.uid, "jsonl");
+            session.file_bar = Some(FileBar { purpose: Purpose::Save(session.uid), path, pcap: false });
+        }
+        match &session.recording {
+            Some(recording) => {
+                let path = recording.path.display().to_string();
+                ui.label(
+                    RichText::new(t!(tr, "file-recording", path = path)).color(ui.visuals().warn_fg_color),
+                );
+                if ui.button(t!(tr, "btn-stop-recording")).clicked() {
+                    action = Some(FileAction::StopRecording);
+                }
+            }
+            None if session.opened_from.is_none() && ui.button(t!(tr, "btn-record")).clicked() => {
+                let path = files::suggested_name(session.uid, "jsonl");
+                session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
+            }
+            None => {}
+        }
+    });
+    let mut close = false;
+    if let Some(bar) = &mut session.file_bar
+        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &mut close)
+    {
+        action = Some(picked);
+    }
+    if close {
+        session.file_bar = None;
+    }
+    action
 }
 
 /// DejaVu, bundled so that the transcript's arrows and marks (→ ← • ⚠ ✔ ✘ Δ µ) draw on any

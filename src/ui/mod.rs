@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod clients_view;
+pub mod files;
 pub mod i18n;
 pub mod session;
 pub mod session_form;

@@ -6,11 +6,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use bytes::Bytes;
 use crossbeam_channel::Sender;
 use jiff::Timestamp;
 
+use super::files::{FileBar, LiveRecording};
 use super::session_form::{FormState, FormValues, Role};
 use crate::engine::{
     self, CloseReason, Command, ConnId, Event, EventKind, Protocol, SessionId, Waker, WorkerHandle,
@@ -69,6 +71,12 @@ pub struct Session {
     pub clients: BTreeMap<u64, ClientRow>,
     /// How the transcript is shown.
     pub view: ViewState,
+    /// A live recording to a file, if on.
+    pub recording: Option<LiveRecording>,
+    /// The save or record bar, when open.
+    pub file_bar: Option<FileBar>,
+    /// Set for a transcript reopened from a file: read-only, no workers.
+    pub opened_from: Option<PathBuf>,
     workers: Vec<WorkerHandle>,
     sources: Vec<SessionId>,
     persistent: Option<SessionId>,
@@ -87,6 +95,9 @@ impl Session {
             activity: Activity::Idle,
             clients: BTreeMap::new(),
             view: ViewState::default(),
+            recording: None,
+            file_bar: None,
+            opened_from: None,
             workers: Vec::new(),
             sources: Vec::new(),
             persistent: None,
@@ -251,6 +262,9 @@ impl Session {
                 }
             }
             _ => {}
+        }
+        if let Some(recording) = &self.recording {
+            recording.push(event, conn);
         }
         self.transcript.push_event(event, conn);
     }

@@ -105,3 +105,24 @@ status-errors = { $count ->
 }
 status-rtt = RTT last { $last }, average { $avg }
 status-echoes = Echoes: { $ok } ok, { $bad } failed
+
+btn-save-as = Save…
+btn-record = Record…
+btn-stop-recording = Stop recording
+btn-open = Open…
+btn-browse = Browse…
+btn-save = Save
+btn-start-recording = Start recording
+btn-open-file = Open
+btn-cancel = Cancel
+file-path = File
+file-record-pcap = Also write a .pcap
+file-no-dialog = No file dialog is available on this system: type the path in the field.
+file-formats = The extension picks the format: .jsonl keeps every byte and reopens here; .csv, .txt, and .pcap for Wireshark.
+file-saved = Saved { $count } lines to { $path }
+file-save-failed = Could not save: { $error }
+file-recording = ● Recording every event to { $path }
+file-record-failed = Recording stopped: { $error }
+file-opened = Opened { $path }: { $count } lines
+file-open-failed = Could not open: { $error }
+opened-title = Opened from { $path } (read-only)

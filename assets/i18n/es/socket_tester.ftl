@@ -105,3 +105,24 @@ status-errors = { $count ->
 }
 status-rtt = RTT último { $last }, media { $avg }
 status-echoes = Ecos: { $ok } correctos, { $bad } fallidos
+
+btn-save-as = Guardar…
+btn-record = Grabar…
+btn-stop-recording = Dejar de grabar
+btn-open = Abrir…
+btn-browse = Examinar…
+btn-save = Guardar
+btn-start-recording = Empezar a grabar
+btn-open-file = Abrir
+btn-cancel = Cancelar
+file-path = Archivo
+file-record-pcap = Escribir también un .pcap
+file-no-dialog = No hay diálogo de archivos en este sistema: escriba la ruta en el campo.
+file-formats = La extensión elige el formato: .jsonl guarda cada byte y se reabre aquí; .csv, .txt, y .pcap para Wireshark.
+file-saved = Guardadas { $count } líneas en { $path }
+file-save-failed = No se pudo guardar: { $error }
+file-recording = ● Grabando cada evento en { $path }
+file-record-failed = Grabación detenida: { $error }
+file-opened = Abierto { $path }: { $count } líneas
+file-open-failed = No se pudo abrir: { $error }
+opened-title = Abierto desde { $path } (solo lectura)

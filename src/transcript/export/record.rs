@@ -7,8 +7,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::compact_hex;
-use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link};
+use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Protocol};
+use crate::transcript::line::Direction;
 use crate::transcript::render::escape;
+use crate::transcript::store::{Entry, Note, Transcript};
 
 /// What happened, as a stable lower-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +106,9 @@ pub struct Record {
     /// Why the worker ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<CloseReason>,
+    /// TCP or UDP, when the writer knew it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<Protocol>,
 }
 
 mod hex_bytes {
@@ -140,6 +145,7 @@ impl Record {
             error: None,
             notice: None,
             reason: None,
+            protocol: None,
         }
     }
 
@@ -225,6 +231,59 @@ impl Record {
             EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
         };
         Some(Event { at: self.time, session: self.session, kind })
+    }
+
+    /// The record of a transcript row (for saving what a view holds).
+    pub fn from_entry(entry: &Entry, transcript: &Transcript, session: u64, protocol: Protocol) -> Record {
+        let link = transcript.link(entry.conn);
+        let event = match (&entry.note, entry.direction) {
+            (Note::None, Direction::Sent) => EventName::Sent,
+            (Note::None, _) => EventName::Received,
+            (Note::Listening { .. }, _) => EventName::Listening,
+            (Note::Connected, _) => EventName::Connected,
+            (Note::Accepted, _) => EventName::Accepted,
+            (Note::PeerClosed, _) => EventName::PeerClosed,
+            (Note::ConnectionClosed { .. }, _) => EventName::ConnectionClosed,
+            (Note::Error(_), _) => EventName::Failed,
+            (Note::Notice(_), _) => EventName::Notice,
+            (Note::Closed(_), _) => EventName::Closed,
+        };
+        let mut record = Record {
+            time: entry.at,
+            session,
+            conn: entry.conn,
+            event,
+            local: link.map(|l| l.local),
+            peer: entry.peer.or(link.map(|l| l.peer)),
+            data: entry.data.to_vec(),
+            truncated: entry.truncated,
+            rtt_us: entry.rtt_us,
+            echo_ok: entry.echo_ok,
+            echo_bytes: entry.rtt_us.map(|_| entry.data.len()),
+            all_interfaces: false,
+            bytes_in: None,
+            bytes_out: None,
+            error: None,
+            notice: None,
+            reason: None,
+            protocol: Some(protocol),
+        };
+        match &entry.note {
+            Note::Listening { all_interfaces } => {
+                record.local = entry.peer;
+                record.peer = None;
+                record.all_interfaces = *all_interfaces;
+            }
+            Note::ConnectionClosed { bytes_in, bytes_out } => {
+                record.bytes_in = Some(*bytes_in);
+                record.bytes_out = Some(*bytes_out);
+            }
+            Note::Error(error) => record.error = Some((**error).clone()),
+            Note::Notice(text) => record.notice = Some(text.to_string()),
+            Note::Closed(reason) => record.reason = Some(*reason),
+            _ => {}
+        }
+        record
     }
 
     /// The bytes as escaped text, for people.

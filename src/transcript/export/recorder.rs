@@ -11,6 +11,7 @@ use crate::engine::{Event, Protocol};
 
 /// Streams events to files.
 pub struct Recorder {
+    protocol: Protocol,
     path: PathBuf,
     jsonl: BufWriter<File>,
     pcap: Option<(PathBuf, PcapSynth<BufWriter<File>>)>,
@@ -30,12 +31,13 @@ impl Recorder {
             }
             None => None,
         };
-        Ok(Recorder { path: path.to_path_buf(), jsonl: BufWriter::new(file), pcap })
+        Ok(Recorder { protocol, path: path.to_path_buf(), jsonl: BufWriter::new(file), pcap })
     }
 
     /// Appends one event, flushed to the operating system before returning.
     pub fn record(&mut self, event: &Event, conn: u64) -> Result<(), ExportError> {
-        let record = Record::from_event(event, conn);
+        let mut record = Record::from_event(event, conn);
+        record.protocol = Some(self.protocol);
         jsonl::write_line(&record, &mut self.jsonl)
             .and_then(|()| self.jsonl.flush())
             .map_err(|e| ExportError::io(&self.path, &e))?;

@@ -1,0 +1,241 @@
+//! Files from the app: save a transcript, record it live, reopen a saved `.jsonl`.
+//!
+//! Nothing here blocks the UI thread: dialogs (rfd's async dialog), saving, loading and live
+//! recording each run on a thread and report back over a channel, waking the UI. Where no file
+//! dialog exists (no portal, no zenity: the dialog answers "nothing" at once), the app says so
+//! and the path field next to the button does the job.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::engine::{Event, Protocol, Waker};
+use crate::transcript::export::{self, ExportError, Record, Recorder, read_jsonl};
+use crate::transcript::store::Transcript;
+
+/// What a file dialog was opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Saving the session with this uid.
+    Save(u64),
+    /// Recording the session with this uid.
+    Record(u64),
+    /// Opening a transcript.
+    Open,
+}
+
+/// A finished background job.
+#[derive(Debug)]
+pub enum FileJob {
+    /// A dialog closed with a path, or without one.
+    Picked {
+        /// What it was for.
+        purpose: Purpose,
+        /// The chosen path.
+        path: Option<PathBuf>,
+        /// It answered at once: no dialog is available here.
+        unavailable: bool,
+    },
+    /// A save finished.
+    Saved {
+        /// The session.
+        uid: u64,
+        /// Where.
+        path: PathBuf,
+        /// Lines written, or the failure.
+        result: Result<usize, String>,
+    },
+    /// A transcript was read.
+    Opened {
+        /// From where.
+        path: PathBuf,
+        /// Its records, or the failure.
+        result: Result<Vec<Record>, String>,
+    },
+}
+
+/// Below this, a dialog that returned nothing never showed: there is none.
+const NO_DIALOG_BELOW: Duration = Duration::from_millis(250);
+
+/// Opens a native dialog on a thread.
+pub fn browse(purpose: Purpose, suggested: &str, jobs: Sender<FileJob>, waker: Waker) {
+    let suggested = suggested.to_string();
+    let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
+        let started = Instant::now();
+        let dialog = rfd::AsyncFileDialog::new()
+            .add_filter("Transcript", &["jsonl", "csv", "txt", "pcap"])
+            .set_file_name(&suggested);
+        let handle = match purpose {
+            Purpose::Open => pollster::block_on(dialog.pick_file()),
+            Purpose::Save(_) | Purpose::Record(_) => pollster::block_on(dialog.save_file()),
+        };
+        let path = handle.map(|h| h.path().to_path_buf());
+        let unavailable = path.is_none() && started.elapsed() < NO_DIALOG_BELOW;
+        let _ = jobs.send(FileJob::Picked { purpose, path, unavailable });
+        waker();
+    });
+    if spawned.is_err() {
+        // No thread, no dialog: the path field still works.
+    }
+}
+
+/// Saves a snapshot of a transcript on a thread.
+pub fn save(
+    uid: u64,
+    path: PathBuf,
+    transcript: &Transcript,
+    protocol: Protocol,
+    jobs: Sender<FileJob>,
+    waker: Waker,
+) {
+    // Entries share their bytes (reference-counted), so the snapshot is cheap.
+    let records: Vec<Record> =
+        transcript.iter().map(|e| Record::from_entry(e, transcript, uid, protocol)).collect();
+    let _ = std::thread::Builder::new().name("save".into()).spawn(move || {
+        let result =
+            export::save(&path, &records, protocol).map(|()| records.len()).map_err(|e| e.to_string());
+        let _ = jobs.send(FileJob::Saved { uid, path, result });
+        waker();
+    });
+}
+
+/// Reads a `.jsonl` transcript on a thread.
+pub fn open(path: PathBuf, jobs: Sender<FileJob>, waker: Waker) {
+    let _ = std::thread::Builder::new().name("open".into()).spawn(move || {
+        let result = read_jsonl(&path).map_err(|e| e.to_string());
+        let _ = jobs.send(FileJob::Opened { path, result });
+        waker();
+    });
+}
+
+/// A live recording: events go to a thread that appends them to the file, flushed.
+pub struct LiveRecording {
+    /// The file.
+    pub path: PathBuf,
+    events: Sender<(Event, u64)>,
+    failure: Receiver<String>,
+}
+
+impl LiveRecording {
+    /// Starts recording to `path` (`.jsonl`; a `.pcap` beside it when `with_pcap`).
+    pub fn start(path: &Path, with_pcap: bool, protocol: Protocol) -> Result<LiveRecording, ExportError> {
+        if export::Format::from_path(path)? != export::Format::Jsonl {
+            return Err(ExportError::Io {
+                path: path.to_path_buf(),
+                reason: "recording writes .jsonl files".into(),
+            });
+        }
+        let pcap = with_pcap.then(|| path.with_extension("pcap"));
+        let mut recorder = Recorder::create(path, pcap.as_deref(), protocol)?;
+        let (tx, rx) = crossbeam_channel::unbounded::<(Event, u64)>();
+        let (fail_tx, failure) = crossbeam_channel::bounded(1);
+        std::thread::Builder::new()
+            .name("recorder".into())
+            .spawn(move || {
+                for (event, conn) in rx {
+                    if let Err(err) = recorder.record(&event, conn) {
+                        let _ = fail_tx.send(err.to_string());
+                        return;
+                    }
+                }
+                if let Err(err) = recorder.finish() {
+                    let _ = fail_tx.send(err.to_string());
+                }
+            })
+            .map_err(|e| ExportError::io(path, &e))?;
+        Ok(LiveRecording { path: path.to_path_buf(), events: tx, failure })
+    }
+
+    /// Hands one event to the recorder thread.
+    pub fn push(&self, event: &Event, conn: u64) {
+        let _ = self.events.send((event.clone(), conn));
+    }
+
+    /// A failure the recorder reported, if any (the recording has then stopped).
+    pub fn failure(&self) -> Option<String> {
+        self.failure.try_recv().ok()
+    }
+}
+
+/// A default file name for a session's transcript.
+pub fn suggested_name(uid: u64, extension: &str) -> String {
+    let now = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
+    format!("socket-tester-{uid}-{now}.{extension}")
+}
+
+/// The file bar of one session: what the user is typing, and what it is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileBar {
+    /// Save or record.
+    pub purpose: Purpose,
+    /// The path typed (or picked).
+    pub path: String,
+    /// With Record: also write a `.pcap`.
+    pub pcap: bool,
+}
+
+/// What the user asked for in a file bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileAction {
+    /// Open a dialog.
+    Browse(Purpose, String),
+    /// Save to this path.
+    Save(PathBuf),
+    /// Start recording to this path.
+    StartRecording(PathBuf, bool),
+    /// Stop the live recording.
+    StopRecording,
+    /// Open this transcript.
+    Open(PathBuf),
+}
+
+/// Draws a path field with Browse and the confirm button; returns what was asked.
+pub fn path_bar_ui(
+    ui: &mut egui::Ui,
+    tr: &super::i18n::Tr,
+    bar: &mut FileBar,
+    no_dialog: bool,
+    close: &mut bool,
+) -> Option<FileAction> {
+    use crate::t;
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t!(tr, "file-path"));
+        ui.add(egui::TextEdit::singleline(&mut bar.path).desired_width(260.0)).labelled_by(label.id);
+        if ui.button(t!(tr, "btn-browse")).clicked() {
+            let name = Path::new(&bar.path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            action = Some(FileAction::Browse(bar.purpose, name));
+        }
+        if matches!(bar.purpose, Purpose::Record(_)) {
+            ui.checkbox(&mut bar.pcap, t!(tr, "file-record-pcap"));
+        }
+        let path = PathBuf::from(bar.path.trim());
+        let ready = !bar.path.trim().is_empty();
+        let confirm = match bar.purpose {
+            Purpose::Save(_) => t!(tr, "btn-save"),
+            Purpose::Record(_) => t!(tr, "btn-start-recording"),
+            Purpose::Open => t!(tr, "btn-open-file"),
+        };
+        if ui.add_enabled(ready, egui::Button::new(confirm)).clicked() {
+            action = Some(match bar.purpose {
+                Purpose::Save(_) => FileAction::Save(path),
+                Purpose::Record(_) => FileAction::StartRecording(path, bar.pcap),
+                Purpose::Open => FileAction::Open(path),
+            });
+        }
+        if ui.button(t!(tr, "btn-cancel")).clicked() {
+            *close = true;
+        }
+    });
+    if no_dialog {
+        ui.label(egui::RichText::new(t!(tr, "file-no-dialog")).color(ui.visuals().warn_fg_color));
+    }
+    if matches!(bar.purpose, Purpose::Save(_)) {
+        ui.weak(t!(tr, "file-formats"));
+    }
+    action
+}
