@@ -301,3 +301,24 @@ fn without_a_file_dialog_the_app_says_so_and_keeps_the_path_field() {
     }
     assert_eq!(harness.get_all_by_role_and_label(egui::accesskit::Role::TextInput, "File").count(), 1);
 }
+
+#[test]
+fn an_unsaved_transcript_is_kept_at_close_and_offered_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.state_mut().use_recovery_dir(Some(dir.path().to_path_buf()));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the failure line", |app| app.sessions()[1].transcript.counters().errors > 0);
+    // The window closes: the client's lines were never saved, so they are kept.
+    let kept = harness.state_mut().keep_unsaved();
+    assert_eq!(kept.len(), 1, "only the session with lines");
+
+    let mut next = self::harness(StartupOptions::default());
+    next.state_mut().use_recovery_dir(Some(dir.path().to_path_buf()));
+    next.run_steps(2);
+    assert_eq!(next.state().recovered(), kept.as_slice());
+    next.get_by_label("Open").click();
+    step_until(&mut next, "the recovered session", |app| app.sessions().len() == 3);
+    assert_eq!(next.state().sessions()[2].transcript.counters().errors, 1);
+}

@@ -77,13 +77,48 @@ pub struct SocketTesterApp {
     open_bar: Option<FileBar>,
     notice: Option<(String, bool)>,
     no_dialog: bool,
+    recovery_dir: Option<std::path::PathBuf>,
+    recovered: Vec<std::path::PathBuf>,
 }
 
 impl SocketTesterApp {
-    /// Builds the app for eframe: restores settings, applies startup flags.
+    /// Builds the app for eframe: restores settings, applies startup flags, and offers the
+    /// transcripts a previous run kept for recovery.
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartupOptions) -> SocketTesterApp {
         let settings = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY));
-        SocketTesterApp::with_context(&cc.egui_ctx, settings, options)
+        let mut app = SocketTesterApp::with_context(&cc.egui_ctx, settings, options);
+        app.use_recovery_dir(files::recovery_dir());
+        app
+    }
+
+    /// Where unsaved transcripts go when the window closes (`None`: nowhere); lists what an
+    /// earlier run left there.
+    pub fn use_recovery_dir(&mut self, dir: Option<std::path::PathBuf>) {
+        self.recovered = dir.as_deref().map(files::recovered).unwrap_or_default();
+        self.recovery_dir = dir;
+    }
+
+    /// Transcripts an earlier run kept, not yet opened or deleted.
+    pub fn recovered(&self) -> &[std::path::PathBuf] {
+        &self.recovered
+    }
+
+    /// Keeps every unsaved transcript in the recovery folder (the window is closing).
+    pub fn keep_unsaved(&mut self) -> Vec<std::path::PathBuf> {
+        let Some(dir) = self.recovery_dir.clone() else { return Vec::new() };
+        let mut kept = Vec::new();
+        for session in &mut self.sessions {
+            if session.has_unsaved() {
+                match files::save_recovery(&dir, session.uid, &session.transcript, session.form.protocol) {
+                    Ok(path) => {
+                        session.saved_at_entries = session.transcript.counters().entries;
+                        kept.push(path);
+                    }
+                    Err(err) => eprintln!("socket-tester: could not keep an unsaved transcript: {err}"),
+                }
+            }
+        }
+        kept
     }
 
     /// Builds the app on a context (tests and benchmarks use this directly).
@@ -108,6 +143,8 @@ impl SocketTesterApp {
             open_bar: None,
             notice: None,
             no_dialog: false,
+            recovery_dir: None,
+            recovered: Vec::new(),
             tr,
             tz: TimeZone::system(),
             sessions: Vec::new(),
@@ -225,7 +262,12 @@ impl SocketTesterApp {
                         bar.path = text;
                     }
                 }
-                FileJob::Saved { path, result, .. } => {
+                FileJob::Saved { uid, path, result, entries } => {
+                    if result.is_ok()
+                        && let Some(session) = self.sessions.iter_mut().find(|s| s.uid == uid)
+                    {
+                        session.saved_at_entries = session.saved_at_entries.max(entries);
+                    }
                     let path = path.display().to_string();
                     self.notice = Some(match result {
                         Ok(count) => (t!(self.tr, "file-saved", count = count, path = path), false),
@@ -409,6 +451,25 @@ impl SocketTesterApp {
         }
         if let Some(action) = action {
             self.act_file(None, action);
+        }
+        if !self.recovered.is_empty() {
+            ui.horizontal_wrapped(|ui| {
+                let count = self.recovered.len();
+                ui.label(
+                    RichText::new(t!(self.tr, "recovery-offer", count = count))
+                        .color(ui.visuals().warn_fg_color),
+                );
+                if ui.button(t!(self.tr, "recovery-open")).clicked() {
+                    for path in std::mem::take(&mut self.recovered) {
+                        files::open(path, self.jobs_tx.clone(), self.waker.clone());
+                    }
+                }
+                if ui.button(t!(self.tr, "recovery-delete")).clicked() {
+                    for path in std::mem::take(&mut self.recovered) {
+                        let _ = std::fs::remove_file(path);
+                    }
+                }
+            });
         }
         if let Some((text, error)) = &self.notice {
             let rich = RichText::new(text.as_str());
@@ -633,5 +694,6 @@ impl eframe::App for SocketTesterApp {
 
     fn on_exit(&mut self) {
         self.stop_all();
+        self.keep_unsaved();
     }
 }

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use crate::engine::{Event, Protocol, Waker};
+use crate::engine::{Event, Link, Protocol, Waker};
 use crate::transcript::export::{self, ExportError, Record, Recorder, read_jsonl};
-use crate::transcript::store::Transcript;
+use crate::transcript::store::{Entry, Transcript};
 
 /// What a file dialog was opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub enum FileJob {
     Saved {
         /// The session.
         uid: u64,
+        /// The entry count the snapshot held.
+        entries: u64,
         /// Where.
         path: PathBuf,
         /// Lines written, or the failure.
@@ -89,13 +91,17 @@ pub fn save(
     jobs: Sender<FileJob>,
     waker: Waker,
 ) {
-    // Entries share their bytes (reference-counted), so the snapshot is cheap.
-    let records: Vec<Record> =
-        transcript.iter().map(|e| Record::from_entry(e, transcript, uid, protocol)).collect();
+    // A snapshot for the thread: entries share their bytes (reference-counted), so cloning
+    // them is cheap; the records, which copy the bytes, are made off the UI thread.
+    let entries: Vec<(Entry, Option<Link>)> =
+        transcript.iter().map(|e| (e.clone(), transcript.link(e.conn).copied())).collect();
+    let count = transcript.counters().entries;
     let _ = std::thread::Builder::new().name("save".into()).spawn(move || {
+        let records: Vec<Record> =
+            entries.iter().map(|(e, link)| Record::from_entry(e, link.as_ref(), uid, protocol)).collect();
         let result =
             export::save(&path, &records, protocol).map(|()| records.len()).map_err(|e| e.to_string());
-        let _ = jobs.send(FileJob::Saved { uid, path, result });
+        let _ = jobs.send(FileJob::Saved { uid, entries: count, path, result });
         waker();
     });
 }
@@ -238,4 +244,39 @@ pub fn path_bar_ui(
         ui.weak(t!(tr, "file-formats"));
     }
     action
+}
+
+/// Where transcripts that were never saved are kept when the window closes.
+pub fn recovery_dir() -> Option<PathBuf> {
+    eframe::storage_dir("socket-tester").map(|dir| dir.join("recovery"))
+}
+
+/// Saves a transcript into the recovery folder, now (the window is closing).
+pub fn save_recovery(
+    dir: &Path,
+    uid: u64,
+    transcript: &Transcript,
+    protocol: Protocol,
+) -> Result<PathBuf, ExportError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExportError::io(dir, &e))?;
+    let path = dir.join(suggested_name(uid, "jsonl"));
+    let records: Vec<Record> =
+        transcript.iter().map(|e| Record::from_entry(e, transcript.link(e.conn), uid, protocol)).collect();
+    export::save(&path, &records, protocol)?;
+    Ok(path)
+}
+
+/// The transcripts kept from earlier runs.
+pub fn recovered(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }

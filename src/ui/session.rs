@@ -77,6 +77,8 @@ pub struct Session {
     pub file_bar: Option<FileBar>,
     /// Set for a transcript reopened from a file: read-only, no workers.
     pub opened_from: Option<PathBuf>,
+    /// The transcript's entry count when it was last saved.
+    pub saved_at_entries: u64,
     workers: Vec<WorkerHandle>,
     sources: Vec<SessionId>,
     persistent: Option<SessionId>,
@@ -98,6 +100,7 @@ impl Session {
             recording: None,
             file_bar: None,
             opened_from: None,
+            saved_at_entries: 0,
             workers: Vec::new(),
             sources: Vec::new(),
             persistent: None,
@@ -193,6 +196,13 @@ impl Session {
         {
             handle.send(Command::Disconnect(Some(id)));
         }
+    }
+
+    /// Whether closing would lose lines: some were never saved, and no recording holds them.
+    pub fn has_unsaved(&self) -> bool {
+        self.opened_from.is_none()
+            && self.recording.is_none()
+            && self.transcript.counters().entries > self.saved_at_entries
     }
 
     /// Clears the transcript (the workers go on).

@@ -126,3 +126,9 @@ file-record-failed = Recording stopped: { $error }
 file-opened = Opened { $path }: { $count } lines
 file-open-failed = Could not open: { $error }
 opened-title = Opened from { $path } (read-only)
+recovery-offer = { $count ->
+    [one] A transcript that was never saved was kept when the window last closed.
+   *[other] { $count } transcripts that were never saved were kept when the window last closed.
+}
+recovery-open = Open
+recovery-delete = Delete

@@ -126,3 +126,9 @@ file-record-failed = Grabación detenida: { $error }
 file-opened = Abierto { $path }: { $count } líneas
 file-open-failed = No se pudo abrir: { $error }
 opened-title = Abierto desde { $path } (solo lectura)
+recovery-offer = { $count ->
+    [one] Al cerrar la ventana la última vez se conservó una transcripción que no se había guardado.
+   *[other] Al cerrar la ventana la última vez se conservaron { $count } transcripciones que no se habían guardado.
+}
+recovery-open = Abrir
+recovery-delete = Borrar

@@ -10,7 +10,7 @@ use super::compact_hex;
 use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Protocol};
 use crate::transcript::line::Direction;
 use crate::transcript::render::escape;
-use crate::transcript::store::{Entry, Note, Transcript};
+use crate::transcript::store::{Entry, Note};
 
 /// What happened, as a stable lower-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,8 +234,8 @@ impl Record {
     }
 
     /// The record of a transcript row (for saving what a view holds).
-    pub fn from_entry(entry: &Entry, transcript: &Transcript, session: u64, protocol: Protocol) -> Record {
-        let link = transcript.link(entry.conn);
+    /// `link` is the entry's connection as the transcript knows it ([`Transcript::link`](crate::transcript::store::Transcript::link)).
+    pub fn from_entry(entry: &Entry, link: Option<&Link>, session: u64, protocol: Protocol) -> Record {
         let event = match (&entry.note, entry.direction) {
             (Note::None, Direction::Sent) => EventName::Sent,
             (Note::None, _) => EventName::Received,
