@@ -209,3 +209,32 @@ fn record_streams_every_event_as_it_happens() {
     let records = read_jsonl(&path).unwrap();
     assert_eq!(records.last().map(|r| r.event), Some(EventName::Closed));
 }
+
+#[test]
+fn a_full_disk_is_said_plainly_and_leaves_no_half_file() {
+    let server = start(Protocol::Tcp, "127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let mount = dir.path().join("small");
+    std::fs::create_dir(&mount).unwrap();
+    let target = format!("127.0.0.1:{}", server.port());
+    // A private mount namespace with a 16 KiB disk: the 64 KiB exchange cannot fit.
+    let script = format!(
+        "mount -t tmpfs -o size=16k tmpfs {m} && {bin} send tcp {target} \"$(head -c 65536 /dev/zero | tr '\\0' x)\" \
+         --chunk 65536 --save {m}/t.jsonl; code=$?; ls -A {m}; exit $code",
+        m = mount.display(),
+        bin = BIN,
+    );
+    let out = Command::new("unshare").args(["-m", "sh", "-c", &script]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("could not save") && stderr.contains("the disk is full"), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains(".tmp") || l.contains("t.jsonl"))
+            .count(),
+        0,
+        "no half file is left behind"
+    );
+    server.stop();
+}
