@@ -81,4 +81,4 @@ shot() {
 
 shot tcp-echo 1150 447 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
 shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_port)" --start-server
-shot error-refused 1150 393 --lang en --host 127.0.0.1 --port "$(free_port)"
+shot error-refused 1150 424 --lang en --host 127.0.0.1 --port "$(free_port)"

@@ -238,3 +238,23 @@ fn a_full_disk_is_said_plainly_and_leaves_no_half_file() {
     );
     server.stop();
 }
+
+#[test]
+fn a_folder_without_write_permission_is_said_plainly() {
+    // The tests run as root, who may write anywhere: drop to nobody for this one save.
+    let server = start(Protocol::Udp, "127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.csv");
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN, "send", "udp"])
+        .arg(format!("127.0.0.1:{}", server.port()))
+        .arg("--save")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("could not save: {}: permission denied", path.display())), "{stderr}");
+    assert!(!path.exists());
+    server.stop();
+}
