@@ -119,6 +119,20 @@ impl From<ProtocolArg> for Protocol {
     }
 }
 
+/// Where `serve` and `send` keep their transcript.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Record every event to FILE (.jsonl) as it happens, flushed line by line.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+    /// With --record, also write the packets to FILE (.pcap) as they happen.
+    #[arg(long, value_name = "FILE", requires = "record")]
+    pub record_pcap: Option<PathBuf>,
+}
+
 /// `serve` options.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -144,15 +158,9 @@ pub struct ServeArgs {
     /// Also show every payload in hex.
     #[arg(long)]
     pub hex: bool,
-    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
-    #[arg(long, value_name = "FILE")]
-    pub save: Option<std::path::PathBuf>,
-    /// Record every event to FILE (.jsonl) as it happens, flushed line by line.
-    #[arg(long, value_name = "FILE")]
-    pub record: Option<std::path::PathBuf>,
-    /// With --record, also write the packets to FILE (.pcap) as they happen.
-    #[arg(long, value_name = "FILE", requires = "record")]
-    pub record_pcap: Option<std::path::PathBuf>,
+    /// Files to save or record the transcript to.
+    #[command(flatten)]
+    pub files: FileArgs,
 }
 
 /// `send` options.
@@ -187,15 +195,9 @@ pub struct SendArgs {
     /// Also show every payload in hex.
     #[arg(long)]
     pub hex: bool,
-    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
-    #[arg(long, value_name = "FILE")]
-    pub save: Option<std::path::PathBuf>,
-    /// Record every event to FILE (.jsonl) as it happens, flushed line by line.
-    #[arg(long, value_name = "FILE")]
-    pub record: Option<std::path::PathBuf>,
-    /// With --record, also write the packets to FILE (.pcap) as they happen.
-    #[arg(long, value_name = "FILE", requires = "record")]
-    pub record_pcap: Option<std::path::PathBuf>,
+    /// Files to save or record the transcript to.
+    #[command(flatten)]
+    pub files: FileArgs,
 }
 
 /// Runs a headless command and returns the process exit code.
@@ -231,12 +233,9 @@ struct Keeper {
 }
 
 impl Keeper {
-    fn new(
-        save: Option<&PathBuf>,
-        record: Option<&PathBuf>,
-        record_pcap: Option<&PathBuf>,
-        protocol: Protocol,
-    ) -> anyhow::Result<Keeper> {
+    fn new(files: &FileArgs, protocol: Protocol) -> anyhow::Result<Keeper> {
+        let (save, record, record_pcap) =
+            (files.save.as_ref(), files.record.as_ref(), files.record_pcap.as_ref());
         if let Some(path) = save {
             Format::from_path(path)?;
         }
@@ -351,8 +350,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
         threads: args.threads,
         detail: if args.quiet { Detail::CountsOnly } else { Detail::Full },
     };
-    let mut keeper =
-        Keeper::new(args.save.as_ref(), args.record.as_ref(), args.record_pcap.as_ref(), protocol)?;
+    let mut keeper = Keeper::new(&args.files, protocol)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
@@ -441,8 +439,7 @@ fn send(args: &SendArgs) -> anyhow::Result<u8> {
         interval_ms: args.interval_ms,
         persistent: args.persistent,
     };
-    let mut keeper =
-        Keeper::new(args.save.as_ref(), args.record.as_ref(), args.record_pcap.as_ref(), protocol)?;
+    let mut keeper = Keeper::new(&args.files, protocol)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
