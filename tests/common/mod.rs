@@ -88,28 +88,27 @@ pub fn close_reason(events: &[Event]) -> Option<CloseReason> {
     })
 }
 
+/// The bytes of every Received event (`outgoing` false) or Sent event (true), joined.
+fn payloads(events: &[Event], outgoing: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for event in events {
+        match &event.kind {
+            EventKind::Received { data, .. } if !outgoing => out.extend_from_slice(data),
+            EventKind::Sent { data, .. } if outgoing => out.extend_from_slice(data),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The bytes of every Received event, joined.
 pub fn received(events: &[Event]) -> Vec<u8> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Received { data, .. } => Some(data.to_vec()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
+    payloads(events, false)
 }
 
 /// The bytes of every Sent event, joined.
 pub fn sent(events: &[Event]) -> Vec<u8> {
-    events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Sent { data, .. } => Some(data.to_vec()),
-            _ => None,
-        })
-        .flatten()
-        .collect()
+    payloads(events, true)
 }
 
 pub fn echo_checks(events: &[Event]) -> Vec<engine::EchoCheck> {
