@@ -99,6 +99,8 @@ pub enum CliCommand {
     Serve(ServeArgs),
     /// Send messages to an echo server and check every echo.
     Send(SendArgs),
+    /// Load an echo server with many connections, verify every echoed byte, and measure it.
+    Load(LoadArgs),
 }
 
 /// The protocol, as typed.
@@ -133,6 +135,13 @@ pub struct FileArgs {
     pub record_pcap: Option<PathBuf>,
 }
 
+impl FileArgs {
+    /// True when a file will hold the transcript, so the payloads must be kept.
+    pub fn keeps_payloads(&self) -> bool {
+        self.save.is_some() || self.record.is_some()
+    }
+}
+
 /// `serve` options.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -152,7 +161,8 @@ pub struct ServeArgs {
     /// Event-loop threads for TCP (0: one per core).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub threads: usize,
-    /// Print only the bound addresses and the summary; payloads are counted, never copied.
+    /// Print only the bound addresses and the summary. Payloads are counted, never copied,
+    /// unless --save or --record keeps them.
     #[arg(long, short)]
     pub quiet: bool,
     /// Also show every payload in hex.
@@ -200,11 +210,67 @@ pub struct SendArgs {
     pub files: FileArgs,
 }
 
+/// How a load run paces its messages, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Send one message, wait for its whole echo, send the next.
+    PingPong,
+    /// Keep a window of messages in flight on every connection.
+    Stream,
+    /// TCP: one message per connection, then a new connection (connections per second).
+    Connect,
+}
+
+/// `load` options.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// tcp or udp.
+    pub protocol: ProtocolArg,
+    /// The echo server: HOST:PORT, [IPV6]:PORT, or a host (port 10000). Loopback only, unless
+    /// --allow-remote.
+    #[arg(default_value = "localhost:10000", value_name = "HOST:PORT")]
+    pub target: String,
+    /// Concurrent connections (TCP) or sockets (UDP).
+    #[arg(long, short = 'c', default_value_t = 1, value_name = "N")]
+    pub connections: usize,
+    /// Bytes per message: per write in stream mode, per datagram for UDP (at least 8: each
+    /// carries its sequence number).
+    #[arg(long, short = 's', default_value_t = 32, value_name = "BYTES")]
+    pub size: usize,
+    /// Messages to send in all (connections, in connect mode); the run also stops at --duration.
+    #[arg(long, short = 'n', value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop starting messages after this many seconds. Default: 5, or 60 with --count.
+    #[arg(long, short = 'd', value_name = "SECONDS")]
+    pub duration: Option<f64>,
+    /// ping-pong, stream or connect.
+    #[arg(long, short = 'm', value_enum, default_value_t = ModeArg::PingPong)]
+    pub mode: ModeArg,
+    /// Messages per second over all connections (default: as fast as the echoes come).
+    #[arg(long, value_name = "PER_SECOND")]
+    pub rate: Option<f64>,
+    /// Stream mode: bytes (TCP) or datagrams (UDP) in flight per connection. Default: 4
+    /// messages or 256 KiB (TCP), 64 datagrams (UDP).
+    #[arg(long, value_name = "N")]
+    pub window: Option<usize>,
+    /// Client threads. Default: one per core, at most one per connection.
+    #[arg(long, short = 't', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Limit for connecting and for each echo; a UDP datagram not echoed by then is lost.
+    #[arg(long, default_value_t = DEFAULT_TIMEOUT_MS, value_name = "MS")]
+    pub timeout_ms: u64,
+    /// Allow a target that is not a loopback address. Load another machine only if it is
+    /// yours to load.
+    #[arg(long)]
+    pub allow_remote: bool,
+}
+
 /// Runs a headless command and returns the process exit code.
 pub fn run(command: CliCommand) -> u8 {
     let result = match command {
         CliCommand::Serve(args) => serve(&args),
         CliCommand::Send(args) => send(&args),
+        CliCommand::Load(args) => load(&args),
     };
     match result {
         Ok(code) => code,
@@ -348,11 +414,12 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
         chunk_bytes,
         backlog: args.backlog,
         threads: args.threads,
-        detail: if args.quiet { Detail::CountsOnly } else { Detail::Full },
+        // Quiet mode copies no payload, unless a file is to keep them.
+        detail: if args.quiet && !args.files.keeps_payloads() { Detail::CountsOnly } else { Detail::Full },
     };
     let mut keeper = Keeper::new(&args.files, protocol)?;
     let signals = signals()?;
-    let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
+    let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
     let mut out = Out::new();
     let mut lines = LineFormatter::new(protocol == Protocol::Tcp, args.hex);
@@ -441,7 +508,7 @@ fn send(args: &SendArgs) -> anyhow::Result<u8> {
     };
     let mut keeper = Keeper::new(&args.files, protocol)?;
     let signals = signals()?;
-    let (tx, events) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
+    let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut out = Out::new();
     let mut lines = LineFormatter::new(protocol == Protocol::Tcp, args.hex);
@@ -495,4 +562,67 @@ fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
     } else {
         out.line(&line);
     }
+}
+
+/// The longest run `--duration` may ask for.
+const MAX_LOAD_SECONDS: f64 = 24.0 * 3600.0;
+
+fn load(args: &LoadArgs) -> anyhow::Result<u8> {
+    use crate::engine::load::{self, LoadConfig, Mode};
+    let protocol = Protocol::from(args.protocol);
+    let endpoint = Endpoint::parse(&args.target, DEFAULT_PORT)?;
+    endpoint.check_client_target()?;
+    let addrs = endpoint.resolve()?;
+    let remote: Vec<String> =
+        addrs.iter().filter(|a| !a.ip().to_canonical().is_loopback()).map(|a| a.ip().to_string()).collect();
+    if !remote.is_empty() && !args.allow_remote {
+        let named = if endpoint.host.parse::<std::net::IpAddr>().is_ok() {
+            endpoint.to_string()
+        } else {
+            format!("{endpoint} ({})", remote.join(", "))
+        };
+        anyhow::bail!(
+            "{named} is not a loopback address: a load run floods its target, so it only goes \
+             to another machine with --allow-remote"
+        );
+    }
+    let Some(&target) = addrs.first() else { anyhow::bail!("{endpoint}: no address") };
+    let seconds = args.duration.unwrap_or(if args.count.is_some() { 60.0 } else { 5.0 });
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_LOAD_SECONDS) {
+        anyhow::bail!("--duration {seconds}: must be more than 0 and at most {MAX_LOAD_SECONDS} seconds");
+    }
+    if let Some(0) = args.threads {
+        anyhow::bail!("--threads 0: must be at least 1");
+    }
+    if let Some(0) = args.window {
+        anyhow::bail!("--window 0: must be at least 1");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let config = LoadConfig {
+        protocol,
+        target,
+        connections: args.connections,
+        size: args.size,
+        count: args.count,
+        duration: Duration::from_secs_f64(seconds),
+        mode: match args.mode {
+            ModeArg::PingPong => Mode::PingPong,
+            ModeArg::Stream => Mode::Stream,
+            ModeArg::Connect => Mode::Connect,
+        },
+        rate: args.rate,
+        window: args.window.unwrap_or(0),
+        threads: args.threads.unwrap_or(cores).clamp(1, args.connections.max(1)),
+        timeout: Duration::from_millis(args.timeout_ms),
+    };
+    config.validate().map_err(anyhow::Error::msg)?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
+    }
+    let report = load::run(&config, stop);
+    let mut out = Out::new();
+    out.line(report.summary().trim_end());
+    out.line(&report.json());
+    Ok(if report.ok { EXIT_OK } else { EXIT_FAILURE })
 }

@@ -276,3 +276,76 @@ fn a_udp_timeout_exits_1_and_says_so() {
     assert!(stderr.contains("no reply within 300 ms"), "{stderr}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+fn load_json(stdout: &[u8]) -> serde_json::Value {
+    let text = String::from_utf8_lossy(stdout);
+    let last = text.lines().last().expect("load printed lines");
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn load_prints_a_summary_then_one_json_line_and_exits_0() {
+    for (protocol, mode) in [("tcp", "stream"), ("udp", "ping-pong")] {
+        let serve = Serve::start(&[protocol, "--bind", "127.0.0.1:0", "--quiet"]);
+        let port = bound_port(&serve.line());
+        let target = format!("127.0.0.1:{port}");
+        let out = bin()
+            .args(["load", protocol, &target, "-c", "3", "-s", "100", "-n", "300", "-m", mode])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(text.starts_with(&format!("{} {mode} to {target}: 3 ", protocol.to_uppercase())), "{text}");
+        assert!(text.contains("every byte verified") && text.contains("round trip p50"), "{text}");
+        let json = load_json(&out.stdout);
+        assert_eq!(json["ok"], true);
+        assert_eq!(json["stopped_by"], "count");
+        assert_eq!(json["messages_sent"], 300);
+        if protocol == "tcp" {
+            assert_eq!(json["messages_echoed"], 300);
+            assert_eq!(json["bytes_echoed"], 30_000);
+        } else {
+            let echoed = json["messages_echoed"].as_u64().unwrap();
+            assert_eq!(echoed + json["lost"].as_u64().unwrap(), 300);
+        }
+        let (code, rest) = serve.signal("TERM");
+        assert_eq!(code, 0);
+        let summary = rest.last().cloned().unwrap_or_default();
+        assert!(summary.contains(" 3 connections,"), "{summary}");
+    }
+}
+
+#[test]
+fn load_exits_1_when_the_server_refuses() {
+    let port = free_tcp_port();
+    let out = bin().args(["load", "tcp", &format!("127.0.0.1:{port}"), "-c", "2"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json = load_json(&out.stdout);
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["errors"], 2);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("2 × connect to 127.0.0.1:{port}: connection refused")), "{text}");
+}
+
+#[test]
+fn load_refuses_other_machines_and_bad_values_with_exit_2() {
+    for (args, expect) in [
+        (vec!["load", "tcp", "192.0.2.1:9"], "192.0.2.1:9 is not a loopback address"),
+        (vec!["load", "udp", "[2001:db8::1]:9"], "--allow-remote"),
+        (
+            vec!["load", "udp", "127.0.0.1:9", "-s", "4"],
+            "--size 4: must be between 8 and 65507 bytes for UDP",
+        ),
+        (vec!["load", "udp", "127.0.0.1:9", "-m", "connect"], "UDP has no connections"),
+        (vec!["load", "tcp", "127.0.0.1:9", "-c", "0"], "--connections 0"),
+        (vec!["load", "tcp", "127.0.0.1:9", "-d", "0"], "--duration 0"),
+        (vec!["load", "tcp", "127.0.0.1:9", "--rate=-5"], "--rate -5"),
+        (vec!["load", "tcp", "127.0.0.1:9", "-n", "0"], "--count 0"),
+    ] {
+        let out = bin().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing ran");
+    }
+}

@@ -14,6 +14,7 @@ pub mod endpoint;
 pub mod error;
 pub mod event;
 mod listen;
+pub mod load;
 mod tcp_client;
 mod tcp_server;
 mod udp_client;
@@ -60,6 +61,9 @@ pub const DEFAULT_BACKLOG: i32 = 4096;
 /// A good capacity for the event channel: large enough to absorb bursts, small enough to bound
 /// memory.
 pub const EVENT_CHANNEL_CAPACITY: usize = 16_384;
+/// The event channel of a headless command: its consumer keeps a steady pace, so a short
+/// queue is enough, and it bounds the payloads waiting in it (at most 1,024 reads).
+pub const CLI_CHANNEL_CAPACITY: usize = 1024;
 
 /// Transport protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -15,23 +15,32 @@ pub fn escape(bytes: &[u8]) -> String {
         for c in chunk.valid().chars() {
             escape_char(c, &mut out);
         }
-        for b in chunk.invalid() {
-            let _ = write!(out, "\\x{b:02X}");
+        for &b in chunk.invalid() {
+            push_byte_escape(b, &mut out);
         }
     }
     out
 }
 
+const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+
+/// `\xNN`, without the formatting machinery: binary payloads are mostly these.
+fn push_byte_escape(b: u8, out: &mut String) {
+    out.push('\\');
+    out.push('x');
+    out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+    out.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
+}
+
 fn escape_char(c: char, out: &mut String) {
     match c {
+        ' '..='~' if c != '\\' => out.push(c),
         '\\' => out.push_str("\\\\"),
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
         '\0' => out.push_str("\\0"),
-        c if (c as u32) < 0x20 || c as u32 == 0x7F => {
-            let _ = write!(out, "\\x{:02X}", c as u32);
-        }
+        c if (c as u32) < 0x20 || c as u32 == 0x7F => push_byte_escape(c as u8, out),
         // C1 controls, bidi overrides and zero-width characters would make a line lie about
         // its content; show them by code point.
         c if c.is_control()
@@ -46,11 +55,12 @@ fn escape_char(c: char, out: &mut String) {
 /// Bytes as two-digit upper-case hex, separated by spaces.
 pub fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{b:02X}");
+        out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
     }
     out
 }
