@@ -43,7 +43,6 @@ struct Conn {
 }
 
 fn tcp_worker(listener: Socket) -> io::Result<()> {
-    listener.listen(BACKLOG)?;
     let mut listener = TcpListener::from_std(listener.into());
     let mut poll = Poll::new()?;
     poll.registry().register(&mut listener, LISTENER, Interest::READABLE)?;
@@ -140,6 +139,10 @@ fn start(protocol: &str, addr: SocketAddr, threads: usize) -> io::Result<SocketA
     }
     for (i, s) in sockets.into_iter().enumerate() {
         let udp = protocol == "udp";
+        if !udp {
+            // Listening before the worker starts: a client may connect at once.
+            s.listen(BACKLOG)?;
+        }
         std::thread::Builder::new().name(format!("ref-echo {i}")).spawn(move || {
             let result = if udp { udp_worker(s) } else { tcp_worker(s) };
             if let Err(err) = result {

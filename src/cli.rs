@@ -75,6 +75,7 @@ pub enum LangArg {
     Es,
 }
 
+#[cfg(feature = "gui")]
 impl GuiArgs {
     /// The app's startup options.
     pub fn into_options(self) -> crate::ui::StartupOptions {
@@ -443,7 +444,7 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
                     _ => {}
                 }
                 let closed = matches!(event.kind, EventKind::Closed { .. });
-                if !args.quiet || matches!(event.kind, EventKind::Failed { link: None, .. }) {
+                if !args.quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
                     let line = lines.format(&event);
                     if failed { eprintln!("{line}") } else { out.line(&line) }
                 }

@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod engine;
 pub mod transcript;
+#[cfg(feature = "gui")]
 pub mod ui;

@@ -9,12 +9,27 @@ fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => ExitCode::from(cli::run(command)),
-        None => match socket_tester::ui::run(args.gui.into_options()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("{err}");
-                ExitCode::from(cli::EXIT_FAILURE)
-            }
-        },
+        None => open_app(args.gui),
     }
+}
+
+#[cfg(feature = "gui")]
+fn open_app(gui: cli::GuiArgs) -> ExitCode {
+    match socket_tester::ui::run(gui.into_options()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(cli::EXIT_FAILURE)
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_app(_gui: cli::GuiArgs) -> ExitCode {
+    eprintln!(
+        "socket-tester: this build has no desktop app (it was built without the `gui` feature).\n\
+         Use the command line: socket-tester serve tcp, socket-tester send tcp, socket-tester load tcp \
+         (see --help)."
+    );
+    ExitCode::from(cli::EXIT_USAGE)
 }

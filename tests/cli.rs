@@ -4,64 +4,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use assert_cmd::prelude::*;
-use common::{WAIT, free_tcp_port, wait_child};
-use crossbeam_channel::Receiver;
-
-const BIN: &str = env!("CARGO_BIN_EXE_socket-tester");
-
-fn bin() -> Command {
-    Command::new(BIN)
-}
-
-/// A running `serve`, with its stdout lines arriving on a channel.
-struct Serve {
-    child: Child,
-    lines: Receiver<String>,
-}
-
-impl Serve {
-    fn start(args: &[&str]) -> Serve {
-        let mut child =
-            bin().arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = crossbeam_channel::unbounded();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Serve { child, lines }
-    }
-
-    fn line(&self) -> String {
-        self.lines.recv_timeout(WAIT).expect("serve printed a line in time")
-    }
-
-    /// Sends a signal, waits for the exit, and returns the code and the remaining lines.
-    fn signal(mut self, signal: &str) -> (i32, Vec<String>) {
-        Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().unwrap();
-        let status = wait_child(&mut self.child, WAIT).expect("serve ends after the signal");
-        let deadline = Instant::now() + WAIT;
-        let mut rest = Vec::new();
-        while let Ok(line) = self.lines.recv_deadline(deadline) {
-            rest.push(line);
-        }
-        (status.code().unwrap_or(-1), rest)
-    }
-}
-
-fn bound_port(line: &str) -> u16 {
-    let addr = line.strip_prefix("listening on ").and_then(|r| r.split(' ').next()).expect(line);
-    addr.rsplit(':').next().unwrap().parse().expect(line)
-}
+use common::{BIN, Serve, WAIT, bin, bound_port, free_tcp_port};
 
 #[test]
 fn without_a_display_the_app_says_so_in_plain_words() {

@@ -322,3 +322,32 @@ fn an_unsaved_transcript_is_kept_at_close_and_offered_at_the_next_start() {
     step_until(&mut next, "the recovered session", |app| app.sessions().len() == 3);
     assert_eq!(next.state().sessions()[2].transcript.counters().errors, 1);
 }
+
+#[test]
+fn a_full_disk_stops_the_recording_and_keeps_the_transcript() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.jsonl");
+    // /dev/full accepts the open and refuses every write: "no space left on device".
+    std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_all_by_label("Record…").nth(1).unwrap().click();
+    harness.run_steps(2);
+    type_into(&harness, 0, "File", &full.display().to_string());
+    harness.run_steps(2);
+    harness.get_by_label("Start recording").click();
+    step_until(&mut harness, "recording", |app| app.sessions()[1].recording.is_some());
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the recording stops", |app| app.sessions()[1].recording.is_none());
+    let (notice, is_error) = harness.state().notice().unwrap();
+    assert!(
+        *is_error && notice.starts_with("Recording stopped:") && notice.contains("the disk is full"),
+        "{notice}"
+    );
+    // The transcript in memory is whole, and the session goes on.
+    step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "a second echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 2);
+}

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use crossbeam_channel::{Receiver, Sender};
@@ -79,7 +79,8 @@ struct EventLoop<'a> {
     helpers: Vec<Helper>,
     next_conn: Arc<AtomicU64>,
     round_robin: usize,
-    accept_paused: bool,
+    /// Set after running out of file descriptors: when to try accepting again.
+    accept_retry_at: Option<Instant>,
     accept_error_reported: bool,
 }
 
@@ -180,7 +181,7 @@ impl<'a> EventLoop<'a> {
             helpers,
             next_conn,
             round_robin: 0,
-            accept_paused: false,
+            accept_retry_at: None,
             accept_error_reported: false,
         }
     }
@@ -192,10 +193,8 @@ impl<'a> EventLoop<'a> {
         loop {
             let timeout = if !self.ready.is_empty() {
                 Some(Duration::ZERO)
-            } else if self.accept_paused {
-                Some(ACCEPT_RETRY)
             } else {
-                None
+                self.accept_retry_at.map(|at| at.saturating_duration_since(Instant::now()))
             };
             if let Err(err) = self.poll.poll(&mut events, timeout)
                 && err.kind() != io::ErrorKind::Interrupted
@@ -204,8 +203,10 @@ impl<'a> EventLoop<'a> {
                 self.close_all();
                 return CloseReason::Failed;
             }
-            if self.accept_paused && events.is_empty() {
-                self.accept_paused = false;
+            // Out of descriptors earlier: try again on time, however busy the other clients keep
+            // the loop (the listeners are edge-triggered and will not signal again by themselves).
+            if self.accept_retry_at.is_some_and(|at| Instant::now() >= at) {
+                self.accept_retry_at = None;
                 for i in 0..self.listeners.len() {
                     self.accept(i);
                 }
@@ -277,7 +278,12 @@ impl<'a> EventLoop<'a> {
             let local = *local;
             match listener.accept() {
                 Ok((stream, peer)) => {
-                    self.accept_error_reported = false;
+                    if self.accept_error_reported {
+                        self.accept_error_reported = false;
+                        self.em.emit(EventKind::Notice(format!(
+                            "accepting connections on {local} again: file descriptors are free"
+                        )));
+                    }
                     let _ = stream.set_nodelay(true);
                     let local = stream.local_addr().unwrap_or(local);
                     let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
@@ -298,10 +304,14 @@ impl<'a> EventLoop<'a> {
                     // Keep serving the clients we have, and try again shortly.
                     if !self.accept_error_reported {
                         self.accept_error_reported = true;
-                        let reason = format!("{err}; new connections wait until descriptors free up");
+                        let reason = format!(
+                            "too many open files (os error {}): the process is at its limit of file \
+                             descriptors; new connections wait until descriptors free up",
+                            err.raw_os_error().unwrap_or(24)
+                        );
                         self.em.failed(None, Error::new(ErrorKind::Other, Op::Accept, local, reason));
                     }
-                    self.accept_paused = true;
+                    self.accept_retry_at = Some(Instant::now() + ACCEPT_RETRY);
                     return;
                 }
                 Err(err) => {

@@ -237,3 +237,101 @@ pub fn kill_and_output(mut child: Child) -> (String, String) {
 pub fn full_server(protocol: Protocol, bind: &str, chunk: usize) -> Server {
     start_server(ServerConfig { chunk_bytes: chunk, detail: Detail::Full, ..server_config(protocol, bind) })
 }
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_socket-tester");
+
+pub fn bin() -> Command {
+    Command::new(BIN)
+}
+
+fn line_channel(stream: impl std::io::Read + Send + 'static) -> Receiver<String> {
+    use std::io::BufRead;
+    let (tx, lines) = crossbeam_channel::unbounded();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    lines
+}
+
+/// A running `serve`, with its stdout and stderr lines arriving on channels.
+pub struct Serve {
+    pub child: Child,
+    pub lines: Receiver<String>,
+    pub errors: Receiver<String>,
+}
+
+impl Serve {
+    pub fn start(args: &[&str]) -> Serve {
+        Serve::start_under(&[], args)
+    }
+
+    /// Starts `serve` under a wrapper command (`prlimit --nofile=...`, for example).
+    pub fn start_under(wrapper: &[&str], args: &[&str]) -> Serve {
+        let mut command = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut c = Command::new(program);
+                c.args(rest).arg(BIN);
+                c
+            }
+            None => bin(),
+        };
+        let mut child =
+            command.arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let lines = line_channel(child.stdout.take().unwrap());
+        let errors = line_channel(child.stderr.take().unwrap());
+        Serve { child, lines, errors }
+    }
+
+    pub fn line(&self) -> String {
+        self.lines.recv_timeout(WAIT).expect("serve printed a line in time")
+    }
+
+    /// Waits for a stdout line that contains `text`; returns it.
+    pub fn wait_line(&self, text: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.lines.recv_deadline(deadline) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("serve printed no line with {text:?} within {WAIT:?}"),
+            }
+        }
+    }
+
+    /// The server's resident memory now and at its peak, in KiB (VmRSS, VmHWM).
+    pub fn memory_kib(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// Sends a signal, waits for the exit, and returns the code and the remaining lines.
+    pub fn signal(mut self, signal: &str) -> (i32, Vec<String>) {
+        Command::new("kill").arg(format!("-{signal}")).arg(self.child.id().to_string()).status().unwrap();
+        let status = wait_child(&mut self.child, WAIT).expect("serve ends after the signal");
+        let deadline = Instant::now() + WAIT;
+        let mut rest = Vec::new();
+        while let Ok(line) = self.lines.recv_deadline(deadline) {
+            rest.push(line);
+        }
+        (status.code().unwrap_or(-1), rest)
+    }
+}
+
+/// The port of a `listening on ADDR (PROTO)` line.
+pub fn bound_port(line: &str) -> u16 {
+    let addr = line.strip_prefix("listening on ").and_then(|r| r.split(' ').next()).expect(line);
+    addr.rsplit(':').next().unwrap().parse().expect(line)
+}

@@ -37,8 +37,13 @@ pub(crate) fn write_line(record: &Record, out: &mut dyn Write) -> io::Result<()>
 /// a known schema version is an error naming its line.
 pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, ExportError> {
     let file = File::open(path).map_err(|e| ExportError::io(path, &e))?;
+    read_jsonl_from(BufReader::new(file), path)
+}
+
+/// Reads `.jsonl` records from any reader; `path` only names the source in errors.
+pub fn read_jsonl_from(reader: impl BufRead, path: &Path) -> Result<Vec<Record>, ExportError> {
     let mut records = Vec::new();
-    for (index, line) in BufReader::new(file).lines().enumerate() {
+    for (index, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| ExportError::io(path, &e))?;
         if line.trim().is_empty() {
             continue;

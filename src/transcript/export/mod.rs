@@ -17,7 +17,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-pub use jsonl::{SCHEMA_VERSION, read_jsonl};
+pub use jsonl::{SCHEMA_VERSION, read_jsonl, read_jsonl_from};
 pub use pcap::PcapSynth;
 pub use record::{EventName, Record};
 pub use recorder::Recorder;
