@@ -627,3 +627,45 @@ fn load(args: &LoadArgs) -> anyhow::Result<u8> {
     out.line(&report.json());
     Ok(if report.ok { EXIT_OK } else { EXIT_FAILURE })
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::transcript::render::escape;
+
+    fn parse_send(args: &[&str]) -> Option<SendArgs> {
+        let argv = ["socket-tester", "send"].into_iter().chain(args.iter().copied());
+        match Cli::try_parse_from(argv).ok()?.command {
+            Some(CliCommand::Send(send)) => Some(send),
+            _ => None,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_given_escaped_reach_send_exactly(bytes in proptest::collection::vec(any::<u8>(), 1..300)) {
+            let shown = escape(&bytes);
+            let send = parse_send(&["tcp", "127.0.0.1:9", "-e", "--", &shown]);
+            prop_assert!(send.is_some());
+            let send = send.unwrap_or_else(|| unreachable!());
+            prop_assert!(send.escapes);
+            prop_assert_eq!(unescape(&send.message), Ok(bytes));
+        }
+
+        #[test]
+        fn any_text_message_is_carried_as_typed(text in "\\PC{1,80}") {
+            let send = parse_send(&["udp", "[::1]:7", "--", &text]);
+            prop_assert_eq!(send.map(|s| s.message), Some(text));
+        }
+
+        #[test]
+        fn any_target_argument_parses_like_the_form(port in 1u16.., v6 in any::<bool>()) {
+            let target = if v6 { format!("[::1]:{port}") } else { format!("127.0.0.1:{port}") };
+            let send = parse_send(&["tcp", &target]);
+            let parsed = send.map(|s| Endpoint::parse(&s.target, DEFAULT_PORT).map(|e| e.to_string()));
+            prop_assert_eq!(parsed, Some(Ok(target)));
+        }
+    }
+}

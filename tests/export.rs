@@ -258,3 +258,22 @@ fn a_folder_without_write_permission_is_said_plainly() {
     assert!(!path.exists());
     server.stop();
 }
+
+#[test]
+fn a_time_pcap_cannot_hold_is_refused_in_words() {
+    // Found by the jsonl fuzz target: a reopened transcript dated in the year 3026.
+    let line = r#"{"v":1,"time":"3026-11-28T07:34:51.505999317Z","session":1,"conn":1,"event":"sent","local":"[::1]:35700","peer":"[::1]:17501","hex":"41","protocol":"Udp"}"#;
+    let records =
+        socket_tester::transcript::export::read_jsonl_from(line.as_bytes(), Path::new("x.jsonl")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.pcap");
+    let err =
+        socket_tester::transcript::export::save(&path, &records, Protocol::Udp).unwrap_err().to_string();
+    assert!(err.contains("pcap holds times from 1970 to 2106"), "{err}");
+    assert!(err.contains("3026-11-28T07:34:51.505999317Z"), "{err}");
+    assert!(!path.exists(), "no half file");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no temporary file left");
+    // The other formats take it.
+    socket_tester::transcript::export::save(&dir.path().join("future.jsonl"), &records, Protocol::Udp)
+        .unwrap();
+}

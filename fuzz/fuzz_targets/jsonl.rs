@@ -15,11 +15,14 @@ fuzz_target!(|data: &[u8]| {
         let _ = record.to_event();
         let _ = record.text();
     }
-    // Every other format takes whatever was imported, too.
+    // Every other format takes whatever was imported, too; pcap may refuse a time it cannot
+    // hold (after 2106), with words, but nothing panics.
     for format in [Format::Txt, Format::Csv, Format::Pcap] {
         for protocol in [Protocol::Tcp, Protocol::Udp] {
             let mut sink = Vec::new();
-            write_records(format, &records, protocol, &mut sink).expect("writing to memory");
+            if let Err(err) = write_records(format, &records, protocol, &mut sink) {
+                assert!(format == Format::Pcap && err.to_string().starts_with("pcap holds times"), "{err}");
+            }
         }
     }
     let mut out = Vec::new();

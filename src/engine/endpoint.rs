@@ -223,6 +223,44 @@ mod tests {
         assert_eq!(addrs, ["127.0.0.1:5", "[::1]:5"]);
     }
 
+    use proptest::prelude::*;
+
+    /// Host names as people write them: labels of letters, digits, '-' and '_'.
+    fn host_name() -> impl Strategy<Value = String> {
+        proptest::collection::vec("[A-Za-z0-9_-]{1,20}", 1..5).prop_map(|labels| labels.join("."))
+    }
+
+    proptest! {
+        #[test]
+        fn every_endpoint_prints_to_text_that_parses_back(
+            host in prop_oneof![
+                host_name(),
+                any::<std::net::Ipv4Addr>().prop_map(|ip| ip.to_string()),
+                any::<std::net::Ipv6Addr>().prop_map(|ip| ip.to_string()),
+            ],
+            port in any::<u16>(),
+        ) {
+            let endpoint = ep(&host, port);
+            prop_assert_eq!(Endpoint::parse(&endpoint.to_string(), 1).ok(), Some(endpoint.clone()));
+            // Spaces around it, as pasted, change nothing.
+            prop_assert_eq!(Endpoint::parse(&format!("  {endpoint} "), 1).ok(), Some(endpoint));
+        }
+
+        #[test]
+        fn any_text_parses_or_says_why_without_panicking(text in "\\PC{0,40}") {
+            match Endpoint::parse(&text, 10_000) {
+                Ok(endpoint) => prop_assert_eq!(Endpoint::parse(&endpoint.to_string(), 1).ok(), Some(endpoint)),
+                Err(err) => prop_assert_eq!(err.kind, ErrorKind::InvalidInput),
+            }
+        }
+
+        #[test]
+        fn ports_parse_exactly(port in any::<u16>()) {
+            prop_assert_eq!(parse_port(&port.to_string()).ok(), Some(port));
+            prop_assert!(parse_port(&(u64::from(port) + 65_536).to_string()).is_err());
+        }
+    }
+
     #[test]
     fn displays_ipv6_with_brackets() {
         assert_eq!(ep("::1", 9).to_string(), "[::1]:9");

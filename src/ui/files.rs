@@ -121,7 +121,14 @@ pub struct LiveRecording {
     pub path: PathBuf,
     events: Sender<(Event, u64)>,
     failure: Receiver<String>,
+    /// Set when the disk fell so far behind that the queue filled: the recording stops.
+    overflowed: std::cell::Cell<bool>,
 }
+
+/// Events queued for the recorder thread at most. The UI never waits on the disk: if the
+/// disk falls this far behind, the recording stops and says so (the transcript in memory
+/// stays whole), instead of the queue growing without bound.
+pub const RECORDING_QUEUE: usize = 65_536;
 
 impl LiveRecording {
     /// Starts recording to `path` (`.jsonl`; a `.pcap` beside it when `with_pcap`).
@@ -134,7 +141,7 @@ impl LiveRecording {
         }
         let pcap = with_pcap.then(|| path.with_extension("pcap"));
         let mut recorder = Recorder::create(path, pcap.as_deref(), protocol)?;
-        let (tx, rx) = crossbeam_channel::unbounded::<(Event, u64)>();
+        let (tx, rx) = crossbeam_channel::bounded::<(Event, u64)>(RECORDING_QUEUE);
         let (fail_tx, failure) = crossbeam_channel::bounded(1);
         std::thread::Builder::new()
             .name("recorder".into())
@@ -150,16 +157,30 @@ impl LiveRecording {
                 }
             })
             .map_err(|e| ExportError::io(path, &e))?;
-        Ok(LiveRecording { path: path.to_path_buf(), events: tx, failure })
+        Ok(LiveRecording {
+            path: path.to_path_buf(),
+            events: tx,
+            failure,
+            overflowed: std::cell::Cell::new(false),
+        })
     }
 
     /// Hands one event to the recorder thread.
     pub fn push(&self, event: &Event, conn: u64) {
-        let _ = self.events.send((event.clone(), conn));
+        if let Err(crossbeam_channel::TrySendError::Full(_)) = self.events.try_send((event.clone(), conn)) {
+            self.overflowed.set(true);
+        }
     }
 
     /// A failure the recorder reported, if any (the recording has then stopped).
     pub fn failure(&self) -> Option<String> {
+        if self.overflowed.get() {
+            return Some(format!(
+                "the disk fell {RECORDING_QUEUE} events behind the traffic; {} holds everything up \
+                 to that point, and the transcript in the window holds it all (save it to keep it)",
+                self.path.display()
+            ));
+        }
         self.failure.try_recv().ok()
     }
 }
@@ -279,4 +300,46 @@ pub fn recovered(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     files.sort();
     files
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::os::unix::fs::OpenOptionsExt;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::engine::{EventKind, Link};
+
+    #[test]
+    fn a_disk_that_cannot_keep_up_stops_the_recording_instead_of_growing_memory() {
+        // A FIFO that nobody drains: the recorder's writes block once its 64 KiB fill up.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("stuck.jsonl");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        const O_NONBLOCK: i32 = 0o4000;
+        let reader = std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(&fifo).unwrap();
+        let recording = LiveRecording::start(&fifo, false, Protocol::Tcp).unwrap();
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
+        let link = Link { conn: 1, local: addr, peer: addr };
+        let event = Event {
+            at: jiff::Timestamp::now(),
+            session: 1,
+            kind: EventKind::Sent { link, data: Bytes::from_static(&[0xAB; 512]) },
+        };
+        let mut stopped_at = None;
+        for i in 0..RECORDING_QUEUE + 10_000 {
+            recording.push(&event, 1);
+            if let Some(reason) = recording.failure() {
+                assert!(reason.contains("fell 65536 events behind"), "{reason}");
+                stopped_at = Some(i);
+                break;
+            }
+        }
+        let stopped_at = stopped_at.expect("the recording stops once the queue is full");
+        assert!(stopped_at >= RECORDING_QUEUE, "not before the queue is full: {stopped_at}");
+        drop(recording);
+        drop(reader);
+    }
 }

@@ -61,10 +61,18 @@ impl<W: Write> PcapSynth<W> {
         if local.is_ipv4() != peer.is_ipv4() {
             return Ok(());
         }
-        let at = Duration::new(
-            u64::try_from(record.time.as_second()).unwrap_or(0),
-            u32::try_from(record.time.subsec_nanosecond()).unwrap_or(0),
-        );
+        // A pcap timestamp is 32-bit seconds since 1970: say so rather than write a wrong time.
+        let Some(seconds) = u32::try_from(record.time.as_second()).ok() else {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "pcap holds times from 1970 to 2106; this transcript has an event at {}",
+                    record.time
+                ),
+            ));
+        };
+        let at =
+            Duration::new(u64::from(seconds), u32::try_from(record.time.subsec_nanosecond()).unwrap_or(0));
         if self.protocol == Protocol::Udp {
             return match record.event {
                 EventName::Sent => self.udp(at, local, peer, &record.data),
