@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test, after installing what the tests need on a fresh machine (Debian, as root or
 # with sudo): the real peers (python3 for the seed's programs, socat) and the tools for the
-# error-kind tests (setpriv and unshare from util-linux, ip from iproute2).
+# error-kind and fault tests (setpriv, unshare and prlimit from util-linux, ip from iproute2),
+# and tshark to read pcap files back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,8 @@ command -v python3 >/dev/null || need+=(python3)
 command -v socat >/dev/null || need+=(socat)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v prlimit >/dev/null || need+=(util-linux)
+command -v mkfifo >/dev/null || need+=(coreutils)
 command -v ip >/dev/null || need+=(iproute2)
 command -v tshark >/dev/null || need+=(tshark)
 

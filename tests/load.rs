@@ -139,15 +139,8 @@ fn one_flipped_bit_in_the_echo_is_caught_and_located() {
 
 #[test]
 fn a_server_that_closes_mid_stream_is_reported() {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let target = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut buf = [0u8; 10];
-        stream.read_exact(&mut buf).unwrap();
-        stream.write_all(&buf).unwrap();
-        // Closes with the rest of the first message unechoed.
-    });
+    // It closes with the rest of the first message unechoed.
+    let target = common::peer_echoing_first(10, drop);
     let report = run(&LoadConfig { size: 100, count: Some(5), ..config(Protocol::Tcp, target) });
     assert!(!report.ok);
     assert_eq!(report.messages_echoed, 0);

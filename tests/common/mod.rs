@@ -335,3 +335,20 @@ pub fn bound_port(line: &str) -> u16 {
     let addr = line.strip_prefix("listening on ").and_then(|r| r.split(' ').next()).expect(line);
     addr.rsplit(':').next().unwrap().parse().expect(line)
 }
+
+/// A one-connection TCP peer: it reads `n` bytes, echoes them, then does `then` with the
+/// stream (close, half-close, wait...). Returns its address.
+pub fn peer_echoing_first(n: usize, then: impl FnOnce(std::net::TcpStream) + Send + 'static) -> SocketAddr {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        let mut buf = vec![0u8; n];
+        stream.read_exact(&mut buf).unwrap();
+        stream.write_all(&buf).unwrap();
+        then(stream);
+    });
+    addr
+}

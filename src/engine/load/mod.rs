@@ -269,6 +269,23 @@ impl Clock {
     }
 }
 
+/// Waits up to `wait` for readiness. False when the event loop itself failed (recorded).
+pub(crate) fn poll_events(
+    poll: &mut mio::Poll,
+    events: &mut mio::Events,
+    wait: Duration,
+    tally: &mut Tally,
+) -> bool {
+    match poll.poll(events, Some(wait)) {
+        Ok(()) => true,
+        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => true,
+        Err(err) => {
+            tally.error(&Error::io(super::Op::Receive, "event loop", &err));
+            false
+        }
+    }
+}
+
 /// Runs a load and returns its report. `stop` ends it early (Ctrl-C): no new messages start,
 /// and the echoes in flight get at most one timeout to arrive.
 pub fn run(config: &LoadConfig, stop: Arc<AtomicBool>) -> Report {

@@ -13,7 +13,7 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
 use super::pattern::{Pattern, SPAN};
-use super::{Clock, LoadConfig, Mode, Tally};
+use super::{Clock, LoadConfig, Mode, Tally, poll_events};
 use crate::engine::{Error, ErrorKind, Op};
 
 /// Connects in progress per thread: more would overflow the server's backlog in a burst.
@@ -149,10 +149,7 @@ impl Thread<'_> {
             }
             let wait =
                 if stopping { TICK } else { TICK.min(self.clock.deadline.saturating_duration_since(now)) };
-            if let Err(err) = self.poll.poll(&mut events, Some(wait))
-                && err.kind() != io::ErrorKind::Interrupted
-            {
-                self.tally.error(&Error::io(Op::Receive, "event loop", &err));
+            if !poll_events(&mut self.poll, &mut events, wait, &mut self.tally) {
                 return;
             }
             for event in events.iter() {

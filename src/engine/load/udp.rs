@@ -14,7 +14,7 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 
 use super::pattern::Pattern;
-use super::{Clock, LoadConfig, Tally};
+use super::{Clock, LoadConfig, Tally, poll_events};
 use crate::engine::{Error, ErrorKind, Op};
 
 /// Bytes at the start of each datagram that carry its sequence number.
@@ -140,10 +140,7 @@ impl Thread<'_> {
             if self.active == 0 {
                 break;
             }
-            if let Err(err) = self.poll.poll(&mut events, Some(TICK))
-                && err.kind() != io::ErrorKind::Interrupted
-            {
-                self.tally.error(&Error::io(Op::Receive, "event loop", &err));
+            if !poll_events(&mut self.poll, &mut events, TICK, &mut self.tally) {
                 return;
             }
             for event in events.iter() {
