@@ -251,7 +251,7 @@ pub struct LoadArgs {
     #[arg(long, value_name = "PER_SECOND")]
     pub rate: Option<f64>,
     /// Stream mode: bytes (TCP) or datagrams (UDP) in flight per connection. Default: 4
-    /// messages or 256 KiB (TCP), 64 datagrams (UDP).
+    /// messages or 256 KiB, whichever is more (TCP); 64 datagrams (UDP).
     #[arg(long, value_name = "N")]
     pub window: Option<usize>,
     /// Client threads. Default: one per core, at most one per connection.

@@ -10,47 +10,94 @@ use std::fmt::Write;
 /// the backslash: `\n`, `\r`, `\t`, `\0`, `\\`, `\xNN` (C0 and DEL), `\u{NN}` (C1 and other
 /// invisible characters). Invalid bytes print as `\xNN`.
 pub fn escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            escape_char(c, &mut out);
+    // Into a buffer of bytes: runs of printable ASCII are copied at once, and a byte at or above
+    // 0x80 is decoded only when it can start a character. Binary payloads are mostly invalid
+    // bytes, so those take the shortest path.
+    // At most 4 bytes out per byte in (`\xNN`): one allocation, never a copy while growing.
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() * 4);
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().position(|&b| !is_plain(b)).unwrap_or(bytes.len() - i);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else { break };
+        if b < 0x80 {
+            push_ascii_escape(b, &mut out);
+            i += 1;
+            continue;
         }
-        for &b in chunk.invalid() {
-            push_byte_escape(b, &mut out);
+        match char_at(&bytes[i..]) {
+            Some(c) if is_invisible(c) => {
+                let _ = write!(VecWriter(&mut out), "\\u{{{:X}}}", c as u32);
+                i += c.len_utf8();
+            }
+            Some(c) => {
+                out.extend_from_slice(&bytes[i..i + c.len_utf8()]);
+                i += c.len_utf8();
+            }
+            None => {
+                push_hex_escape(b, &mut out);
+                i += 1;
+            }
         }
     }
-    out
+    // Only ASCII and whole characters of valid UTF-8 were written.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The character that starts `bytes` (its first byte at or above 0x80), if it is valid UTF-8.
+fn char_at(bytes: &[u8]) -> Option<char> {
+    let width = match bytes.first()? {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None, // a continuation byte, or a byte UTF-8 never uses
+    };
+    // Most random bytes fail here, before any decoding.
+    if !bytes.get(1).is_some_and(|b| (0x80..0xC0).contains(b)) {
+        return None;
+    }
+    std::str::from_utf8(bytes.get(..width)?).ok()?.chars().next()
+}
+
+/// Printable ASCII that stands for itself: everything from space to '~' but the backslash.
+fn is_plain(b: u8) -> bool {
+    (0x20..0x7F).contains(&b) && b != b'\\'
+}
+
+/// C1 controls, bidi overrides and zero-width characters would make a line lie about its
+/// content; they show by code point.
+fn is_invisible(c: char) -> bool {
+    c.is_control() || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
+}
+
+fn push_ascii_escape(b: u8, out: &mut Vec<u8>) {
+    match b {
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0 => out.extend_from_slice(b"\\0"),
+        _ => push_hex_escape(b, out),
+    }
+}
+
+/// `\xNN`, without the formatting machinery: binary payloads are mostly these.
+fn push_hex_escape(b: u8, out: &mut Vec<u8>) {
+    out.extend_from_slice(&[b'\\', b'x', HEX_DIGITS[usize::from(b >> 4)], HEX_DIGITS[usize::from(b & 15)]]);
+}
+
+/// `write!` into a byte buffer.
+struct VecWriter<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for VecWriter<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
 }
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-
-/// `\xNN`, without the formatting machinery: binary payloads are mostly these.
-fn push_byte_escape(b: u8, out: &mut String) {
-    out.push('\\');
-    out.push('x');
-    out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
-    out.push(char::from(HEX_DIGITS[usize::from(b & 15)]));
-}
-
-fn escape_char(c: char, out: &mut String) {
-    match c {
-        ' '..='~' if c != '\\' => out.push(c),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\0' => out.push_str("\\0"),
-        c if (c as u32) < 0x20 || c as u32 == 0x7F => push_byte_escape(c as u8, out),
-        // C1 controls, bidi overrides and zero-width characters would make a line lie about
-        // its content; show them by code point.
-        c if c.is_control()
-            || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF) =>
-        {
-            let _ = write!(out, "\\u{{{:X}}}", c as u32);
-        }
-        c => out.push(c),
-    }
-}
 
 /// Bytes as two-digit upper-case hex, separated by spaces.
 pub fn hex(bytes: &[u8]) -> String {
@@ -257,9 +304,46 @@ mod roundtrip {
         }
 
         #[test]
+        fn escape_matches_the_char_by_char_definition(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            prop_assert_eq!(escape(&bytes), escape_by_chars(&bytes));
+        }
+
+        #[test]
+        fn escape_matches_on_text_with_controls_and_invisibles(
+            text in "[a-z \\\\\n\t\u{0}\u{7f}\u{85}\u{200b}\u{202e}\u{feff}áé€😀]{0,64}"
+        ) {
+            prop_assert_eq!(escape(text.as_bytes()), escape_by_chars(text.as_bytes()));
+        }
+
+        #[test]
         fn unescape_never_panics(text in ".{0,64}") {
             let _ = unescape(&text);
         }
+    }
+
+    /// The definition `escape` must keep: UTF-8 chunk by chunk, char by char.
+    fn escape_by_chars(bytes: &[u8]) -> String {
+        let mut out = String::new();
+        for chunk in bytes.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    '\t' => out.push_str("\\t"),
+                    '\0' => out.push_str("\\0"),
+                    c if (c as u32) < 0x20 || c as u32 == 0x7F => {
+                        out.push_str(&format!("\\x{:02X}", c as u32))
+                    }
+                    c if is_invisible(c) => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
     }
 
     #[test]
