@@ -48,5 +48,25 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(export_benches, benches);
+/// Escaping one 64 KiB read for a transcript line: random binary, and Spanish text.
+fn escape_bench(c: &mut Criterion) {
+    use socket_tester::transcript::render::escape;
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let binary: Vec<u8> = (0..65_536)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let text = "Este es el mensaje. Se repetirá. ".repeat(1986).into_bytes();
+    let mut group = c.benchmark_group("escape_64k");
+    group.throughput(criterion::Throughput::Bytes(65_536));
+    group.bench_function("binary", |b| b.iter(|| escape(std::hint::black_box(&binary))));
+    group.bench_function("text", |b| b.iter(|| escape(std::hint::black_box(&text[..65_536]))));
+    group.finish();
+}
+
+criterion_group!(export_benches, benches, escape_bench);
 criterion_main!(export_benches);
