@@ -12,7 +12,9 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::clients_view::clients_ui;
-use super::files::{self, FileAction, FileBar, FileJob, LiveRecording, Purpose, path_bar_ui};
+use super::files::{
+    self, FileAction, FileBar, FileJob, LiveRecording, Purpose, RecordingFailure, path_bar_ui,
+};
 use super::i18n::{Language, Tr};
 use super::session::Session;
 use super::session_form::{FormAction, FormValues, Role, form_ui};
@@ -281,9 +283,17 @@ impl SocketTesterApp {
             }
         }
         for session in &mut self.sessions {
-            if let Some(error) = session.recording.as_ref().and_then(LiveRecording::failure) {
+            if let Some(failure) = session.recording.as_ref().and_then(LiveRecording::failure) {
+                let text = match failure {
+                    RecordingFailure::Write(error) => t!(self.tr, "file-record-failed", error = error),
+                    RecordingFailure::Behind => {
+                        let path = session.recording.as_ref().map(|r| r.path.display().to_string());
+                        let events = files::RECORDING_QUEUE.to_string();
+                        t!(self.tr, "file-record-behind", path = path.unwrap_or_default(), events = events)
+                    }
+                };
                 session.recording = None;
-                self.notice = Some((t!(self.tr, "file-record-failed", error = error), true));
+                self.notice = Some((text, true));
             }
         }
     }

@@ -125,6 +125,16 @@ pub struct LiveRecording {
     overflowed: std::cell::Cell<bool>,
 }
 
+/// Why a live recording stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordingFailure {
+    /// The disk fell [`RECORDING_QUEUE`] events behind the traffic; the file holds everything
+    /// up to that point.
+    Behind,
+    /// Writing failed (a full disk, for example), in the exporter's words.
+    Write(String),
+}
+
 /// Events queued for the recorder thread at most. The UI never waits on the disk: if the
 /// disk falls this far behind, the recording stops and says so (the transcript in memory
 /// stays whole), instead of the queue growing without bound.
@@ -172,16 +182,12 @@ impl LiveRecording {
         }
     }
 
-    /// A failure the recorder reported, if any (the recording has then stopped).
-    pub fn failure(&self) -> Option<String> {
+    /// Why the recording stopped, if it did.
+    pub fn failure(&self) -> Option<RecordingFailure> {
         if self.overflowed.get() {
-            return Some(format!(
-                "the disk fell {RECORDING_QUEUE} events behind the traffic; {} holds everything up \
-                 to that point, and the transcript in the window holds it all (save it to keep it)",
-                self.path.display()
-            ));
+            return Some(RecordingFailure::Behind);
         }
-        self.failure.try_recv().ok()
+        self.failure.try_recv().ok().map(RecordingFailure::Write)
     }
 }
 
@@ -332,7 +338,7 @@ mod tests {
         for i in 0..RECORDING_QUEUE + 10_000 {
             recording.push(&event, 1);
             if let Some(reason) = recording.failure() {
-                assert!(reason.contains("fell 65536 events behind"), "{reason}");
+                assert_eq!(reason, RecordingFailure::Behind);
                 stopped_at = Some(i);
                 break;
             }

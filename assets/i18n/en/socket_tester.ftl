@@ -123,6 +123,7 @@ file-saved = Saved { $count } lines to { $path }
 file-save-failed = Could not save: { $error }
 file-recording = ● Recording every event to { $path }
 file-record-failed = Recording stopped: { $error }
+file-record-behind = Recording stopped: the disk fell { $events } events behind the traffic. { $path } holds everything up to that point; the transcript in the window holds it all (save it to keep it).
 file-opened = Opened { $path }: { $count } lines
 file-open-failed = Could not open: { $error }
 opened-title = Opened from { $path } (read-only)

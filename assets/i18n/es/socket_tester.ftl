@@ -123,6 +123,7 @@ file-saved = Guardadas { $count } líneas en { $path }
 file-save-failed = No se pudo guardar: { $error }
 file-recording = ● Grabando cada evento en { $path }
 file-record-failed = Grabación detenida: { $error }
+file-record-behind = Grabación detenida: el disco se quedó { $events } eventos por detrás del tráfico. { $path } guarda todo hasta ese momento; la transcripción de la ventana lo tiene todo (guárdela para conservarlo).
 file-opened = Abierto { $path }: { $count } líneas
 file-open-failed = No se pudo abrir: { $error }
 opened-title = Abierto desde { $path } (solo lectura)
