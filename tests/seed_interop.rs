@@ -57,9 +57,18 @@ fn our_tcp_client_against_the_seed_server_gets_all_33_bytes() {
     let port = free_tcp_port();
     let seed = spawn_seed("seed_tcp_server.py", port, "127.0.0.1");
     wait_tcp(port);
-    // wait_tcp's probe connection was served and closed; the seed server is ready again.
+    // The seed listens with a backlog of 1 and serves one client at a time: until it has
+    // taken wait_tcp's probe off its queue, a new connection may be refused. Retry only that.
     let target: SocketAddr = ([127, 0, 0, 1], port).into();
-    let events = run_client(client_config(Protocol::Tcp, target, SEED_MESSAGE));
+    let mut events = Vec::new();
+    for _ in 0..50 {
+        events = run_client(client_config(Protocol::Tcp, target, SEED_MESSAGE));
+        let refused = errors(&events).iter().any(|e| e.kind == socket_tester::engine::ErrorKind::Refused);
+        if !refused {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let checks = echo_checks(&events);
     assert_eq!(checks.len(), 1, "{events:?}");
     assert!(checks[0].matches && checks[0].bytes == 33, "every byte, not 32 characters");
