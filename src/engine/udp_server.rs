@@ -149,7 +149,7 @@ impl Server<'_> {
     /// Echoes what one socket has. Returns true when it stopped on its budget with more to read.
     fn serve(&mut self, bound: &mut Bound, buf: &mut [u8]) -> bool {
         if let Some((data, link)) = bound.pending.take()
-            && !self.echo(bound, data, link)
+            && !self.echo(bound, &data, Some(data.clone()), link)
         {
             return false;
         }
@@ -160,27 +160,10 @@ impl Server<'_> {
                     let kept = n.min(self.chunk);
                     Stats::add(&self.em.stats().bytes_in, kept as u64);
                     Stats::add(&self.em.stats().datagrams_in, 1);
-                    if self.detail == Detail::CountsOnly {
-                        // Quiet mode echoes straight from the buffer; it copies only a
-                        // datagram that has to wait for room.
-                        match bound.socket.send_to(&buf[..kept], peer) {
-                            Ok(sent) => {
-                                Stats::add(&self.em.stats().bytes_out, sent as u64);
-                                Stats::add(&self.em.stats().datagrams_out, 1);
-                                continue;
-                            }
-                            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                                bound.pending = Some((Bytes::copy_from_slice(&buf[..kept]), link));
-                                return false;
-                            }
-                            Err(err) => {
-                                self.em.failed(Some(link), Error::io(Op::Send, link.peer, &err));
-                                continue;
-                            }
-                        }
-                    }
-                    let data = Bytes::copy_from_slice(&buf[..kept]);
-                    {
+                    // Quiet mode copies nothing: it echoes straight from the buffer.
+                    let received =
+                        (self.detail == Detail::Full).then(|| Bytes::copy_from_slice(&buf[..kept]));
+                    if let Some(data) = &received {
                         self.em.emit(EventKind::Received {
                             link,
                             data: data.clone(),
@@ -188,7 +171,7 @@ impl Server<'_> {
                             echo: None,
                         });
                     }
-                    if !self.echo(bound, data, link) {
+                    if !self.echo(bound, &buf[..kept], received, link) {
                         return false;
                     }
                 }
@@ -204,19 +187,22 @@ impl Server<'_> {
         true
     }
 
-    /// Sends one echo. Returns false when the socket is full and the datagram must wait.
-    fn echo(&mut self, bound: &mut Bound, data: Bytes, link: Link) -> bool {
-        match bound.socket.send_to(&data, link.peer) {
+    /// Sends one echo of `data` (`owned` holds the same bytes when they were already copied).
+    /// Returns false when the socket is full: the datagram then waits in `pending`, copied
+    /// only now if it was not yet.
+    fn echo(&mut self, bound: &mut Bound, data: &[u8], owned: Option<Bytes>, link: Link) -> bool {
+        match bound.socket.send_to(data, link.peer) {
             Ok(n) => {
                 Stats::add(&self.em.stats().bytes_out, n as u64);
                 Stats::add(&self.em.stats().datagrams_out, 1);
                 if self.detail == Detail::Full {
+                    let data = owned.unwrap_or_else(|| Bytes::copy_from_slice(data));
                     self.em.emit(EventKind::Sent { link, data });
                 }
                 true
             }
             Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
-                bound.pending = Some((data, link));
+                bound.pending = Some((owned.unwrap_or_else(|| Bytes::copy_from_slice(data)), link));
                 false
             }
             Err(err) => {

@@ -269,6 +269,11 @@ impl Clock {
     }
 }
 
+/// A thread's event loop; `None`, with the failure counted in `tally`, if there is none.
+pub(crate) fn new_poll(tally: &mut Tally) -> Option<mio::Poll> {
+    mio::Poll::new().map_err(|err| tally.error(&Error::io(super::Op::Spawn, "load thread", &err))).ok()
+}
+
 /// Waits up to `wait` for readiness. False when the event loop itself failed (recorded).
 pub(crate) fn poll_events(
     poll: &mut mio::Poll,

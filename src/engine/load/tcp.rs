@@ -13,7 +13,7 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
 use super::pattern::{Pattern, SPAN};
-use super::{Clock, LoadConfig, Mode, Tally, poll_events};
+use super::{Clock, LoadConfig, Mode, Tally, new_poll, poll_events};
 use crate::engine::{Error, ErrorKind, Op};
 
 /// Connects in progress per thread: more would overflow the server's backlog in a burst.
@@ -76,13 +76,7 @@ struct Thread<'a> {
 
 pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, pattern: &Pattern) -> Tally {
     let mut tally = Tally::new();
-    let poll = match Poll::new() {
-        Ok(poll) => poll,
-        Err(err) => {
-            tally.error(&Error::io(Op::Spawn, "load thread", &err));
-            return tally;
-        }
-    };
+    let Some(poll) = new_poll(&mut tally) else { return tally };
     let start = Instant::now();
     let connect_mode = config.mode == Mode::Connect;
     let conns: Vec<Conn> = config

@@ -14,7 +14,7 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 
 use super::pattern::Pattern;
-use super::{Clock, LoadConfig, Tally, poll_events};
+use super::{Clock, LoadConfig, Tally, new_poll, poll_events};
 use crate::engine::{Error, ErrorKind, Op};
 
 /// Bytes at the start of each datagram that carry its sequence number.
@@ -61,13 +61,7 @@ fn open(target: SocketAddr) -> io::Result<UdpSocket> {
 
 pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, pattern: &Pattern) -> Tally {
     let mut tally = Tally::new();
-    let poll = match Poll::new() {
-        Ok(poll) => poll,
-        Err(err) => {
-            tally.error(&Error::io(Op::Spawn, "load thread", &err));
-            return tally;
-        }
-    };
+    let Some(poll) = new_poll(&mut tally) else { return tally };
     let start = Instant::now();
     let mut socks = Vec::new();
     for index in config.slots(thread) {
@@ -149,22 +143,30 @@ impl Thread<'_> {
         }
     }
 
-    /// Losses, rate timers, and the end of each socket.
+    /// Losses, rate timers, and the end of each socket. A socket is driven here only when
+    /// something changed without an event: a loss freed its window, its rate timer is due, or
+    /// the run is stopping and it may be done.
     fn tick(&mut self, now: Instant) {
         let timeout = self.config.timeout;
+        let stopping = self.clock.stopping(now);
         for key in 0..self.socks.len() {
             let sock = &mut self.socks[key];
             if sock.socket.is_none() {
                 continue;
             }
+            let mut expired = false;
             while let Some(&(_, sent)) = sock.outstanding.front() {
                 if now.duration_since(sent) < timeout {
                     break;
                 }
                 sock.outstanding.pop_front();
                 self.tally.lost += 1;
+                expired = true;
             }
-            self.drive(key);
+            let due = self.interval.is_some() && now >= sock.next_at;
+            if expired || due || stopping {
+                self.drive(key);
+            }
         }
     }
 
