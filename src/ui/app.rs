@@ -283,18 +283,18 @@ impl SocketTesterApp {
             }
         }
         for session in &mut self.sessions {
-            if let Some(failure) = session.recording.as_ref().and_then(LiveRecording::failure) {
-                let text = match failure {
-                    RecordingFailure::Write(error) => t!(self.tr, "file-record-failed", error = error),
-                    RecordingFailure::Behind => {
-                        let path = session.recording.as_ref().map(|r| r.path.display().to_string());
-                        let events = files::RECORDING_QUEUE.to_string();
-                        t!(self.tr, "file-record-behind", path = path.unwrap_or_default(), events = events)
-                    }
-                };
-                session.recording = None;
-                self.notice = Some((text, true));
-            }
+            let Some(recording) = &session.recording else { continue };
+            let Some(failure) = recording.failure() else { continue };
+            let text = match failure {
+                RecordingFailure::Write(error) => t!(self.tr, "file-record-failed", error = error),
+                RecordingFailure::Behind => {
+                    let path = recording.path.display().to_string();
+                    let events = files::RECORDING_QUEUE.to_string();
+                    t!(self.tr, "file-record-behind", path = path, events = events)
+                }
+            };
+            session.recording = None;
+            self.notice = Some((text, true));
         }
     }
 
@@ -476,7 +476,10 @@ impl SocketTesterApp {
                 }
                 if ui.button(t!(self.tr, "recovery-delete")).clicked() {
                     for path in std::mem::take(&mut self.recovered) {
-                        let _ = std::fs::remove_file(path);
+                        if let Err(err) = std::fs::remove_file(&path) {
+                            let error = format!("{}: {err}", path.display());
+                            self.notice = Some((t!(self.tr, "recovery-delete-failed", error = error), true));
+                        }
                     }
                 }
             });

@@ -133,3 +133,4 @@ recovery-offer = { $count ->
 }
 recovery-open = Open
 recovery-delete = Delete
+recovery-delete-failed = Could not delete a kept transcript: { $error }

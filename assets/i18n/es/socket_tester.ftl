@@ -133,3 +133,4 @@ recovery-offer = { $count ->
 }
 recovery-open = Abrir
 recovery-delete = Borrar
+recovery-delete-failed = No se pudo borrar una transcripción guardada: { $error }
