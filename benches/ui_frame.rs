@@ -10,8 +10,8 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use socket_tester::engine::{EchoCheck, Event, EventKind, Link, next_session_id};
+use socket_tester::i18n::Language;
 use socket_tester::transcript::store::{DEFAULT_CAP_BYTES, Transcript};
-use socket_tester::ui::i18n::Language;
 use socket_tester::ui::{SocketTesterApp, StartupOptions};
 
 fn link() -> Link {

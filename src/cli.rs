@@ -7,20 +7,20 @@
 use std::io::{self, Write};
 use std::time::Duration;
 
-use bytes::Bytes;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use crossbeam_channel::{Receiver, select};
 
-use crate::engine::{
-    self, ClientConfig, Command, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_MESSAGE, DEFAULT_PORT,
-    DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol, ServerConfig, StatsSnapshot,
-    WorkerSpec,
-};
 use std::path::PathBuf;
 
+use crate::engine::{
+    self, Command, DEFAULT_PORT, DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol,
+    StatsSnapshot, WorkerSpec,
+};
+use crate::i18n::{Language, Tr};
+use crate::spec::{LineEnding, MessageMode, Role, SessionSpec, TextEncoding, preset};
 use crate::transcript::export::{self, Format, Record, Recorder};
 use crate::transcript::line::LineFormatter;
-use crate::transcript::render::unescape;
+use crate::vocabulary::Message;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -31,7 +31,8 @@ pub const EXIT_USAGE: u8 = 2;
 
 /// Socket Tester: test TCP and UDP sockets with echo clients and servers.
 ///
-/// With no command it opens the desktop app; `serve` and `send` work without a display.
+/// With no command it opens the desktop app; `serve`, `send`, `load` and `preset` work
+/// without a display.
 #[derive(Debug, Parser)]
 #[command(name = "socket-tester", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
@@ -41,6 +42,10 @@ pub struct Cli {
     /// Startup flags for the desktop app.
     #[command(flatten)]
     pub gui: GuiArgs,
+    /// Language of the app and of the lines printed: en or es. Default: the app's saved
+    /// choice, else the system's; English for the command line.
+    #[arg(long, value_name = "en|es", global = true)]
+    pub lang: Option<LangArg>,
 }
 
 /// Flags that prefill the desktop app's first sessions, for demos and scripts.
@@ -61,9 +66,9 @@ pub struct GuiArgs {
     /// App: start the server at launch.
     #[arg(long)]
     pub start_server: bool,
-    /// App: language (en or es); default: the saved choice, else the system's.
-    #[arg(long, value_name = "en|es")]
-    pub lang: Option<LangArg>,
+    /// App: open a workspace file (every session's settings and the layout) at launch.
+    #[arg(long, value_name = "FILE")]
+    pub workspace: Option<PathBuf>,
 }
 
 /// A language, as typed.
@@ -75,20 +80,27 @@ pub enum LangArg {
     Es,
 }
 
+impl From<LangArg> for Language {
+    fn from(lang: LangArg) -> Language {
+        match lang {
+            LangArg::En => Language::English,
+            LangArg::Es => Language::Spanish,
+        }
+    }
+}
+
 #[cfg(feature = "gui")]
 impl GuiArgs {
     /// The app's startup options.
-    pub fn into_options(self) -> crate::ui::StartupOptions {
+    pub fn into_options(self, lang: Option<LangArg>) -> crate::ui::StartupOptions {
         crate::ui::StartupOptions {
             protocol: self.protocol.map(Protocol::from),
             host: self.host,
             port: self.port,
             message: self.message,
             start_server: self.start_server,
-            language: self.lang.map(|l| match l {
-                LangArg::En => crate::ui::i18n::Language::English,
-                LangArg::Es => crate::ui::i18n::Language::Spanish,
-            }),
+            language: lang.map(Language::from),
+            workspace: self.workspace,
         }
     }
 }
@@ -102,6 +114,34 @@ pub enum CliCommand {
     Send(SendArgs),
     /// Load an echo server with many connections, verify every echoed byte, and measure it.
     Load(LoadArgs),
+    /// Keep a session's settings under a name, shared with the app.
+    #[command(subcommand)]
+    Preset(PresetCommand),
+}
+
+/// `preset` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PresetCommand {
+    /// List the presets.
+    List,
+    /// Print a preset's TOML.
+    Show {
+        /// A preset name, or a path (it holds '/' or ends in .toml).
+        name: String,
+    },
+    /// Save what `send` or `serve` arguments mean: `preset save NAME -- send tcp HOST:PORT ...`.
+    Save {
+        /// The name.
+        name: String,
+        /// `send ...` or `serve ...`, after `--`.
+        #[arg(last = true, required = true, value_name = "send|serve ARGS")]
+        command: Vec<String>,
+    },
+    /// Delete a preset.
+    Delete {
+        /// The name.
+        name: String,
+    },
 }
 
 /// The protocol, as typed.
@@ -118,6 +158,58 @@ impl From<ProtocolArg> for Protocol {
         match p {
             ProtocolArg::Tcp => Protocol::Tcp,
             ProtocolArg::Udp => Protocol::Udp,
+        }
+    }
+}
+
+/// A line ending, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LineEndingArg {
+    /// Nothing.
+    None,
+    /// `\n`.
+    Lf,
+    /// `\r`.
+    Cr,
+    /// `\r\n`.
+    Crlf,
+}
+
+impl From<LineEndingArg> for LineEnding {
+    fn from(arg: LineEndingArg) -> LineEnding {
+        match arg {
+            LineEndingArg::None => LineEnding::None,
+            LineEndingArg::Lf => LineEnding::Lf,
+            LineEndingArg::Cr => LineEnding::Cr,
+            LineEndingArg::Crlf => LineEnding::Crlf,
+        }
+    }
+}
+
+/// A text encoding, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EncodingArg {
+    /// UTF-8.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// ISO-8859-1.
+    #[value(name = "latin1", alias = "iso-8859-1")]
+    Latin1,
+    /// UTF-16, little-endian, no byte-order mark.
+    #[value(name = "utf-16le")]
+    Utf16le,
+    /// UTF-16, big-endian, no byte-order mark.
+    #[value(name = "utf-16be")]
+    Utf16be,
+}
+
+impl From<EncodingArg> for TextEncoding {
+    fn from(arg: EncodingArg) -> TextEncoding {
+        match arg {
+            EncodingArg::Utf8 => TextEncoding::Utf8,
+            EncodingArg::Latin1 => TextEncoding::Latin1,
+            EncodingArg::Utf16le => TextEncoding::Utf16Le,
+            EncodingArg::Utf16be => TextEncoding::Utf16Be,
         }
     }
 }
@@ -143,25 +235,30 @@ impl FileArgs {
     }
 }
 
-/// `serve` options.
+/// `serve` options. Every setting left out comes from `--preset`, else the defaults.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// tcp or udp.
-    pub protocol: ProtocolArg,
-    /// Address to listen on. `localhost` listens on 127.0.0.1 and ::1; port 0 picks a free
-    /// port; 0.0.0.0 or [::] listen on every interface (reachable from the network).
-    #[arg(long, default_value = "localhost:10000", value_name = "HOST:PORT")]
-    pub bind: String,
+    /// tcp or udp (optional with --preset).
+    pub protocol: Option<ProtocolArg>,
+    /// Start from a preset: a name, or a path (it holds '/' or ends in .toml). The other
+    /// arguments override its values.
+    #[arg(long, value_name = "NAME_OR_PATH")]
+    pub preset: Option<String>,
+    /// Address to listen on (default localhost:10000). `localhost` listens on 127.0.0.1 and
+    /// ::1; port 0 picks a free port; 0.0.0.0 or [::] listen on every interface (reachable
+    /// from the network).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub bind: Option<String>,
     /// Bytes per read (TCP) or the receive buffer (UDP, at most 65535). Default: 65536 for
     /// TCP, 65535 for UDP; the seed's tutorial used 16 and 4096.
     #[arg(long, value_name = "N")]
-    pub chunk: Option<usize>,
-    /// TCP listen backlog.
-    #[arg(long, default_value_t = DEFAULT_BACKLOG, value_name = "N")]
-    pub backlog: i32,
-    /// Event-loop threads for TCP (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub threads: usize,
+    pub chunk: Option<u64>,
+    /// TCP listen backlog (default 4096).
+    #[arg(long, value_name = "N")]
+    pub backlog: Option<u64>,
+    /// Event-loop threads for TCP (default 0: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<u64>,
     /// Print only the bound addresses and the summary. Payloads are counted, never copied,
     /// unless --save or --record keeps them.
     #[arg(long, short)]
@@ -174,32 +271,51 @@ pub struct ServeArgs {
     pub files: FileArgs,
 }
 
-/// `send` options.
+/// `send` options. Every setting left out comes from `--preset`, else the defaults.
 #[derive(Debug, Args)]
 pub struct SendArgs {
-    /// tcp or udp.
-    pub protocol: ProtocolArg,
-    /// The server: HOST:PORT, [IPV6]:PORT, or a host (port 10000).
-    #[arg(default_value = "localhost:10000", value_name = "HOST:PORT")]
-    pub target: String,
-    /// The message.
-    #[arg(default_value = DEFAULT_MESSAGE)]
-    pub message: String,
+    /// tcp or udp (optional with --preset).
+    pub protocol: Option<ProtocolArg>,
+    /// The server: HOST:PORT, [IPV6]:PORT, or a host (port 10000). Default: localhost:10000.
+    #[arg(value_name = "HOST:PORT")]
+    pub target: Option<String>,
+    /// The message, as text (default: the tutorial's, "Este es el mensaje. Se repetirá.").
+    #[arg(conflicts_with_all = ["message_hex", "file"])]
+    pub message: Option<String>,
+    /// Start from a preset: a name, or a path (it holds '/' or ends in .toml). The other
+    /// arguments override its values.
+    #[arg(long, value_name = "NAME_OR_PATH")]
+    pub preset: Option<String>,
     /// Read escapes in MESSAGE: \n \r \t \0 \\ \xNN \u{N}, for binary payloads.
     #[arg(long, short = 'e')]
     pub escapes: bool,
+    /// The message as hex bytes: "48 65 6C", "48656C" or "48:65:6C".
+    #[arg(long, value_name = "HEX", conflicts_with = "file")]
+    pub message_hex: Option<String>,
+    /// Send this file's bytes (streamed, any size over TCP; one datagram over UDP).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// Appended to each text or hex message.
+    #[arg(long, value_enum, value_name = "none|lf|cr|crlf")]
+    pub line_ending: Option<LineEndingArg>,
+    /// How MESSAGE's characters become bytes (no byte-order mark).
+    #[arg(long, value_enum, value_name = "utf-8|latin1|utf-16le|utf-16be")]
+    pub encoding: Option<EncodingArg>,
     /// Bytes per read (TCP), or the receive buffer (UDP, at most 65535).
     #[arg(long, value_name = "N")]
-    pub chunk: Option<usize>,
-    /// Limit for connecting and for each echo, in milliseconds.
-    #[arg(long, default_value_t = DEFAULT_TIMEOUT_MS, value_name = "MS")]
-    pub timeout_ms: u64,
-    /// How many times to send the message.
-    #[arg(long, default_value_t = 1, value_name = "N")]
-    pub count: u64,
-    /// Pause between two messages, in milliseconds.
-    #[arg(long, default_value_t = 0, value_name = "MS")]
-    pub interval_ms: u64,
+    pub chunk: Option<u64>,
+    /// Limit for connecting and for each echo, in milliseconds (default 5000).
+    #[arg(long, value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    /// How many times to send the message (default 1).
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Pause between two messages, in milliseconds (default 0).
+    #[arg(long, value_name = "MS")]
+    pub interval_ms: Option<u64>,
+    /// Send again and again until Ctrl-C.
+    #[arg(long)]
+    pub until_stopped: bool,
     /// Send every message on one connection (TCP) or socket (UDP), instead of one each.
     #[arg(long)]
     pub persistent: bool,
@@ -209,6 +325,126 @@ pub struct SendArgs {
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
+}
+
+/// The spec a preset holds, or the defaults for a role and protocol, checked for the role.
+fn base_spec(preset: Option<&str>, protocol: Option<ProtocolArg>, role: Role) -> anyhow::Result<SessionSpec> {
+    let mut spec = match preset {
+        Some(name) => {
+            let spec = preset::load(name)?;
+            if spec.role != role {
+                let (is, use_) = match spec.role {
+                    Role::Server => ("a server", "serve"),
+                    Role::Client => ("a client", "send"),
+                };
+                anyhow::bail!(
+                    "--preset {name}: it is {is}; run it with `socket-tester {use_} --preset {name}`"
+                );
+            }
+            spec
+        }
+        None => match protocol {
+            Some(protocol) => SessionSpec::new(role, protocol.into()),
+            None => anyhow::bail!("PROTOCOL: give tcp or udp, or --preset NAME"),
+        },
+    };
+    if let Some(protocol) = protocol {
+        spec.protocol = protocol.into();
+    }
+    Ok(spec)
+}
+
+/// Every error of a spec, one per line, as the command line says them.
+fn check(spec: &SessionSpec) -> anyhow::Result<()> {
+    let errors = spec.validate();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    anyhow::bail!("{}", lines.join("\nsocket-tester: "))
+}
+
+impl ServeArgs {
+    /// The session these arguments describe: the preset's (or the defaults), then each
+    /// argument given.
+    pub fn spec(&self) -> anyhow::Result<SessionSpec> {
+        let mut spec = base_spec(self.preset.as_deref(), self.protocol, Role::Server)?;
+        if let Some(bind) = &self.bind {
+            let endpoint = Endpoint::parse(bind, DEFAULT_PORT)?;
+            spec.all_interfaces =
+                endpoint.host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_unspecified());
+            spec.host = endpoint.host;
+            spec.port = endpoint.port;
+        }
+        if self.chunk.is_some() {
+            spec.chunk_bytes = self.chunk;
+        }
+        if let Some(backlog) = self.backlog {
+            spec.backlog = backlog;
+        }
+        if let Some(threads) = self.threads {
+            spec.threads = threads;
+        }
+        check(&spec)?;
+        Ok(spec)
+    }
+}
+
+impl SendArgs {
+    /// The session these arguments describe: the preset's (or the defaults), then each
+    /// argument given.
+    pub fn spec(&self) -> anyhow::Result<SessionSpec> {
+        let mut spec = base_spec(self.preset.as_deref(), self.protocol, Role::Client)?;
+        if let Some(target) = &self.target {
+            let endpoint = Endpoint::parse(target, DEFAULT_PORT)?;
+            endpoint.check_client_target()?;
+            spec.host = endpoint.host;
+            spec.port = endpoint.port;
+        }
+        let message = &mut spec.message;
+        if let Some(text) = &self.message {
+            message.mode = MessageMode::Text;
+            message.text.clone_from(text);
+        }
+        if self.escapes {
+            message.escapes = true;
+        }
+        if let Some(hex) = &self.message_hex {
+            message.mode = MessageMode::Hex;
+            message.text.clone_from(hex);
+        }
+        if let Some(file) = &self.file {
+            message.mode = MessageMode::File;
+            message.file = Some(file.clone());
+        }
+        if let Some(ending) = self.line_ending {
+            message.line_ending = ending.into();
+        }
+        if let Some(encoding) = self.encoding {
+            message.encoding = encoding.into();
+        }
+        if self.chunk.is_some() {
+            spec.chunk_bytes = self.chunk;
+        }
+        if let Some(timeout) = self.timeout_ms {
+            spec.timeout_ms = timeout;
+        }
+        if let Some(count) = self.count {
+            spec.plan.count = count;
+            spec.plan.until_stopped = false;
+        }
+        if let Some(interval) = self.interval_ms {
+            spec.plan.interval_ms = interval;
+        }
+        if self.until_stopped {
+            spec.plan.until_stopped = true;
+        }
+        if self.persistent {
+            spec.plan.persistent = true;
+        }
+        check(&spec)?;
+        Ok(spec)
+    }
 }
 
 /// How a load run paces its messages, as typed.
@@ -267,11 +503,13 @@ pub struct LoadArgs {
 }
 
 /// Runs a headless command and returns the process exit code.
-pub fn run(command: CliCommand) -> u8 {
+pub fn run(command: CliCommand, lang: Option<LangArg>) -> u8 {
+    let language = lang.map_or(Language::English, Language::from);
     let result = match command {
-        CliCommand::Serve(args) => serve(&args),
-        CliCommand::Send(args) => send(&args),
+        CliCommand::Serve(args) => args.spec().and_then(|spec| serve(&args, &spec, language)),
+        CliCommand::Send(args) => args.spec().and_then(|spec| send(&args, &spec, language)),
         CliCommand::Load(args) => load(&args),
+        CliCommand::Preset(command) => preset_command(command),
     };
     match result {
         Ok(code) => code,
@@ -282,12 +520,31 @@ pub fn run(command: CliCommand) -> u8 {
     }
 }
 
-fn check_chunk(chunk: usize, protocol: Protocol) -> anyhow::Result<usize> {
-    let max = if protocol == Protocol::Udp { engine::MAX_UDP_BUFFER } else { 16 * 1024 * 1024 };
-    if chunk == 0 || chunk > max {
-        anyhow::bail!("--chunk {chunk}: must be between 1 and {max} for {protocol}");
+fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
+    let mut out = Out::new();
+    match command {
+        PresetCommand::List => {
+            for name in preset::list()? {
+                out.line(&name);
+            }
+        }
+        PresetCommand::Show { name } => {
+            let spec = preset::load(&name)?;
+            out.line(preset::write_versioned(&spec).trim_end());
+        }
+        PresetCommand::Save { name, command } => {
+            let argv = std::iter::once("socket-tester".to_string()).chain(command);
+            let spec = match Cli::try_parse_from(argv)?.command {
+                Some(CliCommand::Send(args)) => args.spec()?,
+                Some(CliCommand::Serve(args)) => args.spec()?,
+                _ => anyhow::bail!("after --, give `send ...` or `serve ...`"),
+            };
+            let path = preset::save(&name, &spec)?;
+            eprintln!("saved preset {name} to {}", path.display());
+        }
+        PresetCommand::Delete { name } => preset::delete(&name)?,
     }
-    Ok(chunk)
+    Ok(EXIT_OK)
 }
 
 /// Where a command's events go besides stdout: kept for `--save`, streamed for `--record`.
@@ -400,30 +657,18 @@ fn signals() -> anyhow::Result<Receiver<i32>> {
     Ok(rx)
 }
 
-fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
-    let protocol = Protocol::from(args.protocol);
-    let bind = Endpoint::parse(&args.bind, DEFAULT_PORT)?;
-    let default_chunk =
-        if protocol == Protocol::Udp { engine::MAX_UDP_BUFFER } else { engine::DEFAULT_SERVER_CHUNK };
-    let chunk_bytes = check_chunk(args.chunk.unwrap_or(default_chunk), protocol)?;
-    if args.backlog < 1 {
-        anyhow::bail!("--backlog {}: must be at least 1", args.backlog);
-    }
-    let config = ServerConfig {
-        protocol,
-        bind,
-        chunk_bytes,
-        backlog: args.backlog,
-        threads: args.threads,
-        // Quiet mode copies no payload, unless a file is to keep them.
-        detail: if args.quiet && !args.files.keeps_payloads() { Detail::CountsOnly } else { Detail::Full },
-    };
+fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Result<u8> {
+    let protocol = spec.protocol;
+    // Quiet mode copies no payload, unless a file is to keep them.
+    let detail = if args.quiet && !args.files.keeps_payloads() { Detail::CountsOnly } else { Detail::Full };
+    let config = spec.server_config(detail);
+    let tr = Tr::new(language);
     let mut keeper = Keeper::new(&args.files, protocol)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = LineFormatter::new(protocol == Protocol::Tcp, args.hex);
+    let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
     let mut failed = false;
     let mut listening = false;
     loop {
@@ -434,9 +679,10 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
                 match &event.kind {
                     EventKind::Listening { local, all_interfaces } => {
                         listening = true;
-                        out.line(&format!("listening on {local} ({protocol})"));
+                        let words = Message::new("cli-listening").arg("addr", local.to_string()).arg("protocol", protocol.to_string());
+                        out.line(&tr.render(&words));
                         if *all_interfaces {
-                            eprintln!("warning: {local} listens on every network interface: other machines can reach this echo server");
+                            eprintln!("{}", tr.render(&Message::new("cli-all-interfaces").arg("addr", local.to_string())));
                         }
                         continue;
                     }
@@ -454,67 +700,67 @@ fn serve(args: &ServeArgs) -> anyhow::Result<u8> {
         }
     }
     let stats = handle.stats();
-    out.line(&summary(protocol, &stats));
+    out.line(&tr.render(&summary(protocol, &stats, None)));
     let files_ok = keeper.finish(protocol);
     Ok(if failed || !files_ok { EXIT_FAILURE } else { EXIT_OK })
 }
 
-/// The closing summary of a server or client.
-pub fn summary(protocol: Protocol, stats: &StatsSnapshot) -> String {
-    let mut text = format!(
-        "summary: {} connections, {} bytes in, {} bytes out",
-        stats.connections, stats.bytes_in, stats.bytes_out
-    );
-    if protocol == Protocol::Udp {
-        text.push_str(&format!(
-            ", {} datagrams in, {} datagrams out",
-            stats.datagrams_in, stats.datagrams_out
-        ));
-    }
-    text.push_str(&format!(", {} errors", stats.errors));
-    text
+/// What a client's summary adds: echoes out of those expected, and round-trip times.
+pub struct EchoSummary {
+    /// Echoes that came back whole and identical.
+    pub ok: u64,
+    /// Echoes expected.
+    pub expected: u64,
+    /// Median and largest round-trip time, in microseconds.
+    pub rtt: Option<(u64, u64)>,
 }
 
-fn send(args: &SendArgs) -> anyhow::Result<u8> {
-    let protocol = Protocol::from(args.protocol);
-    let target = Endpoint::parse(&args.target, DEFAULT_PORT)?;
-    target.check_client_target()?;
-    let default_chunk =
-        if protocol == Protocol::Udp { engine::DEFAULT_UDP_BUFFER } else { DEFAULT_CLIENT_CHUNK };
-    let chunk_bytes = check_chunk(args.chunk.unwrap_or(default_chunk), protocol)?;
-    let message = if args.escapes {
-        unescape(&args.message).map_err(|e| anyhow::anyhow!("MESSAGE: {e}"))?
-    } else {
-        args.message.clone().into_bytes()
+/// The closing summary of a server or client, as one message.
+pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSummary>) -> Message {
+    let udp = match protocol {
+        Protocol::Udp => Message::new("cli-summary-udp")
+            .arg("datagrams_in", stats.datagrams_in)
+            .arg("datagrams_out", stats.datagrams_out),
+        Protocol::Tcp => Message::new("cli-empty"),
     };
-    if protocol == Protocol::Udp && message.len() > 65_507 {
-        anyhow::bail!("MESSAGE: {} bytes do not fit in one UDP datagram (at most 65507)", message.len());
-    }
-    if protocol == Protocol::Tcp && message.is_empty() {
-        anyhow::bail!("MESSAGE: an empty message has no echo over TCP");
-    }
-    if args.count == 0 || args.count > 1_000_000 {
-        anyhow::bail!("--count {}: must be between 1 and 1000000", args.count);
-    }
-    let message = Bytes::from(message);
-    let count = usize::try_from(args.count)?;
-    let config = ClientConfig {
-        protocol,
-        target,
-        messages: vec![message; count],
-        chunk_bytes,
-        timeout_ms: args.timeout_ms.max(1),
-        interval_ms: args.interval_ms,
-        persistent: args.persistent,
+    let echoes = match echoes {
+        Some(e) => {
+            let rtt = match e.rtt {
+                Some((median, max)) => Message::new("cli-summary-rtt")
+                    .arg("median", format!("{:.3}", median as f64 / 1000.0))
+                    .arg("max", format!("{:.3}", max as f64 / 1000.0)),
+                None => Message::new("cli-empty"),
+            };
+            Message::new("cli-summary-echoes").arg("ok", e.ok).arg("count", e.expected).arg("rtt", rtt)
+        }
+        None => Message::new("cli-empty"),
     };
+    Message::new("cli-summary")
+        .arg("connections", stats.connections)
+        .arg("bytes_in", stats.bytes_in)
+        .arg("bytes_out", stats.bytes_out)
+        .arg("udp", udp)
+        .arg("errors", stats.errors)
+        .arg("echoes", echoes)
+}
+
+fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Result<u8> {
+    let protocol = spec.protocol;
+    let config = spec.client_config(true);
+    let tr = Tr::new(language);
+    let count = if spec.plan.until_stopped { None } else { Some(spec.plan.count) };
     let mut keeper = Keeper::new(&args.files, protocol)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = LineFormatter::new(protocol == Protocol::Tcp, args.hex);
+    let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
     let mut echoes = 0u64;
+    let mut mismatches = 0u64;
     let mut rtts: Vec<u64> = Vec::new();
+    // A watchdog for a worker that stops talking: far beyond any timeout or interval.
+    let quiet_limit =
+        spec.timeout_ms.saturating_mul(4).saturating_add(spec.plan.interval_ms.saturating_mul(2)).max(60_000);
     loop {
         select! {
             recv(events) -> event => {
@@ -523,37 +769,34 @@ fn send(args: &SendArgs) -> anyhow::Result<u8> {
                 print_client_event(&mut out, &mut lines, &event);
                 if let EventKind::Received { echo: Some(check), .. } = &event.kind {
                     echoes += 1;
+                    mismatches += u64::from(!check.matches);
                     rtts.push(check.rtt_us);
-                    if args.persistent && echoes == args.count {
+                    if spec.plan.persistent && Some(echoes) == count {
                         handle.send(Command::Disconnect(None));
                     }
                 }
                 if matches!(event.kind, EventKind::Closed { .. }) { break; }
             }
             recv(signals) -> _ => handle.stop(),
-            default(Duration::from_millis(args.timeout_ms.saturating_mul(4).saturating_add(args.interval_ms.saturating_mul(args.count)).max(60_000))) => {
+            default(Duration::from_millis(quiet_limit)) => {
                 eprintln!("socket-tester: the client stopped answering; giving up");
                 handle.stop();
             }
         }
     }
     let stats = handle.stats();
-    let mut text = summary(protocol, &stats);
-    text.push_str(&format!(", {} of {} echoes ok", stats.echoes_ok, args.count));
-    if !rtts.is_empty() {
-        rtts.sort_unstable();
-        let median = rtts[rtts.len() / 2];
-        let max = rtts[rtts.len() - 1];
-        text.push_str(&format!(
-            ", rtt median {:.3} ms, max {:.3} ms",
-            median as f64 / 1000.0,
-            max as f64 / 1000.0
-        ));
-    }
-    out.line(&text);
+    rtts.sort_unstable();
+    let rtt = rtts.first().map(|_| (rtts[rtts.len() / 2], rtts[rtts.len() - 1]));
+    let expected = count.unwrap_or(stats.exchanges);
+    let echo_summary = EchoSummary { ok: stats.echoes_ok, expected, rtt };
+    out.line(&tr.render(&summary(protocol, &stats, Some(&echo_summary))));
     let files_ok = keeper.finish(protocol);
-    let ok = files_ok && stats.echoes_ok == args.count && stats.echoes_bad == 0 && stats.errors == 0;
-    Ok(if ok { EXIT_OK } else { EXIT_FAILURE })
+    let ok = match count {
+        Some(count) => stats.echoes_ok == count && stats.echoes_bad == 0,
+        // Until stopped: the exchange cut short by Ctrl-C is not a failure.
+        None => stats.echoes_ok > 0 && mismatches == 0,
+    };
+    Ok(if ok && files_ok && stats.errors == 0 { EXIT_OK } else { EXIT_FAILURE })
 }
 
 fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
@@ -643,29 +886,49 @@ mod tests {
         }
     }
 
+    fn spec_of(args: &[&str]) -> Option<SessionSpec> {
+        parse_send(args)?.spec().ok()
+    }
+
     proptest! {
         #[test]
         fn any_bytes_given_escaped_reach_send_exactly(bytes in proptest::collection::vec(any::<u8>(), 1..300)) {
             let shown = escape(&bytes);
-            let send = parse_send(&["tcp", "127.0.0.1:9", "-e", "--", &shown]);
-            prop_assert!(send.is_some());
-            let send = send.unwrap_or_else(|| unreachable!());
-            prop_assert!(send.escapes);
-            prop_assert_eq!(unescape(&send.message), Ok(bytes));
+            let spec = spec_of(&["tcp", "127.0.0.1:9", "-e", "--", &shown]);
+            prop_assert_eq!(spec.and_then(|s| s.message.bytes()), Some(Ok(bytes)));
+        }
+
+        #[test]
+        fn any_hex_given_reaches_send_exactly(bytes in proptest::collection::vec(any::<u8>(), 1..300)) {
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let spec = spec_of(&["udp", "127.0.0.1:9", "--message-hex", &hex]);
+            prop_assert_eq!(spec.and_then(|s| s.message.bytes()), Some(Ok(bytes)));
         }
 
         #[test]
         fn any_text_message_is_carried_as_typed(text in "\\PC{1,80}") {
             let send = parse_send(&["udp", "[::1]:7", "--", &text]);
-            prop_assert_eq!(send.map(|s| s.message), Some(text));
+            prop_assert_eq!(send.and_then(|s| s.message), Some(text));
         }
 
         #[test]
         fn any_target_argument_parses_like_the_form(port in 1u16.., v6 in any::<bool>()) {
             let target = if v6 { format!("[::1]:{port}") } else { format!("127.0.0.1:{port}") };
-            let send = parse_send(&["tcp", &target]);
-            let parsed = send.map(|s| Endpoint::parse(&s.target, DEFAULT_PORT).map(|e| e.to_string()));
-            prop_assert_eq!(parsed, Some(Ok(target)));
+            let spec = spec_of(&["tcp", &target]);
+            prop_assert_eq!(spec.map(|s| s.endpoint().to_string()), Some(target));
         }
+    }
+
+    #[test]
+    fn arguments_override_the_defaults_once() {
+        let spec =
+            spec_of(&["udp", "[::1]:7", "--count", "3", "--line-ending", "crlf", "--encoding", "latin1"]);
+        let spec = spec.unwrap_or_default();
+        assert_eq!((spec.protocol, spec.port, spec.plan.count), (Protocol::Udp, 7, 3));
+        assert_eq!(spec.message.line_ending, LineEnding::Crlf);
+        assert_eq!(spec.message.encoding, TextEncoding::Latin1);
+        assert_eq!(spec.chunk_bytes(), 4096, "the UDP client's default buffer");
+        assert!(parse_send(&["tcp"]).and_then(|s| s.spec().err()).is_none());
+        assert!(parse_send(&[]).is_some_and(|s| s.spec().is_err()), "no protocol, no preset");
     }
 }

@@ -5,6 +5,9 @@
 
 pub mod cli;
 pub mod engine;
+pub mod i18n;
+pub mod spec;
 pub mod transcript;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod vocabulary;

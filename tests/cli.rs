@@ -121,7 +121,7 @@ fn send_persistent_with_hex_and_escapes() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    assert_eq!(text.matches("connected to").count(), 1, "one connection: {text}");
+    assert_eq!(text.matches("Connected to").count(), 1, "one connection: {text}");
     assert!(text.contains("\"\\0\\xFFhola\" [00 FF 68 6F 6C 61]"), "{text}");
     assert!(text.contains("3 of 3 echoes ok"), "{text}");
     let (_, rest) = serve.signal("INT");

@@ -148,7 +148,7 @@ fn a_client_that_half_closes_gets_every_byte_then_the_end() {
     assert!(errors(&events).is_empty(), "{text}");
     let peer = client.local_addr().unwrap();
     assert!(text.contains(&format!("{peer} closed its side")), "{text}");
-    assert!(text.contains(&format!("closed {peer} (300000 B in, 300000 B out)")), "{text}");
+    assert!(text.contains(&format!("Closed {peer} (300000 B in, 300000 B out)")), "{text}");
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn a_server_that_half_closes_after_its_echo() {
     assert!(echo_checks(&events).iter().all(|c| c.matches));
     let text = transcript(&events);
     assert!(text.contains(&format!("{target} closed its side")), "{text}");
-    assert!(text.contains("session ended: "), "{text}");
+    assert!(text.contains("Session ended"), "{text}");
     assert!(errors(&events).is_empty(), "a half-close after the echo is not an error: {text}");
 }
 
@@ -383,7 +383,7 @@ fn running_out_of_file_descriptors_pauses_accepting_and_recovers() {
         clients[i].shutdown(Shutdown::Both).unwrap();
     }
     assert_eq!(recovered, waiting.len());
-    let line = serve.wait_line("accepting connections");
+    let line = serve.wait_line("Accepting connections");
     assert!(line.contains("again: file descriptors are free"), "{line}");
     let (_, peak_kib) = serve.memory_kib();
     eprintln!(

@@ -160,7 +160,12 @@ fn refused_connections_are_counted_and_end_the_run_early() {
     let report = run(&LoadConfig { connections: 5, ..config(Protocol::Tcp, target) });
     assert!(!report.ok);
     assert_eq!(report.errors, 5);
-    assert_eq!(report.error_messages.get(&format!("connect to {target}: connection refused")), Some(&5));
+    assert_eq!(
+        report
+            .error_messages
+            .get(&format!("connect to {target}: connection refused (nothing listens there)")),
+        Some(&5)
+    );
     assert_eq!(report.stopped_by, "failures");
     assert!(report.elapsed_s < 10.0, "a refused run does not wait for its duration");
 }

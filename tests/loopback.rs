@@ -9,11 +9,10 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use common::*;
 use socket_tester::engine::{
-    self, ClientConfig, CloseReason, Command, Detail, Endpoint, ErrorKind, EventKind, Protocol, ServerConfig,
-    WorkerSpec,
+    self, ClientConfig, CloseReason, Command, Detail, Endpoint, ErrorKind, EventKind, Payload, Protocol,
+    ServerConfig, WorkerSpec,
 };
 use socket_tester::transcript::line::LineFormatter;
 use socket2::{Domain, Socket, Type};
@@ -205,16 +204,13 @@ fn binary_payloads_with_nul_and_ff_round_trip_over_tcp_and_udp() {
 fn persistent_tcp_sends_many_messages_on_one_connection() {
     let server = start(Protocol::Tcp, "[::1]:0");
     let (tx, rx) = crossbeam_channel::bounded(1024);
-    let config = ClientConfig {
-        persistent: true,
-        messages: vec![Bytes::from_static(b"one"), Bytes::from_static(b"two")],
-        ..client_config(Protocol::Tcp, server.addrs[0], b"")
-    };
+    let config = ClientConfig { persistent: true, ..client_config(Protocol::Tcp, server.addrs[0], b"one") };
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut seen = events_until(&rx, |e| echo_checks(std::slice::from_ref(e)).len() == 1);
+    // Still connected: commands send a second and a third.
+    assert!(handle.send(Command::Send { payload: Payload::bytes("two"), count: Some(1) }));
     seen.extend(events_until(&rx, |e| echo_checks(std::slice::from_ref(e)).len() == 1));
-    // Still connected: a command sends a third.
-    assert!(handle.send(Command::Send(Bytes::from_static(b"three"))));
+    assert!(handle.send(Command::Send { payload: Payload::bytes("three"), count: Some(1) }));
     seen.extend(events_until(&rx, |e| echo_checks(std::slice::from_ref(e)).len() == 1));
     handle.send(Command::Disconnect(None));
     seen.extend(engine::collect_until_closed(&rx, WAIT));

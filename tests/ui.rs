@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 use common::{WAIT, free_tcp_port, free_udp_port};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use socket_tester::engine::ErrorKind;
+use socket_tester::engine::{ErrorKind, EventKind};
+use socket_tester::i18n::Language;
+use socket_tester::spec::{Field, SessionSpec};
 use socket_tester::transcript::line::Direction;
-use socket_tester::transcript::store::Note;
-use socket_tester::ui::i18n::Language;
 use socket_tester::ui::session::Activity;
 use socket_tester::ui::transcript_view::format_us;
 use socket_tester::ui::{SocketTesterApp, StartupOptions};
@@ -70,8 +70,8 @@ fn start_then_send_shows_the_echo_with_its_round_trip_time_on_both_sides() {
     let received: Vec<u8> =
         client.iter().filter(|e| e.direction == Direction::Received).flat_map(|e| e.data.to_vec()).collect();
     assert_eq!(received, message);
-    let echo = client.iter().find(|e| e.rtt_us.is_some()).expect("an echo line");
-    assert_eq!(echo.echo_ok, Some(true));
+    let echo = client.iter().find_map(|e| e.echo).expect("an echo line");
+    assert!(echo.matches);
     step_until(&mut harness, "the server's echo", |app| {
         app.sessions()[0].transcript.iter().any(|e| e.direction == Direction::Sent)
     });
@@ -105,13 +105,13 @@ fn a_refused_connection_shows_its_error_in_the_transcript_and_the_status() {
     let client = &harness.state().sessions()[1].transcript;
     let error = client
         .iter()
-        .find_map(|e| match &e.note {
-            Note::Error(err) => Some(err.kind),
+        .find_map(|e| match e.event.as_deref() {
+            Some(EventKind::Failed { error, .. }) => Some(error.kind),
             _ => None,
         })
         .unwrap();
     assert_eq!(error, ErrorKind::Refused);
-    let shown = format!("Connecting to 127.0.0.1:{port}: connection refused (nothing listens there)");
+    let shown = format!("connect to 127.0.0.1:{port}: connection refused (nothing listens there)");
     // In the status line and in the transcript row.
     assert!(harness.query_all_by_value(&shown).count() >= 2);
 }
@@ -126,8 +126,9 @@ fn an_invalid_port_is_flagged_and_disables_send() {
     harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
     client_port.type_text("70000");
     harness.run_steps(3);
-    assert_eq!(harness.state().sessions()[1].form.port, "70000");
-    assert!(harness.query_by_label("⚠ A port is a number from 0 to 65535.").is_some());
+    let errors = harness.state().sessions()[1].form.errors();
+    assert_eq!(errors.first().map(|e| (e.field, e.value.as_str())), Some((Field::Port, "70000")));
+    assert!(harness.query_by_label("⚠ enter a number from 0 to 65535").is_some());
     assert!(harness.get_by_label("Send").accesskit_node().is_disabled());
     assert!(harness.get_by_label("Connect").accesskit_node().is_disabled());
 }
@@ -164,8 +165,8 @@ fn a_udp_pair_exchanges_a_datagram() {
     assert_eq!(harness.state().sessions().len(), 4);
     for index in [2, 3] {
         let form = &mut harness.state_mut().sessions_mut()[index].form;
-        form.host = "::1".into();
-        form.port = port.to_string();
+        let spec = SessionSpec { host: "::1".into(), port, ..form.spec().clone() };
+        form.set_spec(spec);
     }
     harness.run_steps(2);
     let starts: Vec<_> = harness.get_all_by_label("Start").collect();
@@ -187,21 +188,25 @@ fn spanish_translates_the_window_and_the_default_message() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Iniciar").is_some());
     assert!(harness.query_by_label("Enviar").is_some());
-    assert_eq!(harness.state().sessions()[1].form.message, "Este es el mensaje. Se repetirá.");
+    assert_eq!(harness.state().sessions()[1].spec().message.text, "Este es el mensaje. Se repetirá.");
     assert!(harness.query_by_label("Send").is_none(), "no English left on the buttons");
 }
 
 #[test]
 fn form_values_survive_a_restart() {
     let mut harness = harness(StartupOptions::default());
-    harness.state_mut().sessions_mut()[1].form.message = "hola".into();
-    harness.state_mut().sessions_mut()[0].form.port = "12345".into();
+    let client = &mut harness.state_mut().sessions_mut()[1].form;
+    let mut spec = client.spec().clone();
+    spec.message.text = "hola".into();
+    client.set_spec(spec);
+    let server = &mut harness.state_mut().sessions_mut()[0].form;
+    server.set_spec(SessionSpec { port: 12345, ..server.spec().clone() });
     harness.run_steps(1);
     let settings = harness.state().settings();
     let ctx = egui::Context::default();
     let again = SocketTesterApp::with_context(&ctx, Some(settings), StartupOptions::default());
-    assert_eq!(again.sessions()[1].form.message, "hola");
-    assert_eq!(again.sessions()[0].form.port, "12345");
+    assert_eq!(again.sessions()[1].spec().message.text, "hola");
+    assert_eq!(again.sessions()[0].spec().port, 12345);
     assert_eq!(again.sessions().len(), 2);
 }
 

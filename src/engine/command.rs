@@ -1,15 +1,18 @@
 //! What goes into a worker: imperative [`Command`]s, sent by the UI or the CLI.
 
-use bytes::Bytes;
-
-use super::ConnId;
+use super::{ConnId, Payload};
 
 /// An instruction to a running worker. Servers and clients ignore what does not apply to them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// Send these bytes (a client: to its server; on a persistent connection, or as a new
-    /// exchange).
-    Send(Bytes),
+    /// Send a message `count` times (`None`: until stopped), after what is already queued (a
+    /// client: on its persistent connection).
+    Send {
+        /// The message.
+        payload: Payload,
+        /// How many times.
+        count: Option<u64>,
+    },
     /// Close one connection of a server (`Some(id)`), or the client's connection (`None`).
     Disconnect(Option<ConnId>),
     /// Close every socket and end the worker.

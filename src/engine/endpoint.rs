@@ -6,7 +6,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 
-use super::error::{Error, ErrorKind, Op};
+use super::error::{Error, ErrorKind, Op, Reason};
 
 /// The seed's host.
 pub const DEFAULT_HOST: &str = "localhost";
@@ -42,12 +42,12 @@ impl fmt::Display for Endpoint {
 pub fn parse_port(text: &str) -> Result<u16, Error> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::invalid("port", "the port is empty"));
+        return Err(Error::invalid("port", Reason::PortEmpty));
     }
     match text.parse::<u64>() {
         Ok(n) if n <= u64::from(u16::MAX) => Ok(n as u16),
-        Ok(n) => Err(Error::invalid(format!("port {n}"), "a port must be between 0 and 65535")),
-        Err(_) => Err(Error::invalid(format!("port {text:?}"), "a port must be a number")),
+        Ok(n) => Err(Error::invalid(format!("port {n}"), Reason::PortRange)),
+        Err(_) => Err(Error::invalid(format!("port {text:?}"), Reason::PortNotNumber)),
     }
 }
 
@@ -56,7 +56,7 @@ pub fn parse_host(text: &str) -> Result<String, Error> {
     let host = text.trim();
     let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
     if host.is_empty() {
-        return Err(Error::invalid("host", "the host is empty"));
+        return Err(Error::invalid("host", Reason::HostEmpty));
     }
     if host.parse::<IpAddr>().is_ok() {
         return Ok(host.to_string());
@@ -70,7 +70,7 @@ pub fn parse_host(text: &str) -> Result<String, Error> {
     if valid {
         Ok(host.to_string())
     } else {
-        Err(Error::invalid(format!("host {host:?}"), "not a valid host name or IP address"))
+        Err(Error::invalid(format!("host {host:?}"), Reason::HostInvalid))
     }
 }
 
@@ -80,25 +80,22 @@ impl Endpoint {
     pub fn parse(text: &str, default_port: u16) -> Result<Endpoint, Error> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(Error::invalid("address", "the address is empty"));
+            return Err(Error::invalid("address", Reason::AddressEmpty));
         }
         if let Some(rest) = text.strip_prefix('[') {
             let Some((host, after)) = rest.split_once(']') else {
-                return Err(Error::invalid(format!("address {text:?}"), "missing ']' after an IPv6 address"));
+                return Err(Error::invalid(format!("address {text:?}"), Reason::MissingBracket));
             };
             let port = match after.strip_prefix(':') {
                 Some(port) => parse_port(port)?,
                 None if after.is_empty() => default_port,
                 None => {
-                    return Err(Error::invalid(format!("address {text:?}"), "expected ':PORT' after ']'"));
+                    return Err(Error::invalid(format!("address {text:?}"), Reason::ExpectedPort));
                 }
             };
             let host = host.to_string();
             if host.parse::<Ipv6Addr>().is_err() {
-                return Err(Error::invalid(
-                    format!("address {text:?}"),
-                    "brackets must hold an IPv6 address",
-                ));
+                return Err(Error::invalid(format!("address {text:?}"), Reason::BracketsNotV6));
             }
             return Ok(Endpoint { host, port });
         }
@@ -106,10 +103,9 @@ impl Endpoint {
             return Ok(Endpoint { host: text.to_string(), port: default_port });
         }
         match text.rsplit_once(':') {
-            Some((host, _)) if host.contains(':') => Err(Error::invalid(
-                format!("address {text:?}"),
-                "write an IPv6 address with a port as [ADDRESS]:PORT",
-            )),
+            Some((host, _)) if host.contains(':') => {
+                Err(Error::invalid(format!("address {text:?}"), Reason::V6NeedsBrackets))
+            }
             Some((host, port)) => Ok(Endpoint { host: parse_host(host)?, port: parse_port(port)? }),
             None => Ok(Endpoint { host: parse_host(text)?, port: default_port }),
         }
@@ -118,7 +114,7 @@ impl Endpoint {
     /// Fails when the endpoint cannot be a client's target (port 0).
     pub fn check_client_target(&self) -> Result<(), Error> {
         if self.port == 0 {
-            return Err(Error::invalid(self, "a client needs a port between 1 and 65535"));
+            return Err(Error::invalid(self, Reason::ClientPortZero));
         }
         Ok(())
     }
@@ -149,21 +145,12 @@ impl Endpoint {
             Err(err) => {
                 let reason = err.to_string();
                 let reason = reason.strip_prefix("failed to lookup address information: ").unwrap_or(&reason);
-                return Err(Error::new(
-                    ErrorKind::HostNotFound,
-                    Op::Resolve,
-                    &self.host,
-                    format!("host not found ({})", reason.to_lowercase()),
-                ));
+                let reason = Reason::LookupFailed { detail: reason.to_lowercase() };
+                return Err(Error::new(ErrorKind::HostNotFound, Op::Resolve, &self.host, reason));
             }
         };
         if addrs.is_empty() {
-            return Err(Error::new(
-                ErrorKind::HostNotFound,
-                Op::Resolve,
-                &self.host,
-                "host not found (no addresses)",
-            ));
+            return Err(Error::new(ErrorKind::HostNotFound, Op::Resolve, &self.host, Reason::NoAddresses));
         }
         let mut unique = Vec::with_capacity(addrs.len());
         for addr in addrs {

@@ -1,8 +1,9 @@
-//! Typed engine errors: what failed, where, and the operating system's reason.
+//! Typed engine errors: what failed, where, and why, with no sentence inside.
 //!
 //! Every worker turns an `io::Error` into an [`Error`] exactly once, at the place it happens,
-//! so that the message always names the operation and the address (`connect to
-//! 127.0.0.1:10000: connection refused`).
+//! so that the message always names the operation and the address. The words are not here:
+//! [`crate::vocabulary`] turns an error into a message id and its arguments, and each front end
+//! renders it in its language (`connect to 127.0.0.1:10000: connection refused`).
 
 use std::fmt;
 use std::io;
@@ -32,20 +33,18 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// A short, stable, lower-case label for scripts and transcripts.
-    pub fn label(self) -> &'static str {
-        match self {
-            ErrorKind::Refused => "connection refused",
-            ErrorKind::TimedOut => "timed out",
-            ErrorKind::HostNotFound => "host not found",
-            ErrorKind::AddrInUse => "address already in use",
-            ErrorKind::PermissionDenied => "permission denied",
-            ErrorKind::Reset => "connection reset by peer",
-            ErrorKind::Unreachable => "network unreachable",
-            ErrorKind::InvalidInput => "invalid input",
-            ErrorKind::Other => "error",
-        }
-    }
+    /// Every kind, for tests that walk the vocabulary.
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::Refused,
+        ErrorKind::TimedOut,
+        ErrorKind::HostNotFound,
+        ErrorKind::AddrInUse,
+        ErrorKind::PermissionDenied,
+        ErrorKind::Reset,
+        ErrorKind::Unreachable,
+        ErrorKind::InvalidInput,
+        ErrorKind::Other,
+    ];
 
     /// Classifies an operating-system error.
     pub fn from_io(err: &io::Error) -> ErrorKind {
@@ -84,24 +83,156 @@ pub enum Op {
     Receive,
     /// Starting a worker thread.
     Spawn,
+    /// Reading a file to send.
+    ReadFile,
 }
 
 impl Op {
-    fn verb(self) -> &'static str {
-        match self {
-            Op::Parse => "parse",
-            Op::Resolve => "resolve",
-            Op::Bind => "bind",
-            Op::Connect => "connect to",
-            Op::Accept => "accept on",
-            Op::Send => "send to",
-            Op::Receive => "receive from",
-            Op::Spawn => "start worker for",
-        }
-    }
+    /// Every operation, for tests that walk the vocabulary.
+    pub const ALL: [Op; 9] = [
+        Op::Parse,
+        Op::Resolve,
+        Op::Bind,
+        Op::Connect,
+        Op::Accept,
+        Op::Send,
+        Op::Receive,
+        Op::Spawn,
+        Op::ReadFile,
+    ];
 }
 
-/// An engine failure: its kind, the operation, the address, and the reason in words.
+/// Why it failed, as data: each variant has its own words in every language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Reason {
+    /// The kind says it all ("connection refused", "timed out").
+    Plain,
+    /// The operating system's own words, for failures we have no words of our own for.
+    Os {
+        /// What the operating system said (lower case, with its error number).
+        text: String,
+    },
+    /// The host is known, but no route leads to it.
+    HostUnreachable,
+    /// The address is not one of this machine's.
+    AddrNotAvailable,
+    /// The resolver found nothing.
+    LookupFailed {
+        /// The resolver's words.
+        detail: String,
+    },
+    /// The resolver answered with no address.
+    NoAddresses,
+    /// Connecting took longer than the timeout.
+    ConnectTimedOut {
+        /// The timeout.
+        timeout_ms: u64,
+    },
+    /// A TCP echo did not come back whole in time.
+    NoCompleteEcho {
+        /// The timeout.
+        timeout_ms: u64,
+        /// Bytes that came back.
+        echoed: u64,
+        /// Bytes that were sent.
+        expected: u64,
+    },
+    /// A UDP datagram got no reply in time.
+    NoReply {
+        /// The timeout.
+        timeout_ms: u64,
+    },
+    /// The peer closed before the echo was complete.
+    ClosedMidEcho {
+        /// Bytes that came back.
+        echoed: u64,
+        /// Bytes that were sent.
+        expected: u64,
+    },
+    /// An ICMP port-unreachable answered a datagram.
+    UdpRefused,
+    /// A receive buffer outside what UDP allows.
+    BufferRange {
+        /// The largest allowed.
+        max: u64,
+    },
+    /// The process is out of file descriptors; new connections wait.
+    OutOfFiles {
+        /// The OS error number.
+        errno: i32,
+    },
+    /// An empty port.
+    PortEmpty,
+    /// A port above 65535.
+    PortRange,
+    /// A port that is not a number.
+    PortNotNumber,
+    /// An empty host.
+    HostEmpty,
+    /// A host that is neither a name nor an address.
+    HostInvalid,
+    /// An empty address.
+    AddressEmpty,
+    /// `[::1` without its bracket.
+    MissingBracket,
+    /// `[::1]x`: something other than `:PORT` after the bracket.
+    ExpectedPort,
+    /// Brackets around something that is not an IPv6 address.
+    BracketsNotV6,
+    /// `::1:80`: an IPv6 address with a port needs brackets.
+    V6NeedsBrackets,
+    /// A client given port 0.
+    ClientPortZero,
+    /// A message or file longer than one UDP datagram can hold.
+    TooLargeForDatagram {
+        /// Its length.
+        bytes: u64,
+        /// The most a datagram holds.
+        max: u64,
+    },
+    /// An empty message or file over TCP, which has no echo to wait for.
+    EmptyOverTcp,
+    /// Load: no echo came back in time.
+    NoEchoWithin {
+        /// The timeout.
+        timeout_ms: u64,
+    },
+    /// Load: the server closed with bytes not echoed (0: none owed).
+    ServerClosed {
+        /// Bytes sent and never echoed.
+        missing: u64,
+    },
+    /// Load: the server sent more than it was sent.
+    ExtraBytes {
+        /// How many more.
+        count: u64,
+    },
+    /// Load: the echo differs at this offset of the stream.
+    EchoDiffersAt {
+        /// The offset.
+        offset: u64,
+    },
+    /// Load: a datagram that matches none that was sent.
+    UnknownDatagram {
+        /// Its length.
+        bytes: u64,
+    },
+    /// Load: a datagram's echo differs from it.
+    DatagramDiffers {
+        /// The datagram's length.
+        size: u64,
+    },
+    /// Load: a datagram came back at another length.
+    DatagramLength {
+        /// Its length when sent.
+        size: u64,
+        /// Its length when it came back.
+        got: u64,
+    },
+}
+
+/// An engine failure: its kind, the operation, the address, and the reason as data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub struct Error {
     /// What kind of failure this is.
@@ -110,13 +241,31 @@ pub struct Error {
     pub op: Op,
     /// The address or input it was doing it with.
     pub target: String,
-    /// The operating system's or parser's reason, lower case.
-    pub reason: String,
+    /// Why, as data; files written before reasons were typed hold a sentence, read as
+    /// [`Reason::Os`].
+    #[serde(deserialize_with = "reason_compat")]
+    pub reason: Reason,
 }
 
+/// Reads a typed reason, or the sentence that release 0.1 wrote.
+fn reason_compat<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Reason, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Typed(Reason),
+        Text(String),
+    }
+    Ok(match <Either as serde::Deserialize>::deserialize(d)? {
+        Either::Typed(reason) => reason,
+        Either::Text(text) => Reason::Os { text },
+    })
+}
+
+/// English, for logs, `anyhow` chains and the load report; front ends render in their own
+/// language through [`crate::vocabulary`].
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.op.verb(), self.target, self.reason)
+        f.write_str(&crate::i18n::english().error(self))
     }
 }
 
@@ -124,41 +273,36 @@ impl Error {
     /// Builds an error from an operating-system error, classifying it.
     pub fn io(op: Op, target: impl fmt::Display, err: &io::Error) -> Error {
         let kind = ErrorKind::from_io(err);
-        Error { kind, op, target: target.to_string(), reason: describe_io(kind, err) }
+        Error { kind, op, target: target.to_string(), reason: reason_of_io(kind, err) }
     }
 
-    /// Builds an error of a given kind with a reason in words.
-    pub fn new(kind: ErrorKind, op: Op, target: impl fmt::Display, reason: impl Into<String>) -> Error {
-        Error { kind, op, target: target.to_string(), reason: reason.into() }
+    /// Builds an error of a given kind and reason.
+    pub fn new(kind: ErrorKind, op: Op, target: impl fmt::Display, reason: Reason) -> Error {
+        Error { kind, op, target: target.to_string(), reason }
     }
 
     /// An invalid user input, reported before any socket exists.
-    pub fn invalid(target: impl fmt::Display, reason: impl Into<String>) -> Error {
+    pub fn invalid(target: impl fmt::Display, reason: Reason) -> Error {
         Error::new(ErrorKind::InvalidInput, Op::Parse, target, reason)
     }
 }
 
-/// The reason in plain words: our own label where the kind is known, since the OS text
-/// ("os error 111") means little to a person; the OS text otherwise.
-fn describe_io(kind: ErrorKind, err: &io::Error) -> String {
+/// Our own words where the kind is known, since the OS text ("os error 111") means little to
+/// a person; the OS text otherwise.
+fn reason_of_io(kind: ErrorKind, err: &io::Error) -> Reason {
     match kind {
         ErrorKind::Other | ErrorKind::InvalidInput => {
             let text = err.to_string();
             // std appends " (os error N)"; keep it, it helps when searching the web.
             let mut chars = text.chars();
             match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => kind.label().to_string(),
+                Some(first) => Reason::Os { text: first.to_lowercase().chain(chars).collect() },
+                None => Reason::Plain,
             }
         }
-        ErrorKind::Unreachable if err.kind() == io::ErrorKind::HostUnreachable => "host unreachable".into(),
-        ErrorKind::Unreachable if err.kind() == io::ErrorKind::AddrNotAvailable => {
-            "address not available on this machine".into()
-        }
-        ErrorKind::PermissionDenied => {
-            "permission denied (ports below 1024 need administrator rights)".into()
-        }
-        _ => kind.label().to_string(),
+        ErrorKind::Unreachable if err.kind() == io::ErrorKind::HostUnreachable => Reason::HostUnreachable,
+        ErrorKind::Unreachable if err.kind() == io::ErrorKind::AddrNotAvailable => Reason::AddrNotAvailable,
+        _ => Reason::Plain,
     }
 }
 
@@ -171,7 +315,7 @@ mod tests {
         let err =
             Error::io(Op::Connect, "127.0.0.1:10000", &io::Error::from(io::ErrorKind::ConnectionRefused));
         assert_eq!(err.kind, ErrorKind::Refused);
-        assert_eq!(err.to_string(), "connect to 127.0.0.1:10000: connection refused");
+        assert_eq!(err.to_string(), "connect to 127.0.0.1:10000: connection refused (nothing listens there)");
     }
 
     #[test]
@@ -180,5 +324,21 @@ mod tests {
         assert_eq!(ErrorKind::from_io(&reset), ErrorKind::Reset);
         let unreach = io::Error::from_raw_os_error(101);
         assert_eq!(ErrorKind::from_io(&unreach), ErrorKind::Unreachable);
+    }
+
+    #[test]
+    fn a_sentence_from_an_older_file_reads_as_the_os_words() {
+        let old = r#"{"kind":"other","op":"receive","target":"x","reason":"the peer went away"}"#;
+        let err: Error = serde_json::from_str(old).unwrap();
+        assert_eq!(err.reason, Reason::Os { text: "the peer went away".into() });
+        let typed = serde_json::to_string(&Error::new(
+            ErrorKind::TimedOut,
+            Op::Receive,
+            "x",
+            Reason::NoReply { timeout_ms: 5 },
+        ))
+        .unwrap();
+        let back: Error = serde_json::from_str(&typed).unwrap();
+        assert_eq!(back.reason, Reason::NoReply { timeout_ms: 5 });
     }
 }

@@ -3,7 +3,6 @@
 //! Every event names its session, and every connection-level event names the connection and
 //! both addresses, so that a transcript line can be rendered from the event alone.
 
-use std::fmt;
 use std::net::SocketAddr;
 
 use bytes::Bytes;
@@ -59,15 +58,48 @@ pub enum CloseReason {
     Failed,
 }
 
-impl fmt::Display for CloseReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            CloseReason::Finished => "finished",
-            CloseReason::Stopped => "stopped",
-            CloseReason::PeerClosed => "closed by peer",
-            CloseReason::Failed => "failed",
-        })
-    }
+impl CloseReason {
+    /// Every reason, for tests that walk the vocabulary.
+    pub const ALL: [CloseReason; 4] =
+        [CloseReason::Finished, CloseReason::Stopped, CloseReason::PeerClosed, CloseReason::Failed];
+}
+
+/// Something worth saying that is neither data nor a failure. Typed, so that every front end
+/// says it in its own language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Notice {
+    /// The TCP server could not start every helper loop and runs with fewer.
+    FewerLoops {
+        /// Loops running.
+        loops: u64,
+        /// The operating system's words for why the next one failed.
+        error: String,
+    },
+    /// The server accepts connections again after running out of file descriptors.
+    AcceptingAgain {
+        /// The listening address.
+        local: SocketAddr,
+    },
+    /// One address gave no answer; the client tries the next one.
+    TryingNext {
+        /// What went wrong with the first.
+        error: Error,
+        /// The next address.
+        next: SocketAddr,
+    },
+    /// A reply was longer than the receive buffer; the rest was cut off.
+    ReplyTruncated {
+        /// The reply's length.
+        bytes: u64,
+        /// The buffer's length.
+        buffer: u64,
+    },
+    /// A notice read from a file written by release 0.1, which kept notices as sentences.
+    Legacy {
+        /// The sentence.
+        text: String,
+    },
 }
 
 /// The kinds of events.
@@ -121,8 +153,8 @@ pub enum EventKind {
         /// What failed, where, and why.
         error: Error,
     },
-    /// A notice in words that is neither data nor failure (a retry, a warning).
-    Notice(String),
+    /// Something worth saying that is neither data nor failure (a retry, a warning).
+    Notice(Notice),
     /// The worker ended. Always the last event of a session, and always exactly one.
     Closed {
         /// Why it ended.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 mod listen;
 pub mod load;
+pub mod payload;
 mod tcp_client;
 mod tcp_server;
 mod udp_client;
@@ -32,7 +33,8 @@ use jiff::Timestamp;
 pub use command::Command;
 pub use endpoint::{DEFAULT_HOST, DEFAULT_PORT, Endpoint};
 pub use error::{Error, ErrorKind, Op};
-pub use event::{CloseReason, EchoCheck, Event, EventKind, Link};
+pub use event::{CloseReason, EchoCheck, Event, EventKind, Link, Notice};
+pub use payload::Payload;
 
 /// The token of every loop's command waker.
 pub(crate) const WAKE: mio::Token = mio::Token(0);
@@ -66,11 +68,15 @@ pub const EVENT_CHANNEL_CAPACITY: usize = 16_384;
 pub const CLI_CHANNEL_CAPACITY: usize = 1024;
 
 /// Transport protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Protocol {
     /// TCP: a byte stream.
+    #[default]
+    #[serde(alias = "Tcp")]
     Tcp,
     /// UDP: datagrams.
+    #[serde(alias = "Udp")]
     Udp,
 }
 
@@ -100,8 +106,10 @@ pub struct ClientConfig {
     pub protocol: Protocol,
     /// Where to send.
     pub target: Endpoint,
-    /// The messages to exchange at start, in order (each one an echo exchange).
-    pub messages: Vec<bytes::Bytes>,
+    /// The message to send at start (each send an echo exchange); `None` only connects.
+    pub payload: Option<Payload>,
+    /// How many times to send it; `None` repeats until stopped.
+    pub count: Option<u64>,
     /// TCP: bytes per read. UDP: the receive buffer; longer datagrams are reported truncated.
     pub chunk_bytes: usize,
     /// Limit for connecting and for each echo.
@@ -119,7 +127,8 @@ impl Default for ClientConfig {
         ClientConfig {
             protocol: Protocol::Tcp,
             target: Endpoint::default(),
-            messages: vec![bytes::Bytes::from_static(DEFAULT_MESSAGE.as_bytes())],
+            payload: Some(Payload::Bytes(bytes::Bytes::from_static(DEFAULT_MESSAGE.as_bytes()))),
+            count: Some(1),
             chunk_bytes: DEFAULT_CLIENT_CHUNK,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             interval_ms: 0,
@@ -209,6 +218,8 @@ pub struct Stats {
     pub echoes_ok: AtomicU64,
     /// Echoes that came back different, incomplete, or not at all (clients).
     pub echoes_bad: AtomicU64,
+    /// Messages a client started to send (for "37 of 100").
+    pub exchanges: AtomicU64,
 }
 
 impl Stats {
@@ -228,6 +239,7 @@ impl Stats {
             errors: get(&self.errors),
             echoes_ok: get(&self.echoes_ok),
             echoes_bad: get(&self.echoes_bad),
+            exchanges: get(&self.exchanges),
         }
     }
 }
@@ -251,6 +263,8 @@ pub struct StatsSnapshot {
     pub echoes_ok: u64,
     /// See [`Stats::echoes_bad`].
     pub echoes_bad: u64,
+    /// See [`Stats::exchanges`].
+    pub exchanges: u64,
 }
 
 /// The worker's side of the event channel: stamps, sends (blocking when the consumer is

@@ -17,19 +17,47 @@ use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
 use super::endpoint::list_addrs;
+use super::error::Reason;
+use super::payload::{Outbox, Pieces};
 use super::{
-    ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Op, Stats,
+    ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Op, Payload,
+    Stats,
 };
 
 const SOCK: Token = Token(1);
 
+/// Bytes a file exchange may have written and not yet seen echoed: its memory bound.
+const ECHO_WINDOW: u64 = 4 * 1024 * 1024;
+
 /// One message on its way out and back.
 struct Exchange {
-    data: Bytes,
-    written: usize,
-    echoed: usize,
+    pieces: Pieces,
+    /// The piece being written and how much of it is out.
+    outgoing: Option<(Bytes, usize)>,
+    /// Bytes written and not yet compared with the echo, oldest first.
+    unechoed: VecDeque<Bytes>,
+    unechoed_len: u64,
+    echoed: u64,
     matches: bool,
     started: Instant,
+    /// When the echo last made progress; the timeout counts from here.
+    progress: Instant,
+}
+
+impl Exchange {
+    fn new(pieces: Pieces) -> Exchange {
+        let now = Instant::now();
+        Exchange {
+            pieces,
+            outgoing: None,
+            unechoed: VecDeque::new(),
+            unechoed_len: 0,
+            echoed: 0,
+            matches: true,
+            started: now,
+            progress: now,
+        }
+    }
 }
 
 /// A connected socket and its exchanges.
@@ -53,7 +81,7 @@ struct Client<'a> {
     commands: Receiver<Command>,
     em: &'a Emitter,
     addrs: Vec<SocketAddr>,
-    queue: VecDeque<Bytes>,
+    queue: Outbox,
     next_conn: u64,
     last_start: Option<Instant>,
     buf: Vec<u8>,
@@ -76,7 +104,7 @@ pub(crate) fn run(
             return CloseReason::Failed;
         }
     };
-    let queue = config.messages.iter().cloned().collect();
+    let queue = Outbox::new(config.payload.clone(), config.count);
     let buf = vec![0; config.chunk_bytes.max(1)];
     let mut client = Client { config, poll, commands, em, addrs, queue, next_conn: 1, last_start: None, buf };
     client.run()
@@ -125,7 +153,7 @@ impl Client<'_> {
     fn drain_commands(&mut self) -> Option<CloseReason> {
         while let Ok(command) = self.commands.try_recv() {
             match command {
-                Command::Send(data) => self.queue.push_back(data),
+                Command::Send { payload, count } => self.queue.push(payload, count),
                 Command::Disconnect(_) | Command::Stop => return Some(CloseReason::Stopped),
             }
         }
@@ -170,7 +198,7 @@ impl Client<'_> {
         };
         let mut error = Error::io(Op::Connect, target, &err);
         if error.kind == ErrorKind::TimedOut {
-            error.reason = format!("timed out after {} ms", self.config.timeout_ms);
+            error.reason = Reason::ConnectTimedOut { timeout_ms: self.config.timeout_ms };
         }
         Err(error)
     }
@@ -239,16 +267,22 @@ impl Client<'_> {
                     !self.config.persistent
                         || last.elapsed() >= Duration::from_millis(self.config.interval_ms)
                 });
-                if due && let Some(data) = self.queue.pop_front() {
-                    let now = Instant::now();
-                    self.last_start = Some(now);
-                    conn.exchanges.push_back(Exchange {
-                        data,
-                        written: 0,
-                        echoed: 0,
-                        matches: true,
-                        started: now,
-                    });
+                if due && let Some(payload) = self.queue.pop() {
+                    Stats::add(&self.em.stats().exchanges, 1);
+                    self.last_start = Some(Instant::now());
+                    match open_for_tcp(&payload) {
+                        Ok(pieces) => conn.exchanges.push_back(Exchange::new(pieces)),
+                        Err(error) => {
+                            // An unreadable or empty file: a persistent connection waits for
+                            // the next message; one-shot mode ends.
+                            self.em.failed(Some(conn.link), error);
+                            Stats::add(&self.em.stats().echoes_bad, 1);
+                            if !self.config.persistent {
+                                return Flow::End(CloseReason::Failed);
+                            }
+                            continue;
+                        }
+                    }
                 } else if !self.config.persistent {
                     return Flow::Continue;
                 }
@@ -285,7 +319,7 @@ impl Client<'_> {
 
     /// When the loop must wake up without an event: an echo's deadline or the next send.
     fn next_wakeup(&self, conn: &Conn) -> Option<Instant> {
-        let echo_deadline = conn.exchanges.front().map(|x| x.started + self.timeout());
+        let echo_deadline = conn.exchanges.front().map(|x| x.progress + self.timeout());
         let next_send = match (conn.exchanges.is_empty(), self.queue.is_empty(), self.last_start) {
             (true, false, Some(last)) => Some(last + Duration::from_millis(self.config.interval_ms)),
             _ => None,
@@ -300,15 +334,14 @@ impl Client<'_> {
     /// connection stays open, since the peer may not be an echo server at all.
     fn check_timeout(&mut self, conn: &mut Conn) -> Option<Flow> {
         let front = conn.exchanges.front()?;
-        if front.started.elapsed() < self.timeout() {
+        if front.progress.elapsed() < self.timeout() {
             return None;
         }
-        let reason = format!(
-            "no complete echo after {} ms: {} of {} bytes came back",
-            self.config.timeout_ms,
-            front.echoed,
-            front.data.len()
-        );
+        let reason = Reason::NoCompleteEcho {
+            timeout_ms: self.config.timeout_ms,
+            echoed: front.echoed,
+            expected: front.pieces.len,
+        };
         self.em.failed(Some(conn.link), Error::new(ErrorKind::TimedOut, Op::Receive, conn.link.peer, reason));
         Stats::add(&self.em.stats().echoes_bad, 1);
         conn.exchanges.pop_front();
@@ -330,13 +363,40 @@ impl Client<'_> {
     fn write_some(&mut self, conn: &mut Conn) -> Result<(), Flow> {
         let Conn { stream, exchanges, link, bytes_out, .. } = conn;
         for exchange in exchanges.iter_mut() {
-            while exchange.written < exchange.data.len() {
-                match stream.write(&exchange.data[exchange.written..]) {
+            loop {
+                let (piece, offset) = match &mut exchange.outgoing {
+                    Some((piece, offset)) if *offset < piece.len() => (piece, offset),
+                    _ => {
+                        // The next piece, unless the echo is too far behind (a file).
+                        if exchange.unechoed_len >= ECHO_WINDOW {
+                            return Ok(());
+                        }
+                        match exchange.pieces.next_piece() {
+                            Ok(Some(piece)) => {
+                                exchange.outgoing = Some((piece, 0));
+                                continue;
+                            }
+                            Ok(None) => {
+                                exchange.outgoing = None;
+                                break;
+                            }
+                            Err(error) => {
+                                self.em.failed(Some(*link), error);
+                                let open = exchanges.len() as u64;
+                                Stats::add(&self.em.stats().echoes_bad, open);
+                                return Err(Flow::End(CloseReason::Failed));
+                            }
+                        }
+                    }
+                };
+                match stream.write(&piece[*offset..]) {
                     Ok(0) => return Ok(()),
                     Ok(n) => {
-                        let part = exchange.data.slice(exchange.written..exchange.written + n);
-                        exchange.written += n;
+                        let part = piece.slice(*offset..*offset + n);
+                        *offset += n;
                         *bytes_out += n as u64;
+                        exchange.unechoed.push_back(part.clone());
+                        exchange.unechoed_len += n as u64;
                         Stats::add(&self.em.stats().bytes_out, n as u64);
                         if !self.em.emit(EventKind::Sent { link: *link, data: part }) {
                             return Err(Flow::End(CloseReason::Stopped));
@@ -362,11 +422,7 @@ impl Client<'_> {
                 Ok(0) => {
                     self.em.emit(EventKind::PeerClosed(conn.link));
                     if let Some(open) = conn.exchanges.front() {
-                        let reason = format!(
-                            "the peer closed the connection after {} of {} echoed bytes",
-                            open.echoed,
-                            open.data.len()
-                        );
+                        let reason = Reason::ClosedMidEcho { echoed: open.echoed, expected: open.pieces.len };
                         self.em.failed(
                             Some(conn.link),
                             Error::new(ErrorKind::Other, Op::Receive, conn.link.peer, reason),
@@ -398,25 +454,52 @@ impl Client<'_> {
     }
 }
 
+/// Opens a message for sending over TCP, where an empty one would have no echo to wait for.
+fn open_for_tcp(payload: &Payload) -> Result<Pieces, Error> {
+    let pieces = payload.open()?;
+    if pieces.len == 0 {
+        let target = match payload {
+            Payload::File(path) => path.display().to_string(),
+            Payload::Bytes(_) => String::from("message"),
+        };
+        return Err(Error::new(ErrorKind::InvalidInput, Op::Send, target, Reason::EmptyOverTcp));
+    }
+    Ok(pieces)
+}
+
 /// Compares received bytes with the open exchanges, in order, and returns the check of the
-/// last exchange this read completed. Bytes beyond every open exchange are not an echo.
+/// last exchange this read completed. Bytes beyond every open exchange are not an echo; bytes
+/// beyond what an exchange has written so far cannot be its echo, so they make it differ.
 fn match_echo(exchanges: &mut VecDeque<Exchange>, mut data: &[u8], stats: &Stats) -> Option<EchoCheck> {
     let mut done = None;
     while !data.is_empty() {
         let Some(front) = exchanges.front_mut() else { break };
-        let want = front.data.len() - front.echoed;
-        let n = want.min(data.len());
-        if data[..n] != front.data[front.echoed..front.echoed + n] {
-            front.matches = false;
+        front.progress = Instant::now();
+        while !data.is_empty()
+            && let Some(piece) = front.unechoed.front_mut()
+        {
+            let n = piece.len().min(data.len());
+            if data[..n] != piece[..n] {
+                front.matches = false;
+            }
+            *piece = piece.slice(n..);
+            if piece.is_empty() {
+                front.unechoed.pop_front();
+            }
+            front.unechoed_len -= n as u64;
+            front.echoed += n as u64;
+            data = &data[n..];
         }
-        front.echoed += n;
-        data = &data[n..];
-        if front.echoed == front.data.len() {
+        if front.echoed == front.pieces.len {
             let rtt_us = u64::try_from(front.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            let check = EchoCheck { rtt_us, matches: front.matches, bytes: front.data.len() };
+            let bytes = usize::try_from(front.pieces.len).unwrap_or(usize::MAX);
+            let check = EchoCheck { rtt_us, matches: front.matches, bytes };
             Stats::add(if check.matches { &stats.echoes_ok } else { &stats.echoes_bad }, 1);
             done = Some(check);
             exchanges.pop_front();
+        } else if !data.is_empty() {
+            front.matches = false;
+            break;
         }
     }
     done

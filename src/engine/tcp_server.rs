@@ -21,6 +21,8 @@ use mio::{Events, Interest, Poll, Token};
 use slab::Slab;
 use socket2::Type;
 
+use super::error::Reason;
+use super::event::Notice;
 use super::listen::{bind_all, server_socket};
 use super::{
     CloseReason, Command, Detail, Emitter, Error, ErrorKind, EventKind, Link, Op, ServerConfig, Stats, WAKE,
@@ -127,7 +129,10 @@ pub(crate) fn run(
         match spawn_helper(index, &config, chunk, em, &next_conn) {
             Ok(helper) => helpers.push(helper),
             Err(err) => {
-                em.emit(EventKind::Notice(format!("running with {index} event loop(s): {err}")));
+                em.emit(EventKind::Notice(Notice::FewerLoops {
+                    loops: index as u64,
+                    error: err.to_string(),
+                }));
                 break;
             }
         }
@@ -199,7 +204,7 @@ impl<'a> EventLoop<'a> {
             if let Err(err) = self.poll.poll(&mut events, timeout)
                 && err.kind() != io::ErrorKind::Interrupted
             {
-                self.em.failed(None, Error::new(ErrorKind::Other, Op::Accept, "event loop", err.to_string()));
+                self.em.failed(None, Error::io(Op::Accept, "event loop", &err));
                 self.close_all();
                 return CloseReason::Failed;
             }
@@ -259,7 +264,7 @@ impl<'a> EventLoop<'a> {
                 }
                 None
             }
-            Command::Disconnect(None) | Command::Send(_) => None,
+            Command::Disconnect(None) | Command::Send { .. } => None,
         }
     }
 
@@ -280,9 +285,7 @@ impl<'a> EventLoop<'a> {
                 Ok((stream, peer)) => {
                     if self.accept_error_reported {
                         self.accept_error_reported = false;
-                        self.em.emit(EventKind::Notice(format!(
-                            "accepting connections on {local} again: file descriptors are free"
-                        )));
+                        self.em.emit(EventKind::Notice(Notice::AcceptingAgain { local }));
                     }
                     let _ = stream.set_nodelay(true);
                     let local = stream.local_addr().unwrap_or(local);
@@ -304,11 +307,7 @@ impl<'a> EventLoop<'a> {
                     // Keep serving the clients we have, and try again shortly.
                     if !self.accept_error_reported {
                         self.accept_error_reported = true;
-                        let reason = format!(
-                            "too many open files (os error {}): the process is at its limit of file \
-                             descriptors; new connections wait until descriptors free up",
-                            err.raw_os_error().unwrap_or(24)
-                        );
+                        let reason = Reason::OutOfFiles { errno: err.raw_os_error().unwrap_or(24) };
                         self.em.failed(None, Error::new(ErrorKind::Other, Op::Accept, local, reason));
                     }
                     self.accept_retry_at = Some(Instant::now() + ACCEPT_RETRY);
@@ -396,7 +395,7 @@ impl<'a> EventLoop<'a> {
             let mut error = Error::io(op, conn.link.peer, err);
             if error.kind == ErrorKind::Reset {
                 // A reset is something the client did, not a server failure: say it plainly.
-                error.reason = "connection reset by peer".into();
+                error.reason = Reason::Plain;
             }
             self.em.failed(Some(conn.link), error);
         }

@@ -4,7 +4,6 @@
 //! as "refused" rather than as a silent timeout. A reply longer than the receive buffer is
 //! reported as truncated. For the first message, every resolved address is tried in turn.
 
-use std::collections::VecDeque;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -14,14 +13,19 @@ use crossbeam_channel::Receiver;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 
+use super::error::Reason;
+use super::event::Notice;
+use super::payload::Outbox;
 use super::{
     ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link,
-    MAX_UDP_BUFFER, Op, Stats,
+    MAX_UDP_BUFFER, Op, Payload, Stats,
 };
 
 const SOCK: Token = Token(1);
 /// Large enough for any datagram, so that truncation can be measured, not guessed.
 const RECV_BYTES: usize = 65_536;
+/// The largest UDP payload (IPv4).
+pub const MAX_DATAGRAM: usize = 65_507;
 
 /// How one exchange ended.
 enum Outcome {
@@ -36,7 +40,9 @@ struct Client<'a> {
     poll: Poll,
     commands: Receiver<Command>,
     em: &'a Emitter,
-    queue: VecDeque<Bytes>,
+    queue: Outbox,
+    /// The message being exchanged, kept while another address is tried.
+    current: Option<Payload>,
     buf: Vec<u8>,
     last_start: Option<Instant>,
 }
@@ -52,8 +58,8 @@ pub(crate) fn run(
         return CloseReason::Failed;
     }
     if config.chunk_bytes == 0 || config.chunk_bytes > MAX_UDP_BUFFER {
-        let reason = format!("the receive buffer must be between 1 and {MAX_UDP_BUFFER} bytes");
-        em.failed(None, Error::invalid(format!("buffer {}", config.chunk_bytes), reason));
+        let reason = Reason::BufferRange { max: MAX_UDP_BUFFER as u64 };
+        em.failed(None, Error::invalid(config.chunk_bytes, reason));
         return CloseReason::Failed;
     }
     let addrs = match config.target.resolve() {
@@ -63,8 +69,17 @@ pub(crate) fn run(
             return CloseReason::Failed;
         }
     };
-    let queue = config.messages.iter().cloned().collect();
-    let mut client = Client { config, poll, commands, em, queue, buf: vec![0; RECV_BYTES], last_start: None };
+    let queue = Outbox::new(config.payload.clone(), config.count);
+    let mut client = Client {
+        config,
+        poll,
+        commands,
+        em,
+        queue,
+        current: None,
+        buf: vec![0; RECV_BYTES],
+        last_start: None,
+    };
     client.run(&addrs)
 }
 
@@ -97,7 +112,7 @@ impl Client<'_> {
                 Outcome::NoAnswer(err) if index + 1 < addrs.len() && self.last_start.is_some() => {
                     index += 1;
                     let next = addrs[index];
-                    self.em.emit(EventKind::Notice(format!("{err}; trying {next}")));
+                    self.em.emit(EventKind::Notice(Notice::TryingNext { error: err, next }));
                     Stats::add(&self.em.stats().echoes_bad, 1);
                 }
                 Outcome::NoAnswer(err) => {
@@ -128,7 +143,7 @@ impl Client<'_> {
     fn drain_commands(&mut self) -> Option<CloseReason> {
         while let Ok(command) = self.commands.try_recv() {
             match command {
-                Command::Send(data) => self.queue.push_back(data),
+                Command::Send { payload, count } => self.queue.push(payload, count),
                 Command::Disconnect(_) | Command::Stop => return Some(CloseReason::Stopped),
             }
         }
@@ -142,7 +157,10 @@ impl Client<'_> {
             if let Some(reason) = self.drain_commands() {
                 return Outcome::End(reason);
             }
-            let Some(data) = self.queue.front().cloned() else {
+            if self.current.is_none() {
+                self.current = self.queue.pop();
+            }
+            let Some(payload) = self.current.clone() else {
                 if !self.config.persistent {
                     return Outcome::Echoed;
                 }
@@ -163,10 +181,20 @@ impl Client<'_> {
                     return Outcome::End(reason);
                 }
             }
-            match self.exchange(socket, link, &data, events) {
-                Outcome::Echoed => {
-                    self.queue.pop_front();
+            let data = match payload.read_whole(MAX_DATAGRAM) {
+                Ok(data) => data,
+                Err(error) => {
+                    self.current = None;
+                    self.em.failed(Some(link), error);
+                    Stats::add(&self.em.stats().echoes_bad, 1);
+                    if !self.config.persistent {
+                        return Outcome::End(CloseReason::Failed);
+                    }
+                    continue;
                 }
+            };
+            match self.exchange(socket, link, &data, events) {
+                Outcome::Echoed => self.current = None,
                 other => return other,
             }
         }
@@ -187,6 +215,7 @@ impl Client<'_> {
 
     fn exchange(&mut self, socket: &mut UdpSocket, link: Link, data: &Bytes, events: &mut Events) -> Outcome {
         let started = Instant::now();
+        Stats::add(&self.em.stats().exchanges, 1);
         self.last_start = Some(started);
         match socket.send(data) {
             Ok(_) => {}
@@ -219,11 +248,8 @@ impl Client<'_> {
                     );
                     self.record(link, kept, truncated, Some(EchoCheck { rtt_us, matches, bytes: n }));
                     if truncated {
-                        let reason = format!(
-                            "the reply was {n} bytes, longer than the {}-byte receive buffer; the rest was cut off",
-                            self.config.chunk_bytes
-                        );
-                        self.em.emit(EventKind::Notice(reason));
+                        let buffer = self.config.chunk_bytes as u64;
+                        self.em.emit(EventKind::Notice(Notice::ReplyTruncated { bytes: n as u64, buffer }));
                     }
                     return Outcome::Echoed;
                 }
@@ -244,10 +270,7 @@ impl Client<'_> {
             }
             let now = Instant::now();
             if now >= deadline {
-                let reason = format!(
-                    "no reply within {} ms (UDP may have lost the datagram, or nothing echoes there)",
-                    self.config.timeout_ms
-                );
+                let reason = Reason::NoReply { timeout_ms: self.config.timeout_ms };
                 return Outcome::NoAnswer(Error::new(ErrorKind::TimedOut, Op::Receive, link.peer, reason));
             }
             if let Err(err) = self.poll.poll(events, Some(deadline - now))
@@ -286,5 +309,5 @@ impl Client<'_> {
 }
 
 fn refused(peer: SocketAddr) -> Error {
-    Error::new(ErrorKind::Refused, Op::Send, peer, "connection refused (nothing listens on that UDP port)")
+    Error::new(ErrorKind::Refused, Op::Send, peer, Reason::UdpRefused)
 }

@@ -14,6 +14,7 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 use socket2::Type;
 
+use super::error::Reason;
 use super::listen::{bind_all, server_socket};
 use super::{
     CloseReason, Command, Detail, Emitter, Error, EventKind, Link, MAX_UDP_BUFFER, Op, ServerConfig, Stats,
@@ -41,8 +42,8 @@ pub(crate) fn run(
     em: &Emitter,
 ) -> CloseReason {
     if config.chunk_bytes == 0 || config.chunk_bytes > MAX_UDP_BUFFER {
-        let reason = format!("the receive buffer must be between 1 and {MAX_UDP_BUFFER} bytes");
-        em.failed(None, Error::invalid(format!("buffer {}", config.chunk_bytes), reason));
+        let reason = Reason::BufferRange { max: MAX_UDP_BUFFER as u64 };
+        em.failed(None, Error::invalid(config.chunk_bytes, reason));
         return CloseReason::Failed;
     }
     let bound = bind_all(

@@ -11,6 +11,8 @@ use jiff::tz::TimeZone;
 
 use super::render::{StreamText, escape, hex};
 use crate::engine::{ConnId, Event, EventKind, Link};
+use crate::i18n::{Language, Tr};
+use crate::vocabulary::{self, Message};
 
 /// Which way a line goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,18 +49,32 @@ impl Direction {
     }
 }
 
-/// Turns events into transcript lines, keeping the per-stream text decoders.
+/// Turns events into transcript lines, keeping the per-stream text decoders. The words come
+/// from the one vocabulary ([`crate::vocabulary`]), in the formatter's language.
 pub struct LineFormatter {
     tz: TimeZone,
+    tr: Tr,
     show_hex: bool,
     stream: bool,
     decoders: HashMap<(ConnId, bool), StreamText>,
 }
 
 impl LineFormatter {
-    /// A formatter. `stream` is true for TCP (decode across reads); `show_hex` adds the hex.
+    /// An English formatter. `stream` is true for TCP (decode across reads); `show_hex` adds
+    /// the hex.
     pub fn new(stream: bool, show_hex: bool) -> Self {
-        LineFormatter { tz: TimeZone::system(), show_hex, stream, decoders: HashMap::new() }
+        LineFormatter::in_language(Language::English, stream, show_hex)
+    }
+
+    /// A formatter in a language.
+    pub fn in_language(language: Language, stream: bool, show_hex: bool) -> Self {
+        LineFormatter {
+            tz: TimeZone::system(),
+            tr: Tr::new(language),
+            show_hex,
+            stream,
+            decoders: HashMap::new(),
+        }
     }
 
     /// The wall-clock time of an event, local, to the millisecond.
@@ -78,27 +94,9 @@ impl LineFormatter {
     pub fn format(&mut self, event: &Event) -> String {
         let mut line = self.time(event);
         let direction = Direction::of(&event.kind);
-        match event.kind.link() {
-            Some(link) => {
-                let _ = write!(line, " {:>5} {} ", format!("#{}", link.conn), direction.arrow());
-            }
-            None => {
-                let _ = write!(line, " {:>5} {} ", "", direction.arrow());
-            }
-        }
+        let conn = event.kind.link().map(|link| format!("#{}", link.conn)).unwrap_or_default();
+        let _ = write!(line, " {conn:>5} {} ", direction.arrow());
         match &event.kind {
-            EventKind::Listening { local, all_interfaces } => {
-                let _ = write!(line, "listening on {local}");
-                if *all_interfaces {
-                    line.push_str(" (all interfaces: reachable from the network)");
-                }
-            }
-            EventKind::Connected(link) => {
-                let _ = write!(line, "connected to {} from {}", link.peer, link.local);
-            }
-            EventKind::Accepted(link) => {
-                let _ = write!(line, "{} connected to {}", link.peer, link.local);
-            }
             EventKind::Sent { link, data } => {
                 let text = self.payload(link, true, data);
                 self.bytes_line(&mut line, link, data, &text);
@@ -106,39 +104,25 @@ impl LineFormatter {
             EventKind::Received { link, data, truncated, echo } => {
                 let text = self.payload(link, false, data);
                 self.bytes_line(&mut line, link, data, &text);
-                if *truncated {
-                    line.push_str(" (truncated)");
-                }
-                if let Some(echo) = echo {
-                    let verdict = if echo.matches { "echo ok" } else { "echo MISMATCH" };
-                    let _ = write!(
-                        line,
-                        "  rtt {:.3} ms, {verdict} ({} B)",
-                        echo.rtt_us as f64 / 1000.0,
-                        echo.bytes
-                    );
+                if let Some(words) = vocabulary::received(*truncated, echo.as_ref()) {
+                    let _ = write!(line, "  {}", self.tr.render(&words));
                 }
             }
-            EventKind::PeerClosed(link) => {
-                let _ = write!(line, "{} closed its side", link.peer);
-            }
-            EventKind::ConnectionClosed { link, bytes_in, bytes_out } => {
-                let _ = write!(line, "closed {} ({bytes_in} B in, {bytes_out} B out)", link.peer);
-                for outgoing in [false, true] {
-                    if let Some(mut decoder) = self.decoders.remove(&(link.conn, outgoing)) {
-                        let rest = decoder.finish();
-                        if !rest.is_empty() {
-                            let _ = write!(line, "; unfinished character {rest}");
+            kind => {
+                if let Some(words) = vocabulary::event(kind) {
+                    line.push_str(&self.tr.render(&words));
+                }
+                if let EventKind::ConnectionClosed { link, .. } = kind {
+                    for outgoing in [false, true] {
+                        if let Some(mut decoder) = self.decoders.remove(&(link.conn, outgoing)) {
+                            let rest = decoder.finish();
+                            if !rest.is_empty() {
+                                let words = Message::new("data-unfinished").arg("bytes", rest);
+                                line.push_str(&self.tr.render(&words));
+                            }
                         }
                     }
                 }
-            }
-            EventKind::Failed { error, .. } => {
-                let _ = write!(line, "{error}");
-            }
-            EventKind::Notice(text) => line.push_str(text),
-            EventKind::Closed { reason } => {
-                let _ = write!(line, "session ended: {reason}");
             }
         }
         line

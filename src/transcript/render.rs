@@ -236,59 +236,10 @@ mod tests {
     }
 }
 
-/// Reads the escapes that [`escape`] writes (`\n \r \t \0 \\ \xNN \u{N}`) back into bytes,
-/// so that a user can type any payload as text. Any other backslash sequence is an error
-/// naming its position.
-pub fn unescape(text: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut chars = text.char_indices().peekable();
-    while let Some((pos, c)) = chars.next() {
-        if c != '\\' {
-            let mut utf8 = [0u8; 4];
-            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-            continue;
-        }
-        match chars.next().map(|(_, c)| c) {
-            Some('n') => out.push(b'\n'),
-            Some('r') => out.push(b'\r'),
-            Some('t') => out.push(b'\t'),
-            Some('0') => out.push(0),
-            Some('\\') => out.push(b'\\'),
-            Some('x') => {
-                let digits: String = (0..2).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
-                match u8::from_str_radix(&digits, 16) {
-                    Ok(b) if digits.len() == 2 => out.push(b),
-                    _ => return Err(format!("at character {pos}: \\x needs two hex digits")),
-                }
-            }
-            Some('u') => {
-                if chars.next().map(|(_, c)| c) != Some('{') {
-                    return Err(format!("at character {pos}: write \\u{{HEX}}"));
-                }
-                let mut digits = String::new();
-                loop {
-                    match chars.next().map(|(_, c)| c) {
-                        Some('}') => break,
-                        Some(d) if d.is_ascii_hexdigit() && digits.len() < 6 => digits.push(d),
-                        _ => {
-                            return Err(format!(
-                                "at character {pos}: write \\u{{HEX}} with 1 to 6 hex digits"
-                            ));
-                        }
-                    }
-                }
-                let c = u32::from_str_radix(&digits, 16).ok().and_then(char::from_u32);
-                let Some(c) = c else {
-                    return Err(format!("at character {pos}: \\u{{{digits}}} is not a character"));
-                };
-                let mut utf8 = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-            }
-            Some(other) => return Err(format!("at character {pos}: unknown escape \\{other}")),
-            None => return Err(format!("at character {pos}: a lone backslash ends the text")),
-        }
-    }
-    Ok(out)
+/// Reads escapes (`\n \r \t \0 \\ \xNN \u{N}`) in UTF-8 text: the inverse of [`escape`]. The
+/// message editor's parser ([`crate::spec::message::encode_text`]) does the work.
+pub fn unescape(text: &str) -> Result<Vec<u8>, crate::spec::MessageError> {
+    crate::spec::message::encode_text(text, true, crate::spec::TextEncoding::Utf8)
 }
 
 #[cfg(test)]
@@ -348,8 +299,9 @@ mod roundtrip {
 
     #[test]
     fn unescape_reports_bad_escapes() {
-        assert_eq!(unescape("a\\x4"), Err("at character 1: \\x needs two hex digits".into()));
-        assert_eq!(unescape("\\q"), Err("at character 0: unknown escape \\q".into()));
+        let text = |r: Result<Vec<u8>, crate::spec::MessageError>| r.map_err(|e| e.to_string());
+        assert_eq!(text(unescape("a\\x4")), Err("position 2: \\x needs two hex digits".into()));
+        assert_eq!(text(unescape("\\q")), Err("position 1: unknown escape \\q".into()));
         assert_eq!(unescape("\\x00\\xffá"), Ok(vec![0, 0xFF, 0xC3, 0xA1]));
     }
 }

@@ -15,47 +15,19 @@ use jiff::Timestamp;
 
 use super::line::Direction;
 use super::render::{escape, incomplete_tail};
-use crate::engine::{CloseReason, Error, Event, EventKind, Link};
+use crate::engine::{EchoCheck, Event, EventKind, Link};
 
 /// The default memory cap of one transcript.
 pub const DEFAULT_CAP_BYTES: usize = 256 * 1024 * 1024;
 /// Rows show at most this many bytes of text; the hex pane shows everything.
 pub const PREVIEW_BYTES: usize = 512;
 
-/// What an entry says beyond its bytes, kept structured so that a UI can translate it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Note {
-    /// Bytes only.
-    None,
-    /// A server is listening.
-    Listening {
-        /// Reachable from the network.
-        all_interfaces: bool,
-    },
-    /// A client connected.
-    Connected,
-    /// A server accepted a connection.
-    Accepted,
-    /// The peer closed its side.
-    PeerClosed,
-    /// A connection ended, with its exact totals.
-    ConnectionClosed {
-        /// Bytes received.
-        bytes_in: u64,
-        /// Bytes sent.
-        bytes_out: u64,
-    },
-    /// A failure.
-    Error(Box<Error>),
-    /// A notice in words from the engine.
-    Notice(Box<str>),
-    /// The worker ended.
-    Closed(CloseReason),
-}
-
 /// One line of a transcript.
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// Its number in the transcript, from 1, never reused (not even after [`Transcript::clear`]):
+    /// a selection holds this, so it names the same event however many older rows go.
+    pub seq: u64,
     /// When it happened.
     pub at: Timestamp,
     /// Microseconds since the previous entry of this transcript.
@@ -68,17 +40,16 @@ pub struct Entry {
     pub peer: Option<SocketAddr>,
     /// The exact bytes (empty for events).
     pub data: Bytes,
-    /// Round-trip time, on the read that completed an echo.
-    pub rtt_us: Option<u64>,
-    /// Whether that echo matched what was sent.
-    pub echo_ok: Option<bool>,
+    /// The echo this read completed: its round-trip time and verdict.
+    pub echo: Option<EchoCheck>,
     /// A datagram longer than the buffer.
     pub truncated: bool,
     head: [u8; 3],
     head_len: u8,
     tail_len: u8,
-    /// What it says beyond bytes.
-    pub note: Note,
+    /// Any event that is not plain data (a connection, a failure, a notice), whole, so that
+    /// every view renders it from the one vocabulary.
+    pub event: Option<Box<EventKind>>,
 }
 
 impl Entry {
@@ -96,6 +67,16 @@ impl Entry {
             text.push('…');
         }
         text
+    }
+
+    /// The round-trip time of the echo this read completed.
+    pub fn rtt_us(&self) -> Option<u64> {
+        self.echo.map(|e| e.rtt_us)
+    }
+
+    /// Whether this read completed an echo that differs from what was sent.
+    pub fn echo_differs(&self) -> bool {
+        self.echo.is_some_and(|e| !e.matches)
     }
 
     fn retained_bytes(&self) -> usize {
@@ -144,6 +125,7 @@ pub struct Transcript {
     carry: HashMap<(u64, bool), ([u8; 3], u8)>,
     links: HashMap<u64, Link>,
     last_at: Option<Timestamp>,
+    next_seq: u64,
 }
 
 impl Transcript {
@@ -159,6 +141,7 @@ impl Transcript {
             carry: HashMap::new(),
             links: HashMap::new(),
             last_at: None,
+            next_seq: 1,
         }
     }
 
@@ -175,6 +158,13 @@ impl Transcript {
     /// One retained entry.
     pub fn get(&self, index: usize) -> Option<&Entry> {
         self.entries.get(index)
+    }
+
+    /// The index of the entry numbered `seq`, while it is retained.
+    pub fn index_of(&self, seq: u64) -> Option<usize> {
+        let first = self.entries.front()?.seq;
+        let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+        (self.entries.get(index)?.seq == seq).then_some(index)
     }
 
     /// All retained entries, oldest first.
@@ -220,7 +210,9 @@ impl Transcript {
 
     /// Forgets every entry and counter.
     pub fn clear(&mut self) {
+        let next_seq = self.next_seq;
         *self = Transcript::new(self.stream, self.cap_bytes);
+        self.next_seq = next_seq;
     }
 
     /// Adds an event, under connection number `conn` (the caller's numbering, 0 for none).
@@ -231,27 +223,23 @@ impl Transcript {
         }
         let peer = link.map(|l| l.peer);
         let mut entry = Entry {
+            seq: 0,
             at: event.at,
             dt_us: 0,
             conn,
             direction: Direction::of(&event.kind),
             peer,
             data: Bytes::new(),
-            rtt_us: None,
-            echo_ok: None,
+            echo: None,
             truncated: false,
             head: [0; 3],
             head_len: 0,
             tail_len: 0,
-            note: Note::None,
+            event: None,
         };
         match &event.kind {
-            EventKind::Listening { local, all_interfaces } => {
-                entry.peer = Some(*local);
-                entry.note = Note::Listening { all_interfaces: *all_interfaces };
-            }
-            EventKind::Connected(_) => entry.note = Note::Connected,
-            EventKind::Accepted(_) => entry.note = Note::Accepted,
+            EventKind::Listening { local, .. } => entry.peer = Some(*local),
+            EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
             EventKind::Sent { data, .. } => {
                 self.counters.bytes_out += data.len() as u64;
                 self.attach(&mut entry, data, true);
@@ -261,8 +249,7 @@ impl Transcript {
                 self.attach(&mut entry, data, false);
                 entry.truncated = *truncated;
                 if let Some(echo) = echo {
-                    entry.rtt_us = Some(echo.rtt_us);
-                    entry.echo_ok = Some(echo.matches);
+                    entry.echo = Some(*echo);
                     self.counters.rtt_last_us = Some(echo.rtt_us);
                     self.counters.rtt_sum_us += echo.rtt_us;
                     if echo.matches {
@@ -272,24 +259,23 @@ impl Transcript {
                     }
                 }
             }
-            EventKind::PeerClosed(_) => entry.note = Note::PeerClosed,
-            EventKind::ConnectionClosed { bytes_in, bytes_out, .. } => {
+            EventKind::ConnectionClosed { .. } => {
                 self.carry.remove(&(conn, true));
                 self.carry.remove(&(conn, false));
-                entry.note = Note::ConnectionClosed { bytes_in: *bytes_in, bytes_out: *bytes_out };
             }
-            EventKind::Failed { error, .. } => {
-                self.counters.errors += 1;
-                entry.note = Note::Error(Box::new(error.clone()));
-            }
-            EventKind::Notice(text) => entry.note = Note::Notice(text.as_str().into()),
-            EventKind::Closed { reason } => entry.note = Note::Closed(*reason),
+            EventKind::Failed { .. } => self.counters.errors += 1,
+            EventKind::Notice(_) | EventKind::Closed { .. } => {}
+        }
+        if !matches!(event.kind, EventKind::Sent { .. } | EventKind::Received { .. }) {
+            entry.event = Some(Box::new(event.kind.clone()));
         }
         self.push(entry);
     }
 
     /// Adds a prepared entry (for a reopened transcript, or a UI's own notes).
     pub fn push(&mut self, mut entry: Entry) {
+        entry.seq = self.next_seq;
+        self.next_seq += 1;
         if let Some(last) = self.last_at {
             entry.dt_us = u64::try_from(entry.at.duration_since(last).as_micros()).unwrap_or(0);
         }
@@ -351,7 +337,6 @@ mod tests {
     use std::net::SocketAddr;
 
     use super::*;
-    use crate::engine::EchoCheck;
 
     fn link() -> Link {
         let a: SocketAddr = "127.0.0.1:1".parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 1)));
@@ -413,6 +398,12 @@ mod tests {
         assert_eq!(t.dropped(), 900);
         assert_eq!(t.counters().bytes_in, 10_000);
         assert_eq!(t.counters().entries, 1000);
+        let first = t.get(0).map(|e| e.seq);
+        assert_eq!(first, Some(901));
+        assert_eq!(t.index_of(901), Some(0));
+        assert_eq!(t.index_of(900), None, "a row let go is not found, nor another in its place");
+        assert_eq!(t.index_of(1000), Some(99));
+        assert_eq!(t.index_of(1001), None);
     }
 
     #[test]
@@ -426,6 +417,6 @@ mod tests {
         }
         assert_eq!(t.counters().rtt_last_us, Some(300));
         assert_eq!(t.counters().rtt_avg_us(), Some(200));
-        assert_eq!(t.get(1).and_then(|e| e.rtt_us), Some(300));
+        assert_eq!(t.get(1).and_then(Entry::rtt_us), Some(300));
     }
 }

@@ -1,35 +1,39 @@
 //! The eframe app: sessions side by side, the top bar, shortcuts, persistence.
 //!
 //! `App::logic` drains worker events in bounded batches (so a flood never freezes a frame);
-//! `App::ui` draws, and the panels return what the user asked for, which is acted on after
-//! drawing. Nothing here touches a socket or resolves a name: the workers do.
+//! `App::ui` draws, and the panels return [`AppAction`]s, which are applied after drawing.
+//! Nothing here touches a socket, resolves a name or reads a file: workers and job threads do.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 use egui::{RichText, Ui};
 use jiff::tz::TimeZone;
-use serde::{Deserialize, Serialize};
 
-use super::clients_view::clients_ui;
+use super::action::AppAction;
 use super::files::{
     self, FileAction, FileBar, FileJob, LiveRecording, Purpose, RecordingFailure, path_bar_ui,
 };
-use super::i18n::{Language, Tr};
+use super::message_editor::remember;
+use super::presets::{self, BarAction, BarKind, MenuAction, NameBar, PresetJob, bar_ui};
 use super::session::Session;
-use super::session_form::{FormAction, FormValues, Role, form_ui};
-use super::status_bar::session_status_ui;
-use super::transcript_view::transcript_ui;
+use super::session_form::FormAction;
+use super::session_view::{PanelContext, session_ui};
+use super::settings::SETTINGS_KEY;
+pub use super::settings::Settings;
 use crate::engine::{self, Event, Protocol, Waker};
+use crate::i18n::{Language, Tr};
+use crate::spec::preset::Workspace;
+use crate::spec::{MessageMode, MessageSpec, Role, SessionSpec};
 use crate::t;
 use crate::transcript::export::{EventName, Record};
-use crate::transcript::store::DEFAULT_CAP_BYTES;
+use crate::vocabulary::Message;
 
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Most time spent draining events in one frame.
 pub const MAX_DRAIN_TIME: Duration = Duration::from_millis(3);
-const SETTINGS_KEY: &str = "socket-tester-settings";
 
 /// Startup flags that prefill the first sessions (for demos and scripts).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,19 +50,8 @@ pub struct StartupOptions {
     pub start_server: bool,
     /// Force a language (otherwise the saved one, or the system's).
     pub language: Option<Language>,
-}
-
-/// What is remembered between runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Settings {
-    /// The language.
-    pub language: Language,
-    /// Zoom factor.
-    pub zoom: f32,
-    /// The sessions' forms.
-    pub forms: Vec<FormValues>,
-    /// Memory cap of one transcript, in MiB.
-    pub cap_mib: usize,
+    /// A workspace file to open at launch.
+    pub workspace: Option<PathBuf>,
 }
 
 /// The desktop app.
@@ -76,11 +69,23 @@ pub struct SocketTesterApp {
     start_server_pending: bool,
     jobs_tx: Sender<FileJob>,
     jobs_rx: Receiver<FileJob>,
+    presets_tx: Sender<PresetJob>,
+    presets_rx: Receiver<PresetJob>,
+    preset_names: Vec<String>,
+    history: Vec<MessageSpec>,
     open_bar: Option<FileBar>,
+    workspace_bar: Option<NameBar>,
     notice: Option<(String, bool)>,
     no_dialog: bool,
-    recovery_dir: Option<std::path::PathBuf>,
-    recovered: Vec<std::path::PathBuf>,
+    recovery_dir: Option<PathBuf>,
+    recovered: Vec<PathBuf>,
+}
+
+/// The message in `language` when the spec still holds another language's default.
+fn follow_language(spec: &mut SessionSpec, from: Language, to: Language) {
+    if spec.message.mode == MessageMode::Text && spec.message.text == from.default_message() {
+        spec.message.text = to.default_message().into();
+    }
 }
 
 impl SocketTesterApp {
@@ -95,23 +100,23 @@ impl SocketTesterApp {
 
     /// Where unsaved transcripts go when the window closes (`None`: nowhere); lists what an
     /// earlier run left there.
-    pub fn use_recovery_dir(&mut self, dir: Option<std::path::PathBuf>) {
+    pub fn use_recovery_dir(&mut self, dir: Option<PathBuf>) {
         self.recovered = dir.as_deref().map(files::recovered).unwrap_or_default();
         self.recovery_dir = dir;
     }
 
     /// Transcripts an earlier run kept, not yet opened or deleted.
-    pub fn recovered(&self) -> &[std::path::PathBuf] {
+    pub fn recovered(&self) -> &[PathBuf] {
         &self.recovered
     }
 
     /// Keeps every unsaved transcript in the recovery folder (the window is closing).
-    pub fn keep_unsaved(&mut self) -> Vec<std::path::PathBuf> {
+    pub fn keep_unsaved(&mut self) -> Vec<PathBuf> {
         let Some(dir) = self.recovery_dir.clone() else { return Vec::new() };
         let mut kept = Vec::new();
         for session in &mut self.sessions {
             if session.has_unsaved() {
-                match files::save_recovery(&dir, session.uid, &session.transcript, session.form.protocol) {
+                match files::save_recovery(&dir, session.uid, &session.transcript, session.protocol()) {
                     Ok(path) => {
                         session.saved_at_entries = session.transcript.counters().entries;
                         kept.push(path);
@@ -131,18 +136,25 @@ impl SocketTesterApp {
     ) -> SocketTesterApp {
         let language =
             options.language.or(settings.as_ref().map(|s| s.language)).unwrap_or_else(Language::from_system);
+        let settings = settings.unwrap_or_default();
         let tr = Tr::new(language);
         let repaint = ctx.clone();
         let waker: Waker = std::sync::Arc::new(move || repaint.request_repaint());
         let (events_tx, events_rx) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
-        let zoom = settings.as_ref().map_or(1.0, |s| s.zoom.clamp(0.5, 3.0));
-        let cap_mib = settings.as_ref().map_or(DEFAULT_CAP_BYTES >> 20, |s| s.cap_mib.max(1));
+        let zoom = settings.zoom.clamp(0.5, 3.0);
+        let cap_mib = settings.cap_mib.max(1);
         setup_style(ctx, zoom);
         let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
+        let (presets_tx, presets_rx) = crossbeam_channel::unbounded();
         let mut app = SocketTesterApp {
             jobs_tx,
             jobs_rx,
+            presets_tx,
+            presets_rx,
+            preset_names: Vec::new(),
+            history: settings.history.clone(),
             open_bar: None,
+            workspace_bar: None,
             notice: None,
             no_dialog: false,
             recovery_dir: None,
@@ -154,41 +166,50 @@ impl SocketTesterApp {
             events_rx,
             waker,
             next_uid: 1,
-            active: 1,
+            active: 0,
             cap_mib,
             zoom,
             start_server_pending: options.start_server,
         };
-        let forms = settings.map(|s| s.forms).filter(|f| !f.is_empty()).unwrap_or_else(|| {
-            vec![
-                FormValues::new(Role::Server, Protocol::Tcp, language),
-                FormValues::new(Role::Client, Protocol::Tcp, language),
-            ]
-        });
-        for mut form in forms {
+        let mut specs = settings.sessions();
+        if specs.is_empty() {
+            specs = vec![
+                SessionSpec::new(Role::Server, Protocol::Tcp),
+                SessionSpec::new(Role::Client, Protocol::Tcp),
+            ];
+        }
+        for mut spec in specs {
+            follow_language(&mut spec, Language::Spanish, language);
             if let Some(protocol) = options.protocol {
-                form.protocol = protocol;
-                form.chunk = FormValues::new(form.role, protocol, language).chunk;
+                spec.protocol = protocol;
             }
             if let Some(host) = &options.host {
-                form.host.clone_from(host);
+                spec.host.clone_from(host);
             }
             if let Some(port) = options.port {
-                form.port = port.to_string();
+                spec.port = port;
             }
-            if let (Some(message), Role::Client) = (&options.message, form.role) {
-                form.message.clone_from(message);
+            if let (Some(message), Role::Client) = (&options.message, spec.role) {
+                spec.message = MessageSpec { text: message.clone(), ..MessageSpec::default() };
             }
-            app.add_session(form);
+            app.add_session(spec);
         }
-        app.active = app.sessions.iter().position(|s| s.form.role == Role::Client).unwrap_or(0);
+        app.active = if settings.workspace.sessions.is_empty() {
+            app.sessions.iter().position(|s| s.spec().role == Role::Client).unwrap_or(0)
+        } else {
+            settings.workspace.active.min(app.sessions.len().saturating_sub(1))
+        };
+        if let Some(path) = options.workspace {
+            presets::open_workspace(path, app.presets_tx.clone(), app.waker.clone());
+        }
+        presets::list(app.presets_tx.clone(), app.waker.clone());
         app
     }
 
-    fn add_session(&mut self, form: FormValues) {
+    fn add_session(&mut self, spec: SessionSpec) {
         let uid = self.next_uid;
         self.next_uid += 1;
-        self.sessions.push(Session::new(uid, form, self.cap_mib << 20));
+        self.sessions.push(Session::new(uid, spec, self.cap_mib << 20));
     }
 
     /// The sessions, left to right.
@@ -201,6 +222,10 @@ impl SocketTesterApp {
         &mut self.sessions
     }
 
+    fn session_mut(&mut self, uid: u64) -> Option<&mut Session> {
+        self.sessions.iter_mut().find(|s| s.uid == uid)
+    }
+
     /// The translations in use.
     pub fn tr(&self) -> &Tr {
         &self.tr
@@ -211,14 +236,41 @@ impl SocketTesterApp {
         self.events_tx.clone()
     }
 
+    /// The presets' names, as last listed.
+    pub fn preset_names(&self) -> &[String] {
+        &self.preset_names
+    }
+
+    /// Messages sent, newest first.
+    pub fn history(&self) -> &[MessageSpec] {
+        &self.history
+    }
+
+    /// Every open session's spec and which one is active.
+    pub fn workspace(&self) -> Workspace {
+        Workspace { active: self.active, sessions: self.sessions.iter().map(|s| s.spec().clone()).collect() }
+    }
+
     /// What to remember between runs.
     pub fn settings(&self) -> Settings {
         Settings {
             language: self.tr.language(),
             zoom: self.zoom,
-            forms: self.sessions.iter().map(|s| s.form.clone()).collect(),
             cap_mib: self.cap_mib,
+            workspace: self.workspace(),
+            history: self.history.clone(),
+            forms: Vec::new(),
         }
+    }
+
+    /// Replaces every session with a workspace's (stopping the running ones).
+    fn set_workspace(&mut self, workspace: Workspace) {
+        self.stop_all();
+        self.sessions.clear();
+        for spec in workspace.sessions {
+            self.add_session(spec);
+        }
+        self.active = workspace.active.min(self.sessions.len().saturating_sub(1));
     }
 
     /// Takes worker events, in a bounded batch. Returns how many it took.
@@ -239,10 +291,11 @@ impl SocketTesterApp {
             ctx.request_repaint();
         }
         self.take_file_jobs();
+        self.take_preset_jobs();
         taken
     }
 
-    /// The last file notice (saved, opened, failed), for the status line and the tests.
+    /// The last notice (saved, opened, failed), for the status line and the tests.
     pub fn notice(&self) -> Option<&(String, bool)> {
         self.notice.as_ref()
     }
@@ -253,20 +306,11 @@ impl SocketTesterApp {
                 FileJob::Picked { purpose, path, unavailable } => {
                     self.no_dialog = unavailable;
                     let Some(path) = path else { continue };
-                    let text = path.display().to_string();
-                    let bar = match purpose {
-                        Purpose::Open => self.open_bar.as_mut(),
-                        Purpose::Save(uid) | Purpose::Record(uid) => {
-                            self.sessions.iter_mut().find(|s| s.uid == uid).and_then(|s| s.file_bar.as_mut())
-                        }
-                    };
-                    if let Some(bar) = bar {
-                        bar.path = text;
-                    }
+                    self.picked(purpose, path);
                 }
                 FileJob::Saved { uid, path, result, entries } => {
                     if result.is_ok()
-                        && let Some(session) = self.sessions.iter_mut().find(|s| s.uid == uid)
+                        && let Some(session) = self.session_mut(uid)
                     {
                         session.saved_at_entries = session.saved_at_entries.max(entries);
                     }
@@ -298,17 +342,84 @@ impl SocketTesterApp {
         }
     }
 
+    /// A path chosen in a dialog goes where it was asked for.
+    fn picked(&mut self, purpose: Purpose, path: PathBuf) {
+        let text = path.display().to_string();
+        match purpose {
+            Purpose::Open => {
+                if let Some(bar) = self.open_bar.as_mut() {
+                    bar.path = text;
+                }
+            }
+            Purpose::Save(uid) | Purpose::Record(uid) => {
+                if let Some(bar) = self.session_mut(uid).and_then(|s| s.file_bar.as_mut()) {
+                    bar.path = text;
+                }
+            }
+            Purpose::MessageFile(uid) => {
+                if let Some(session) = self.session_mut(uid) {
+                    session.form.set_file(path);
+                }
+            }
+            Purpose::Toml(uid) => {
+                let bar = match uid {
+                    Some(uid) => self.session_mut(uid).and_then(|s| s.preset_bar.as_mut()),
+                    None => self.workspace_bar.as_mut(),
+                };
+                if let Some(bar) = bar {
+                    bar.text = text;
+                }
+            }
+        }
+    }
+
+    fn take_preset_jobs(&mut self) {
+        while let Ok(job) = self.presets_rx.try_recv() {
+            match job {
+                PresetJob::Listed(Ok(names)) => self.preset_names = names,
+                PresetJob::Listed(Err(error)) => self.notice = Some((self.tr.render(&error.message()), true)),
+                PresetJob::Loaded { uid, name, result: Ok(spec) } => {
+                    if let Some(session) = self.session_mut(uid) {
+                        session.form.set_spec(spec);
+                        session.preset_bar = None;
+                    }
+                    let words = Message::new("preset-loaded").arg("name", name);
+                    self.notice = Some((self.tr.render(&words), false));
+                }
+                PresetJob::Loaded { result: Err(error), .. }
+                | PresetJob::Workspace { result: Err(error), .. } => {
+                    self.notice = Some((self.tr.render(&error.message()), true));
+                }
+                PresetJob::Done { what, name, result: Ok(()) } => {
+                    if what.changes_list() {
+                        presets::list(self.presets_tx.clone(), self.waker.clone());
+                    }
+                    let words = Message::new(what.message_id()).arg("name", name);
+                    self.notice = Some((self.tr.render(&words), false));
+                }
+                PresetJob::Done { result: Err(error), .. } => {
+                    self.notice = Some((self.tr.render(&error.message()), true));
+                }
+                PresetJob::Workspace { path, result: Ok(workspace) } => {
+                    self.set_workspace(workspace);
+                    let words = Message::new("workspace-opened").arg("name", path.display().to_string());
+                    self.notice = Some((self.tr.render(&words), false));
+                }
+            }
+        }
+    }
+
     /// Adds a read-only session holding a reopened transcript.
     fn add_opened(&mut self, path: &std::path::Path, records: &[Record]) {
         let protocol = records.iter().find_map(|r| r.protocol).unwrap_or(Protocol::Tcp);
         let role =
             if records.iter().any(|r| r.event == EventName::Listening) { Role::Server } else { Role::Client };
-        let mut form = FormValues::new(role, protocol, self.tr.language());
+        let mut spec = SessionSpec::new(role, protocol);
         if let Some(addr) = records.iter().find_map(|r| if role == Role::Server { r.local } else { r.peer }) {
-            form.host = addr.ip().to_string();
-            form.port = addr.port().to_string();
+            spec.host = addr.ip().to_string();
+            spec.port = addr.port();
         }
-        self.add_session(form);
+        self.add_session(spec);
         let source = engine::next_session_id();
         if let Some(session) = self.sessions.last_mut() {
             session.opened_from = Some(path.to_path_buf());
@@ -325,20 +436,72 @@ impl SocketTesterApp {
         }
     }
 
-    fn act_file(&mut self, index: Option<usize>, action: FileAction) {
+    /// Applies what a panel asked for.
+    fn act(&mut self, action: AppAction) {
+        match action {
+            AppAction::Form { uid, action } => self.act_form(uid, action),
+            AppAction::DisconnectClient { uid, conn } => {
+                if let Some(session) = self.session_mut(uid) {
+                    session.disconnect_client(conn);
+                }
+            }
+            AppAction::Close { uid } => {
+                if let Some(index) = self.sessions.iter().position(|s| s.uid == uid) {
+                    let mut session = self.sessions.remove(index);
+                    session.stop();
+                    self.active = self.active.min(self.sessions.len().saturating_sub(1));
+                }
+            }
+            AppAction::File { uid, action } => self.act_file(uid, action),
+            AppAction::Preset { uid, action } => self.act_preset(uid, action),
+            AppAction::Bar { uid, action } => self.act_bar(uid, action),
+        }
+    }
+
+    fn act_form(&mut self, uid: u64, action: FormAction) {
+        let (events, waker) = (self.events_tx.clone(), self.waker.clone());
+        let Some(index) = self.sessions.iter().position(|s| s.uid == uid) else { return };
+        self.active = index;
+        let session = &mut self.sessions[index];
+        match action {
+            FormAction::Start => session.start(&events, &waker),
+            FormAction::Stop | FormAction::Disconnect => session.stop(),
+            FormAction::Send => {
+                if session.form.is_valid() {
+                    remember(&mut self.history, &session.spec().message);
+                }
+                session.send(&events, &waker);
+            }
+            FormAction::Connect => session.connect(&events, &waker),
+            FormAction::Clear => session.clear(),
+            FormAction::BrowseFile => {
+                files::browse(Purpose::MessageFile(uid), "", self.jobs_tx.clone(), waker)
+            }
+            FormAction::UseHistory(i) => {
+                if let Some(message) = self.history.get(i).cloned() {
+                    session.form.set_message(message);
+                }
+            }
+        }
+    }
+
+    fn act_file(&mut self, uid: Option<u64>, action: FileAction) {
         let (jobs, waker) = (self.jobs_tx.clone(), self.waker.clone());
-        match (action, index.and_then(|i| self.sessions.get_mut(i))) {
+        let session = uid.and_then(|uid| self.sessions.iter_mut().find(|s| s.uid == uid));
+        match (action, session) {
             (FileAction::Browse(purpose, name), _) => files::browse(purpose, &name, jobs, waker),
             (FileAction::Open(path), _) => {
                 self.open_bar = None;
                 files::open(path, jobs, waker);
             }
+            (FileAction::Cancel, None) => self.open_bar = None,
+            (FileAction::Cancel, Some(session)) => session.file_bar = None,
             (FileAction::Save(path), Some(session)) => {
                 session.file_bar = None;
-                files::save(session.uid, path, &session.transcript, session.form.protocol, jobs, waker);
+                files::save(session.uid, path, &session.transcript, session.protocol(), jobs, waker);
             }
             (FileAction::StartRecording(path, pcap), Some(session)) => {
-                match LiveRecording::start(&path, pcap, session.form.protocol) {
+                match LiveRecording::start(&path, pcap, session.protocol()) {
                     Ok(recording) => {
                         session.recording = Some(recording);
                         session.file_bar = None;
@@ -349,7 +512,59 @@ impl SocketTesterApp {
                 }
             }
             (FileAction::StopRecording, Some(session)) => session.recording = None,
-            _ => {}
+            (FileAction::Save(_) | FileAction::StartRecording(..) | FileAction::StopRecording, None) => {}
+        }
+    }
+
+    fn act_preset(&mut self, uid: u64, action: MenuAction) {
+        let (jobs, waker) = (self.presets_tx.clone(), self.waker.clone());
+        match action {
+            MenuAction::Refresh => presets::list(jobs, waker),
+            MenuAction::Load(name) => presets::load(uid, name, jobs, waker),
+            MenuAction::Delete(name) => presets::delete(name, jobs, waker),
+            MenuAction::Open(kind) => {
+                let text = match &kind {
+                    BarKind::RenamePreset(from) => from.clone(),
+                    BarKind::ExportPreset => format!("socket-tester-{uid}.toml"),
+                    _ => String::new(),
+                };
+                if let Some(session) = self.session_mut(uid) {
+                    session.preset_bar = Some(NameBar { kind, text });
+                }
+            }
+        }
+    }
+
+    fn act_bar(&mut self, uid: Option<u64>, action: BarAction) {
+        let (jobs, waker) = (self.presets_tx.clone(), self.waker.clone());
+        let close = |app: &mut SocketTesterApp| match uid {
+            Some(uid) => {
+                if let Some(session) = app.session_mut(uid) {
+                    session.preset_bar = None;
+                }
+            }
+            None => app.workspace_bar = None,
+        };
+        match action {
+            BarAction::Cancel => close(self),
+            BarAction::Browse(_) => files::browse(Purpose::Toml(uid), "", self.jobs_tx.clone(), waker),
+            BarAction::Confirm(kind, text) => {
+                let spec =
+                    uid.and_then(|uid| self.sessions.iter().find(|s| s.uid == uid)).map(|s| s.spec().clone());
+                match (kind, uid, spec) {
+                    (BarKind::SavePreset, _, Some(spec)) => presets::save(text, spec, jobs, waker),
+                    (BarKind::RenamePreset(from), ..) => presets::rename(from, text, jobs, waker),
+                    // A preset file loads like a preset: its path holds '/' or ends in .toml.
+                    (BarKind::ImportPreset, Some(uid), _) => presets::load(uid, text, jobs, waker),
+                    (BarKind::ExportPreset, _, Some(spec)) => presets::export(text.into(), spec, jobs, waker),
+                    (BarKind::OpenWorkspace, ..) => presets::open_workspace(text.into(), jobs, waker),
+                    (BarKind::SaveWorkspace, ..) => {
+                        presets::save_workspace(text.into(), self.workspace(), jobs, waker)
+                    }
+                    _ => {}
+                }
+                close(self);
+            }
         }
     }
 
@@ -368,55 +583,61 @@ impl SocketTesterApp {
         self.tr.set_language(language);
         for session in &mut self.sessions {
             // The default message follows the language, unless the user wrote their own.
-            if session.form.message == old.default_message() {
-                session.form.message = language.default_message().into();
+            let mut spec = session.spec().clone();
+            follow_language(&mut spec, old, language);
+            if spec != *session.spec() {
+                session.form.set_spec(spec);
             }
-        }
-    }
-
-    fn act(&mut self, index: usize, action: FormAction) {
-        let (events, waker) = (self.events_tx.clone(), self.waker.clone());
-        let Some(session) = self.sessions.get_mut(index) else { return };
-        self.active = index;
-        match action {
-            FormAction::Start => session.start(&events, &waker),
-            FormAction::Stop | FormAction::Disconnect => session.stop(),
-            FormAction::Send => session.send(&events, &waker),
-            FormAction::Connect => session.connect(&events, &waker),
-            FormAction::Clear => session.clear(),
         }
     }
 
     fn shortcuts(&mut self, ui: &mut Ui) {
         let send = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
         let stop = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
-        let tr = &self.tr;
         let Some(session) = self.sessions.get(self.active) else { return };
-        let valid = session.form.validate(tr).is_empty();
-        if send && session.form.role == Role::Client && valid {
-            self.act(self.active, FormAction::Send);
+        let uid = session.uid;
+        if send
+            && session.spec().role == Role::Client
+            && session.form.is_valid()
+            && session.progress().is_none()
+        {
+            self.act_form(uid, FormAction::Send);
         } else if stop {
-            self.act(self.active, FormAction::Stop);
+            self.act_form(uid, FormAction::Stop);
         }
     }
 
-    fn top_bar(&mut self, ui: &mut Ui) {
+    fn top_bar(&mut self, ui: &mut Ui) -> Vec<AppAction> {
+        let mut actions = Vec::new();
         ui.horizontal_wrapped(|ui| {
             ui.heading(RichText::new("Socket Tester").strong());
             ui.separator();
             let language = self.tr.language();
+            let new_session = |app: &mut SocketTesterApp, role, protocol| {
+                let mut spec = SessionSpec::new(role, protocol);
+                follow_language(&mut spec, Language::Spanish, language);
+                app.add_session(spec);
+            };
             if ui.button(t!(self.tr, "add-client")).clicked() {
-                self.add_session(FormValues::new(Role::Client, Protocol::Tcp, language));
+                new_session(self, Role::Client, Protocol::Tcp);
             }
             if ui.button(t!(self.tr, "add-server")).clicked() {
-                self.add_session(FormValues::new(Role::Server, Protocol::Tcp, language));
+                new_session(self, Role::Server, Protocol::Tcp);
             }
             if ui.button(t!(self.tr, "add-udp-pair")).clicked() {
-                self.add_session(FormValues::new(Role::Server, Protocol::Udp, language));
-                self.add_session(FormValues::new(Role::Client, Protocol::Udp, language));
+                new_session(self, Role::Server, Protocol::Udp);
+                new_session(self, Role::Client, Protocol::Udp);
             }
             if ui.button(t!(self.tr, "btn-open")).clicked() {
                 self.open_bar = Some(FileBar { purpose: Purpose::Open, path: String::new(), pcap: false });
+            }
+            ui.separator();
+            if ui.button(t!(self.tr, "workspace-open")).clicked() {
+                self.workspace_bar = Some(NameBar { kind: BarKind::OpenWorkspace, text: String::new() });
+            }
+            if ui.button(t!(self.tr, "workspace-save")).clicked() {
+                let text = String::from("socket-tester-workspace.toml");
+                self.workspace_bar = Some(NameBar { kind: BarKind::SaveWorkspace, text });
             }
             ui.separator();
             let mut chosen = language;
@@ -451,43 +672,48 @@ impl SocketTesterApp {
             }
         });
         ui.label(RichText::new(t!(self.tr, "intro")).weak());
-        let mut close = false;
-        let mut action = None;
-        if let Some(bar) = &mut self.open_bar {
-            action = path_bar_ui(ui, &self.tr, bar, self.no_dialog, &mut close);
+        if let Some(bar) = &mut self.open_bar
+            && let Some(action) = path_bar_ui(ui, &self.tr, bar, self.no_dialog)
+        {
+            actions.push(AppAction::File { uid: None, action });
         }
-        if close {
-            self.open_bar = None;
+        if let Some(bar) = &mut self.workspace_bar
+            && let Some(action) = bar_ui(ui, &self.tr, bar)
+        {
+            actions.push(AppAction::Bar { uid: None, action });
         }
-        if let Some(action) = action {
-            self.act_file(None, action);
-        }
-        if !self.recovered.is_empty() {
-            ui.horizontal_wrapped(|ui| {
-                let count = self.recovered.len();
-                ui.label(
-                    RichText::new(t!(self.tr, "recovery-offer", count = count))
-                        .color(ui.visuals().warn_fg_color),
-                );
-                if ui.button(t!(self.tr, "recovery-open")).clicked() {
-                    for path in std::mem::take(&mut self.recovered) {
-                        files::open(path, self.jobs_tx.clone(), self.waker.clone());
-                    }
-                }
-                if ui.button(t!(self.tr, "recovery-delete")).clicked() {
-                    for path in std::mem::take(&mut self.recovered) {
-                        if let Err(err) = std::fs::remove_file(&path) {
-                            let error = format!("{}: {err}", path.display());
-                            self.notice = Some((t!(self.tr, "recovery-delete-failed", error = error), true));
-                        }
-                    }
-                }
-            });
-        }
+        self.recovery_ui(ui);
         if let Some((text, error)) = &self.notice {
             let rich = RichText::new(text.as_str());
             ui.label(if *error { rich.color(ui.visuals().error_fg_color) } else { rich.strong() });
         }
+        actions
+    }
+
+    /// The offer to open or delete transcripts kept by an earlier run.
+    fn recovery_ui(&mut self, ui: &mut Ui) {
+        if self.recovered.is_empty() {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            let count = self.recovered.len();
+            ui.label(
+                RichText::new(t!(self.tr, "recovery-offer", count = count)).color(ui.visuals().warn_fg_color),
+            );
+            if ui.button(t!(self.tr, "recovery-open")).clicked() {
+                for path in std::mem::take(&mut self.recovered) {
+                    files::open(path, self.jobs_tx.clone(), self.waker.clone());
+                }
+            }
+            if ui.button(t!(self.tr, "recovery-delete")).clicked() {
+                for path in std::mem::take(&mut self.recovered) {
+                    if let Err(err) = std::fs::remove_file(&path) {
+                        let error = format!("{}: {err}", path.display());
+                        self.notice = Some((t!(self.tr, "recovery-delete-failed", error = error), true));
+                    }
+                }
+            }
+        });
     }
 
     /// Draws the whole window into `ui` (eframe's `App::ui` calls this).
@@ -496,20 +722,25 @@ impl SocketTesterApp {
         self.zoom = ui.ctx().zoom_factor();
         if self.start_server_pending {
             self.start_server_pending = false;
-            if let Some(index) = self.sessions.iter().position(|s| s.form.role == Role::Server) {
-                if self.sessions[index].form.validate(&self.tr).is_empty() {
-                    self.act(index, FormAction::Start);
-                }
-                self.active = self.sessions.iter().position(|s| s.form.role == Role::Client).unwrap_or(index);
+            if let Some(server) = self.sessions.iter().find(|s| s.spec().role == Role::Server) {
+                let uid = server.uid;
+                self.act_form(uid, FormAction::Start);
+                self.active = self.sessions.iter().position(|s| s.spec().role == Role::Client).unwrap_or(0);
             }
         }
         self.shortcuts(ui);
-        egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
-        let mut actions: Vec<(usize, FormAction)> = Vec::new();
-        let mut disconnects: Vec<(usize, u64)> = Vec::new();
-        let mut close: Option<usize> = None;
-        let mut file_actions: Vec<(usize, FileAction)> = Vec::new();
-        let no_dialog = self.no_dialog;
+        let mut actions = Vec::new();
+        egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));
+        let (tr, tz) = (&self.tr, &self.tz);
+        let context = |active| PanelContext {
+            tr,
+            tz,
+            active,
+            no_dialog: self.no_dialog,
+            presets: &self.preset_names,
+            history: &self.history,
+        };
+        let mut clicked = None;
         egui::CentralPanel::default().show(ui, |ui| {
             let count = self.sessions.len().max(1) as f32;
             let spacing = ui.spacing().item_spacing.x;
@@ -518,7 +749,6 @@ impl SocketTesterApp {
             egui::ScrollArea::horizontal().id_salt("sessions").show(ui, |ui| {
                 ui.horizontal_top(|ui| {
                     for (index, session) in self.sessions.iter_mut().enumerate() {
-                        let active = index == self.active;
                         // An exact rect per session: what a session draws can never push
                         // its neighbours (remembered table widths, long lines).
                         let (rect, response) =
@@ -529,136 +759,21 @@ impl SocketTesterApp {
                                 .layout(egui::Layout::top_down(egui::Align::Min)),
                         );
                         child.set_clip_rect(rect.intersect(ui.clip_rect()));
-                        session_ui(
-                            &mut child,
-                            &self.tr,
-                            &self.tz,
-                            session,
-                            index,
-                            active,
-                            &mut actions,
-                            &mut disconnects,
-                            &mut close,
-                            (no_dialog, &mut file_actions),
-                        );
+                        actions.extend(session_ui(&mut child, session, &context(index == self.active)));
                         if response.contains_pointer() && ui.input(|i| i.pointer.any_pressed()) {
-                            self.active = index;
+                            clicked = Some(index);
                         }
                     }
                 });
             });
         });
-        for (index, action) in actions {
-            self.act(index, action);
+        if let Some(index) = clicked {
+            self.active = index;
         }
-        for (index, action) in file_actions {
-            self.act_file(Some(index), action);
-        }
-        for (index, conn) in disconnects {
-            if let Some(session) = self.sessions.get_mut(index) {
-                session.disconnect_client(conn);
-            }
-        }
-        if let Some(index) = close {
-            let mut session = self.sessions.remove(index);
-            session.stop();
-            self.active = self.active.min(self.sessions.len().saturating_sub(1));
+        for action in actions {
+            self.act(action);
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn session_ui(
-    ui: &mut Ui,
-    tr: &Tr,
-    tz: &TimeZone,
-    session: &mut Session,
-    index: usize,
-    active: bool,
-    actions: &mut Vec<(usize, FormAction)>,
-    disconnects: &mut Vec<(usize, u64)>,
-    close: &mut Option<usize>,
-    (no_dialog, file_actions): (bool, &mut Vec<(usize, FileAction)>),
-) {
-    let stroke =
-        if active { ui.visuals().selection.stroke } else { ui.visuals().widgets.noninteractive.bg_stroke };
-    egui::Frame::group(ui.style()).stroke(stroke).show(ui, |ui| {
-        ui.set_min_size(ui.available_size());
-        ui.push_id(session.uid, |ui| {
-            ui.horizontal(|ui| {
-                let role = match session.form.role {
-                    Role::Server => t!(tr, "role-server"),
-                    Role::Client => t!(tr, "role-client"),
-                };
-                ui.heading(
-                    RichText::new(format!("{role} {} · {}", session.uid, session.form.protocol)).strong(),
-                );
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
-                        *close = Some(index);
-                    }
-                });
-            });
-            if let Some(path) = &session.opened_from {
-                ui.label(RichText::new(t!(tr, "opened-title", path = path.display().to_string())).strong());
-            } else {
-                let state = session.form_state();
-                if let Some(action) = form_ui(ui, tr, &mut session.form, state) {
-                    actions.push((index, action));
-                }
-            }
-            if let Some(action) = files_row_ui(ui, tr, session, no_dialog) {
-                file_actions.push((index, action));
-            }
-            if session.form.role == Role::Server
-                && let Some(conn) =
-                    clients_ui(ui, tr, tz, &session.clients, session.form.protocol == Protocol::Udp)
-            {
-                disconnects.push((index, conn));
-            }
-            egui::Panel::bottom(ui.scope_id().with("status"))
-                .show(ui, |ui| session_status_ui(ui, tr, session));
-            ui.separator();
-            transcript_ui(ui, tr, tz, &session.transcript, &mut session.view);
-        });
-    });
-}
-
-/// The Save and Record buttons of a session, the live-recording line, and the file bar.
-fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) -> Option<FileAction> {
-    let mut action = None;
-    ui.horizontal(|ui| {
-        if ui.button(t!(tr, "btn-save-as")).clicked() {
-            let path = files::suggested_name(session.uid, "jsonl");
-            session.file_bar = Some(FileBar { purpose: Purpose::Save(session.uid), path, pcap: false });
-        }
-        match &session.recording {
-            Some(recording) => {
-                let path = recording.path.display().to_string();
-                ui.label(
-                    RichText::new(t!(tr, "file-recording", path = path)).color(ui.visuals().warn_fg_color),
-                );
-                if ui.button(t!(tr, "btn-stop-recording")).clicked() {
-                    action = Some(FileAction::StopRecording);
-                }
-            }
-            None if session.opened_from.is_none() && ui.button(t!(tr, "btn-record")).clicked() => {
-                let path = files::suggested_name(session.uid, "jsonl");
-                session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
-            }
-            None => {}
-        }
-    });
-    let mut close = false;
-    if let Some(bar) = &mut session.file_bar
-        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &mut close)
-    {
-        action = Some(picked);
-    }
-    if close {
-        session.file_bar = None;
-    }
-    action
 }
 
 /// DejaVu, bundled so that the transcript's arrows and marks (→ ← • ⚠ ✔ ✘ Δ µ) draw on any

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use egui::Ui;
 use jiff::tz::TimeZone;
 
-use super::i18n::Tr;
 use super::session::ClientRow;
+use crate::i18n::Tr;
 use crate::t;
 
 /// Draws the list; returns the connection the user asked to disconnect.

@@ -23,6 +23,10 @@ pub enum Purpose {
     Record(u64),
     /// Opening a transcript.
     Open,
+    /// Choosing the file a session sends.
+    MessageFile(u64),
+    /// Choosing a preset or workspace file for a session's bar (`None`: the top bar's).
+    Toml(Option<u64>),
 }
 
 /// A finished background job.
@@ -65,12 +69,15 @@ pub fn browse(purpose: Purpose, suggested: &str, jobs: Sender<FileJob>, waker: W
     let suggested = suggested.to_string();
     let spawned = std::thread::Builder::new().name("file-dialog".into()).spawn(move || {
         let started = Instant::now();
-        let dialog = rfd::AsyncFileDialog::new()
-            .add_filter("Transcript", &["jsonl", "csv", "txt", "pcap"])
-            .set_file_name(&suggested);
+        let dialog = rfd::AsyncFileDialog::new().set_file_name(&suggested);
         let handle = match purpose {
-            Purpose::Open => pollster::block_on(dialog.pick_file()),
-            Purpose::Save(_) | Purpose::Record(_) => pollster::block_on(dialog.save_file()),
+            Purpose::Open => pollster::block_on(dialog.add_filter("Transcript", &["jsonl"]).pick_file()),
+            Purpose::Save(_) | Purpose::Record(_) => pollster::block_on(
+                dialog.add_filter("Transcript", &["jsonl", "csv", "txt", "pcap"]).save_file(),
+            ),
+            Purpose::MessageFile(_) => pollster::block_on(dialog.pick_file()),
+            // One dialog both picks and names a file: it serves Open and Save alike.
+            Purpose::Toml(_) => pollster::block_on(dialog.add_filter("TOML", &["toml"]).save_file()),
         };
         let path = handle.map(|h| h.path().to_path_buf());
         let unavailable = path.is_none() && started.elapsed() < NO_DIALOG_BELOW;
@@ -221,15 +228,16 @@ pub enum FileAction {
     StopRecording,
     /// Open this transcript.
     Open(PathBuf),
+    /// Close the bar.
+    Cancel,
 }
 
 /// Draws a path field with Browse and the confirm button; returns what was asked.
 pub fn path_bar_ui(
     ui: &mut egui::Ui,
-    tr: &super::i18n::Tr,
+    tr: &crate::i18n::Tr,
     bar: &mut FileBar,
     no_dialog: bool,
-    close: &mut bool,
 ) -> Option<FileAction> {
     use crate::t;
     let mut action = None;
@@ -248,20 +256,18 @@ pub fn path_bar_ui(
         }
         let path = PathBuf::from(bar.path.trim());
         let ready = !bar.path.trim().is_empty();
-        let confirm = match bar.purpose {
-            Purpose::Save(_) => t!(tr, "btn-save"),
-            Purpose::Record(_) => t!(tr, "btn-start-recording"),
-            Purpose::Open => t!(tr, "btn-open-file"),
+        let (confirm, picked) = match bar.purpose {
+            Purpose::Save(_) => (t!(tr, "btn-save"), FileAction::Save(path)),
+            Purpose::Record(_) => (t!(tr, "btn-start-recording"), FileAction::StartRecording(path, bar.pcap)),
+            Purpose::Open | Purpose::MessageFile(_) | Purpose::Toml(_) => {
+                (t!(tr, "btn-open-file"), FileAction::Open(path))
+            }
         };
         if ui.add_enabled(ready, egui::Button::new(confirm)).clicked() {
-            action = Some(match bar.purpose {
-                Purpose::Save(_) => FileAction::Save(path),
-                Purpose::Record(_) => FileAction::StartRecording(path, bar.pcap),
-                Purpose::Open => FileAction::Open(path),
-            });
+            action = Some(picked);
         }
         if ui.button(t!(tr, "btn-cancel")).clicked() {
-            *close = true;
+            action = Some(FileAction::Cancel);
         }
     });
     if no_dialog {

@@ -1,15 +1,20 @@
 //! The desktop app (eframe/egui): sessions side by side, forms, live transcripts.
 //!
-//! One file per panel: [`session_form`], [`transcript_view`], [`clients_view`],
-//! [`status_bar`]; [`session`] holds a session's state apart from drawing; [`app`] is the
-//! `eframe::App`. Every string the user sees comes from [`i18n`].
+//! One file per panel: [`session_view`] (one session), [`session_form`] with its
+//! [`message_editor`], [`transcript_view`], [`clients_view`], [`status_bar`], [`presets`],
+//! [`files`]; [`session`] holds a session's state apart from drawing; panels return
+//! [`action::AppAction`]s that [`app`], the `eframe::App`, applies after drawing. Every string the user sees comes from [`crate::i18n`].
 
+pub mod action;
 pub mod app;
 pub mod clients_view;
 pub mod files;
-pub mod i18n;
+pub mod message_editor;
+pub mod presets;
 pub mod session;
 pub mod session_form;
+pub mod session_view;
+pub mod settings;
 pub mod status_bar;
 pub mod transcript_view;
 

@@ -8,16 +8,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use bytes::Bytes;
 use crossbeam_channel::Sender;
 use jiff::Timestamp;
 
 use super::files::{FileBar, LiveRecording};
-use super::session_form::{FormState, FormValues, Role};
+use super::presets::NameBar;
+use super::session_form::{FormState, SessionForm};
 use crate::engine::{
-    self, CloseReason, Command, ConnId, Event, EventKind, Protocol, SessionId, Waker, WorkerHandle,
+    self, CloseReason, Command, ConnId, Detail, Event, EventKind, Protocol, SessionId, Waker, WorkerHandle,
     WorkerSpec,
 };
+use crate::spec::{Role, SessionSpec};
 use crate::transcript::store::Transcript;
 
 /// A client connected to a server session.
@@ -53,16 +54,19 @@ pub enum Activity {
 pub struct ViewState {
     /// Show hex instead of text.
     pub hex: bool,
-    /// Selected rows (first and last, inclusive), by index in the transcript.
-    pub selection: Option<(usize, usize)>,
+    /// Selected rows (first and last, inclusive), by their number ([`Entry::seq`]), so that
+    /// rows let go by the memory cap never shift the selection onto other events.
+    ///
+    /// [`Entry::seq`]: crate::transcript::store::Entry::seq
+    pub selection: Option<(u64, u64)>,
 }
 
 /// One session.
 pub struct Session {
     /// Unique within the app.
     pub uid: u64,
-    /// The form.
-    pub form: FormValues,
+    /// The form, which holds the session's spec.
+    pub form: SessionForm,
     /// The recorded exchange.
     pub transcript: Transcript,
     /// What it is doing.
@@ -75,6 +79,8 @@ pub struct Session {
     pub recording: Option<LiveRecording>,
     /// The save or record bar, when open.
     pub file_bar: Option<FileBar>,
+    /// The preset bar (save as, rename, import, export), when open.
+    pub preset_bar: Option<NameBar>,
     /// Set for a transcript reopened from a file: read-only, no workers.
     pub opened_from: Option<PathBuf>,
     /// The transcript's entry count when it was last saved.
@@ -82,28 +88,40 @@ pub struct Session {
     workers: Vec<WorkerHandle>,
     sources: Vec<SessionId>,
     persistent: Option<SessionId>,
+    sending: Option<Sending>,
     conn_numbers: HashMap<(SessionId, ConnId), u64>,
     next_conn: u64,
 }
 
+/// A send in progress: which worker, its counters when it began, and how many it is to send.
+#[derive(Debug, Clone, Copy)]
+struct Sending {
+    worker: SessionId,
+    started_before: u64,
+    done_before: u64,
+    total: Option<u64>,
+}
+
 impl Session {
     /// A new idle session.
-    pub fn new(uid: u64, form: FormValues, cap_bytes: usize) -> Session {
-        let stream = form.protocol == Protocol::Tcp;
+    pub fn new(uid: u64, spec: SessionSpec, cap_bytes: usize) -> Session {
+        let stream = spec.protocol == Protocol::Tcp;
         Session {
             uid,
-            form,
+            form: SessionForm::new(spec),
             transcript: Transcript::new(stream, cap_bytes),
             activity: Activity::Idle,
             clients: BTreeMap::new(),
             view: ViewState::default(),
             recording: None,
             file_bar: None,
+            preset_bar: None,
             opened_from: None,
             saved_at_entries: 0,
             workers: Vec::new(),
             sources: Vec::new(),
             persistent: None,
+            sending: None,
             conn_numbers: HashMap::new(),
             next_conn: 1,
         }
@@ -120,18 +138,41 @@ impl Session {
         self.sources.push(source);
     }
 
+    /// The session's spec.
+    pub fn spec(&self) -> &SessionSpec {
+        self.form.spec()
+    }
+
+    /// TCP or UDP.
+    pub fn protocol(&self) -> Protocol {
+        self.spec().protocol
+    }
+
     /// Whether a server worker is running.
     pub fn running(&self) -> bool {
-        self.form.role == Role::Server && !self.workers.is_empty()
+        self.spec().role == Role::Server && !self.workers.is_empty()
+    }
+
+    /// A client's send in progress: messages started so far, out of how many (`None`: until
+    /// stopped). `None` once every message has its answer.
+    pub fn progress(&self) -> Option<(u64, Option<u64>)> {
+        let sending = self.sending?;
+        let stats = self.workers.iter().find(|w| w.session() == sending.worker)?.stats();
+        let started = stats.exchanges.saturating_sub(sending.started_before);
+        let done = (stats.echoes_ok + stats.echoes_bad).saturating_sub(sending.done_before);
+        match sending.total {
+            Some(total) if done >= total => None,
+            total => Some((started, total)),
+        }
     }
 
     /// What the form should offer.
     pub fn form_state(&self) -> FormState {
-        FormState { running: self.running(), connected: self.persistent.is_some() }
+        FormState { running: self.running(), connected: self.persistent.is_some(), progress: self.progress() }
     }
 
     fn spawn(&mut self, spec: WorkerSpec, events: &Sender<Event>, waker: &Waker) -> SessionId {
-        let stream = self.form.protocol == Protocol::Tcp;
+        let stream = self.protocol() == Protocol::Tcp;
         if self.transcript.is_stream() != stream {
             // The protocol changed: TCP text decodes across reads, UDP does not.
             let cap = self.transcript.cap_bytes();
@@ -144,38 +185,53 @@ impl Session {
         id
     }
 
-    /// Starts the server.
+    /// Starts the server. Nothing starts for a form that does not validate.
     pub fn start(&mut self, events: &Sender<Event>, waker: &Waker) {
-        if self.running() {
+        if self.running() || !self.form.is_valid() {
             return;
         }
-        self.clients.clear();
-        self.spawn(WorkerSpec::Server(self.form.server_config()), events, waker);
+        if let Ok(worker) = self.spec().worker(Detail::Full) {
+            self.clients.clear();
+            self.spawn(worker, events, waker);
+        }
     }
 
-    /// Sends the message: on the open connection, or as a new exchange.
+    /// Sends the message as the plan says: on the open connection, or as a new client. Nothing
+    /// is sent, and no connection opened, for a form that does not validate.
     pub fn send(&mut self, events: &Sender<Event>, waker: &Waker) {
-        let message = Bytes::from(self.form.message.clone().into_bytes());
-        if let Some(id) = self.persistent
-            && let Some(worker) = self.workers.iter().find(|w| w.session() == id)
-        {
-            worker.send(Command::Send(message));
+        if !self.form.is_valid() {
             return;
         }
-        let persistent = self.form.persistent;
-        let spec = WorkerSpec::Client(self.form.client_config(vec![message], persistent));
-        let id = self.spawn(spec, events, waker);
-        if persistent {
+        let spec = self.spec().clone();
+        let total = if spec.plan.until_stopped { None } else { Some(spec.plan.count) };
+        if let Some(id) = self.persistent
+            && let Some(worker) = self.workers.iter().find(|w| w.session() == id)
+            && let Some(Ok(payload)) = spec.message.payload()
+        {
+            let stats = worker.stats();
+            worker.send(Command::Send { payload, count: total });
+            self.sending = Some(Sending {
+                worker: id,
+                started_before: stats.exchanges,
+                done_before: stats.echoes_ok + stats.echoes_bad,
+                total,
+            });
+            return;
+        }
+        let Ok(worker) = spec.worker(Detail::Full) else { return };
+        let id = self.spawn(worker, events, waker);
+        if spec.plan.persistent {
             self.persistent = Some(id);
         }
+        self.sending = Some(Sending { worker: id, started_before: 0, done_before: 0, total });
     }
 
     /// Opens a persistent connection without sending.
     pub fn connect(&mut self, events: &Sender<Event>, waker: &Waker) {
-        if self.persistent.is_some() {
+        if self.persistent.is_some() || !self.form.is_valid() {
             return;
         }
-        let spec = WorkerSpec::Client(self.form.client_config(Vec::new(), true));
+        let spec = WorkerSpec::Client(self.spec().client_config(false));
         let id = self.spawn(spec, events, waker);
         self.persistent = Some(id);
     }
@@ -249,7 +305,7 @@ impl Session {
                 }
             }
             EventKind::ConnectionClosed { .. } => {
-                if self.form.protocol == Protocol::Tcp {
+                if self.protocol() == Protocol::Tcp {
                     self.clients.remove(&conn);
                 }
                 self.conn_numbers.remove(&(event.session, conn_id(event)));
@@ -262,8 +318,11 @@ impl Session {
                 if self.persistent == Some(event.session) {
                     self.persistent = None;
                 }
+                if self.sending.is_some_and(|s| s.worker == event.session) {
+                    self.sending = None;
+                }
                 if self.workers.is_empty() {
-                    if self.form.role == Role::Server {
+                    if self.spec().role == Role::Server {
                         self.clients.clear();
                     }
                     if *reason != CloseReason::Failed || !matches!(self.activity, Activity::Failed(_)) {

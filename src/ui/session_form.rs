@@ -1,188 +1,164 @@
-//! A session's form: role, protocol, host, port, message, and the advanced settings.
-//!
-//! The values are kept as typed text (so a half-typed port is not lost) and parsed into an
-//! engine spec before any command exists. A parse error shows under its field and disables
-//! the buttons that would use it.
+//! A session's form: it edits the session's [`SessionSpec`] directly. Numbers are typed as
+//! text (so a half-typed port is not lost): each keeps its draft, which goes into the spec
+//! once it parses. The problems shown under the fields are the drafts' and the spec's own
+//! [`SessionSpec::validate`]; while any remains, the buttons that would use it are disabled.
 
-use bytes::Bytes;
 use egui::{RichText, Ui};
-use serde::{Deserialize, Serialize};
 
-use super::i18n::{Language, Tr};
-use crate::engine::endpoint::{parse_host, parse_port};
-use crate::engine::{
-    ClientConfig, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_SERVER_CHUNK, DEFAULT_TIMEOUT_MS,
-    DEFAULT_UDP_BUFFER, Detail, Endpoint, MAX_UDP_BUFFER, Protocol, ServerConfig,
-};
+use super::message_editor::{EditorAction, EditorContext, message_editor_ui};
+use crate::engine::Protocol;
+use crate::i18n::Tr;
+use crate::spec::{Field, MessageSpec, Problem, Role, SessionSpec, SpecError};
 use crate::t;
 
-/// Client or server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    /// An echo server.
-    Server,
-    /// A client that sends and checks the echo.
-    Client,
+/// The text typed in each number field, kept while it does not parse.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Drafts {
+    port: String,
+    chunk: String,
+    timeout: String,
+    backlog: String,
+    count: String,
+    interval: String,
 }
 
-/// What the user typed in one session's form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FormValues {
-    /// Client or server.
-    pub role: Role,
-    /// TCP or UDP.
-    pub protocol: Protocol,
-    /// Host name or address.
-    pub host: String,
-    /// Port, as typed.
-    pub port: String,
-    /// The message (clients).
-    pub message: String,
-    /// Read size or UDP buffer, as typed.
-    pub chunk: String,
-    /// Timeout in milliseconds, as typed (clients).
-    pub timeout_ms: String,
-    /// Listen backlog, as typed (TCP servers).
-    pub backlog: String,
-    /// Listen on every interface (servers).
-    pub all_interfaces: bool,
-    /// Keep one connection (clients).
-    pub persistent: bool,
-}
-
-impl FormValues {
-    /// The seed's defaults for a role and protocol, with the message in `language`.
-    pub fn new(role: Role, protocol: Protocol, language: Language) -> FormValues {
-        FormValues {
-            role,
-            protocol,
-            host: crate::engine::DEFAULT_HOST.into(),
-            port: crate::engine::DEFAULT_PORT.to_string(),
-            message: language.default_message().into(),
-            chunk: default_chunk(role, protocol).to_string(),
-            timeout_ms: DEFAULT_TIMEOUT_MS.to_string(),
-            backlog: DEFAULT_BACKLOG.to_string(),
-            all_interfaces: false,
-            persistent: false,
+impl Drafts {
+    fn of(spec: &SessionSpec) -> Drafts {
+        Drafts {
+            port: spec.port.to_string(),
+            chunk: spec.chunk_bytes.map(|n| n.to_string()).unwrap_or_default(),
+            timeout: spec.timeout_ms.to_string(),
+            backlog: spec.backlog.to_string(),
+            count: spec.plan.count.to_string(),
+            interval: spec.plan.interval_ms.to_string(),
         }
     }
 }
 
-fn default_chunk(role: Role, protocol: Protocol) -> usize {
-    match (role, protocol) {
-        (Role::Server, Protocol::Tcp) => DEFAULT_SERVER_CHUNK,
-        (Role::Server, Protocol::Udp) => MAX_UDP_BUFFER,
-        (Role::Client, Protocol::Tcp) => DEFAULT_CLIENT_CHUNK,
-        (Role::Client, Protocol::Udp) => DEFAULT_UDP_BUFFER,
+/// A number as typed: `Ok(None)` for an empty field.
+fn parse_number(text: &str) -> Result<Option<u64>, Problem> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
     }
+    text.parse::<u64>().map(Some).map_err(|_| Problem::NotANumber)
 }
 
-/// Per-field errors, already translated.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct FieldErrors {
-    /// Under the host.
-    pub host: Option<String>,
-    /// Under the port.
-    pub port: Option<String>,
-    /// Under the read size.
-    pub chunk: Option<String>,
-    /// Under the timeout.
-    pub timeout: Option<String>,
-    /// Under the backlog.
-    pub backlog: Option<String>,
+/// The form of one session: its spec and the drafts of its number fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionForm {
+    spec: SessionSpec,
+    drafts: Drafts,
+    /// The message file's path as typed.
+    file: String,
 }
 
-impl FieldErrors {
-    /// Whether every field is valid.
-    pub fn is_empty(&self) -> bool {
-        *self == FieldErrors::default()
+impl SessionForm {
+    /// A form showing `spec`.
+    pub fn new(spec: SessionSpec) -> SessionForm {
+        let file = spec.message.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        SessionForm { drafts: Drafts::of(&spec), spec, file }
     }
-}
 
-fn number(text: &str, min: u64, max: u64, tr: &Tr) -> Result<u64, String> {
-    match text.trim().parse::<u64>() {
-        Ok(n) if (min..=max).contains(&n) => Ok(n),
-        Ok(_) => Err(t!(tr, "err-range", min = min, max = max)),
-        Err(_) => Err(t!(tr, "err-number")),
+    /// The session's spec, as far as the fields parse.
+    pub fn spec(&self) -> &SessionSpec {
+        &self.spec
     }
-}
 
-impl FormValues {
-    /// Checks every field. The port must be 1–65535 for a client; a server may ask for 0.
-    pub fn validate(&self, tr: &Tr) -> FieldErrors {
-        let mut errors = FieldErrors::default();
-        let host =
-            if self.role == Role::Server && self.all_interfaces { "0.0.0.0" } else { self.host.as_str() };
-        if let Err(err) = parse_host(host) {
-            errors.host = Some(if host.trim().is_empty() {
-                t!(tr, "err-host-empty")
-            } else {
-                t!(tr, "err-host-invalid")
-            });
-            let _ = err;
+    /// Replaces the spec (a preset, a startup flag) and the drafts with it.
+    pub fn set_spec(&mut self, spec: SessionSpec) {
+        *self = SessionForm::new(spec);
+    }
+
+    /// Replaces the message (from the history).
+    pub fn set_message(&mut self, message: MessageSpec) {
+        let mut spec = self.spec.clone();
+        spec.message = message;
+        self.set_spec(spec);
+    }
+
+    /// Sets the message file (picked in a dialog).
+    pub fn set_file(&mut self, path: std::path::PathBuf) {
+        self.file = path.display().to_string();
+        self.spec.message.file = Some(path);
+    }
+
+    /// Reads the drafts into the spec; returns the drafts' own problems.
+    fn apply_drafts(&mut self) -> Vec<SpecError> {
+        let mut errors = Vec::new();
+        let d = self.drafts.clone();
+        let mut number = |field: Field, text: &str, empty_ok: bool| -> Option<Option<u64>> {
+            let problem = match parse_number(text) {
+                Ok(None) if !empty_ok => Problem::Empty,
+                Ok(n) => return Some(n),
+                Err(problem) => problem,
+            };
+            errors.push(SpecError { field, value: text.trim().to_string(), problem });
+            None
+        };
+        let port = number(Field::Port, &d.port, false).flatten();
+        if let Some(chunk) = number(Field::ChunkBytes, &d.chunk, true) {
+            self.spec.chunk_bytes = chunk;
         }
-        match parse_port(&self.port) {
-            Ok(0) if self.role == Role::Client => errors.port = Some(t!(tr, "err-port-client-zero")),
-            Ok(_) => {}
-            Err(_) if self.port.trim().is_empty() => errors.port = Some(t!(tr, "err-port-empty")),
-            Err(_) => errors.port = Some(t!(tr, "err-port-range")),
+        if let Some(Some(n)) = number(Field::Timeout, &d.timeout, false) {
+            self.spec.timeout_ms = n;
         }
-        let max_chunk = if self.protocol == Protocol::Udp { MAX_UDP_BUFFER as u64 } else { 16 * 1024 * 1024 };
-        errors.chunk = number(&self.chunk, 1, max_chunk, tr).err();
-        if self.role == Role::Client {
-            errors.timeout = number(&self.timeout_ms, 1, 3_600_000, tr).err();
+        if let Some(Some(n)) = number(Field::Backlog, &d.backlog, false) {
+            self.spec.backlog = n;
         }
-        if self.role == Role::Server && self.protocol == Protocol::Tcp {
-            errors.backlog = number(&self.backlog, 1, 65_535, tr).err();
+        if let Some(Some(n)) = number(Field::Count, &d.count, false) {
+            self.spec.plan.count = n;
+        }
+        if let Some(Some(n)) = number(Field::Interval, &d.interval, false) {
+            self.spec.plan.interval_ms = n;
+        }
+        if let Some(port) = port {
+            match u16::try_from(port) {
+                Ok(port) => self.spec.port = port,
+                Err(_) => errors.push(SpecError {
+                    field: Field::Port,
+                    value: port.to_string(),
+                    problem: Problem::Range { min: 0, max: u64::from(u16::MAX) },
+                }),
+            }
+        }
+        let file = self.file.trim();
+        self.spec.message.file = (!file.is_empty()).then(|| file.into());
+        errors
+    }
+
+    /// Every problem of the form: a field's draft first, then the spec's own checks. Only
+    /// fields the role uses are checked.
+    pub fn errors(&self) -> Vec<SpecError> {
+        let mut form = self.clone();
+        let mut errors = form.apply_drafts();
+        let used = |field: &Field| match self.spec.role {
+            Role::Server => !matches!(field, Field::Timeout | Field::Count | Field::Interval),
+            Role::Client => !matches!(field, Field::Backlog | Field::Threads),
+        };
+        errors.retain(|e| used(&e.field) && !(e.field == Field::Count && self.spec.plan.until_stopped));
+        for error in form.spec.validate() {
+            if !errors.iter().any(|e| e.field == error.field) {
+                errors.push(error);
+            }
         }
         errors
     }
 
-    fn endpoint(&self) -> Endpoint {
-        let host =
-            if self.role == Role::Server && self.all_interfaces { "0.0.0.0" } else { self.host.trim() };
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
-        Endpoint { host, port: self.port.trim().parse().unwrap_or(0) }
-    }
-
-    fn chunk_bytes(&self) -> usize {
-        self.chunk.trim().parse().unwrap_or(default_chunk(self.role, self.protocol))
-    }
-
-    /// The server this form describes (call after [`FormValues::validate`] passed).
-    pub fn server_config(&self) -> ServerConfig {
-        ServerConfig {
-            protocol: self.protocol,
-            bind: self.endpoint(),
-            chunk_bytes: self.chunk_bytes(),
-            backlog: self.backlog.trim().parse().unwrap_or(DEFAULT_BACKLOG),
-            threads: 0,
-            detail: Detail::Full,
-        }
-    }
-
-    /// The client this form describes, sending `messages` (call after validation passed).
-    pub fn client_config(&self, messages: Vec<Bytes>, persistent: bool) -> ClientConfig {
-        ClientConfig {
-            protocol: self.protocol,
-            target: self.endpoint(),
-            messages,
-            chunk_bytes: self.chunk_bytes(),
-            timeout_ms: self.timeout_ms.trim().parse().unwrap_or(DEFAULT_TIMEOUT_MS),
-            interval_ms: 0,
-            persistent,
-        }
+    /// Whether the session can run as the form stands.
+    pub fn is_valid(&self) -> bool {
+        self.errors().is_empty()
     }
 }
 
 /// What the user asked for with the form's buttons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormAction {
     /// Start the server.
     Start,
-    /// Stop the server, or close the client's connection.
+    /// Stop the server, or the client's sending and its connection.
     Stop,
-    /// Send the message.
+    /// Send the message (as the plan says).
     Send,
     /// Open a persistent connection.
     Connect,
@@ -190,6 +166,10 @@ pub enum FormAction {
     Disconnect,
     /// Clear the transcript.
     Clear,
+    /// Open a dialog for the message file.
+    BrowseFile,
+    /// Use a message from the history.
+    UseHistory(usize),
 }
 
 /// What the form needs to know about its session to draw the right buttons.
@@ -199,6 +179,13 @@ pub struct FormState {
     pub running: bool,
     /// A persistent client connection is open (or opening).
     pub connected: bool,
+    /// A client is sending: messages sent so far, out of how many (`None`: until stopped).
+    pub progress: Option<(u64, Option<u64>)>,
+}
+
+/// The problem of one field, in the window's language.
+fn problem_text(tr: &Tr, errors: &[SpecError], field: Field) -> Option<String> {
+    SessionSpec::error_for(errors, field).map(|e| tr.render(&crate::vocabulary::problem(&e.problem)))
 }
 
 /// One grid row: a label, a one-line field labelled by it, and the field's error under it.
@@ -208,11 +195,24 @@ fn field_row(
     value: &mut String,
     width: f32,
     enabled: bool,
-    error: &Option<String>,
+    error: Option<String>,
+) {
+    field_row_hint(ui, label, value, width, enabled, error, "");
+}
+
+fn field_row_hint(
+    ui: &mut Ui,
+    label: String,
+    value: &mut String,
+    width: f32,
+    enabled: bool,
+    error: Option<String>,
+    hint: &str,
 ) {
     let label = ui.label(label);
     ui.vertical(|ui| {
-        ui.add_enabled(enabled, egui::TextEdit::singleline(value).desired_width(width)).labelled_by(label.id);
+        let edit = egui::TextEdit::singleline(value).desired_width(width).hint_text(hint);
+        ui.add_enabled(enabled, edit).labelled_by(label.id);
         if let Some(text) = error {
             ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
         }
@@ -221,109 +221,183 @@ fn field_row(
 }
 
 /// Draws the form and returns the button the user pressed, if any.
-pub fn form_ui(ui: &mut Ui, tr: &Tr, values: &mut FormValues, state: FormState) -> Option<FormAction> {
-    let errors = values.validate(tr);
-    let locked = state.running || state.connected;
+pub fn form_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    form: &mut SessionForm,
+    state: FormState,
+    history: &[MessageSpec],
+) -> Option<FormAction> {
+    let errors = form.errors();
+    let locked = state.running || state.connected || state.progress.is_some();
     let mut action = None;
     ui.add_enabled_ui(!locked, |ui| {
         ui.horizontal(|ui| {
-            let (role, protocol) = (values.role, values.protocol);
+            let spec = &mut form.spec;
             ui.label(t!(tr, "form-role"));
-            ui.radio_value(&mut values.role, Role::Server, t!(tr, "role-server"));
-            ui.radio_value(&mut values.role, Role::Client, t!(tr, "role-client"));
+            ui.radio_value(&mut spec.role, Role::Server, t!(tr, "role-server"));
+            ui.radio_value(&mut spec.role, Role::Client, t!(tr, "role-client"));
             ui.separator();
             ui.label(t!(tr, "form-protocol"));
-            ui.radio_value(&mut values.protocol, Protocol::Tcp, "TCP");
-            ui.radio_value(&mut values.protocol, Protocol::Udp, "UDP");
-            // The read size follows role and protocol, unless the user chose one.
-            if (values.role, values.protocol) != (role, protocol)
-                && values.chunk.trim() == default_chunk(role, protocol).to_string()
-            {
-                values.chunk = default_chunk(values.role, values.protocol).to_string();
-            }
+            ui.radio_value(&mut spec.protocol, Protocol::Tcp, "TCP");
+            ui.radio_value(&mut spec.protocol, Protocol::Udp, "UDP");
         });
         egui::Grid::new(ui.scope_id().with("fields")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-            let host_enabled = !(values.role == Role::Server && values.all_interfaces);
-            field_row(ui, t!(tr, "form-host"), &mut values.host, 220.0, host_enabled, &errors.host);
-            field_row(ui, t!(tr, "form-port"), &mut values.port, 90.0, true, &errors.port);
+            let host_enabled = !(form.spec.role == Role::Server && form.spec.all_interfaces);
+            let host_error = problem_text(tr, &errors, Field::Host);
+            field_row(ui, t!(tr, "form-host"), &mut form.spec.host, 220.0, host_enabled, host_error);
+            let port_error = problem_text(tr, &errors, Field::Port);
+            field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error);
         });
     });
-    if values.role == Role::Client {
-        let label = ui.label(t!(tr, "form-message"));
-        ui.add(
-            egui::TextEdit::multiline(&mut values.message)
-                .desired_rows(2)
-                .desired_width(ui.available_width())
-                .font(egui::TextStyle::Monospace),
-        )
-        .labelled_by(label.id)
-        .on_hover_text(t!(tr, "form-message-hint"));
+    if form.spec.role == Role::Client {
+        let context =
+            EditorContext { protocol: form.spec.protocol, errors: &errors, history, enabled: !locked };
+        let editor = message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context);
+        match editor {
+            Some(EditorAction::BrowseFile) => action = Some(FormAction::BrowseFile),
+            Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
+            None => {}
+        }
+        ui.add_enabled_ui(!locked, |ui| plan_ui(ui, tr, form, &errors));
     }
-    ui.add_enabled_ui(!locked, |ui| {
-        egui::CollapsingHeader::new(t!(tr, "form-advanced")).id_salt(ui.scope_id().with("advanced")).show(
-            ui,
-            |ui| {
-                egui::Grid::new(ui.scope_id().with("adv")).num_columns(2).spacing([8.0, 4.0]).show(
-                    ui,
-                    |ui| {
-                        let chunk_label = if values.protocol == Protocol::Udp {
-                            t!(tr, "form-buffer")
-                        } else {
-                            t!(tr, "form-chunk")
-                        };
-                        field_row(ui, chunk_label, &mut values.chunk, 90.0, true, &errors.chunk);
-                        if values.role == Role::Client {
-                            let label = t!(tr, "form-timeout");
-                            field_row(ui, label, &mut values.timeout_ms, 90.0, true, &errors.timeout);
-                        }
-                        if values.role == Role::Server && values.protocol == Protocol::Tcp {
-                            let label = t!(tr, "form-backlog");
-                            field_row(ui, label, &mut values.backlog, 90.0, true, &errors.backlog);
-                        }
-                    },
-                );
-                if values.role == Role::Server {
-                    ui.checkbox(&mut values.all_interfaces, t!(tr, "form-all-interfaces"));
-                } else {
-                    ui.checkbox(&mut values.persistent, t!(tr, "form-persistent"))
-                        .on_hover_text(t!(tr, "form-persistent-hint"));
-                }
-            },
-        );
-    });
-    if values.role == Role::Server && values.all_interfaces {
+    ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
+    if form.spec.role == Role::Server && form.spec.all_interfaces {
         ui.label(RichText::new(t!(tr, "form-all-interfaces-warning")).color(ui.visuals().warn_fg_color));
     }
     let valid = errors.is_empty();
     ui.horizontal(|ui| {
-        match values.role {
-            Role::Server if state.running => {
+        if let Some(pressed) = buttons_ui(ui, tr, form.spec.role, state, valid) {
+            action = Some(pressed);
+        }
+        if let Some((done, total)) = state.progress {
+            let text = match total {
+                Some(total) => t!(tr, "progress-of", done = done, total = total),
+                None => t!(tr, "progress-forever", done = done),
+            };
+            ui.label(RichText::new(text).strong());
+        }
+    });
+    // The drafts go into the spec once the frame's edits are in.
+    form.apply_drafts();
+    action
+}
+
+/// Start/Stop, or Send/Stop, Connect/Disconnect; and Clear.
+fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -> Option<FormAction> {
+    let mut action = None;
+    match role {
+        Role::Server if state.running => {
+            if ui.button(t!(tr, "btn-stop")).on_hover_text(t!(tr, "hint-esc")).clicked() {
+                action = Some(FormAction::Stop);
+            }
+        }
+        Role::Server => {
+            if ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-start"))).clicked() {
+                action = Some(FormAction::Start);
+            }
+        }
+        Role::Client => {
+            if state.progress.is_some() && !state.connected {
                 if ui.button(t!(tr, "btn-stop")).on_hover_text(t!(tr, "hint-esc")).clicked() {
                     action = Some(FormAction::Stop);
                 }
-            }
-            Role::Server => {
-                if ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-start"))).clicked() {
-                    action = Some(FormAction::Start);
-                }
-            }
-            Role::Client => {
+            } else {
                 let send = ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-send")));
                 if send.on_hover_text(t!(tr, "hint-ctrl-enter")).clicked() {
                     action = Some(FormAction::Send);
                 }
-                if state.connected {
-                    if ui.button(t!(tr, "btn-disconnect")).clicked() {
-                        action = Some(FormAction::Disconnect);
-                    }
-                } else if ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-connect"))).clicked() {
-                    action = Some(FormAction::Connect);
+            }
+            if state.connected {
+                if ui.button(t!(tr, "btn-disconnect")).clicked() {
+                    action = Some(FormAction::Disconnect);
                 }
+            } else if state.progress.is_none()
+                && ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-connect"))).clicked()
+            {
+                action = Some(FormAction::Connect);
             }
         }
-        if ui.button(t!(tr, "btn-clear")).clicked() {
-            action = Some(FormAction::Clear);
-        }
-    });
+    }
+    if ui.button(t!(tr, "btn-clear")).clicked() {
+        action = Some(FormAction::Clear);
+    }
     action
+}
+
+/// How many times, how often, until stopped, and over one connection.
+fn plan_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
+    egui::Grid::new(ui.scope_id().with("plan")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        let forever = form.spec.plan.until_stopped;
+        let count_error = problem_text(tr, errors, Field::Count);
+        field_row(ui, t!(tr, "form-count"), &mut form.drafts.count, 90.0, !forever, count_error);
+        let interval_error = problem_text(tr, errors, Field::Interval);
+        field_row(ui, t!(tr, "form-interval"), &mut form.drafts.interval, 90.0, true, interval_error);
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.checkbox(&mut form.spec.plan.until_stopped, t!(tr, "form-until-stopped"));
+        ui.checkbox(&mut form.spec.plan.persistent, t!(tr, "form-persistent"))
+            .on_hover_text(t!(tr, "form-persistent-hint"));
+    });
+}
+
+/// Read size or buffer, timeout, backlog, all interfaces.
+fn advanced_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
+    egui::CollapsingHeader::new(t!(tr, "form-advanced")).id_salt(ui.scope_id().with("advanced")).show(
+        ui,
+        |ui| {
+            egui::Grid::new(ui.scope_id().with("adv")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+                let spec = &form.spec;
+                let chunk_label =
+                    if spec.protocol == Protocol::Udp { t!(tr, "form-buffer") } else { t!(tr, "form-chunk") };
+                let default = SessionSpec::default_chunk_bytes(spec.role, spec.protocol).to_string();
+                let chunk_error = problem_text(tr, errors, Field::ChunkBytes);
+                field_row_hint(ui, chunk_label, &mut form.drafts.chunk, 90.0, true, chunk_error, &default);
+                if spec.role == Role::Client {
+                    let error = problem_text(tr, errors, Field::Timeout);
+                    field_row(ui, t!(tr, "form-timeout"), &mut form.drafts.timeout, 90.0, true, error);
+                }
+                if spec.role == Role::Server && spec.protocol == Protocol::Tcp {
+                    let error = problem_text(tr, errors, Field::Backlog);
+                    field_row(ui, t!(tr, "form-backlog"), &mut form.drafts.backlog, 90.0, true, error);
+                }
+            });
+            if form.spec.role == Role::Server {
+                ui.checkbox(&mut form.spec.all_interfaces, t!(tr, "form-all-interfaces"));
+            }
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_half_typed_number_is_kept_and_named() {
+        let mut form = SessionForm::new(SessionSpec::new(Role::Client, Protocol::Tcp));
+        form.drafts.port = "70000".into();
+        form.drafts.count = "x".into();
+        let errors = form.errors();
+        let port = SessionSpec::error_for(&errors, Field::Port).map(|e| e.problem.clone());
+        assert_eq!(port, Some(Problem::Range { min: 0, max: 65535 }));
+        let count = SessionSpec::error_for(&errors, Field::Count).map(|e| e.problem.clone());
+        assert_eq!(count, Some(Problem::NotANumber));
+        assert_eq!(form.spec().port, 10000, "the spec keeps its last good value");
+        form.drafts.port = "9".into();
+        form.drafts.count = "3".into();
+        assert!(form.is_valid());
+        form.apply_drafts();
+        assert_eq!((form.spec().port, form.spec().plan.count), (9, 3));
+    }
+
+    #[test]
+    fn an_empty_read_size_takes_the_default() {
+        let mut form = SessionForm::new(SessionSpec::new(Role::Server, Protocol::Udp));
+        assert_eq!(form.drafts.chunk, "");
+        form.apply_drafts();
+        assert_eq!(form.spec().chunk_bytes(), 65535);
+        form.drafts.chunk = "70000".into();
+        assert_eq!(form.errors().first().map(|e| e.field), Some(Field::ChunkBytes));
+    }
 }

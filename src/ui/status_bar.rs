@@ -2,9 +2,9 @@
 
 use egui::{RichText, Ui};
 
-use super::i18n::Tr;
 use super::session::{Activity, Session};
-use super::transcript_view::{error_text, format_us};
+use super::transcript_view::format_us;
+use crate::i18n::Tr;
 use crate::t;
 
 /// The state in words: "Listening on 127.0.0.1:10000", "Connected to …", an error.
@@ -17,7 +17,7 @@ pub fn activity_text(tr: &Tr, activity: &Activity) -> String {
             t!(tr, "status-listening", addrs = list)
         }
         Activity::Connected(peer) => t!(tr, "status-connected", peer = peer.to_string()),
-        Activity::Failed(error) => error_text(tr, error),
+        Activity::Failed(error) => tr.error(error),
     }
 }
 

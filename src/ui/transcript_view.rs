@@ -8,13 +8,13 @@ use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use jiff::tz::TimeZone;
 
-use super::i18n::Tr;
 use super::session::ViewState;
-use crate::engine::{CloseReason, Error, ErrorKind, Op};
+use crate::i18n::Tr;
 use crate::t;
 use crate::transcript::line::Direction;
 use crate::transcript::render::{hex, hex_dump};
-use crate::transcript::store::{Entry, Note, Transcript};
+use crate::transcript::store::{Entry, Transcript};
+use crate::vocabulary;
 
 /// Formats a duration in microseconds for people: `850 µs`, `12.4 ms`, `3.20 s`.
 pub fn format_us(us: u64) -> String {
@@ -27,89 +27,30 @@ pub fn format_us(us: u64) -> String {
     }
 }
 
-/// An engine error in the user's language: the operation, the address, and the kind.
-pub fn error_text(tr: &Tr, error: &Error) -> String {
-    let target = error.target.clone();
-    let op = match error.op {
-        Op::Parse => t!(tr, "op-parse", target = target),
-        Op::Resolve => t!(tr, "op-resolve", target = target),
-        Op::Bind => t!(tr, "op-bind", target = target),
-        Op::Connect => t!(tr, "op-connect", target = target),
-        Op::Accept => t!(tr, "op-accept", target = target),
-        Op::Send => t!(tr, "op-send", target = target),
-        Op::Receive => t!(tr, "op-receive", target = target),
-        Op::Spawn => t!(tr, "op-spawn", target = target),
-    };
-    let reason = match error.kind {
-        ErrorKind::Refused => t!(tr, "kind-refused"),
-        ErrorKind::TimedOut
-            if error.reason.starts_with("no complete echo") || error.reason.starts_with("no reply") =>
-        {
-            t!(tr, "kind-no-echo")
-        }
-        ErrorKind::TimedOut => t!(tr, "kind-timed-out"),
-        ErrorKind::HostNotFound => t!(tr, "kind-host-not-found"),
-        ErrorKind::AddrInUse => t!(tr, "kind-addr-in-use"),
-        ErrorKind::PermissionDenied => t!(tr, "kind-permission"),
-        ErrorKind::Reset => t!(tr, "kind-reset"),
-        ErrorKind::Unreachable => t!(tr, "kind-unreachable"),
-        ErrorKind::InvalidInput | ErrorKind::Other => error.reason.clone(),
-    };
-    format!("{op}: {reason}")
-}
-
-/// What an event row says, in the user's language.
-pub fn note_text(tr: &Tr, entry: &Entry, transcript: &Transcript) -> String {
-    let peer = entry.peer.map(|p| p.to_string()).unwrap_or_default();
-    match &entry.note {
-        Note::None => String::new(),
-        Note::Listening { all_interfaces: false } => t!(tr, "ev-listening", addr = peer),
-        Note::Listening { all_interfaces: true } => t!(tr, "ev-listening-all", addr = peer),
-        Note::Connected => {
-            let local = transcript.link(entry.conn).map(|l| l.local.to_string()).unwrap_or_default();
-            t!(tr, "ev-connected", peer = peer, local = local)
-        }
-        Note::Accepted => t!(tr, "ev-accepted", peer = peer),
-        Note::PeerClosed => t!(tr, "ev-peer-closed", peer = peer),
-        Note::ConnectionClosed { bytes_in, bytes_out } => {
-            t!(
-                tr,
-                "ev-conn-closed",
-                peer = peer,
-                bytes_in = bytes_in.to_string(),
-                bytes_out = bytes_out.to_string()
-            )
-        }
-        Note::Error(error) => error_text(tr, error),
-        Note::Notice(text) => text.to_string(),
-        Note::Closed(reason) => match reason {
-            CloseReason::Finished => t!(tr, "ev-closed-finished"),
-            CloseReason::Stopped => t!(tr, "ev-closed-stopped"),
-            CloseReason::PeerClosed => t!(tr, "ev-closed-peer"),
-            CloseReason::Failed => t!(tr, "ev-closed-failed"),
-        },
-    }
+/// What an event row says, in the user's language, from the one vocabulary.
+pub fn note_text(tr: &Tr, entry: &Entry) -> String {
+    entry.event.as_ref().and_then(|kind| tr.event(kind)).unwrap_or_default()
 }
 
 /// One row as a line of text, for copying.
-pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, transcript: &Transcript, show_hex: bool) -> String {
+pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, show_hex: bool) -> String {
     let time = entry.at.to_zoned(tz.clone()).strftime("%H:%M:%S%.3f").to_string();
     let conn = if entry.conn > 0 { format!("#{}", entry.conn) } else { String::new() };
     let peer = entry.peer.map(|p| p.to_string()).unwrap_or_default();
-    let content = content(tr, entry, transcript, show_hex);
+    let content = content(tr, entry, show_hex);
     let mut line = format!("{time}\t{conn}\t{}\t{peer}\t", entry.direction.arrow());
     if matches!(entry.direction, Direction::Sent | Direction::Received) {
         line.push_str(&format!("{} B\t{content}", entry.data.len()));
     } else {
         line.push_str(&format!("\t{content}"));
     }
-    if let Some(rtt) = entry.rtt_us {
+    if let Some(rtt) = entry.rtt_us() {
         line.push_str(&format!("\tRTT {}", format_us(rtt)));
     }
     line
 }
 
-fn content(tr: &Tr, entry: &Entry, transcript: &Transcript, show_hex: bool) -> String {
+fn content(tr: &Tr, entry: &Entry, show_hex: bool) -> String {
     match entry.direction {
         Direction::Sent | Direction::Received if show_hex => {
             let cut = entry.data.len().min(crate::transcript::store::PREVIEW_BYTES / 3);
@@ -121,15 +62,17 @@ fn content(tr: &Tr, entry: &Entry, transcript: &Transcript, show_hex: bool) -> S
         }
         Direction::Sent | Direction::Received => {
             let mut text = format!("\"{}\"", entry.text());
-            if entry.truncated {
-                text.push_str(&format!(" ({})", t!(tr, "row-truncated")));
-            }
-            if entry.echo_ok == Some(false) {
-                text.push_str(&format!(" ({})", t!(tr, "row-mismatch")));
+            // Only what is wrong goes beside the bytes; the RTT column shows an echo that is right.
+            if entry.truncated || entry.echo_differs() {
+                let words = vocabulary::received(entry.truncated, entry.echo.as_ref());
+                if let Some(words) = words {
+                    text.push_str("  ");
+                    text.push_str(&tr.render(&words));
+                }
             }
             text
         }
-        _ => note_text(tr, entry, transcript),
+        _ => note_text(tr, entry),
     }
 }
 
@@ -144,9 +87,10 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
         if (copy.clicked() || (shortcut && view.selection.is_some()))
             && let Some((a, b)) = view.selection
         {
-            let lines: Vec<String> = (a..=b)
-                .filter_map(|i| transcript.get(i))
-                .map(|e| row_line(tr, tz, e, transcript, view.hex))
+            let lines: Vec<String> = transcript
+                .iter()
+                .filter(|e| (a..=b).contains(&e.seq))
+                .map(|e| row_line(tr, tz, e, view.hex))
                 .collect();
             ui.ctx().copy_text(lines.join("\n"));
         }
@@ -158,7 +102,11 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             );
         }
     });
-    let selected = view.selection.and_then(|(a, _)| transcript.get(a));
+    // A selection names rows by number; a row let go by the memory cap is no longer selected.
+    if view.selection.is_some_and(|(a, _)| transcript.index_of(a).is_none()) {
+        view.selection = None;
+    }
+    let selected = view.selection.and_then(|(a, _)| transcript.index_of(a)).and_then(|i| transcript.get(i));
     let hex_height = match selected {
         Some(entry) if !entry.data.is_empty() => 130.0,
         Some(_) => 56.0,
@@ -167,7 +115,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
     let table_height = (ui.available_height() - hex_height).max(80.0);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     let error_color = ui.visuals().error_fg_color;
-    let mut clicked: Option<(usize, bool)> = None;
+    let mut clicked: Option<(u64, bool)> = None;
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         // A click selects the row (for the details pane and Copy), not the text under it.
@@ -207,7 +155,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                 body.rows(row_height, transcript.len(), |mut row| {
                     let index = row.index();
                     let Some(entry) = transcript.get(index) else { return };
-                    row.set_selected(view.selection.is_some_and(|(a, b)| (a..=b).contains(&index)));
+                    row.set_selected(view.selection.is_some_and(|(a, b)| (a..=b).contains(&entry.seq)));
                     let color = match entry.direction {
                         Direction::Error => Some(error_color),
                         Direction::Sent => Some(Color32::from_rgb(0x2a, 0x7a, 0xd8)),
@@ -246,44 +194,44 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                         }
                     });
                     row.col(|ui| {
-                        let text = content(tr, entry, transcript, view.hex);
+                        let text = content(tr, entry, view.hex);
                         let mut rich = RichText::new(text);
                         if matches!(entry.direction, Direction::Sent | Direction::Received) {
                             rich = rich.monospace();
                         }
-                        if entry.direction == Direction::Error || entry.echo_ok == Some(false) {
+                        if entry.direction == Direction::Error || entry.echo_differs() {
                             rich = rich.color(error_color);
                         }
                         let label = ui.add(egui::Label::new(rich).truncate());
                         if label.hovered() {
-                            label.on_hover_text(content(tr, entry, transcript, view.hex));
+                            label.on_hover_text(content(tr, entry, view.hex));
                         }
                     });
                     row.col(|ui| {
-                        if let Some(rtt) = entry.rtt_us {
-                            let ok = entry.echo_ok != Some(false);
+                        if let Some(rtt) = entry.rtt_us() {
+                            let ok = !entry.echo_differs();
                             let mark = if ok { "✔" } else { "✘" };
                             ui.label(format!("{} {mark}", format_us(rtt)));
                         }
                     });
                     if row.response().clicked() {
                         let shift = row.response().ctx.input(|i| i.modifiers.shift);
-                        clicked = Some((index, shift));
+                        clicked = Some((entry.seq, shift));
                     }
                 });
             });
     });
-    if let Some((index, shift)) = clicked {
+    if let Some((seq, shift)) = clicked {
         view.selection = match (shift, view.selection) {
-            (true, Some((a, _))) => Some((a.min(index), a.max(index))),
-            _ => Some((index, index)),
+            (true, Some((a, _))) => Some((a.min(seq), a.max(seq))),
+            _ => Some((seq, seq)),
         };
     }
     // The details of the selected row: its whole text, wrapped, and every byte in a hex dump.
-    if let Some(entry) = view.selection.and_then(|(a, _)| transcript.get(a)) {
+    if let Some(entry) = selected {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
-            let text = content(tr, entry, transcript, false);
+            let text = content(tr, entry, false);
             let mut rich = RichText::new(text);
             if entry.direction == Direction::Error {
                 rich = rich.color(error_color);

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 use socket_tester::engine::{
-    self, ClientConfig, CloseReason, Detail, Endpoint, Event, EventKind, Protocol, ServerConfig,
+    self, ClientConfig, CloseReason, Detail, Endpoint, Event, EventKind, Payload, Protocol, ServerConfig,
     WorkerHandle, WorkerSpec,
 };
 
@@ -63,7 +63,7 @@ pub fn start(protocol: Protocol, bind: &str) -> Server {
 pub fn client_config(protocol: Protocol, target: SocketAddr, message: &[u8]) -> ClientConfig {
     ClientConfig {
         target: Endpoint { host: target.ip().to_string(), port: target.port() },
-        messages: vec![Bytes::copy_from_slice(message)],
+        payload: Some(Payload::Bytes(Bytes::copy_from_slice(message))),
         timeout_ms: 5_000,
         ..ClientConfig::for_protocol(protocol)
     }
@@ -173,12 +173,13 @@ pub fn free_udp_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// The folder of the seed's runnable peers: `$SOCKET_TESTER_PEERS`, or `../shared/peers`.
+/// The folder of the seed's runnable peers: `$SOCKET_TESTER_PEERS`, or the project's own
+/// copies in `tests/peers`.
 pub fn peers_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("SOCKET_TESTER_PEERS") {
         return PathBuf::from(dir);
     }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/peers");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers");
     assert!(dir.join("seed_tcp_server.py").exists(), "the seed peers are missing at {}", dir.display());
     dir
 }

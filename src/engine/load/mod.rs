@@ -331,6 +331,7 @@ pub fn run(config: &LoadConfig, stop: Arc<AtomicBool>) -> Report {
 
 fn failed_thread(reason: &str) -> Tally {
     let mut tally = Tally::new();
+    let reason = super::error::Reason::Os { text: reason.to_string() };
     tally.error(&Error::new(super::ErrorKind::Other, super::Op::Spawn, "load", reason));
     tally
 }

@@ -14,6 +14,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::pattern::{Pattern, SPAN};
 use super::{Clock, LoadConfig, Mode, Tally, new_poll, poll_events};
+use crate::engine::error::Reason;
 use crate::engine::{Error, ErrorKind, Op};
 
 /// Connects in progress per thread: more would overflow the server's backlog in a burst.
@@ -193,7 +194,7 @@ impl Thread<'_> {
             let conn = &self.conns[key];
             match conn.state {
                 State::Connecting(since) if now.duration_since(since) >= timeout => {
-                    let reason = format!("no answer within {} ms", timeout.as_millis());
+                    let reason = Reason::ConnectTimedOut { timeout_ms: timeout.as_millis() as u64 };
                     self.tally.error(&Error::new(ErrorKind::TimedOut, Op::Connect, target, reason));
                     self.finish(key, true);
                 }
@@ -202,7 +203,7 @@ impl Thread<'_> {
                     if let Some(since) = oldest
                         && now.duration_since(since) >= timeout
                     {
-                        let reason = format!("no echo within {} ms", timeout.as_millis());
+                        let reason = Reason::NoEchoWithin { timeout_ms: timeout.as_millis() as u64 };
                         self.tally.error(&Error::new(ErrorKind::TimedOut, Op::Receive, target, reason));
                         self.finish(key, true);
                     } else if stopping && oldest.is_none() {
@@ -363,11 +364,7 @@ impl Thread<'_> {
                 Ok(0) => {
                     let missing =
                         conn.sent - conn.received + conn.writing.map_or(0, |(end, _)| end - conn.sent);
-                    let reason = if missing > 0 {
-                        format!("the server closed the connection with {missing} bytes not echoed")
-                    } else {
-                        "the server closed the connection".to_string()
-                    };
+                    let reason = Reason::ServerClosed { missing };
                     self.tally.error(&Error::new(ErrorKind::Other, Op::Receive, target, reason));
                     return Err(None);
                 }
@@ -379,12 +376,9 @@ impl Thread<'_> {
                     if unexpected > 0 || !self.pattern.matches(conn.seed, conn.received, data) {
                         let at = self.pattern.first_difference(conn.seed, conn.received, data).unwrap_or(n);
                         let reason = if unexpected > 0 && at == n {
-                            format!("the server sent {unexpected} bytes more than it was sent")
+                            Reason::ExtraBytes { count: unexpected }
                         } else {
-                            format!(
-                                "the echo differs from what was sent at byte {}",
-                                conn.received + at as u64
-                            )
+                            Reason::EchoDiffersAt { offset: conn.received + at as u64 }
                         };
                         self.tally.mismatches += 1;
                         self.tally.error(&Error::new(ErrorKind::Other, Op::Receive, target, reason));

@@ -15,6 +15,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::pattern::Pattern;
 use super::{Clock, LoadConfig, Tally, new_poll, poll_events};
+use crate::engine::error::Reason;
 use crate::engine::{Error, ErrorKind, Op};
 
 /// Bytes at the start of each datagram that carry its sequence number.
@@ -263,7 +264,7 @@ impl Thread<'_> {
                     Some(seq) if seq < sock.next_seq => self.tally.late += 1,
                     _ => {
                         self.tally.mismatches += 1;
-                        let reason = format!("an echo of {n} bytes matches no datagram that was sent");
+                        let reason = Reason::UnknownDatagram { bytes: n as u64 };
                         self.tally.error(&Error::new(ErrorKind::Other, Op::Receive, target, reason));
                     }
                 }
@@ -274,9 +275,9 @@ impl Thread<'_> {
             if n != size || data[HEADER..] != *body {
                 self.tally.mismatches += 1;
                 let reason = if n == size {
-                    format!("the echo of a {size}-byte datagram differs from what was sent")
+                    Reason::DatagramDiffers { size: size as u64 }
                 } else {
-                    format!("a {size}-byte datagram came back as {n} bytes")
+                    Reason::DatagramLength { size: size as u64, got: n as u64 }
                 };
                 self.tally.error(&Error::new(ErrorKind::Other, Op::Receive, target, reason));
                 continue;

@@ -34,11 +34,10 @@ pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
             "failed" => Direction::Error,
             _ => Direction::Event,
         };
-        let note = match (&r.error, &r.notice, r.reason) {
-            (Some(err), _, _) => err.to_string(),
-            (None, Some(text), _) => text.clone(),
-            (None, None, Some(reason)) => reason.to_string(),
-            _ => String::new(),
+        // The words of the one vocabulary, in English: a CSV file is read by scripts.
+        let note = match r.event.as_str() {
+            "sent" | "received" => String::new(),
+            _ => r.to_event().and_then(|e| crate::i18n::english().event(&e.kind)).unwrap_or_default(),
         };
         writer.write_record([
             r.time.to_string(),

@@ -7,10 +7,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::compact_hex;
-use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Protocol};
+use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Notice, Protocol};
 use crate::transcript::line::Direction;
 use crate::transcript::render::escape;
-use crate::transcript::store::{Entry, Note};
+use crate::transcript::store::Entry;
 
 /// What happened, as a stable lower-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,15 +100,29 @@ pub struct Record {
     /// A failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Error>,
-    /// A notice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notice: Option<String>,
+    /// A notice (typed; a sentence in files of release 0.1).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "notice_compat")]
+    pub notice: Option<Notice>,
     /// Why the worker ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<CloseReason>,
     /// TCP or UDP, when the writer knew it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
+}
+
+/// Reads a typed notice, or the sentence that release 0.1 wrote.
+fn notice_compat<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Notice>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Typed(Notice),
+        Text(String),
+    }
+    Ok(Option::<Either>::deserialize(d)?.map(|either| match either {
+        Either::Typed(notice) => notice,
+        Either::Text(text) => Notice::Legacy { text },
+    }))
 }
 
 mod hex_bytes {
@@ -227,7 +241,7 @@ impl Record {
                 bytes_out: self.bytes_out.unwrap_or(0),
             },
             EventName::Failed => EventKind::Failed { link, error: self.error.clone()? },
-            EventName::Notice => EventKind::Notice(self.notice.clone().unwrap_or_default()),
+            EventName::Notice => EventKind::Notice(self.notice.clone()?),
             EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
         };
         Some(Event { at: self.time, session: self.session, kind })
@@ -236,53 +250,27 @@ impl Record {
     /// The record of a transcript row (for saving what a view holds).
     /// `link` is the entry's connection as the transcript knows it ([`Transcript::link`](crate::transcript::store::Transcript::link)).
     pub fn from_entry(entry: &Entry, link: Option<&Link>, session: u64, protocol: Protocol) -> Record {
-        let event = match (&entry.note, entry.direction) {
-            (Note::None, Direction::Sent) => EventName::Sent,
-            (Note::None, _) => EventName::Received,
-            (Note::Listening { .. }, _) => EventName::Listening,
-            (Note::Connected, _) => EventName::Connected,
-            (Note::Accepted, _) => EventName::Accepted,
-            (Note::PeerClosed, _) => EventName::PeerClosed,
-            (Note::ConnectionClosed { .. }, _) => EventName::ConnectionClosed,
-            (Note::Error(_), _) => EventName::Failed,
-            (Note::Notice(_), _) => EventName::Notice,
-            (Note::Closed(_), _) => EventName::Closed,
-        };
-        let mut record = Record {
-            time: entry.at,
-            session,
-            conn: entry.conn,
-            event,
-            local: link.map(|l| l.local),
-            peer: entry.peer.or(link.map(|l| l.peer)),
-            data: entry.data.to_vec(),
-            truncated: entry.truncated,
-            rtt_us: entry.rtt_us,
-            echo_ok: entry.echo_ok,
-            echo_bytes: entry.rtt_us.map(|_| entry.data.len()),
-            all_interfaces: false,
-            bytes_in: None,
-            bytes_out: None,
-            error: None,
-            notice: None,
-            reason: None,
-            protocol: Some(protocol),
-        };
-        match &entry.note {
-            Note::Listening { all_interfaces } => {
-                record.local = entry.peer;
-                record.peer = None;
-                record.all_interfaces = *all_interfaces;
+        let kind = match &entry.event {
+            Some(kind) => (**kind).clone(),
+            None => {
+                let nowhere = SocketAddr::from(([0, 0, 0, 0], 0));
+                let link = link.copied().unwrap_or(Link {
+                    conn: entry.conn,
+                    local: nowhere,
+                    peer: entry.peer.unwrap_or(nowhere),
+                });
+                let data = entry.data.clone();
+                match entry.direction {
+                    Direction::Sent => EventKind::Sent { link, data },
+                    _ => EventKind::Received { link, data, truncated: entry.truncated, echo: entry.echo },
+                }
             }
-            Note::ConnectionClosed { bytes_in, bytes_out } => {
-                record.bytes_in = Some(*bytes_in);
-                record.bytes_out = Some(*bytes_out);
-            }
-            Note::Error(error) => record.error = Some((**error).clone()),
-            Note::Notice(text) => record.notice = Some(text.to_string()),
-            Note::Closed(reason) => record.reason = Some(*reason),
-            _ => {}
+        };
+        let mut record = Record::from_event(&Event { at: entry.at, session, kind }, entry.conn);
+        if entry.event.is_none() && link.is_none() {
+            record.local = None;
         }
+        record.protocol = Some(protocol);
         record
     }
 

@@ -1,10 +1,19 @@
 //! The one translation layer: Fluent files in `assets/i18n`, loaded through i18n-embed.
 //!
-//! Each app owns its [`Tr`], so two windows (or two tests) can show different languages.
-//! Message ids are checked at compile time by the [`t!`](crate::t) macro.
+//! Each app owns its [`Tr`], so two windows (or two tests) can show different languages; the
+//! command line has one too, so the headless build speaks Spanish as well. Fixed strings use
+//! the [`t!`](crate::t) macro (ids checked at compile time); events render from
+//! [`crate::vocabulary`] through [`Tr::render`].
+
+use std::sync::LazyLock;
+
+use fluent_bundle::{FluentArgs, FluentValue};
 
 use i18n_embed::LanguageLoader;
 use i18n_embed::fluent::{FluentLanguageLoader, fluent_language_loader};
+
+use crate::engine::{Error, EventKind};
+use crate::vocabulary::{self, Arg, Message};
 use rust_embed::RustEmbed;
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +43,8 @@ impl Language {
         }
     }
 
-    fn code(self) -> &'static str {
+    /// The language's code: `en`, `es`.
+    pub fn code(self) -> &'static str {
         match self {
             Language::English => "en",
             Language::Spanish => "es",
@@ -99,6 +109,37 @@ impl Tr {
     pub fn loader(&self) -> &FluentLanguageLoader {
         &self.loader
     }
+
+    /// A message of the vocabulary, in this language.
+    pub fn render(&self, message: &Message) -> String {
+        let mut args = FluentArgs::new();
+        for (name, arg) in &message.args {
+            let value: FluentValue<'_> = match arg {
+                Arg::Text(text) => FluentValue::from(text.as_str()),
+                Arg::Number(n) => FluentValue::from(*n),
+                Arg::Message(inner) => FluentValue::from(self.render(inner)),
+            };
+            args.set(*name, value);
+        }
+        self.loader.get_args_fluent(message.id, Some(&args))
+    }
+
+    /// An engine error, in this language.
+    pub fn error(&self, error: &Error) -> String {
+        self.render(&vocabulary::error(error))
+    }
+
+    /// What an event says, in this language (`None` for plain data).
+    pub fn event(&self, kind: &EventKind) -> Option<String> {
+        vocabulary::event(kind).map(|m| self.render(&m))
+    }
+}
+
+static ENGLISH: LazyLock<Tr> = LazyLock::new(|| Tr::new(Language::English));
+
+/// English, shared: for `Display` of engine errors (logs, `anyhow` chains, the load report).
+pub fn english() -> &'static Tr {
+    &ENGLISH
 }
 
 /// Translates a message id, with optional `name = value` arguments.
@@ -113,10 +154,11 @@ macro_rules! t {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn ids(language: &str) -> Vec<String> {
+    /// The message ids of one language's catalogue.
+    pub(crate) fn ids(language: &str) -> Vec<String> {
         let path = format!("{language}/socket_tester.ftl");
         let file = Localizations::get(&path).map(|f| f.data.into_owned()).unwrap_or_default();
         let text = String::from_utf8(file).unwrap_or_default();

@@ -1,0 +1,406 @@
+//! One [`SessionSpec`] describes a session: role, protocol, endpoint, message, plan and the
+//! advanced settings. Its defaults live here once, and one [`SessionSpec::validate`] returns
+//! typed errors that name their field. The window's form edits a spec, the command line's
+//! arguments build one, presets and workspaces store them, and the engine runs one.
+
+pub mod message;
+pub mod preset;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::endpoint::parse_host;
+use crate::engine::{
+    ClientConfig, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVER_CHUNK,
+    DEFAULT_TIMEOUT_MS, DEFAULT_UDP_BUFFER, Detail, Endpoint, MAX_UDP_BUFFER, Protocol, ServerConfig,
+    WorkerSpec,
+};
+pub use message::{LineEnding, MessageError, MessageMode, MessageSpec, TextEncoding};
+
+/// The largest TCP read a user may set.
+pub const MAX_TCP_CHUNK: u64 = 16 * 1024 * 1024;
+/// The largest UDP payload.
+pub const MAX_DATAGRAM: u64 = 65_507;
+/// The most repeats one plan may ask for (more: until stopped).
+pub const MAX_COUNT: u64 = 1_000_000;
+/// The longest timeout: one hour.
+pub const MAX_TIMEOUT_MS: u64 = 3_600_000;
+/// The longest interval between two sends: one day.
+pub const MAX_INTERVAL_MS: u64 = 86_400_000;
+
+/// Client or server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An echo server.
+    #[serde(alias = "Server")]
+    Server,
+    /// A client that sends and checks the echo.
+    #[default]
+    #[serde(alias = "Client")]
+    Client,
+}
+
+/// How a client sends its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Plan {
+    /// How many times.
+    pub count: u64,
+    /// The pause between two sends.
+    pub interval_ms: u64,
+    /// Send again and again until stopped (the count is then ignored).
+    pub until_stopped: bool,
+    /// All over one connection (TCP) or socket (UDP), which stays open for more; otherwise
+    /// each message is its own connection, as in the tutorial.
+    pub persistent: bool,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan { count: 1, interval_ms: 0, until_stopped: false, persistent: false }
+    }
+}
+
+/// One session, whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionSpec {
+    /// Client or server.
+    pub role: Role,
+    /// TCP or UDP.
+    pub protocol: Protocol,
+    /// Host name or address (a server: where to listen; `localhost` is 127.0.0.1 and ::1).
+    pub host: String,
+    /// Port (a server may ask for 0: any free port).
+    pub port: u16,
+    /// A server listens on every interface (0.0.0.0), reachable from the network.
+    pub all_interfaces: bool,
+    /// What a client sends.
+    pub message: MessageSpec,
+    /// How a client sends it.
+    pub plan: Plan,
+    /// Bytes per TCP read, or the UDP receive buffer; `None` takes the default for the role
+    /// and protocol ([`SessionSpec::chunk_bytes`]).
+    pub chunk_bytes: Option<u64>,
+    /// A client's limit for connecting and for each echo.
+    pub timeout_ms: u64,
+    /// A TCP server's listen backlog.
+    pub backlog: u64,
+    /// A TCP server's event loops (0: one per core).
+    pub threads: u64,
+}
+
+impl Default for SessionSpec {
+    fn default() -> Self {
+        SessionSpec::new(Role::Client, Protocol::Tcp)
+    }
+}
+
+/// A field of the spec, as the form and the command line name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The host.
+    Host,
+    /// The port.
+    Port,
+    /// The message text or hex.
+    Message,
+    /// The file to send.
+    File,
+    /// Read size or UDP buffer.
+    ChunkBytes,
+    /// The timeout.
+    Timeout,
+    /// The listen backlog.
+    Backlog,
+    /// Server threads.
+    Threads,
+    /// How many times to send.
+    Count,
+    /// The pause between sends.
+    Interval,
+}
+
+impl Field {
+    /// The command-line argument that sets this field.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Field::Host | Field::Port => "HOST:PORT",
+            Field::Message => "MESSAGE",
+            Field::File => "--file",
+            Field::ChunkBytes => "--chunk",
+            Field::Timeout => "--timeout-ms",
+            Field::Backlog => "--backlog",
+            Field::Threads => "--threads",
+            Field::Count => "--count",
+            Field::Interval => "--interval-ms",
+        }
+    }
+}
+
+/// What is wrong with a field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// Nothing was typed.
+    Empty,
+    /// Not a whole number.
+    NotANumber,
+    /// A number outside its range.
+    Range {
+        /// The least allowed.
+        min: u64,
+        /// The most allowed.
+        max: u64,
+    },
+    /// Not a host name or an IP address.
+    HostInvalid,
+    /// A client with port 0.
+    ClientPortZero,
+    /// File mode with no file chosen.
+    NoFile,
+    /// An empty message over TCP has no echo.
+    EmptyOverTcp,
+    /// More than one UDP datagram holds.
+    TooLargeForDatagram {
+        /// The message's length.
+        bytes: u64,
+    },
+    /// The message does not parse.
+    Message(MessageError),
+}
+
+/// One invalid field and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct SpecError {
+    /// Which field.
+    pub field: Field,
+    /// The value as given, for the command line's message.
+    pub value: String,
+    /// What is wrong.
+    pub problem: Problem,
+}
+
+/// English, as the command line prints it (`--count 0: enter a number from 1 to 1000000`);
+/// the window shows each problem under its field, in its language.
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let problem = crate::i18n::english().render(&crate::vocabulary::problem(&self.problem));
+        if self.value.is_empty() {
+            write!(f, "{}: {problem}", self.field.flag())
+        } else {
+            write!(f, "{} {}: {problem}", self.field.flag(), self.value)
+        }
+    }
+}
+
+/// Checks a number against its range.
+fn range(field: Field, value: u64, min: u64, max: u64, errors: &mut Vec<SpecError>) {
+    if !(min..=max).contains(&value) {
+        errors.push(SpecError { field, value: value.to_string(), problem: Problem::Range { min, max } });
+    }
+}
+
+impl SessionSpec {
+    /// The tutorial's defaults for a role and protocol.
+    pub fn new(role: Role, protocol: Protocol) -> SessionSpec {
+        SessionSpec {
+            role,
+            protocol,
+            host: DEFAULT_HOST.into(),
+            port: DEFAULT_PORT,
+            all_interfaces: false,
+            message: MessageSpec::default(),
+            plan: Plan::default(),
+            chunk_bytes: None,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            backlog: DEFAULT_BACKLOG as u64,
+            threads: 0,
+        }
+    }
+
+    /// The read size (TCP) or receive buffer (UDP) when none is set: the tutorial's 16 bytes
+    /// and 4096-byte buffer for a client; 64 KiB reads and any datagram for a server.
+    pub fn default_chunk_bytes(role: Role, protocol: Protocol) -> u64 {
+        (match (role, protocol) {
+            (Role::Server, Protocol::Tcp) => DEFAULT_SERVER_CHUNK,
+            (Role::Server, Protocol::Udp) => MAX_UDP_BUFFER,
+            (Role::Client, Protocol::Tcp) => DEFAULT_CLIENT_CHUNK,
+            (Role::Client, Protocol::Udp) => DEFAULT_UDP_BUFFER,
+        }) as u64
+    }
+
+    /// The read size or buffer in effect.
+    pub fn chunk_bytes(&self) -> u64 {
+        self.chunk_bytes.unwrap_or_else(|| SessionSpec::default_chunk_bytes(self.role, self.protocol))
+    }
+
+    /// The largest read size or buffer for the protocol.
+    pub fn max_chunk_bytes(&self) -> u64 {
+        match self.protocol {
+            Protocol::Tcp => MAX_TCP_CHUNK,
+            Protocol::Udp => MAX_UDP_BUFFER as u64,
+        }
+    }
+
+    /// The host the endpoint uses: 0.0.0.0 for a server on every interface.
+    fn effective_host(&self) -> &str {
+        if self.role == Role::Server && self.all_interfaces { "0.0.0.0" } else { self.host.trim() }
+    }
+
+    /// Where to connect or listen (call after validation).
+    pub fn endpoint(&self) -> Endpoint {
+        let host = self.effective_host();
+        let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+        Endpoint { host: host.to_string(), port: self.port }
+    }
+
+    /// Every invalid field, each with its reason. Empty when the spec can run.
+    pub fn validate(&self) -> Vec<SpecError> {
+        let mut errors = Vec::new();
+        let host = self.effective_host();
+        if host.is_empty() {
+            errors.push(SpecError { field: Field::Host, value: String::new(), problem: Problem::Empty });
+        } else if parse_host(host).is_err() {
+            errors.push(SpecError {
+                field: Field::Host,
+                value: host.to_string(),
+                problem: Problem::HostInvalid,
+            });
+        }
+        if self.role == Role::Client && self.port == 0 {
+            errors.push(SpecError {
+                field: Field::Port,
+                value: "0".into(),
+                problem: Problem::ClientPortZero,
+            });
+        }
+        range(Field::ChunkBytes, self.chunk_bytes(), 1, self.max_chunk_bytes(), &mut errors);
+        match self.role {
+            Role::Server => {
+                if self.protocol == Protocol::Tcp {
+                    range(Field::Backlog, self.backlog, 1, 65_535, &mut errors);
+                }
+                range(Field::Threads, self.threads, 0, 1024, &mut errors);
+            }
+            Role::Client => {
+                range(Field::Timeout, self.timeout_ms, 1, MAX_TIMEOUT_MS, &mut errors);
+                if !self.plan.until_stopped {
+                    range(Field::Count, self.plan.count, 1, MAX_COUNT, &mut errors);
+                }
+                range(Field::Interval, self.plan.interval_ms, 0, MAX_INTERVAL_MS, &mut errors);
+                self.validate_message(&mut errors);
+            }
+        }
+        errors
+    }
+
+    fn validate_message(&self, errors: &mut Vec<SpecError>) {
+        let message = &self.message;
+        let field = Field::Message;
+        match message.bytes() {
+            None if message.file.is_none() => {
+                errors.push(SpecError { field: Field::File, value: String::new(), problem: Problem::NoFile });
+            }
+            None => {}
+            Some(Err(err)) => {
+                errors.push(SpecError { field, value: String::new(), problem: Problem::Message(err) })
+            }
+            Some(Ok(bytes)) if bytes.is_empty() && self.protocol == Protocol::Tcp => {
+                errors.push(SpecError { field, value: String::new(), problem: Problem::EmptyOverTcp })
+            }
+            Some(Ok(bytes)) if bytes.len() as u64 > MAX_DATAGRAM && self.protocol == Protocol::Udp => {
+                let problem = Problem::TooLargeForDatagram { bytes: bytes.len() as u64 };
+                errors.push(SpecError { field, value: String::new(), problem })
+            }
+            Some(Ok(_)) => {}
+        }
+    }
+
+    /// The first error for a field, if any.
+    pub fn error_for(errors: &[SpecError], field: Field) -> Option<&SpecError> {
+        errors.iter().find(|e| e.field == field)
+    }
+
+    /// The server this spec describes.
+    pub fn server_config(&self, detail: Detail) -> ServerConfig {
+        ServerConfig {
+            protocol: self.protocol,
+            bind: self.endpoint(),
+            chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
+            backlog: i32::try_from(self.backlog).unwrap_or(i32::MAX),
+            threads: usize::try_from(self.threads).unwrap_or(0),
+            detail,
+        }
+    }
+
+    /// The client this spec describes; `send` false only connects (a persistent connection
+    /// opened without sending).
+    pub fn client_config(&self, send: bool) -> ClientConfig {
+        let payload = if send { self.message.payload().and_then(Result::ok) } else { None };
+        ClientConfig {
+            protocol: self.protocol,
+            target: self.endpoint(),
+            payload,
+            count: if self.plan.until_stopped { None } else { Some(self.plan.count) },
+            chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
+            timeout_ms: self.timeout_ms,
+            interval_ms: self.plan.interval_ms,
+            persistent: self.plan.persistent || !send,
+        }
+    }
+
+    /// The worker to start, or every reason it cannot start. Nothing is sent, and no socket
+    /// is opened, for a spec that does not validate.
+    pub fn worker(&self, detail: Detail) -> Result<WorkerSpec, Vec<SpecError>> {
+        let errors = self.validate();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(match self.role {
+            Role::Server => WorkerSpec::Server(self.server_config(detail)),
+            Role::Client => WorkerSpec::Client(self.client_config(true)),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_are_the_tutorials() {
+        let client = SessionSpec::new(Role::Client, Protocol::Tcp);
+        assert_eq!((client.host.as_str(), client.port, client.chunk_bytes()), ("localhost", 10000, 16));
+        assert_eq!(SessionSpec::new(Role::Client, Protocol::Udp).chunk_bytes(), 4096);
+        assert_eq!(client.message.text, "Este es el mensaje. Se repetirá.");
+        assert!(client.validate().is_empty());
+        assert!(SessionSpec::new(Role::Server, Protocol::Udp).validate().is_empty());
+    }
+
+    #[test]
+    fn each_error_names_its_field() {
+        let mut spec = SessionSpec::new(Role::Client, Protocol::Udp);
+        spec.port = 0;
+        spec.host = "bad host".into();
+        spec.chunk_bytes = Some(70_000);
+        spec.plan.count = 0;
+        spec.message.mode = MessageMode::Hex;
+        spec.message.text = "4G".into();
+        let errors = spec.validate();
+        let fields: Vec<Field> = errors.iter().map(|e| e.field).collect();
+        assert_eq!(fields, [Field::Host, Field::Port, Field::ChunkBytes, Field::Count, Field::Message]);
+        assert_eq!(errors[2].to_string(), "--chunk 70000: enter a number from 1 to 65535");
+        assert_eq!(errors[4].to_string(), "MESSAGE: position 2: 'G' is not a hex digit");
+        assert!(spec.worker(Detail::Full).is_err());
+    }
+
+    #[test]
+    fn a_server_on_every_interface_needs_no_host() {
+        let mut spec = SessionSpec::new(Role::Server, Protocol::Tcp);
+        spec.host.clear();
+        assert_eq!(spec.validate().first().map(|e| e.field), Some(Field::Host));
+        spec.all_interfaces = true;
+        assert!(spec.validate().is_empty());
+        assert_eq!(spec.endpoint().host, "0.0.0.0");
+    }
+}

@@ -1,0 +1,175 @@
+//! The message editor: text (escapes optional) or hex or a file, a line ending, a text
+//! encoding, a live preview of the exact bytes that will go out, and the history of sent
+//! messages. What the message means is [`crate::spec::message`]'s; this only draws it.
+
+use egui::{RichText, Ui};
+
+use crate::engine::Protocol;
+use crate::i18n::Tr;
+use crate::spec::{Field, LineEnding, MessageMode, MessageSpec, SessionSpec, SpecError, TextEncoding};
+use crate::t;
+use crate::transcript::render::hex;
+
+/// Bytes shown in the preview; the count is always exact.
+const PREVIEW_BYTES: usize = 48;
+/// Messages kept in the history.
+pub const HISTORY_LEN: usize = 50;
+
+/// What the user asked for in the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditorAction {
+    /// Open a dialog to choose the file.
+    BrowseFile,
+    /// Put this history entry back in the editor.
+    UseHistory(usize),
+}
+
+/// Adds a sent message to the front of the history, once, keeping at most [`HISTORY_LEN`].
+pub fn remember(history: &mut Vec<MessageSpec>, message: &MessageSpec) {
+    history.retain(|m| m != message);
+    history.insert(0, message.clone());
+    history.truncate(HISTORY_LEN);
+}
+
+/// How a history entry reads in its menu: its mode and the start of its text.
+fn history_label(tr: &Tr, message: &MessageSpec) -> String {
+    let body = match message.mode {
+        MessageMode::File => message.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
+        MessageMode::Text | MessageMode::Hex => message.text.replace('\n', "⏎"),
+    };
+    let short: String = body.chars().take(40).collect();
+    let more = if body.chars().count() > 40 { "…" } else { "" };
+    format!("{} · {short}{more}", mode_name(tr, message.mode))
+}
+
+fn mode_name(tr: &Tr, mode: MessageMode) -> String {
+    match mode {
+        MessageMode::Text => t!(tr, "editor-text"),
+        MessageMode::Hex => t!(tr, "editor-hex"),
+        MessageMode::File => t!(tr, "editor-file"),
+    }
+}
+
+fn ending_name(tr: &Tr, ending: LineEnding) -> String {
+    match ending {
+        LineEnding::None => t!(tr, "editor-ending-none"),
+        other => other.name().to_string(),
+    }
+}
+
+/// What the editor needs from its session.
+pub struct EditorContext<'a> {
+    /// TCP or UDP (a file over UDP is one datagram).
+    pub protocol: Protocol,
+    /// The form's problems; the message's show in the preview.
+    pub errors: &'a [SpecError],
+    /// Messages sent before, newest first.
+    pub history: &'a [MessageSpec],
+    /// False while the session runs.
+    pub enabled: bool,
+}
+
+/// Draws the editor of `message`; `file` is the file's path as typed.
+pub fn message_editor_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    message: &mut MessageSpec,
+    file: &mut String,
+    context: &EditorContext<'_>,
+) -> Option<EditorAction> {
+    let EditorContext { protocol, errors, history, enabled } = *context;
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label(t!(tr, "form-message"));
+        for mode in MessageMode::ALL {
+            ui.selectable_value(&mut message.mode, mode, mode_name(tr, mode)).labelled_by(label.id);
+        }
+        ui.separator();
+        ui.add_enabled_ui(!history.is_empty(), |ui| {
+            ui.menu_button(t!(tr, "editor-history"), |ui| {
+                for (index, past) in history.iter().enumerate() {
+                    if ui.button(history_label(tr, past)).clicked() {
+                        action = Some(EditorAction::UseHistory(index));
+                        ui.close();
+                    }
+                }
+            })
+            .response
+            .on_hover_text(t!(tr, "editor-history-hint"));
+        });
+    });
+    match message.mode {
+        MessageMode::Text | MessageMode::Hex => {
+            let hint = if message.mode == MessageMode::Hex { "48 65 6C 6C 6F" } else { "" };
+            let edit = egui::TextEdit::multiline(&mut message.text)
+                .desired_rows(2)
+                .desired_width(ui.available_width())
+                .hint_text(hint)
+                .font(egui::TextStyle::Monospace);
+            let hover = if message.mode == MessageMode::Hex {
+                t!(tr, "editor-hex-hint")
+            } else {
+                t!(tr, "form-message-hint")
+            };
+            ui.add_enabled(enabled, edit).on_hover_text(hover);
+        }
+        MessageMode::File => {
+            ui.horizontal(|ui| {
+                let label = ui.label(t!(tr, "file-path"));
+                let edit = egui::TextEdit::singleline(file).desired_width(260.0);
+                ui.add_enabled(enabled, edit).labelled_by(label.id);
+                if ui.add_enabled(enabled, egui::Button::new(t!(tr, "btn-browse"))).clicked() {
+                    action = Some(EditorAction::BrowseFile);
+                }
+            });
+        }
+    }
+    ui.add_enabled_ui(enabled, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            if message.mode == MessageMode::Text {
+                ui.checkbox(&mut message.escapes, t!(tr, "editor-escapes"))
+                    .on_hover_text(t!(tr, "editor-escapes-hint"));
+                egui::ComboBox::new(ui.scope_id().with("encoding"), t!(tr, "editor-encoding"))
+                    .selected_text(message.encoding.name())
+                    .show_ui(ui, |ui| {
+                        for encoding in TextEncoding::ALL {
+                            ui.selectable_value(&mut message.encoding, encoding, encoding.name());
+                        }
+                    });
+            }
+            if message.mode != MessageMode::File {
+                egui::ComboBox::new(ui.scope_id().with("ending"), t!(tr, "editor-line-ending"))
+                    .selected_text(ending_name(tr, message.line_ending))
+                    .show_ui(ui, |ui| {
+                        for ending in LineEnding::ALL {
+                            ui.selectable_value(&mut message.line_ending, ending, ending_name(tr, ending));
+                        }
+                    });
+            }
+        });
+    });
+    preview_ui(ui, tr, message, protocol, errors);
+    action
+}
+
+/// The exact bytes that will go out (count and hex), or what is wrong, where.
+fn preview_ui(ui: &mut Ui, tr: &Tr, message: &MessageSpec, protocol: Protocol, errors: &[SpecError]) {
+    let problem =
+        SessionSpec::error_for(errors, Field::Message).or(SessionSpec::error_for(errors, Field::File));
+    if let Some(error) = problem {
+        let text = tr.render(&crate::vocabulary::problem(&error.problem));
+        ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
+        return;
+    }
+    let text = match message.bytes() {
+        Some(Ok(bytes)) => {
+            let shown = &bytes[..bytes.len().min(PREVIEW_BYTES)];
+            let more = if bytes.len() > PREVIEW_BYTES { " …" } else { "" };
+            t!(tr, "editor-preview", count = bytes.len(), hex = format!("{}{more}", hex(shown)))
+        }
+        Some(Err(_)) => return,
+        None if protocol == Protocol::Udp => t!(tr, "editor-preview-file-udp"),
+        None => t!(tr, "editor-preview-file"),
+    };
+    ui.label(RichText::new(text).monospace().weak());
+}

@@ -1,0 +1,130 @@
+//! One session's panel: its title with the Presets menu and ✖, the form (or the title of a
+//! reopened transcript), the file buttons, a server's clients, the status line and the
+//! transcript. It returns what the user asked for as [`AppAction`]s; the app applies them
+//! after drawing.
+
+use egui::{RichText, Ui};
+use jiff::tz::TimeZone;
+
+use super::action::AppAction;
+use super::clients_view::clients_ui;
+use super::files::{self, FileAction, FileBar, Purpose, path_bar_ui};
+use super::presets::{bar_ui, presets_menu_ui};
+use super::session::Session;
+use super::session_form::form_ui;
+use super::status_bar::session_status_ui;
+use super::transcript_view::transcript_ui;
+use crate::engine::Protocol;
+use crate::i18n::Tr;
+use crate::spec::{MessageSpec, Role};
+use crate::t;
+
+/// What a session's panel needs from the app.
+pub struct PanelContext<'a> {
+    /// Translations.
+    pub tr: &'a Tr,
+    /// The local time zone.
+    pub tz: &'a TimeZone,
+    /// The session has the keyboard.
+    pub active: bool,
+    /// No file dialog exists here.
+    pub no_dialog: bool,
+    /// The presets' names.
+    pub presets: &'a [String],
+    /// Messages sent, newest first.
+    pub history: &'a [MessageSpec],
+}
+
+/// Draws one session; returns what the user asked for.
+pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>) -> Vec<AppAction> {
+    let tr = context.tr;
+    let uid = session.uid;
+    let mut actions = Vec::new();
+    let stroke = if context.active {
+        ui.visuals().selection.stroke
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    egui::Frame::group(ui.style()).stroke(stroke).show(ui, |ui| {
+        ui.set_min_size(ui.available_size());
+        ui.push_id(uid, |ui| {
+            ui.horizontal(|ui| {
+                let role = match session.spec().role {
+                    Role::Server => t!(tr, "role-server"),
+                    Role::Client => t!(tr, "role-client"),
+                };
+                ui.heading(RichText::new(format!("{role} {uid} · {}", session.protocol())).strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
+                        actions.push(AppAction::Close { uid });
+                    }
+                    if session.opened_from.is_none()
+                        && let Some(action) = presets_menu_ui(ui, tr, context.presets)
+                    {
+                        actions.push(AppAction::Preset { uid, action });
+                    }
+                });
+            });
+            if let Some(bar) = &mut session.preset_bar
+                && let Some(action) = bar_ui(ui, tr, bar)
+            {
+                actions.push(AppAction::Bar { uid: Some(uid), action });
+            }
+            if let Some(path) = &session.opened_from {
+                ui.label(RichText::new(t!(tr, "opened-title", path = path.display().to_string())).strong());
+            } else {
+                let state = session.form_state();
+                if let Some(action) = form_ui(ui, tr, &mut session.form, state, context.history) {
+                    actions.push(AppAction::Form { uid, action });
+                }
+            }
+            if let Some(action) = files_row_ui(ui, tr, session, context.no_dialog) {
+                actions.push(AppAction::File { uid: Some(uid), action });
+            }
+            if session.spec().role == Role::Server
+                && let Some(conn) =
+                    clients_ui(ui, tr, context.tz, &session.clients, session.protocol() == Protocol::Udp)
+            {
+                actions.push(AppAction::DisconnectClient { uid, conn });
+            }
+            egui::Panel::bottom(ui.scope_id().with("status"))
+                .show(ui, |ui| session_status_ui(ui, tr, session));
+            ui.separator();
+            transcript_ui(ui, tr, context.tz, &session.transcript, &mut session.view);
+        });
+    });
+    actions
+}
+
+/// The Save and Record buttons of a session, the live-recording line, and the file bar.
+fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) -> Option<FileAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        if ui.button(t!(tr, "btn-save-as")).clicked() {
+            let path = files::suggested_name(session.uid, "jsonl");
+            session.file_bar = Some(FileBar { purpose: Purpose::Save(session.uid), path, pcap: false });
+        }
+        match &session.recording {
+            Some(recording) => {
+                let path = recording.path.display().to_string();
+                ui.label(
+                    RichText::new(t!(tr, "file-recording", path = path)).color(ui.visuals().warn_fg_color),
+                );
+                if ui.button(t!(tr, "btn-stop-recording")).clicked() {
+                    action = Some(FileAction::StopRecording);
+                }
+            }
+            None if session.opened_from.is_none() && ui.button(t!(tr, "btn-record")).clicked() => {
+                let path = files::suggested_name(session.uid, "jsonl");
+                session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
+            }
+            None => {}
+        }
+    });
+    if let Some(bar) = &mut session.file_bar
+        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog)
+    {
+        action = Some(picked);
+    }
+    action
+}

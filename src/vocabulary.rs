@@ -1,0 +1,493 @@
+//! The one event vocabulary: what every event, notice and error means, as a message id and its
+//! arguments. The window, the command line's lines and the `.txt` export all render from here,
+//! through [`crate::i18n::Tr::render`], so each kind reads the same everywhere and in every
+//! language. Every match is exhaustive: a new kind of event does not compile until it has its
+//! words here.
+
+use crate::engine::error::Reason;
+use crate::engine::{CloseReason, EchoCheck, Error, ErrorKind, EventKind, Notice, Op};
+use crate::spec::Problem;
+use crate::spec::message::{MessageError, MessageProblem};
+
+/// A value for a message argument.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Text shown as is: an address, a path, a number already formatted.
+    Text(String),
+    /// A count, which a language may use to choose its plural.
+    Number(u64),
+    /// Another message, rendered first in the same language.
+    Message(Box<Message>),
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Arg {
+        Arg::Text(text)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Arg {
+        Arg::Text(text.to_string())
+    }
+}
+
+impl From<u64> for Arg {
+    fn from(n: u64) -> Arg {
+        Arg::Number(n)
+    }
+}
+
+impl From<Message> for Arg {
+    fn from(message: Message) -> Arg {
+        Arg::Message(Box::new(message))
+    }
+}
+
+/// A message id of the Fluent catalogues (`assets/i18n`) and its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    /// The id.
+    pub id: &'static str,
+    /// Named arguments.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Message {
+    /// A message without arguments.
+    pub fn new(id: &'static str) -> Message {
+        Message { id, args: Vec::new() }
+    }
+
+    /// Adds an argument.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Message {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    /// Every message id this one uses, itself first (for the completeness tests).
+    pub fn ids(&self) -> Vec<&'static str> {
+        let mut ids = vec![self.id];
+        for (_, arg) in &self.args {
+            if let Arg::Message(inner) = arg {
+                ids.extend(inner.ids());
+            }
+        }
+        ids
+    }
+}
+
+/// A round-trip time as the transcripts print it: `0.300 ms`.
+pub fn rtt_text(rtt_us: u64) -> String {
+    format!("{:.3} ms", rtt_us as f64 / 1000.0)
+}
+
+/// What an event says in words. Plain data (bytes sent or received with nothing more to say)
+/// has no words: its bytes are its content.
+pub fn event(kind: &EventKind) -> Option<Message> {
+    Some(match kind {
+        EventKind::Listening { local, all_interfaces: false } => {
+            Message::new("ev-listening").arg("addr", local.to_string())
+        }
+        EventKind::Listening { local, all_interfaces: true } => {
+            Message::new("ev-listening-all").arg("addr", local.to_string())
+        }
+        EventKind::Connected(link) => Message::new("ev-connected")
+            .arg("peer", link.peer.to_string())
+            .arg("local", link.local.to_string()),
+        EventKind::Accepted(link) => Message::new("ev-accepted")
+            .arg("peer", link.peer.to_string())
+            .arg("local", link.local.to_string()),
+        EventKind::Sent { .. } => return None,
+        EventKind::Received { truncated, echo, .. } => return received(*truncated, echo.as_ref()),
+        EventKind::PeerClosed(link) => Message::new("ev-peer-closed").arg("peer", link.peer.to_string()),
+        EventKind::ConnectionClosed { link, bytes_in, bytes_out } => Message::new("ev-conn-closed")
+            .arg("peer", link.peer.to_string())
+            .arg("bytes_in", *bytes_in)
+            .arg("bytes_out", *bytes_out),
+        EventKind::Failed { error, .. } => self::error(error),
+        EventKind::Notice(notice) => self::notice(notice),
+        EventKind::Closed { reason } => closed(*reason),
+    })
+}
+
+/// The words on a read: cut off, or the verdict of the echo it completed.
+pub fn received(truncated: bool, echo: Option<&EchoCheck>) -> Option<Message> {
+    match (echo, truncated) {
+        (None, false) => None,
+        (None, true) => Some(Message::new("data-truncated")),
+        (Some(echo), _) => {
+            let id = if echo.matches { "echo-ok" } else { "echo-mismatch" };
+            Some(Message::new(id).arg("rtt", rtt_text(echo.rtt_us)).arg("bytes", echo.bytes as u64))
+        }
+    }
+}
+
+/// Why a session ended.
+pub fn closed(reason: CloseReason) -> Message {
+    Message::new(match reason {
+        CloseReason::Finished => "ev-closed-finished",
+        CloseReason::Stopped => "ev-closed-stopped",
+        CloseReason::PeerClosed => "ev-closed-peer",
+        CloseReason::Failed => "ev-closed-failed",
+    })
+}
+
+/// A notice.
+pub fn notice(notice: &Notice) -> Message {
+    match notice {
+        Notice::FewerLoops { loops, error } => {
+            Message::new("notice-fewer-loops").arg("loops", *loops).arg("error", error.as_str())
+        }
+        Notice::AcceptingAgain { local } => {
+            Message::new("notice-accepting-again").arg("local", local.to_string())
+        }
+        Notice::TryingNext { error, next } => {
+            Message::new("notice-trying-next").arg("error", self::error(error)).arg("next", next.to_string())
+        }
+        Notice::ReplyTruncated { bytes, buffer } => {
+            Message::new("notice-reply-truncated").arg("bytes", *bytes).arg("buffer", *buffer)
+        }
+        Notice::Legacy { text } => Message::new("notice-legacy").arg("text", text.as_str()),
+    }
+}
+
+/// A failure: the operation and its address, then the reason.
+pub fn error(error: &Error) -> Message {
+    Message::new("error")
+        .arg("op", op(error.op, &error.target))
+        .arg("reason", reason(error.kind, &error.reason))
+}
+
+/// The operation that failed, on what.
+pub fn op(op: Op, target: &str) -> Message {
+    let id = match op {
+        Op::Parse => "op-parse",
+        Op::Resolve => "op-resolve",
+        Op::Bind => "op-bind",
+        Op::Connect => "op-connect",
+        Op::Accept => "op-accept",
+        Op::Send => "op-send",
+        Op::Receive => "op-receive",
+        Op::Spawn => "op-spawn",
+        Op::ReadFile => "op-read-file",
+    };
+    Message::new(id).arg("target", target)
+}
+
+/// Why it failed.
+pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
+    match reason {
+        Reason::Plain => Message::new(match kind {
+            ErrorKind::Refused => "kind-refused",
+            ErrorKind::TimedOut => "kind-timed-out",
+            ErrorKind::HostNotFound => "kind-host-not-found",
+            ErrorKind::AddrInUse => "kind-addr-in-use",
+            ErrorKind::PermissionDenied => "kind-permission",
+            ErrorKind::Reset => "kind-reset",
+            ErrorKind::Unreachable => "kind-unreachable",
+            ErrorKind::InvalidInput => "kind-invalid",
+            ErrorKind::Other => "kind-other",
+        }),
+        Reason::Os { text } => Message::new("reason-os").arg("text", text.as_str()),
+        Reason::HostUnreachable => Message::new("reason-host-unreachable"),
+        Reason::AddrNotAvailable => Message::new("reason-addr-not-available"),
+        Reason::LookupFailed { detail } => {
+            Message::new("reason-lookup-failed").arg("detail", detail.as_str())
+        }
+        Reason::NoAddresses => Message::new("reason-no-addresses"),
+        Reason::ConnectTimedOut { timeout_ms } => {
+            Message::new("reason-connect-timed-out").arg("ms", *timeout_ms)
+        }
+        Reason::NoCompleteEcho { timeout_ms, echoed, expected } => Message::new("reason-no-complete-echo")
+            .arg("ms", *timeout_ms)
+            .arg("echoed", *echoed)
+            .arg("expected", *expected),
+        Reason::NoReply { timeout_ms } => Message::new("reason-no-reply").arg("ms", *timeout_ms),
+        Reason::ClosedMidEcho { echoed, expected } => {
+            Message::new("reason-closed-mid-echo").arg("echoed", *echoed).arg("expected", *expected)
+        }
+        Reason::UdpRefused => Message::new("reason-udp-refused"),
+        Reason::BufferRange { max } => Message::new("reason-buffer-range").arg("max", *max),
+        Reason::OutOfFiles { errno } => Message::new("reason-out-of-files").arg("code", errno.to_string()),
+        Reason::PortEmpty => Message::new("reason-port-empty"),
+        Reason::PortRange => Message::new("reason-port-range"),
+        Reason::PortNotNumber => Message::new("reason-port-not-number"),
+        Reason::HostEmpty => Message::new("reason-host-empty"),
+        Reason::HostInvalid => Message::new("reason-host-invalid"),
+        Reason::AddressEmpty => Message::new("reason-address-empty"),
+        Reason::MissingBracket => Message::new("reason-missing-bracket"),
+        Reason::ExpectedPort => Message::new("reason-expected-port"),
+        Reason::BracketsNotV6 => Message::new("reason-brackets-not-v6"),
+        Reason::V6NeedsBrackets => Message::new("reason-v6-needs-brackets"),
+        Reason::ClientPortZero => Message::new("reason-client-port-zero"),
+        Reason::TooLargeForDatagram { bytes, max } => {
+            Message::new("reason-too-large-for-datagram").arg("bytes", *bytes).arg("max", *max)
+        }
+        Reason::EmptyOverTcp => Message::new("reason-empty-over-tcp"),
+        Reason::NoEchoWithin { timeout_ms } => Message::new("reason-no-echo-within").arg("ms", *timeout_ms),
+        Reason::ServerClosed { missing: 0 } => Message::new("reason-server-closed"),
+        Reason::ServerClosed { missing } => {
+            Message::new("reason-server-closed-missing").arg("missing", *missing)
+        }
+        Reason::ExtraBytes { count } => Message::new("reason-extra-bytes").arg("count", *count),
+        Reason::EchoDiffersAt { offset } => Message::new("reason-echo-differs-at").arg("offset", *offset),
+        Reason::UnknownDatagram { bytes } => Message::new("reason-unknown-datagram").arg("bytes", *bytes),
+        Reason::DatagramDiffers { size } => Message::new("reason-datagram-differs").arg("size", *size),
+        Reason::DatagramLength { size, got } => {
+            Message::new("reason-datagram-length").arg("size", *size).arg("got", *got)
+        }
+    }
+}
+
+/// What is wrong with a field of a spec.
+pub fn problem(problem: &Problem) -> Message {
+    match problem {
+        Problem::Empty => Message::new("problem-empty"),
+        Problem::NotANumber => Message::new("problem-not-a-number"),
+        Problem::Range { min, max } => Message::new("problem-range").arg("min", *min).arg("max", *max),
+        Problem::HostInvalid => Message::new("reason-host-invalid"),
+        Problem::ClientPortZero => Message::new("reason-client-port-zero"),
+        Problem::NoFile => Message::new("problem-no-file"),
+        Problem::EmptyOverTcp => Message::new("reason-empty-over-tcp"),
+        Problem::TooLargeForDatagram { bytes } => Message::new("reason-too-large-for-datagram")
+            .arg("bytes", *bytes)
+            .arg("max", crate::spec::MAX_DATAGRAM),
+        Problem::Message(err) => message_error(err),
+    }
+}
+
+/// What is wrong with a message, at which character.
+pub fn message_error(err: &MessageError) -> Message {
+    let problem = match &err.problem {
+        MessageProblem::NotHexDigit(c) => Message::new("problem-not-hex-digit").arg("ch", c.to_string()),
+        MessageProblem::HalfByte => Message::new("problem-half-byte"),
+        MessageProblem::UnknownEscape(c) => Message::new("problem-unknown-escape").arg("ch", c.to_string()),
+        MessageProblem::BadByteEscape => Message::new("problem-bad-byte-escape"),
+        MessageProblem::BadCharEscape => Message::new("problem-bad-char-escape"),
+        MessageProblem::LoneBackslash => Message::new("problem-lone-backslash"),
+        MessageProblem::Unencodable { ch, encoding } => Message::new("problem-unencodable")
+            .arg("ch", ch.to_string())
+            .arg("code", format!("{:04X}", u32::from(*ch)))
+            .arg("encoding", encoding.name()),
+    };
+    Message::new("problem-at-position").arg("position", err.position as u64).arg("problem", problem)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::net::SocketAddr;
+
+    use bytes::Bytes;
+
+    use super::*;
+    use crate::engine::Link;
+    use crate::i18n::{Language, Tr};
+
+    fn addr(port: u16) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], port))
+    }
+
+    /// One of every reason; `index` fails to compile when a reason is added and not listed.
+    fn reasons() -> Vec<Reason> {
+        fn index(reason: &Reason) -> usize {
+            match reason {
+                Reason::Plain => 0,
+                Reason::Os { .. } => 1,
+                Reason::HostUnreachable => 2,
+                Reason::AddrNotAvailable => 3,
+                Reason::LookupFailed { .. } => 4,
+                Reason::NoAddresses => 5,
+                Reason::ConnectTimedOut { .. } => 6,
+                Reason::NoCompleteEcho { .. } => 7,
+                Reason::NoReply { .. } => 8,
+                Reason::ClosedMidEcho { .. } => 9,
+                Reason::UdpRefused => 10,
+                Reason::BufferRange { .. } => 11,
+                Reason::OutOfFiles { .. } => 12,
+                Reason::PortEmpty => 13,
+                Reason::PortRange => 14,
+                Reason::PortNotNumber => 15,
+                Reason::HostEmpty => 16,
+                Reason::HostInvalid => 17,
+                Reason::AddressEmpty => 18,
+                Reason::MissingBracket => 19,
+                Reason::ExpectedPort => 20,
+                Reason::BracketsNotV6 => 21,
+                Reason::V6NeedsBrackets => 22,
+                Reason::ClientPortZero => 23,
+                Reason::TooLargeForDatagram { .. } => 24,
+                Reason::EmptyOverTcp => 25,
+                Reason::NoEchoWithin { .. } => 26,
+                Reason::ServerClosed { .. } => 27,
+                Reason::ExtraBytes { .. } => 28,
+                Reason::EchoDiffersAt { .. } => 29,
+                Reason::UnknownDatagram { .. } => 30,
+                Reason::DatagramDiffers { .. } => 31,
+                Reason::DatagramLength { .. } => 32,
+            }
+        }
+        let all = vec![
+            Reason::Plain,
+            Reason::Os { text: "xyz (os error 9)".into() },
+            Reason::HostUnreachable,
+            Reason::AddrNotAvailable,
+            Reason::LookupFailed { detail: "xyz".into() },
+            Reason::NoAddresses,
+            Reason::ConnectTimedOut { timeout_ms: 5000 },
+            Reason::NoCompleteEcho { timeout_ms: 5000, echoed: 3, expected: 33 },
+            Reason::NoReply { timeout_ms: 300 },
+            Reason::ClosedMidEcho { echoed: 10, expected: 33 },
+            Reason::UdpRefused,
+            Reason::BufferRange { max: 65535 },
+            Reason::OutOfFiles { errno: 24 },
+            Reason::PortEmpty,
+            Reason::PortRange,
+            Reason::PortNotNumber,
+            Reason::HostEmpty,
+            Reason::HostInvalid,
+            Reason::AddressEmpty,
+            Reason::MissingBracket,
+            Reason::ExpectedPort,
+            Reason::BracketsNotV6,
+            Reason::V6NeedsBrackets,
+            Reason::ClientPortZero,
+            Reason::TooLargeForDatagram { bytes: 70000, max: 65507 },
+            Reason::EmptyOverTcp,
+            Reason::NoEchoWithin { timeout_ms: 5000 },
+            Reason::ServerClosed { missing: 0 },
+            Reason::ExtraBytes { count: 4 },
+            Reason::EchoDiffersAt { offset: 17 },
+            Reason::UnknownDatagram { bytes: 12 },
+            Reason::DatagramDiffers { size: 32 },
+            Reason::DatagramLength { size: 32, got: 30 },
+        ];
+        let seen: BTreeSet<usize> = all.iter().map(index).collect();
+        assert_eq!(seen.len(), 33, "every reason is listed once");
+        let mut all = all;
+        all.push(Reason::ServerClosed { missing: 5 });
+        all
+    }
+
+    /// One of every problem a field can have.
+    fn problems() -> Vec<Problem> {
+        use crate::spec::message::TextEncoding;
+        let at = |problem| Problem::Message(MessageError { position: 2, problem });
+        vec![
+            Problem::Empty,
+            Problem::NotANumber,
+            Problem::Range { min: 1, max: 65535 },
+            Problem::HostInvalid,
+            Problem::ClientPortZero,
+            Problem::NoFile,
+            Problem::EmptyOverTcp,
+            Problem::TooLargeForDatagram { bytes: 70000 },
+            at(MessageProblem::NotHexDigit('G')),
+            at(MessageProblem::HalfByte),
+            at(MessageProblem::UnknownEscape('q')),
+            at(MessageProblem::BadByteEscape),
+            at(MessageProblem::BadCharEscape),
+            at(MessageProblem::LoneBackslash),
+            at(MessageProblem::Unencodable { ch: '漢', encoding: TextEncoding::Latin1 }),
+        ]
+    }
+
+    /// Every kind of event, with every notice, close reason, error kind, operation and reason.
+    fn every_message() -> Vec<Message> {
+        let link = Link { conn: 1, local: addr(50000), peer: addr(10000) };
+        let data = Bytes::from_static(b"hola");
+        let echo = |matches| Some(EchoCheck { rtt_us: 300, matches, bytes: 4 });
+        let error = |kind, op, reason| Error::new(kind, op, "127.0.0.1:10000", reason);
+        let mut kinds = vec![
+            EventKind::Listening { local: addr(10000), all_interfaces: false },
+            EventKind::Listening { local: addr(10000), all_interfaces: true },
+            EventKind::Connected(link),
+            EventKind::Accepted(link),
+            EventKind::Received { link, data: data.clone(), truncated: true, echo: None },
+            EventKind::Received { link, data: data.clone(), truncated: false, echo: echo(true) },
+            EventKind::Received { link, data: data.clone(), truncated: false, echo: echo(false) },
+            EventKind::PeerClosed(link),
+            EventKind::ConnectionClosed { link, bytes_in: 4, bytes_out: 4 },
+            EventKind::Notice(Notice::FewerLoops { loops: 1, error: "xyz".into() }),
+            EventKind::Notice(Notice::AcceptingAgain { local: addr(10000) }),
+            EventKind::Notice(Notice::TryingNext {
+                error: error(ErrorKind::TimedOut, Op::Receive, Reason::NoReply { timeout_ms: 300 }),
+                next: addr(10000),
+            }),
+            EventKind::Notice(Notice::ReplyTruncated { bytes: 5000, buffer: 4096 }),
+        ];
+        kinds.extend(CloseReason::ALL.map(|reason| EventKind::Closed { reason }));
+        for kind in ErrorKind::ALL {
+            kinds.push(EventKind::Failed { link: None, error: error(kind, Op::Connect, Reason::Plain) });
+        }
+        for op in Op::ALL {
+            kinds.push(EventKind::Failed {
+                link: Some(link),
+                error: error(ErrorKind::Other, op, Reason::Plain),
+            });
+        }
+        for reason in reasons() {
+            kinds.push(EventKind::Failed { link: None, error: error(ErrorKind::Other, Op::Receive, reason) });
+        }
+        let mut messages: Vec<Message> = kinds.iter().filter_map(event).collect();
+        assert!(event(&EventKind::Sent { link, data: data.clone() }).is_none(), "plain data has no words");
+        assert!(event(&EventKind::Received { link, data, truncated: false, echo: None }).is_none());
+        messages.push(Message::new("data-unfinished").arg("bytes", "\\xC3"));
+        messages.extend(problems().iter().map(problem));
+        messages
+    }
+
+    #[test]
+    fn every_kind_has_words_in_english_and_spanish() {
+        let english: BTreeSet<String> = crate::i18n::tests::ids("en").into_iter().collect();
+        let spanish: BTreeSet<String> = crate::i18n::tests::ids("es").into_iter().collect();
+        let messages = every_message();
+        assert!(messages.len() > 60, "{}", messages.len());
+        for message in &messages {
+            for id in message.ids() {
+                assert!(english.contains(id), "English lacks {id}");
+                assert!(spanish.contains(id), "Spanish lacks {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_spanish_rendering_keeps_no_english_sentence() {
+        let (en, es) = (Tr::new(Language::English), Tr::new(Language::Spanish));
+        // Words both languages write alike, and the sample arguments.
+        let shared: BTreeSet<&str> =
+            ["byte", "bytes", "escape", "host", "error", "interfaces", "latin", "xyz", "hola"].into();
+        let words = |text: &str| -> BTreeSet<String> {
+            text.split(|c: char| !c.is_alphabetic())
+                .filter(|w| w.chars().count() >= 4)
+                .map(str::to_lowercase)
+                .filter(|w| !shared.contains(w.as_str()))
+                .collect()
+        };
+        let mut english_words = BTreeSet::new();
+        let mut pairs = Vec::new();
+        for message in every_message() {
+            let (english, spanish) = (en.render(&message), es.render(&message));
+            assert!(!english.starts_with("No localization"), "{english}");
+            english_words.extend(words(&english));
+            pairs.push((english, spanish));
+        }
+        assert!(english_words.contains("refused") && english_words.contains("listening"));
+        for (english, spanish) in &pairs {
+            let left: Vec<String> =
+                words(spanish).into_iter().filter(|w| english_words.contains(w)).collect();
+            assert!(left.is_empty(), "English words {left:?} in the Spanish for {english:?}: {spanish:?}");
+        }
+    }
+
+    #[test]
+    fn an_error_reads_operation_address_and_reason() {
+        let err = Error::new(ErrorKind::Refused, Op::Connect, "127.0.0.1:10000", Reason::Plain);
+        assert_eq!(
+            Tr::new(Language::Spanish).error(&err),
+            "conectar con 127.0.0.1:10000: conexión rechazada (nada escucha allí)"
+        );
+        assert_eq!(err.to_string(), "connect to 127.0.0.1:10000: connection refused (nothing listens there)");
+    }
+}
