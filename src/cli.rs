@@ -17,7 +17,8 @@ use crate::engine::{
     StatsSnapshot, WorkerSpec,
 };
 use crate::i18n::{Language, Tr};
-use crate::spec::{LineEnding, MessageMode, Role, SessionSpec, TextEncoding, preset};
+use crate::spec::preset::{self, Presets};
+use crate::spec::{LineEnding, MessageMode, Role, SessionSpec, TextEncoding};
 use crate::transcript::export::{self, Format, Record, Recorder};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::Message;
@@ -34,7 +35,7 @@ pub const EXIT_USAGE: u8 = 2;
 /// With no command it opens the desktop app; `serve`, `send`, `load` and `preset` work
 /// without a display.
 #[derive(Debug, Parser)]
-#[command(name = "socket-tester", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+#[command(name = "socket-tester", version, about, long_about = None)]
 pub struct Cli {
     /// What to do; with none, the desktop app.
     #[command(subcommand)]
@@ -49,7 +50,7 @@ pub struct Cli {
 }
 
 /// Flags that prefill the desktop app's first sessions, for demos and scripts.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args, Default, PartialEq, Eq)]
 pub struct GuiArgs {
     /// App: protocol of the first server and client.
     #[arg(long, value_name = "tcp|udp")]
@@ -101,6 +102,7 @@ impl GuiArgs {
             start_server: self.start_server,
             language: lang.map(Language::from),
             workspace: self.workspace,
+            presets_dir: None,
         }
     }
 }
@@ -331,7 +333,7 @@ pub struct SendArgs {
 fn base_spec(preset: Option<&str>, protocol: Option<ProtocolArg>, role: Role) -> anyhow::Result<SessionSpec> {
     let mut spec = match preset {
         Some(name) => {
-            let spec = preset::load(name)?;
+            let spec = Presets::user()?.load(name)?;
             if spec.role != role {
                 let (is, use_) = match spec.role {
                     Role::Server => ("a server", "serve"),
@@ -502,8 +504,16 @@ pub struct LoadArgs {
     pub allow_remote: bool,
 }
 
-/// Runs a headless command and returns the process exit code.
-pub fn run(command: CliCommand, lang: Option<LangArg>) -> u8 {
+/// Runs a headless command and returns the process exit code. The app's startup flags
+/// (`gui`) do not apply to a command: given with one, they are refused.
+pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
+    if *gui != GuiArgs::default() {
+        eprintln!(
+            "socket-tester: --protocol, --host, --port, --message, --start-server and --workspace start the \
+             app; a command takes its own arguments (see socket-tester <COMMAND> --help)"
+        );
+        return EXIT_USAGE;
+    }
     let language = lang.map_or(Language::English, Language::from);
     let result = match command {
         CliCommand::Serve(args) => args.spec().and_then(|spec| serve(&args, &spec, language)),
@@ -524,12 +534,12 @@ fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
     let mut out = Out::new();
     match command {
         PresetCommand::List => {
-            for name in preset::list()? {
+            for name in Presets::user()?.list()? {
                 out.line(&name);
             }
         }
         PresetCommand::Show { name } => {
-            let spec = preset::load(&name)?;
+            let spec = Presets::user()?.load(&name)?;
             out.line(preset::write_versioned(&spec).trim_end());
         }
         PresetCommand::Save { name, command } => {
@@ -539,10 +549,10 @@ fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
                 Some(CliCommand::Serve(args)) => args.spec()?,
                 _ => anyhow::bail!("after --, give `send ...` or `serve ...`"),
             };
-            let path = preset::save(&name, &spec)?;
+            let path = Presets::user()?.save(&name, &spec)?;
             eprintln!("saved preset {name} to {}", path.display());
         }
-        PresetCommand::Delete { name } => preset::delete(&name)?,
+        PresetCommand::Delete { name } => Presets::user()?.delete(&name)?,
     }
     Ok(EXIT_OK)
 }

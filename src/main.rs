@@ -8,7 +8,7 @@ use socket_tester::cli::{self, Cli};
 fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
-        Some(command) => ExitCode::from(cli::run(command, args.lang)),
+        Some(command) => ExitCode::from(cli::run(command, &args.gui, args.lang)),
         None => open_app(args.gui, args.lang),
     }
 }

@@ -298,3 +298,166 @@ fn load_refuses_other_machines_and_bad_values_with_exit_2() {
         assert!(out.stdout.is_empty(), "{args:?}: nothing ran");
     }
 }
+
+#[test]
+fn latin1_utf16_and_crlf_bytes_arrive_exactly() {
+    use common::Recorder;
+    for (kind, args, expect) in [
+        ("tcp", vec!["año", "--encoding", "latin1", "--line-ending", "crlf"], "61f16f0d0a"),
+        ("udp", vec!["hé", "--encoding", "utf-16le"], "6800e900"),
+        ("tcp", vec!["hé", "--encoding", "utf-16be", "--line-ending", "lf"], "0068 00e9 000a"),
+        ("tcp", vec!["--message-hex", "de:ad:be:ef", "--line-ending", "cr"], "deadbeef0d"),
+        ("udp", vec!["-e", "\\x00\\xffhola\\u{20ac}"], "00ff686f6c61e282ac"),
+    ] {
+        let peer = Recorder::start(kind);
+        let target = format!("127.0.0.1:{}", peer.port);
+        let out = bin().args(["send", kind, &target]).args(&args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("1 of 1 echoes ok"), "{stdout}");
+        let (_, _, hex) = peer.received();
+        assert_eq!(hex, expect.replace(' ', ""), "{args:?}");
+    }
+}
+
+#[test]
+fn a_file_of_any_size_is_streamed_and_its_echo_checked() {
+    use common::Recorder;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("payload.bin");
+    // 5 MiB: more than the client keeps in flight (4 MiB), so it must stream.
+    let data: Vec<u8> =
+        (0..5 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&path, &data).unwrap();
+    let peer = Recorder::start("tcp");
+    let target = format!("127.0.0.1:{}", peer.port);
+    let out = bin()
+        .args(["send", "tcp", &target, "--file"])
+        .arg(&path)
+        .args(["--chunk", "65536"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("echo ok (5242880 B)") && stdout.contains("1 of 1 echoes ok"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(300)..]
+    );
+    let (len, sha, _) = peer.received();
+    assert_eq!(len, data.len());
+    let expected = Command::new("sha256sum").arg(&path).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&expected.stdout).starts_with(&sha),
+        "the peer got the file's exact bytes"
+    );
+    // Over UDP a file is one datagram: a larger one is refused before anything is sent.
+    let out = bin().args(["send", "udp", "127.0.0.1:9", "--file"]).arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("5242880 bytes do not fit in one UDP datagram (at most 65507)"), "{stderr}");
+}
+
+#[test]
+fn bad_messages_exit_2_with_the_position_and_the_reason() {
+    for (args, expect) in [
+        (vec!["--message-hex", "4G"], "MESSAGE: position 2: 'G' is not a hex digit"),
+        (vec!["--message-hex", "48 6"], "position 4: a byte needs two hex digits"),
+        (vec!["ab漢", "--encoding", "latin1"], "position 3: '漢' (U+6F22) has no Latin-1 byte"),
+        (vec!["-e", "x\\u{zz}"], "position 2: write \\u{HEX}"),
+        (vec!["--count", "0"], "--count 0: enter a number from 1 to 1000000"),
+    ] {
+        let out = bin().args(["send", "tcp", "127.0.0.1:9"]).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expect), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing was sent: {args:?}");
+    }
+}
+
+#[test]
+fn presets_are_saved_listed_shown_run_overridden_and_deleted() {
+    let config = tempfile::tempdir().unwrap();
+    let cli = || {
+        let mut command = bin();
+        command.env("SOCKET_TESTER_CONFIG_DIR", config.path());
+        command
+    };
+    let serve = Serve::start(&["udp", "--bind", "127.0.0.1:0"]);
+    let port = bound_port(&serve.line());
+    let target = format!("127.0.0.1:{port}");
+    cli()
+        .args([
+            "preset",
+            "save",
+            "ping",
+            "--",
+            "send",
+            "udp",
+            &target,
+            "--message-hex",
+            "70 69 6e 67",
+            "--count",
+            "2",
+        ])
+        .assert()
+        .success();
+    let list = cli().args(["preset", "list"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&list.stdout), "ping\n");
+    let show = cli().args(["preset", "show", "ping"]).output().unwrap();
+    let toml = String::from_utf8_lossy(&show.stdout).to_string();
+    assert!(toml.starts_with("version = 1\n") && toml.contains("mode = \"hex\""), "{toml}");
+    // Run it: no other argument needed.
+    let run = cli().args(["send", "--preset", "ping"]).output().unwrap();
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(0), "{text}");
+    assert!(text.contains("4 B \"ping\"") && text.contains("2 of 2 echoes ok"), "{text}");
+    // Arguments override the preset's values.
+    let run =
+        cli().args(["send", "--preset", "ping", "--count", "3", "--line-ending", "lf"]).output().unwrap();
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("5 B \"ping\\n\"") && text.contains("3 of 3 echoes ok"), "{text}");
+    // A path is a file; the same TOML runs from anywhere.
+    let file = config.path().join("copy.toml");
+    std::fs::write(&file, &toml).unwrap();
+    let run = cli().args(["send", "--preset"]).arg(&file).output().unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    // A client preset does not serve.
+    let wrong = cli().args(["serve", "--preset", "ping"]).output().unwrap();
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("it is a client"));
+    cli().args(["preset", "delete", "ping"]).assert().success();
+    let gone = cli().args(["send", "--preset", "ping"]).output().unwrap();
+    assert_eq!(gone.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("no preset named \"ping\""));
+    let _ = serve.signal("INT");
+}
+
+#[test]
+fn bad_preset_files_are_refused_by_key_line_or_version() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expect) in [
+        ("version = 1\nrole = \"client\"\nprotocl = \"tcp\"\n", "unknown field `protocl`"),
+        ("version = 1\nport = \"x\n", "line 2, column"),
+        ("version = 7\nrole = \"client\"\n", "written by a newer Socket Tester (version 7)"),
+        ("role = \"client\"\n", "no `version = 1` at the top"),
+    ] {
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, text).unwrap();
+        let out = bin().args(["send", "--preset"]).arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains(expect), "{text}: {stderr}");
+    }
+}
+
+#[test]
+fn the_command_line_speaks_spanish_too() {
+    let port = free_tcp_port();
+    let out = bin().args(["--lang", "es", "send", "tcp", &format!("127.0.0.1:{port}")]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("conectar con 127.0.0.1:{port}: conexión rechazada")), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("resumen: 0 conexiones") && !stdout.contains("summary"), "{stdout}");
+}

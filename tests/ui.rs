@@ -14,7 +14,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use socket_tester::engine::{ErrorKind, EventKind};
 use socket_tester::i18n::Language;
-use socket_tester::spec::{Field, SessionSpec};
+use socket_tester::spec::{Field, MessageMode, SessionSpec};
 use socket_tester::transcript::line::Direction;
 use socket_tester::ui::session::Activity;
 use socket_tester::ui::transcript_view::format_us;
@@ -355,4 +355,329 @@ fn a_full_disk_stops_the_recording_and_keeps_the_transcript() {
     step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
     harness.get_by_label("Send").click();
     step_until(&mut harness, "a second echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 2);
+}
+
+/// The client's message box (only a client has one).
+fn type_message(harness: &mut Harness<'static, SocketTesterApp>, text: &str) {
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message");
+    field.focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message").type_text(text);
+    harness.run_steps(3);
+}
+
+/// The nth button of a label (the server's transcript, the client's editor and the client's
+/// transcript each have a "Text" and a "Hex").
+fn click_nth(harness: &mut Harness<'static, SocketTesterApp>, label: &str, n: usize) {
+    let buttons: Vec<_> = harness.get_all_by_label(label).collect();
+    buttons[n].click();
+    harness.run_steps(2);
+}
+
+#[test]
+fn the_editor_previews_hex_and_escapes_and_names_a_bad_character() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    assert_eq!(harness.get_all_by_label("Hex").count(), 3);
+    click_nth(&mut harness, "Hex", 1);
+    type_message(&mut harness, "48 65 6G");
+    let message = harness.state().sessions()[1].spec().message.clone();
+    assert_eq!((message.mode, message.text.as_str()), (MessageMode::Hex, "48 65 6G"));
+    assert!(harness.query_by_label("⚠ position 8: 'G' is not a hex digit").is_some());
+    assert!(harness.get_by_label("Send").accesskit_node().is_disabled());
+    assert!(harness.get_by_label("Connect").accesskit_node().is_disabled());
+    type_message(&mut harness, "00 ff 0d 0a");
+    assert!(harness.query_by_label("Sends 4 B: 00 FF 0D 0A").is_some());
+    assert!(!harness.get_by_label("Send").accesskit_node().is_disabled());
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+    let received: Vec<u8> = harness.state().sessions()[0]
+        .transcript
+        .iter()
+        .filter(|e| e.direction == Direction::Received)
+        .flat_map(|e| e.data.to_vec())
+        .collect();
+    assert_eq!(received, [0x00, 0xFF, 0x0D, 0x0A], "the server got exactly the bytes the preview showed");
+
+    click_nth(&mut harness, "Text", 1);
+    harness.get_by_label("Escapes").click();
+    harness.run_steps(2);
+    type_message(&mut harness, "a\\x00\\u{e9}");
+    assert!(harness.query_by_label("Sends 4 B: 61 00 C3 A9").is_some());
+    type_message(&mut harness, "ok \\q");
+    assert!(harness.query_by_label("⚠ position 4: unknown escape \\q").is_some());
+    assert!(harness.get_by_label("Send").accesskit_node().is_disabled());
+}
+
+#[test]
+fn a_bad_message_opens_no_connection() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut harness = harness(on_port(port));
+    click_nth(&mut harness, "Hex", 1);
+    type_message(&mut harness, "4");
+    // Even asked for directly (Ctrl+Enter), nothing is sent and no connection opened.
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::Enter]);
+    harness.run_steps(5);
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(listener.accept().is_err(), "no connection was opened");
+    assert_eq!(harness.state().sessions()[1].transcript.len(), 0);
+}
+
+#[test]
+fn repeat_shows_its_progress_and_stop_cancels_at_once() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    for (label, value) in [("Repeat (times)", "100"), ("Interval (ms)", "100")] {
+        let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, label);
+        field.focus();
+        harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+        harness.get_by_role_and_label(egui::accesskit::Role::TextInput, label).type_text(value);
+        harness.run_steps(2);
+    }
+    assert_eq!(harness.state().sessions()[1].spec().plan.count, 100);
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "three echoes", |app| app.sessions()[1].transcript.counters().echoes_ok >= 3);
+    let progress = harness.state().sessions()[1].progress();
+    assert!(
+        progress.is_some_and(|(done, total)| (3..100).contains(&done) && total == Some(100)),
+        "{progress:?}"
+    );
+    let shown = format!("{} of 100", progress.map_or(0, |p| p.0));
+    assert!(harness.query_by_label(&shown).is_some(), "the form says {shown}");
+    // The server's Stop comes first; the client's second.
+    click_nth(&mut harness, "Stop", 1);
+    step_until(&mut harness, "the client stops", |app| app.sessions()[1].progress().is_none());
+    let echoes = harness.state().sessions()[1].transcript.counters().echoes_ok;
+    harness.run_steps(5);
+    std::thread::sleep(Duration::from_millis(300));
+    harness.run_steps(5);
+    assert_eq!(
+        harness.state().sessions()[1].transcript.counters().echoes_ok,
+        echoes,
+        "nothing more was sent"
+    );
+    assert!(echoes < 100);
+}
+
+#[test]
+fn a_selection_names_the_same_event_after_older_rows_go() {
+    use bytes::Bytes;
+    use socket_tester::engine::{Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    let link = Link { conn: 1, local: "127.0.0.1:1".parse().unwrap(), peer: "127.0.0.1:2".parse().unwrap() };
+    let push = |harness: &mut Harness<'static, SocketTesterApp>, rows: std::ops::Range<usize>| {
+        let transcript = &mut harness.state_mut().sessions_mut()[1].transcript;
+        for i in rows {
+            let data = Bytes::from(format!("row {i:04} {}", "x".repeat(1000)));
+            let kind = EventKind::Received { link, data, truncated: false, echo: None };
+            transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
+        }
+    };
+    let row = size_of::<socket_tester::transcript::store::Entry>() + 1010;
+    harness.state_mut().sessions_mut()[1].transcript.set_cap_bytes(100 * row);
+    push(&mut harness, 0..100);
+    harness.run_steps(2);
+    // Select row 50, as a click on it does.
+    let seq = harness.state().sessions()[1].transcript.get(50).unwrap().seq;
+    harness.state_mut().sessions_mut()[1].view.selection = Some((seq, seq));
+    let selected = |app: &SocketTesterApp| {
+        let session = &app.sessions()[1];
+        let (a, _) = session.view.selection?;
+        let index = session.transcript.index_of(a)?;
+        Some(session.transcript.get(index)?.data[..8].to_vec())
+    };
+    assert_eq!(selected(harness.state()), Some(b"row 0050".to_vec()));
+    // Thirty older rows go: the selection still names row 50.
+    push(&mut harness, 100..130);
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].transcript.dropped(), 30);
+    assert_eq!(selected(harness.state()), Some(b"row 0050".to_vec()));
+    // A flood lets row 50 go too: the selection is cleared, never moved to another row.
+    push(&mut harness, 130..400);
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].view.selection, None);
+}
+
+/// A storage that holds what eframe saved, as eframe saves it.
+struct SavedStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for SavedStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.into(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn settings_saved_by_the_first_release_keep_their_values() {
+    use socket_tester::engine::Protocol;
+    use socket_tester::spec::Role;
+    use socket_tester::ui::app::Settings;
+    use socket_tester::ui::settings::SETTINGS_KEY;
+    // Written by release 0.1's own eframe::set_value (tests/fixtures/settings-0.1.ron).
+    let saved = include_str!("fixtures/settings-0.1.ron");
+    let storage = SavedStorage([(SETTINGS_KEY.to_string(), saved.to_string())].into());
+    let settings: Settings = eframe::get_value(&storage, SETTINGS_KEY).expect("the old settings load");
+    assert_eq!((settings.language, settings.zoom, settings.cap_mib), (Language::Spanish, 1.5, 64));
+    let ctx = egui::Context::default();
+    let app = SocketTesterApp::with_context(&ctx, Some(settings), StartupOptions::default());
+    assert_eq!(app.tr().language(), Language::Spanish);
+    let specs: Vec<_> = app.sessions().iter().map(|s| s.spec().clone()).collect();
+    assert_eq!(specs.len(), 2);
+    let (server, client) = (&specs[0], &specs[1]);
+    assert_eq!(
+        (server.role, server.protocol, server.port, server.all_interfaces),
+        (Role::Server, Protocol::Udp, 10007, true)
+    );
+    assert_eq!(server.chunk_bytes(), 65535);
+    assert_eq!((client.role, client.host.as_str(), client.port), (Role::Client, "::1", 10007));
+    assert_eq!(client.message.text, "hola\\r\\n", "typed as text, as the first release sent it");
+    assert_eq!(client.message.bytes(), Some(Ok(b"hola\\r\\n".to_vec())));
+    assert_eq!((client.chunk_bytes(), client.timeout_ms, client.plan.persistent), (512, 750, true));
+    // Saved again, the values stay, now as the last workspace.
+    let mut storage = SavedStorage(Default::default());
+    eframe::set_value(&mut storage, SETTINGS_KEY, &app.settings());
+    let again: Settings = eframe::get_value(&storage, SETTINGS_KEY).unwrap();
+    assert_eq!(again.workspace.sessions, specs);
+    assert!(again.forms.is_empty());
+    // A settings file from a later release, with fields this one does not know, loads too.
+    let newer = "(language:English,zoom:1.0,cap_mib:8,colour_scheme:\"dark\")";
+    let storage = SavedStorage([(SETTINGS_KEY.to_string(), newer.to_string())].into());
+    let settings: Option<Settings> = eframe::get_value(&storage, SETTINGS_KEY);
+    assert_eq!(settings.map(|s| s.cap_mib), Some(8));
+}
+
+#[test]
+fn a_workspace_file_opens_at_launch_and_the_history_is_remembered() {
+    use socket_tester::spec::preset::{Workspace, write_file};
+    use socket_tester::spec::{Role, SessionSpec};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.toml");
+    let mut client = SessionSpec::new(Role::Client, socket_tester::engine::Protocol::Udp);
+    client.message.text = "from the workspace".into();
+    let workspace = Workspace {
+        active: 2,
+        sessions: vec![
+            SessionSpec::new(Role::Server, socket_tester::engine::Protocol::Udp),
+            client.clone(),
+            client,
+        ],
+    };
+    write_file(&path, &workspace).unwrap();
+    let options = StartupOptions { workspace: Some(path), ..StartupOptions::default() };
+    let mut harness = wide_harness(options, 2000.0);
+    step_until(&mut harness, "the workspace", |app| app.sessions().len() == 3);
+    assert_eq!(harness.state().workspace(), workspace);
+    let mut message = harness.state().sessions()[1].spec().message.clone();
+    message.text = "sent once".into();
+    harness.state_mut().sessions_mut()[1].form.set_message(message.clone());
+    let sends: Vec<_> = harness.get_all_by_label("Send").collect();
+    sends[0].click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().history().first(), Some(&message));
+    let ctx = egui::Context::default();
+    let again =
+        SocketTesterApp::with_context(&ctx, Some(harness.state().settings()), StartupOptions::default());
+    assert_eq!(again.history().first(), Some(&message));
+}
+
+#[test]
+fn a_preset_saved_in_the_app_runs_from_the_command_line_and_the_reverse() {
+    use socket_tester::engine::Protocol;
+    use socket_tester::spec::preset::Presets;
+    use socket_tester::spec::{LineEnding, Role};
+    let config = tempfile::tempdir().unwrap();
+    let presets = Presets::at(config.path().join("presets"));
+    let tcp = common::start(Protocol::Tcp, "127.0.0.1:0");
+    let options = StartupOptions { presets_dir: Some(presets.dir().to_path_buf()), ..on_port(tcp.port()) };
+    let mut harness = harness(options);
+    // The app: a hex message with CRLF, twice, saved from the client's Presets menu.
+    click_nth(&mut harness, "Hex", 1);
+    type_message(&mut harness, "de ad be ef");
+    {
+        let form = &mut harness.state_mut().sessions_mut()[1].form;
+        let mut spec = form.spec().clone();
+        spec.message.line_ending = LineEnding::Crlf;
+        spec.plan.count = 2;
+        form.set_spec(spec);
+    }
+    harness.run_steps(2);
+    click_nth(&mut harness, "Presets", 1);
+    harness.get_by_label("Save as preset…").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Preset name").focus();
+    harness.run_steps(1);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Preset name").type_text("app-made");
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    step_until(&mut harness, "the preset is saved", |app| {
+        app.notice().is_some_and(|(text, _)| text.contains("Saved preset “app-made”"))
+    });
+    let app_spec = harness.state().sessions()[1].spec().clone();
+    assert_eq!(presets.load("app-made"), Ok(app_spec.clone()));
+    // The command line runs it as it is, and sends the very bytes the app would.
+    let out = common::bin()
+        .env("SOCKET_TESTER_CONFIG_DIR", config.path())
+        .args(["send", "--preset", "app-made", "--hex"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(app_spec.message.bytes(), Some(Ok(vec![0xDE, 0xAD, 0xBE, 0xEF, 0x0D, 0x0A])));
+    assert_eq!(stdout.matches("→ 127.0.0.1").count(), 2, "{stdout}");
+    assert_eq!(stdout.matches("6 B \"ޭ\\xBE\\xEF\\r\\n\" [DE AD BE EF 0D 0A]").count(), 4, "{stdout}");
+    assert!(stdout.contains("2 of 2 echoes ok"), "{stdout}");
+
+    // The reverse: the command line saves a preset; the app loads it from its menu and runs it.
+    let udp = common::start(Protocol::Udp, "127.0.0.1:0");
+    let target = format!("127.0.0.1:{}", udp.port());
+    let saved = common::bin()
+        .env("SOCKET_TESTER_CONFIG_DIR", config.path())
+        .args([
+            "preset",
+            "save",
+            "cli-made",
+            "--",
+            "send",
+            "udp",
+            &target,
+            "--message-hex",
+            "01 02",
+            "--line-ending",
+            "lf",
+            "--count",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(saved.status.code(), Some(0), "{}", String::from_utf8_lossy(&saved.stderr));
+    click_nth(&mut harness, "Presets", 1);
+    step_until(&mut harness, "the list has it", |app| app.preset_names().iter().any(|n| n == "cli-made"));
+    harness.run_steps(2);
+    harness.get_by_label("cli-made").click();
+    step_until(&mut harness, "the preset is loaded", |app| {
+        app.sessions()[1].spec().protocol == Protocol::Udp
+    });
+    let loaded = harness.state().sessions()[1].spec().clone();
+    assert_eq!(Ok(loaded.clone()), presets.load("cli-made"));
+    assert_eq!((loaded.role, loaded.plan.count), (Role::Client, 2));
+    harness.run_steps(2);
+    let sends: Vec<_> = harness.get_all_by_label("Send").collect();
+    sends[0].click();
+    step_until(&mut harness, "two echoes", |app| app.sessions()[1].transcript.counters().echoes_ok == 2);
+    let events = udp.stop();
+    assert_eq!(common::received(&events), [1, 2, b'\n', 1, 2, b'\n']);
+    let _ = tcp.stop();
 }

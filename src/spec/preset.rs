@@ -3,7 +3,7 @@
 //! a newer version than this program knows is refused in a plain sentence.
 //!
 //! Presets live in the user's config directory, `socket-tester/presets/NAME.toml`
-//! (`$SOCKET_TESTER_CONFIG_DIR/presets` when set, for tests and portable installs).
+//! (`$SOCKET_TESTER_CONFIG_DIR/presets` when set, for portable installs and scripts).
 
 use std::path::{Path, PathBuf};
 
@@ -164,16 +164,6 @@ pub fn write_file<T: Serialize>(path: &Path, value: &T) -> Result<(), PresetErro
     })
 }
 
-/// Where presets are kept.
-pub fn presets_dir() -> Result<PathBuf, PresetError> {
-    if let Some(dir) = std::env::var_os("SOCKET_TESTER_CONFIG_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir).join("presets"));
-    }
-    directories::ProjectDirs::from("", "", "socket-tester")
-        .map(|dirs| dirs.config_dir().join("presets"))
-        .ok_or(PresetError::NoDirectory)
-}
-
 /// Whether `text` names a file rather than a preset: it holds `/` or ends in `.toml`.
 pub fn is_path(text: &str) -> bool {
     text.contains('/') || text.ends_with(".toml")
@@ -187,68 +177,96 @@ fn check_name(name: &str) -> Result<(), PresetError> {
     if ok { Ok(()) } else { Err(PresetError::BadName { name: name.to_string() }) }
 }
 
-/// The file of a preset name, or the path itself.
-pub fn locate(name_or_path: &str) -> Result<PathBuf, PresetError> {
-    if is_path(name_or_path) {
-        return Ok(PathBuf::from(name_or_path));
+/// The folder of presets: one `NAME.toml` each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presets {
+    dir: PathBuf,
+}
+
+impl Presets {
+    /// The presets in `dir`.
+    pub fn at(dir: impl Into<PathBuf>) -> Presets {
+        Presets { dir: dir.into() }
     }
-    check_name(name_or_path)?;
-    Ok(presets_dir()?.join(format!("{name_or_path}.toml")))
-}
 
-/// Reads a preset by name or path.
-pub fn load(name_or_path: &str) -> Result<SessionSpec, PresetError> {
-    let path = locate(name_or_path)?;
-    if !is_path(name_or_path) && !path.exists() {
-        return Err(PresetError::NotFound { name: name_or_path.to_string() });
-    }
-    read_file(&path)
-}
-
-/// Saves a preset under a name; returns its file.
-pub fn save(name: &str, spec: &SessionSpec) -> Result<PathBuf, PresetError> {
-    check_name(name)?;
-    let path = presets_dir()?.join(format!("{name}.toml"));
-    write_file(&path, spec)?;
-    Ok(path)
-}
-
-/// Deletes a preset.
-pub fn delete(name: &str) -> Result<(), PresetError> {
-    let path = locate(name)?;
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(PresetError::NotFound { name: name.to_string() })
+    /// The user's presets: `$SOCKET_TESTER_CONFIG_DIR/presets` when set, else
+    /// `socket-tester/presets` in the system's config directory.
+    pub fn user() -> Result<Presets, PresetError> {
+        if let Some(dir) = std::env::var_os("SOCKET_TESTER_CONFIG_DIR").filter(|d| !d.is_empty()) {
+            return Ok(Presets::at(PathBuf::from(dir).join("presets")));
         }
-        Err(e) => Err(io_error(&path, &e)),
+        directories::ProjectDirs::from("", "", "socket-tester")
+            .map(|dirs| Presets::at(dirs.config_dir().join("presets")))
+            .ok_or(PresetError::NoDirectory)
     }
-}
 
-/// Renames a preset.
-pub fn rename(from: &str, to: &str) -> Result<(), PresetError> {
-    check_name(to)?;
-    let (old, new) = (locate(from)?, locate(to)?);
-    if !old.exists() {
-        return Err(PresetError::NotFound { name: from.to_string() });
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
-    std::fs::rename(&old, &new).map_err(|e| io_error(&new, &e))
-}
 
-/// The presets' names, sorted.
-pub fn list() -> Result<Vec<String>, PresetError> {
-    let dir = presets_dir()?;
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_error(&dir, &e)),
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(str::to_string))
-        .collect();
-    names.sort();
-    Ok(names)
+    /// The file of a preset name, or the path itself.
+    pub fn locate(&self, name_or_path: &str) -> Result<PathBuf, PresetError> {
+        if is_path(name_or_path) {
+            return Ok(PathBuf::from(name_or_path));
+        }
+        check_name(name_or_path)?;
+        Ok(self.dir.join(format!("{name_or_path}.toml")))
+    }
+
+    /// Reads a preset by name or path.
+    pub fn load(&self, name_or_path: &str) -> Result<SessionSpec, PresetError> {
+        let path = self.locate(name_or_path)?;
+        if !is_path(name_or_path) && !path.exists() {
+            return Err(PresetError::NotFound { name: name_or_path.to_string() });
+        }
+        read_file(&path)
+    }
+
+    /// Saves a preset under a name; returns its file.
+    pub fn save(&self, name: &str, spec: &SessionSpec) -> Result<PathBuf, PresetError> {
+        check_name(name)?;
+        let path = self.dir.join(format!("{name}.toml"));
+        write_file(&path, spec)?;
+        Ok(path)
+    }
+
+    /// Deletes a preset.
+    pub fn delete(&self, name: &str) -> Result<(), PresetError> {
+        let path = self.locate(name)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(PresetError::NotFound { name: name.to_string() })
+            }
+            Err(e) => Err(io_error(&path, &e)),
+        }
+    }
+
+    /// Renames a preset.
+    pub fn rename(&self, from: &str, to: &str) -> Result<(), PresetError> {
+        check_name(to)?;
+        let (old, new) = (self.locate(from)?, self.locate(to)?);
+        if !old.exists() {
+            return Err(PresetError::NotFound { name: from.to_string() });
+        }
+        std::fs::rename(&old, &new).map_err(|e| io_error(&new, &e))
+    }
+
+    /// The presets' names, sorted.
+    pub fn list(&self) -> Result<Vec<String>, PresetError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_error(&self.dir, &e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(str::to_string))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
 }
 
 #[cfg(test)]
@@ -291,6 +309,24 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(nested.contains("unknown field `cuont`"), "{nested}");
+    }
+
+    #[test]
+    fn a_folder_of_presets() {
+        let dir = tempfile::tempdir().unwrap();
+        let presets = Presets::at(dir.path().join("presets"));
+        assert_eq!(presets.list(), Ok(vec![]));
+        let spec = SessionSpec::new(Role::Server, Protocol::Udp);
+        presets.save("b", &spec).unwrap();
+        presets.save("a one", &spec).unwrap();
+        assert_eq!(presets.list().unwrap(), ["a one", "b"]);
+        presets.rename("b", "c").unwrap();
+        assert_eq!(presets.load("c"), Ok(spec.clone()));
+        assert_eq!(presets.load("b"), Err(PresetError::NotFound { name: "b".into() }));
+        presets.delete("c").unwrap();
+        assert_eq!(presets.delete("c"), Err(PresetError::NotFound { name: "c".into() }));
+        let path = presets.dir().join("a one.toml").display().to_string();
+        assert_eq!(presets.load(&path), Ok(spec), "a path loads the file itself");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::files::{
     self, FileAction, FileBar, FileJob, LiveRecording, Purpose, RecordingFailure, path_bar_ui,
 };
 use super::message_editor::remember;
-use super::presets::{self, BarAction, BarKind, MenuAction, NameBar, PresetJob, bar_ui};
+use super::presets::{BarAction, BarKind, MenuAction, NameBar, PresetJob, PresetJobs, bar_ui};
 use super::session::Session;
 use super::session_form::FormAction;
 use super::session_view::{PanelContext, session_ui};
@@ -24,7 +24,7 @@ use super::settings::SETTINGS_KEY;
 pub use super::settings::Settings;
 use crate::engine::{self, Event, Protocol, Waker};
 use crate::i18n::{Language, Tr};
-use crate::spec::preset::Workspace;
+use crate::spec::preset::{Presets, Workspace};
 use crate::spec::{MessageMode, MessageSpec, Role, SessionSpec};
 use crate::t;
 use crate::transcript::export::{EventName, Record};
@@ -52,6 +52,8 @@ pub struct StartupOptions {
     pub language: Option<Language>,
     /// A workspace file to open at launch.
     pub workspace: Option<PathBuf>,
+    /// Where presets are kept (default: the user's config directory).
+    pub presets_dir: Option<PathBuf>,
 }
 
 /// The desktop app.
@@ -69,7 +71,7 @@ pub struct SocketTesterApp {
     start_server_pending: bool,
     jobs_tx: Sender<FileJob>,
     jobs_rx: Receiver<FileJob>,
-    presets_tx: Sender<PresetJob>,
+    preset_jobs: PresetJobs,
     presets_rx: Receiver<PresetJob>,
     preset_names: Vec<String>,
     history: Vec<MessageSpec>,
@@ -146,10 +148,11 @@ impl SocketTesterApp {
         setup_style(ctx, zoom);
         let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
         let (presets_tx, presets_rx) = crossbeam_channel::unbounded();
+        let presets = options.presets_dir.clone().map(Presets::at).map_or_else(Presets::user, Ok);
         let mut app = SocketTesterApp {
             jobs_tx,
             jobs_rx,
-            presets_tx,
+            preset_jobs: PresetJobs { presets, jobs: presets_tx, waker: waker.clone() },
             presets_rx,
             preset_names: Vec::new(),
             history: settings.history.clone(),
@@ -200,9 +203,9 @@ impl SocketTesterApp {
             settings.workspace.active.min(app.sessions.len().saturating_sub(1))
         };
         if let Some(path) = options.workspace {
-            presets::open_workspace(path, app.presets_tx.clone(), app.waker.clone());
+            app.preset_jobs.open_workspace(path);
         }
-        presets::list(app.presets_tx.clone(), app.waker.clone());
+        app.preset_jobs.list();
         app
     }
 
@@ -392,7 +395,7 @@ impl SocketTesterApp {
                 }
                 PresetJob::Done { what, name, result: Ok(()) } => {
                     if what.changes_list() {
-                        presets::list(self.presets_tx.clone(), self.waker.clone());
+                        self.preset_jobs.list();
                     }
                     let words = Message::new(what.message_id()).arg("name", name);
                     self.notice = Some((self.tr.render(&words), false));
@@ -517,11 +520,11 @@ impl SocketTesterApp {
     }
 
     fn act_preset(&mut self, uid: u64, action: MenuAction) {
-        let (jobs, waker) = (self.presets_tx.clone(), self.waker.clone());
+        let jobs = &self.preset_jobs;
         match action {
-            MenuAction::Refresh => presets::list(jobs, waker),
-            MenuAction::Load(name) => presets::load(uid, name, jobs, waker),
-            MenuAction::Delete(name) => presets::delete(name, jobs, waker),
+            MenuAction::Refresh => jobs.list(),
+            MenuAction::Load(name) => jobs.load(uid, name),
+            MenuAction::Delete(name) => jobs.delete(name),
             MenuAction::Open(kind) => {
                 let text = match &kind {
                     BarKind::RenamePreset(from) => from.clone(),
@@ -536,7 +539,7 @@ impl SocketTesterApp {
     }
 
     fn act_bar(&mut self, uid: Option<u64>, action: BarAction) {
-        let (jobs, waker) = (self.presets_tx.clone(), self.waker.clone());
+        let jobs = self.preset_jobs.clone();
         let close = |app: &mut SocketTesterApp| match uid {
             Some(uid) => {
                 if let Some(session) = app.session_mut(uid) {
@@ -547,20 +550,20 @@ impl SocketTesterApp {
         };
         match action {
             BarAction::Cancel => close(self),
-            BarAction::Browse(_) => files::browse(Purpose::Toml(uid), "", self.jobs_tx.clone(), waker),
+            BarAction::Browse(_) => {
+                files::browse(Purpose::Toml(uid), "", self.jobs_tx.clone(), self.waker.clone())
+            }
             BarAction::Confirm(kind, text) => {
                 let spec =
                     uid.and_then(|uid| self.sessions.iter().find(|s| s.uid == uid)).map(|s| s.spec().clone());
                 match (kind, uid, spec) {
-                    (BarKind::SavePreset, _, Some(spec)) => presets::save(text, spec, jobs, waker),
-                    (BarKind::RenamePreset(from), ..) => presets::rename(from, text, jobs, waker),
+                    (BarKind::SavePreset, _, Some(spec)) => jobs.save(text, spec),
+                    (BarKind::RenamePreset(from), ..) => jobs.rename(from, text),
                     // A preset file loads like a preset: its path holds '/' or ends in .toml.
-                    (BarKind::ImportPreset, Some(uid), _) => presets::load(uid, text, jobs, waker),
-                    (BarKind::ExportPreset, _, Some(spec)) => presets::export(text.into(), spec, jobs, waker),
-                    (BarKind::OpenWorkspace, ..) => presets::open_workspace(text.into(), jobs, waker),
-                    (BarKind::SaveWorkspace, ..) => {
-                        presets::save_workspace(text.into(), self.workspace(), jobs, waker)
-                    }
+                    (BarKind::ImportPreset, Some(uid), _) => jobs.load(uid, text),
+                    (BarKind::ExportPreset, _, Some(spec)) => jobs.export(text.into(), spec),
+                    (BarKind::OpenWorkspace, ..) => jobs.open_workspace(text.into()),
+                    (BarKind::SaveWorkspace, ..) => jobs.save_workspace(text.into(), self.workspace()),
                     _ => {}
                 }
                 close(self);

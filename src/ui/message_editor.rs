@@ -79,10 +79,12 @@ pub fn message_editor_ui(
 ) -> Option<EditorAction> {
     let EditorContext { protocol, errors, history, enabled } = *context;
     let mut action = None;
+    let mut label_id = None;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t!(tr, "form-message"));
+        label_id = Some(label.id);
         for mode in MessageMode::ALL {
-            ui.selectable_value(&mut message.mode, mode, mode_name(tr, mode)).labelled_by(label.id);
+            ui.selectable_value(&mut message.mode, mode, mode_name(tr, mode));
         }
         ui.separator();
         ui.add_enabled_ui(!history.is_empty(), |ui| {
@@ -111,7 +113,10 @@ pub fn message_editor_ui(
             } else {
                 t!(tr, "form-message-hint")
             };
-            ui.add_enabled(enabled, edit).on_hover_text(hover);
+            let response = ui.add_enabled(enabled, edit).on_hover_text(hover);
+            if let Some(id) = label_id {
+                response.labelled_by(id);
+            }
         }
         MessageMode::File => {
             ui.horizontal(|ui| {

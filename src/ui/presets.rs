@@ -11,7 +11,7 @@ use egui::Ui;
 use crate::engine::Waker;
 use crate::i18n::Tr;
 use crate::spec::SessionSpec;
-use crate::spec::preset::{self, PresetError, Workspace};
+use crate::spec::preset::{self, PresetError, Presets, Workspace};
 use crate::t;
 
 /// A finished background job.
@@ -79,67 +79,82 @@ impl Done {
     }
 }
 
-fn run(jobs: Sender<PresetJob>, waker: Waker, work: impl FnOnce() -> PresetJob + Send + 'static) {
-    let _ = std::thread::Builder::new().name("presets".into()).spawn(move || {
-        let _ = jobs.send(work());
-        waker();
-    });
+/// Starts preset and workspace jobs, each on its own thread.
+#[derive(Clone)]
+pub struct PresetJobs {
+    /// The folder of presets (`Err`: this system has none, which each job then reports).
+    pub presets: Result<Presets, PresetError>,
+    /// Finished jobs go here.
+    pub jobs: Sender<PresetJob>,
+    /// Wakes the UI when one is done.
+    pub waker: Waker,
 }
 
-/// Lists the presets on a thread.
-pub fn list(jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, || PresetJob::Listed(preset::list()));
-}
+impl PresetJobs {
+    fn run(&self, work: impl FnOnce(Result<Presets, PresetError>) -> PresetJob + Send + 'static) {
+        let (presets, jobs, waker) = (self.presets.clone(), self.jobs.clone(), self.waker.clone());
+        let _ = std::thread::Builder::new().name("presets".into()).spawn(move || {
+            let _ = jobs.send(work(presets));
+            waker();
+        });
+    }
 
-/// Reads a preset (by name, or a file to import) for a session, on a thread.
-pub fn load(uid: u64, name: String, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Loaded { uid, result: preset::load(&name), name });
-}
+    /// Lists the presets.
+    pub fn list(&self) {
+        self.run(|presets| PresetJob::Listed(presets.and_then(|p| p.list())));
+    }
 
-/// Saves a spec as a preset on a thread.
-pub fn save(name: String, spec: SessionSpec, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Done {
-        what: Done::Saved,
-        result: preset::save(&name, &spec).map(drop),
-        name,
-    });
-}
+    /// Reads a preset (by name, or a file to import) for a session.
+    pub fn load(&self, uid: u64, name: String) {
+        self.run(move |presets| PresetJob::Loaded { uid, result: presets.and_then(|p| p.load(&name)), name });
+    }
 
-/// Writes a spec to a file of the user's choice, on a thread.
-pub fn export(path: PathBuf, spec: SessionSpec, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Done {
-        what: Done::Exported,
-        result: preset::write_file(&path, &spec),
-        name: path.display().to_string(),
-    });
-}
+    /// Saves a spec as a preset.
+    pub fn save(&self, name: String, spec: SessionSpec) {
+        self.run(move |presets| {
+            let result = presets.and_then(|p| p.save(&name, &spec)).map(drop);
+            PresetJob::Done { what: Done::Saved, result, name }
+        });
+    }
 
-/// Renames a preset on a thread.
-pub fn rename(from: String, to: String, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Done {
-        what: Done::Renamed,
-        result: preset::rename(&from, &to),
-        name: to,
-    });
-}
+    /// Writes a spec to a file of the user's choice.
+    pub fn export(&self, path: PathBuf, spec: SessionSpec) {
+        self.run(move |_| PresetJob::Done {
+            what: Done::Exported,
+            result: preset::write_file(&path, &spec),
+            name: path.display().to_string(),
+        });
+    }
 
-/// Deletes a preset on a thread.
-pub fn delete(name: String, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Done { what: Done::Deleted, result: preset::delete(&name), name });
-}
+    /// Renames a preset.
+    pub fn rename(&self, from: String, to: String) {
+        self.run(move |presets| {
+            let result = presets.and_then(|p| p.rename(&from, &to));
+            PresetJob::Done { what: Done::Renamed, result, name: to }
+        });
+    }
 
-/// Writes the workspace on a thread.
-pub fn save_workspace(path: PathBuf, workspace: Workspace, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Done {
-        what: Done::WorkspaceSaved,
-        result: preset::write_file(&path, &workspace),
-        name: path.display().to_string(),
-    });
-}
+    /// Deletes a preset.
+    pub fn delete(&self, name: String) {
+        self.run(move |presets| {
+            let result = presets.and_then(|p| p.delete(&name));
+            PresetJob::Done { what: Done::Deleted, result, name }
+        });
+    }
 
-/// Reads a workspace on a thread.
-pub fn open_workspace(path: PathBuf, jobs: Sender<PresetJob>, waker: Waker) {
-    run(jobs, waker, move || PresetJob::Workspace { result: preset::read_file(&path), path });
+    /// Writes the workspace.
+    pub fn save_workspace(&self, path: PathBuf, workspace: Workspace) {
+        self.run(move |_| PresetJob::Done {
+            what: Done::WorkspaceSaved,
+            result: preset::write_file(&path, &workspace),
+            name: path.display().to_string(),
+        });
+    }
+
+    /// Reads a workspace.
+    pub fn open_workspace(&self, path: PathBuf) {
+        self.run(move |_| PresetJob::Workspace { result: preset::read_file(&path), path });
+    }
 }
 
 /// What a bar is asking for.

@@ -353,3 +353,60 @@ pub fn peer_echoing_first(n: usize, then: impl FnOnce(std::net::TcpStream) + Sen
     });
     addr
 }
+
+/// A peer written for the message tests, in Python: it echoes what it gets and, at the end
+/// (the client closed, or one datagram), prints the length and SHA-256 of every byte it got,
+/// then the bytes in hex when there are few.
+const RECORDING_PEER: &str = r#"
+import hashlib, socket, sys
+kind = sys.argv[1]
+if kind == "tcp":
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0)); s.listen(1)
+    print(s.getsockname()[1], flush=True)
+    s.settimeout(20)
+    c, _ = s.accept(); c.settimeout(20); got = b""
+    while True:
+        d = c.recv(65536)
+        if not d: break
+        got += d; c.sendall(d)
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1], flush=True)
+    s.settimeout(20)
+    got, a = s.recvfrom(65535); s.sendto(got, a)
+print(len(got), hashlib.sha256(got).hexdigest(), got.hex() if len(got) <= 64 else "", flush=True)
+"#;
+
+/// A running recording peer.
+pub struct Recorder {
+    child: Child,
+    lines: Receiver<String>,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+}
+
+impl Recorder {
+    /// Starts the peer: `tcp` or `udp`.
+    pub fn start(kind: &str) -> Recorder {
+        let mut child = python()
+            .args(["-u", "-c", RECORDING_PEER, kind])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let lines = line_channel(child.stdout.take().unwrap());
+        let port = lines.recv_timeout(WAIT).expect("the peer printed its port").trim().parse().unwrap();
+        Recorder { child, lines, port }
+    }
+
+    /// What it received: length, SHA-256 and (for short messages) hex.
+    pub fn received(mut self) -> (usize, String, String) {
+        let line = self.lines.recv_timeout(WAIT).expect("the peer reported what it got");
+        let _ = self.child.wait();
+        let mut parts = line.split(' ');
+        let len = parts.next().unwrap_or_default().parse().unwrap();
+        let sha = parts.next().unwrap_or_default().to_string();
+        (len, sha, parts.next().unwrap_or_default().to_string())
+    }
+}

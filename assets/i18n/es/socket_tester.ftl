@@ -156,9 +156,18 @@ preset-no-directory = Este sistema no tiene carpeta de configuración para los p
 cli-empty = { "" }
 cli-listening = escuchando en { $addr } ({ $protocol })
 cli-all-interfaces = aviso: { $addr } escucha en todas las interfaces de red: otras máquinas pueden llegar a este servidor de eco
-cli-summary = resumen: { $connections } conexiones, { $bytes_in } bytes recibidos, { $bytes_out } bytes enviados{ $udp }, { $errors } errores{ $echoes }
+cli-summary = resumen: { $connections ->
+        [one] 1 conexión
+       *[other] { $connections } conexiones
+    }, { $bytes_in } bytes recibidos, { $bytes_out } bytes enviados{ $udp }, { $errors ->
+        [one] 1 error
+       *[other] { $errors } errores
+    }{ $echoes }
 cli-summary-udp = , { $datagrams_in } datagramas recibidos, { $datagrams_out } datagramas enviados
-cli-summary-echoes = , { $ok } de { $count } ecos correctos{ $rtt }
+cli-summary-echoes = , { $ok } de { $count } { $count ->
+        [one] eco correcto
+       *[other] ecos correctos
+    }{ $rtt }
 cli-summary-rtt = , rtt mediana { $median } ms, máximo { $max } ms
 
 editor-text = Texto
