@@ -3,6 +3,8 @@
 #   tcp-echo.png    the seed's exchange: server and client side by side, after one Send
 #   udp-echo-es.png a UDP exchange, in Spanish
 #   error-refused.png a client sending to a port where nothing listens
+#   editor-hex.png  a workspace whose client sends hex bytes with CRLF three times, with the
+#                   editor's preview of the exact bytes
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +81,36 @@ shot() {
   echo "wrote screenshots/$name.png"
 }
 
-shot tcp-echo 1150 447 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
+# A workspace file for the editor's picture: the same TOML the app saves.
+workspace_dir=$(mktemp -d)
+workspace="$workspace_dir/demo-workspace.toml"
+editor_port=$(free_port)
+cat > "$workspace" <<EOF
+version = 1
+active = 1
+
+[[sessions]]
+role = "server"
+host = "127.0.0.1"
+port = $editor_port
+
+[[sessions]]
+role = "client"
+host = "127.0.0.1"
+port = $editor_port
+
+[sessions.message]
+mode = "hex"
+text = "48 65 6C 6C 6F 00 FF"
+line_ending = "crlf"
+
+[sessions.plan]
+count = 3
+interval_ms = 200
+EOF
+
+shot tcp-echo 1150 699 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
 shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_port)" --start-server
-shot error-refused 1150 424 --lang en --host 127.0.0.1 --port "$(free_port)"
+shot error-refused 1150 590 --lang en --host 127.0.0.1 --port "$(free_port)"
+shot editor-hex 0 0 --lang en --workspace "$workspace" --start-server
+rm -rf "$workspace_dir"

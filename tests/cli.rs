@@ -461,3 +461,51 @@ fn the_command_line_speaks_spanish_too() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("resumen: 0 conexiones") && !stdout.contains("summary"), "{stdout}");
 }
+
+#[test]
+fn until_stopped_sends_until_ctrl_c_and_a_server_runs_from_its_preset() {
+    let config = tempfile::tempdir().unwrap();
+    bin()
+        .env("SOCKET_TESTER_CONFIG_DIR", config.path())
+        .args(["preset", "save", "echo-here", "--", "serve", "tcp", "--bind", "127.0.0.1:0", "--chunk", "16"])
+        .assert()
+        .success();
+    let mut server = Command::new(BIN);
+    server.env("SOCKET_TESTER_CONFIG_DIR", config.path()).args(["serve", "--preset", "echo-here"]);
+    let serve = Serve::from_command(server);
+    let port = bound_port(&serve.line());
+    let mut client = Command::new(BIN)
+        .args(["send", "tcp", &format!("127.0.0.1:{port}"), "tick", "--until-stopped", "--interval-ms", "20"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    Command::new("kill").args(["-INT", &client.id().to_string()]).status().unwrap();
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = client.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the client ends on Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    client.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+    assert_eq!(status.code(), Some(0), "{stdout}");
+    let summary = stdout.lines().last().unwrap_or_default().to_string();
+    let ok: u64 = summary
+        .split(", ")
+        .find_map(|part| part.strip_suffix(" echoes ok"))
+        .and_then(|p| p.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(ok >= 5, "{summary}");
+    let (_, rest) = serve.signal("INT");
+    assert!(
+        rest.last()
+            .is_some_and(|l| l.contains(&format!("{ok} connections"))
+                || l.contains(&format!("{} connections", ok + 1))),
+        "{rest:?}"
+    );
+}

@@ -101,14 +101,17 @@ impl TextEncoding {
     }
 
     /// Appends one character's bytes, or says it has none in this encoding.
+    ///
+    /// The standard library does this exactly; encoding_rs would not: it follows the WHATWG
+    /// Encoding Standard, where the label "iso-8859-1" means windows-1252 (not Latin-1 for
+    /// 0x80..0x9F) and UTF-16 can only be decoded, not encoded.
     fn push(self, c: char, out: &mut Vec<u8>) -> bool {
         match self {
             TextEncoding::Utf8 => {
                 let mut buf = [0u8; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
-            // encoding_rs maps the label "iso-8859-1" to windows-1252, which is not Latin-1
-            // for 0x80..0x9F; Latin-1 is exactly the first 256 code points.
+            // Latin-1 is exactly the first 256 code points.
             TextEncoding::Latin1 => match u8::try_from(u32::from(c)) {
                 Ok(byte) => out.push(byte),
                 Err(_) => return false,

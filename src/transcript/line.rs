@@ -44,7 +44,13 @@ impl Direction {
             EventKind::Sent { .. } => Direction::Sent,
             EventKind::Received { .. } => Direction::Received,
             EventKind::Failed { .. } => Direction::Error,
-            _ => Direction::Event,
+            EventKind::Listening { .. }
+            | EventKind::Connected(_)
+            | EventKind::Accepted(_)
+            | EventKind::PeerClosed(_)
+            | EventKind::ConnectionClosed { .. }
+            | EventKind::Notice(_)
+            | EventKind::Closed { .. } => Direction::Event,
         }
     }
 }

@@ -69,6 +69,8 @@ pub struct SocketTesterApp {
     cap_mib: usize,
     zoom: f32,
     start_server_pending: bool,
+    /// A workspace asked for at launch has not arrived yet (`--start-server` waits for it).
+    awaiting_workspace: bool,
     jobs_tx: Sender<FileJob>,
     jobs_rx: Receiver<FileJob>,
     preset_jobs: PresetJobs,
@@ -173,6 +175,7 @@ impl SocketTesterApp {
             cap_mib,
             zoom,
             start_server_pending: options.start_server,
+            awaiting_workspace: options.workspace.is_some(),
         };
         let mut specs = settings.sessions();
         if specs.is_empty() {
@@ -389,8 +392,11 @@ impl SocketTesterApp {
                     let words = Message::new("preset-loaded").arg("name", name);
                     self.notice = Some((self.tr.render(&words), false));
                 }
-                PresetJob::Loaded { result: Err(error), .. }
-                | PresetJob::Workspace { result: Err(error), .. } => {
+                PresetJob::Loaded { result: Err(error), .. } => {
+                    self.notice = Some((self.tr.render(&error.message()), true));
+                }
+                PresetJob::Workspace { result: Err(error), .. } => {
+                    self.awaiting_workspace = false;
                     self.notice = Some((self.tr.render(&error.message()), true));
                 }
                 PresetJob::Done { what, name, result: Ok(()) } => {
@@ -404,6 +410,7 @@ impl SocketTesterApp {
                     self.notice = Some((self.tr.render(&error.message()), true));
                 }
                 PresetJob::Workspace { path, result: Ok(workspace) } => {
+                    self.awaiting_workspace = false;
                     self.set_workspace(workspace);
                     let words = Message::new("workspace-opened").arg("name", path.display().to_string());
                     self.notice = Some((self.tr.render(&words), false));
@@ -665,7 +672,8 @@ impl SocketTesterApp {
                 ui.ctx().set_zoom_factor(self.zoom);
             }
             ui.separator();
-            ui.label(t!(self.tr, "memory-cap"));
+            // The label and its value wrap together, never the label's words apart.
+            ui.add(egui::Label::new(t!(self.tr, "memory-cap")).wrap_mode(egui::TextWrapMode::Extend));
             let changed =
                 ui.add(egui::DragValue::new(&mut self.cap_mib).range(1..=16_384).suffix(" MiB")).changed();
             if changed {
@@ -723,7 +731,7 @@ impl SocketTesterApp {
     pub fn draw(&mut self, ui: &mut Ui) {
         // Keyboard zoom (Ctrl +/−) changes the context's factor; remember it.
         self.zoom = ui.ctx().zoom_factor();
-        if self.start_server_pending {
+        if self.start_server_pending && !self.awaiting_workspace {
             self.start_server_pending = false;
             if let Some(server) = self.sessions.iter().find(|s| s.spec().role == Role::Server) {
                 let uid = server.uid;

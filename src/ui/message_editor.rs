@@ -134,22 +134,28 @@ pub fn message_editor_ui(
             if message.mode == MessageMode::Text {
                 ui.checkbox(&mut message.escapes, t!(tr, "editor-escapes"))
                     .on_hover_text(t!(tr, "editor-escapes-hint"));
-                egui::ComboBox::new(ui.scope_id().with("encoding"), t!(tr, "editor-encoding"))
+                let label = ui.label(t!(tr, "editor-encoding"));
+                egui::ComboBox::from_id_salt(ui.scope_id().with("encoding"))
                     .selected_text(message.encoding.name())
                     .show_ui(ui, |ui| {
                         for encoding in TextEncoding::ALL {
                             ui.selectable_value(&mut message.encoding, encoding, encoding.name());
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             }
             if message.mode != MessageMode::File {
-                egui::ComboBox::new(ui.scope_id().with("ending"), t!(tr, "editor-line-ending"))
+                let label = ui.label(t!(tr, "editor-line-ending"));
+                egui::ComboBox::from_id_salt(ui.scope_id().with("ending"))
                     .selected_text(ending_name(tr, message.line_ending))
                     .show_ui(ui, |ui| {
                         for ending in LineEnding::ALL {
                             ui.selectable_value(&mut message.line_ending, ending, ending_name(tr, ending));
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             }
         });
     });

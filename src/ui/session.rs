@@ -330,7 +330,8 @@ impl Session {
                     }
                 }
             }
-            _ => {}
+            // A connection's own failure, its half-close and notices change no state here.
+            EventKind::Failed { link: Some(_), .. } | EventKind::PeerClosed(_) | EventKind::Notice(_) => {}
         }
         if let Some(recording) = &self.recording {
             recording.push(event, conn);

@@ -188,19 +188,9 @@ fn problem_text(tr: &Tr, errors: &[SpecError], field: Field) -> Option<String> {
     SessionSpec::error_for(errors, field).map(|e| tr.render(&crate::vocabulary::problem(&e.problem)))
 }
 
-/// One grid row: a label, a one-line field labelled by it, and the field's error under it.
+/// One grid row: a label, a one-line field labelled by it (with a grey hint while empty), and
+/// the field's error under it.
 fn field_row(
-    ui: &mut Ui,
-    label: String,
-    value: &mut String,
-    width: f32,
-    enabled: bool,
-    error: Option<String>,
-) {
-    field_row_hint(ui, label, value, width, enabled, error, "");
-}
-
-fn field_row_hint(
     ui: &mut Ui,
     label: String,
     value: &mut String,
@@ -245,9 +235,9 @@ pub fn form_ui(
         egui::Grid::new(ui.scope_id().with("fields")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
             let host_enabled = !(form.spec.role == Role::Server && form.spec.all_interfaces);
             let host_error = problem_text(tr, &errors, Field::Host);
-            field_row(ui, t!(tr, "form-host"), &mut form.spec.host, 220.0, host_enabled, host_error);
+            field_row(ui, t!(tr, "form-host"), &mut form.spec.host, 220.0, host_enabled, host_error, "");
             let port_error = problem_text(tr, &errors, Field::Port);
-            field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error);
+            field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error, "");
         });
     });
     if form.spec.role == Role::Client {
@@ -330,9 +320,9 @@ fn plan_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
     egui::Grid::new(ui.scope_id().with("plan")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
         let forever = form.spec.plan.until_stopped;
         let count_error = problem_text(tr, errors, Field::Count);
-        field_row(ui, t!(tr, "form-count"), &mut form.drafts.count, 90.0, !forever, count_error);
+        field_row(ui, t!(tr, "form-count"), &mut form.drafts.count, 90.0, !forever, count_error, "");
         let interval_error = problem_text(tr, errors, Field::Interval);
-        field_row(ui, t!(tr, "form-interval"), &mut form.drafts.interval, 90.0, true, interval_error);
+        field_row(ui, t!(tr, "form-interval"), &mut form.drafts.interval, 90.0, true, interval_error, "");
     });
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut form.spec.plan.until_stopped, t!(tr, "form-until-stopped"));
@@ -352,14 +342,14 @@ fn advanced_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError
                     if spec.protocol == Protocol::Udp { t!(tr, "form-buffer") } else { t!(tr, "form-chunk") };
                 let default = SessionSpec::default_chunk_bytes(spec.role, spec.protocol).to_string();
                 let chunk_error = problem_text(tr, errors, Field::ChunkBytes);
-                field_row_hint(ui, chunk_label, &mut form.drafts.chunk, 90.0, true, chunk_error, &default);
+                field_row(ui, chunk_label, &mut form.drafts.chunk, 90.0, true, chunk_error, &default);
                 if spec.role == Role::Client {
                     let error = problem_text(tr, errors, Field::Timeout);
-                    field_row(ui, t!(tr, "form-timeout"), &mut form.drafts.timeout, 90.0, true, error);
+                    field_row(ui, t!(tr, "form-timeout"), &mut form.drafts.timeout, 90.0, true, error, "");
                 }
                 if spec.role == Role::Server && spec.protocol == Protocol::Tcp {
                     let error = problem_text(tr, errors, Field::Backlog);
-                    field_row(ui, t!(tr, "form-backlog"), &mut form.drafts.backlog, 90.0, true, error);
+                    field_row(ui, t!(tr, "form-backlog"), &mut form.drafts.backlog, 90.0, true, error, "");
                 }
             });
             if form.spec.role == Role::Server {

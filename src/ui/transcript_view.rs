@@ -72,7 +72,7 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool) -> String {
             }
             text
         }
-        _ => note_text(tr, entry),
+        Direction::Event | Direction::Error => note_text(tr, entry),
     }
 }
 

@@ -281,8 +281,13 @@ impl Serve {
             }
             None => bin(),
         };
-        let mut child =
-            command.arg("serve").args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        command.arg("serve").args(args);
+        Serve::from_command(command)
+    }
+
+    /// Runs a prepared `serve` command line.
+    pub fn from_command(mut command: Command) -> Serve {
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         let lines = line_channel(child.stdout.take().unwrap());
         let errors = line_channel(child.stderr.take().unwrap());
         Serve { child, lines, errors }

@@ -28,16 +28,15 @@ pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
     writer.write_record(HEADER)?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     for r in records {
-        let direction = match r.event.as_str() {
-            "sent" => Direction::Sent,
-            "received" => Direction::Received,
-            "failed" => Direction::Error,
-            _ => Direction::Event,
-        };
-        // The words of the one vocabulary, in English: a CSV file is read by scripts.
-        let note = match r.event.as_str() {
-            "sent" | "received" => String::new(),
-            _ => r.to_event().and_then(|e| crate::i18n::english().event(&e.kind)).unwrap_or_default(),
+        // The direction and the words come from the event itself, like every view's; the words
+        // are English, for the scripts that read a CSV file.
+        let event = r.to_event();
+        let direction = event.as_ref().map_or(Direction::Event, |e| Direction::of(&e.kind));
+        let note = match &event {
+            Some(event) if !matches!(direction, Direction::Sent | Direction::Received) => {
+                crate::i18n::english().event(&event.kind).unwrap_or_default()
+            }
+            _ => String::new(),
         };
         writer.write_record([
             r.time.to_string(),

@@ -77,7 +77,14 @@ impl<W: Write> PcapSynth<W> {
             return match record.event {
                 EventName::Sent => self.udp(at, local, peer, &record.data),
                 EventName::Received => self.udp(at, peer, local, &record.data),
-                _ => Ok(()),
+                EventName::Listening
+                | EventName::Connected
+                | EventName::Accepted
+                | EventName::PeerClosed
+                | EventName::ConnectionClosed
+                | EventName::Failed
+                | EventName::Notice
+                | EventName::Closed => Ok(()),
             };
         }
         let key = (local, peer);
@@ -96,7 +103,12 @@ impl<W: Write> PcapSynth<W> {
                 self.flows.remove(&key);
                 Ok(())
             }
-            _ => Ok(()),
+            EventName::Listening
+            | EventName::Connected
+            | EventName::Accepted
+            | EventName::Failed
+            | EventName::Notice
+            | EventName::Closed => Ok(()),
         }
     }
 
