@@ -29,6 +29,38 @@ struct Flow {
     peer_fin: bool,
 }
 
+/// One TCP segment to write: from, to, its sequence number, what it acknowledges, its flags
+/// and its bytes.
+#[derive(Clone, Copy)]
+struct Segment<'a> {
+    src: SocketAddr,
+    dst: SocketAddr,
+    seq: u32,
+    ack: Option<u32>,
+    syn: bool,
+    fin: bool,
+    payload: &'a [u8],
+}
+
+impl<'a> Segment<'a> {
+    /// A bare segment (no flag, no bytes).
+    fn new(src: SocketAddr, dst: SocketAddr, seq: u32, ack: Option<u32>) -> Segment<'a> {
+        Segment { src, dst, seq, ack, syn: false, fin: false, payload: &[] }
+    }
+
+    fn syn(self) -> Segment<'a> {
+        Segment { syn: true, ..self }
+    }
+
+    fn fin(self) -> Segment<'a> {
+        Segment { fin: true, ..self }
+    }
+
+    fn with(self, payload: &'a [u8]) -> Segment<'a> {
+        Segment { payload, ..self }
+    }
+}
+
 /// Turns records into packets, one at a time, remembering each TCP connection's sequence
 /// numbers: used for a whole file and for live recording alike.
 pub struct PcapSynth<W: Write> {
@@ -141,19 +173,9 @@ impl<W: Write> PcapSynth<W> {
         self.write(at)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn tcp(
-        &mut self,
-        at: Duration,
-        src: SocketAddr,
-        dst: SocketAddr,
-        seq: u32,
-        ack: Option<u32>,
-        flags: (bool, bool),
-        payload: &[u8],
-    ) -> io::Result<()> {
+    fn tcp(&mut self, at: Duration, segment: Segment<'_>) -> io::Result<()> {
+        let Segment { src, dst, seq, ack, syn, fin, payload } = segment;
         let Some(ip) = Self::builder(src, dst) else { return Ok(()) };
-        let (syn, fin) = flags;
         let mut step = ip.tcp(src.port(), dst.port(), seq, WINDOW);
         if syn {
             step = step.syn();
@@ -181,9 +203,9 @@ impl<W: Write> PcapSynth<W> {
     ) -> io::Result<()> {
         let (client_isn, server_isn) = (1_000u32, 5_000u32);
         let (client, server) = if client_is_local { (local, peer) } else { (peer, local) };
-        self.tcp(at, client, server, client_isn, None, (true, false), &[])?;
-        self.tcp(at, server, client, server_isn, Some(client_isn + 1), (true, false), &[])?;
-        self.tcp(at, client, server, client_isn + 1, Some(server_isn + 1), (false, false), &[])?;
+        self.tcp(at, Segment::new(client, server, client_isn, None).syn())?;
+        self.tcp(at, Segment::new(server, client, server_isn, Some(client_isn + 1)).syn())?;
+        self.tcp(at, Segment::new(client, server, client_isn + 1, Some(server_isn + 1)))?;
         let (local_seq, peer_seq) =
             if client_is_local { (client_isn + 1, server_isn + 1) } else { (server_isn + 1, client_isn + 1) };
         self.flows.insert((local, peer), Flow { local_seq, peer_seq, local_fin: false, peer_fin: false });
@@ -202,28 +224,12 @@ impl<W: Write> PcapSynth<W> {
             let Some(flow) = self.flows.get(&key).copied() else { return Ok(()) };
             let n = segment.len() as u32;
             if outgoing {
-                self.tcp(at, local, peer, flow.local_seq, Some(flow.peer_seq), (false, false), segment)?;
+                self.tcp(at, Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq)).with(segment))?;
                 // The receiver's ACK, so the stream looks as it did on the wire.
-                self.tcp(
-                    at,
-                    peer,
-                    local,
-                    flow.peer_seq,
-                    Some(flow.local_seq.wrapping_add(n)),
-                    (false, false),
-                    &[],
-                )?;
+                self.tcp(at, Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq.wrapping_add(n))))?;
             } else {
-                self.tcp(at, peer, local, flow.peer_seq, Some(flow.local_seq), (false, false), segment)?;
-                self.tcp(
-                    at,
-                    local,
-                    peer,
-                    flow.local_seq,
-                    Some(flow.peer_seq.wrapping_add(n)),
-                    (false, false),
-                    &[],
-                )?;
+                self.tcp(at, Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq)).with(segment))?;
+                self.tcp(at, Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq.wrapping_add(n))))?;
             }
             if let Some(flow) = self.flows.get_mut(&key) {
                 if outgoing {
@@ -243,27 +249,11 @@ impl<W: Write> PcapSynth<W> {
         }
         let (local, peer) = key;
         if from_local {
-            self.tcp(at, local, peer, flow.local_seq, Some(flow.peer_seq), (false, true), &[])?;
-            self.tcp(
-                at,
-                peer,
-                local,
-                flow.peer_seq,
-                Some(flow.local_seq.wrapping_add(1)),
-                (false, false),
-                &[],
-            )?;
+            self.tcp(at, Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq)).fin())?;
+            self.tcp(at, Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq.wrapping_add(1))))?;
         } else {
-            self.tcp(at, peer, local, flow.peer_seq, Some(flow.local_seq), (false, true), &[])?;
-            self.tcp(
-                at,
-                local,
-                peer,
-                flow.local_seq,
-                Some(flow.peer_seq.wrapping_add(1)),
-                (false, false),
-                &[],
-            )?;
+            self.tcp(at, Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq)).fin())?;
+            self.tcp(at, Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq.wrapping_add(1))))?;
         }
         if let Some(flow) = self.flows.get_mut(&key) {
             if from_local {
