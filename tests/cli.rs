@@ -509,3 +509,38 @@ fn until_stopped_sends_until_ctrl_c_and_a_server_runs_from_its_preset() {
         "{rest:?}"
     );
 }
+
+#[test]
+fn macros_expand_at_each_send_with_checksums_in_their_protocols_order() {
+    use common::Recorder;
+    // A Modbus RTU request: its CRC goes low byte first.
+    let peer = Recorder::start("udp");
+    let target = format!("127.0.0.1:{}", peer.port);
+    let out = bin()
+        .args(["send", "udp", &target, "--message-hex", "01 03 00 00 00 01 {crc16_modbus}"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(peer.received().2, "010300000001840a");
+    // A counter counts, one connection per message.
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
+    let port = bound_port(&serve.line());
+    let out = bin()
+        .args([
+            "send",
+            "tcp",
+            &format!("127.0.0.1:{port}"),
+            "n={counter};{{x}",
+            "--count",
+            "3",
+            "--persistent",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    for n in 1..=3 {
+        assert!(stdout.contains(&format!("→ 127.0.0.1:{port} 7 B \"n={n};{{x}}\"")), "{n}: {stdout}");
+    }
+    let _ = serve.signal("INT");
+}

@@ -18,6 +18,7 @@ pub mod load;
 pub mod payload;
 mod tcp_client;
 mod tcp_server;
+pub mod template;
 mod udp_client;
 mod udp_server;
 

@@ -8,7 +8,10 @@ use std::path::PathBuf;
 
 use bytes::Bytes;
 
+use jiff::Timestamp;
+
 use super::error::{Error, ErrorKind, Op, Reason};
+use super::template::{Captures, Expansion, Template, random_bytes};
 
 /// The bytes of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +20,8 @@ pub enum Payload {
     Bytes(Bytes),
     /// A file's bytes, read in pieces as they go out, so that any size fits in bounded memory.
     File(PathBuf),
+    /// Bytes with macros, expanded at each send.
+    Template(Template),
 }
 
 impl Payload {
@@ -25,11 +30,16 @@ impl Payload {
         Payload::Bytes(data.into())
     }
 
-    /// Opens the payload for sending: its length and a reader of its pieces.
-    pub(crate) fn open(&self) -> Result<Pieces, Error> {
+    /// Opens the payload for its `counter`th send: its length and a reader of its pieces.
+    pub(crate) fn open(&self, counter: u64, captures: &Captures) -> Result<Pieces, Error> {
+        let memory = |data: Bytes| Pieces { len: data.len() as u64, source: Source::Memory(Some(data)) };
         match self {
-            Payload::Bytes(data) => {
-                Ok(Pieces { len: data.len() as u64, source: Source::Memory(Some(data.clone())) })
+            Payload::Bytes(data) => Ok(memory(data.clone())),
+            Payload::Template(template) => {
+                let mut random = random_bytes;
+                let mut expansion =
+                    Expansion { counter, now: Timestamp::now(), captures, random: &mut random };
+                Ok(memory(Bytes::from(template.expand(&mut expansion))))
             }
             Payload::File(path) => {
                 let fail = |err: &std::io::Error| Error::io(Op::ReadFile, path.display(), err);
@@ -41,13 +51,10 @@ impl Payload {
     }
 
     /// The whole payload in memory, at most `max` bytes (a UDP datagram).
-    pub(crate) fn read_whole(&self, max: usize) -> Result<Bytes, Error> {
-        let mut pieces = self.open()?;
+    pub(crate) fn read_whole(&self, max: usize, counter: u64, captures: &Captures) -> Result<Bytes, Error> {
+        let mut pieces = self.open(counter, captures)?;
         if pieces.len > max as u64 {
-            let target = match self {
-                Payload::File(path) => path.display().to_string(),
-                Payload::Bytes(_) => String::from("message"),
-            };
+            let target = self.target();
             let reason = Reason::TooLargeForDatagram { bytes: pieces.len, max: max as u64 };
             return Err(Error::new(ErrorKind::InvalidInput, Op::ReadFile, target, reason));
         }
@@ -56,6 +63,16 @@ impl Payload {
             whole.extend_from_slice(&piece);
         }
         Ok(Bytes::from(whole))
+    }
+}
+
+impl Payload {
+    /// What an error about this payload names: the file, or "message".
+    pub(crate) fn target(&self) -> String {
+        match self {
+            Payload::File(path) => path.display().to_string(),
+            Payload::Bytes(_) | Payload::Template(_) => String::from("message"),
+        }
     }
 }
 
@@ -172,7 +189,7 @@ mod tests {
         let path = dir.path().join("f.bin");
         let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let mut pieces = Payload::File(path.clone()).open().unwrap();
+        let mut pieces = Payload::File(path.clone()).open(1, &Captures::default()).unwrap();
         assert_eq!(pieces.len, 200_000);
         let mut back = Vec::new();
         let mut count = 0;
@@ -183,7 +200,7 @@ mod tests {
         }
         assert_eq!(back, data);
         assert!(count >= 4);
-        let too_big = Payload::File(path).read_whole(65_507).unwrap_err();
+        let too_big = Payload::File(path).read_whole(65_507, 1, &Captures::default()).unwrap_err();
         assert_eq!(too_big.reason, Reason::TooLargeForDatagram { bytes: 200_000, max: 65_507 });
     }
 }

@@ -19,6 +19,7 @@ use mio::{Events, Interest, Poll, Token};
 use super::endpoint::list_addrs;
 use super::error::Reason;
 use super::payload::{Outbox, Pieces};
+use super::template::Captures;
 use super::{
     ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Op, Payload,
     Stats,
@@ -85,6 +86,8 @@ struct Client<'a> {
     next_conn: u64,
     last_start: Option<Instant>,
     buf: Vec<u8>,
+    /// What the last expectation captured, for `{1}` and `{name}` in the next message.
+    captures: Captures,
 }
 
 pub(crate) fn run(
@@ -106,7 +109,18 @@ pub(crate) fn run(
     };
     let queue = Outbox::new(config.payload.clone(), config.count);
     let buf = vec![0; config.chunk_bytes.max(1)];
-    let mut client = Client { config, poll, commands, em, addrs, queue, next_conn: 1, last_start: None, buf };
+    let mut client = Client {
+        config,
+        poll,
+        commands,
+        em,
+        addrs,
+        queue,
+        next_conn: 1,
+        last_start: None,
+        buf,
+        captures: Captures::default(),
+    };
     client.run()
 }
 
@@ -270,7 +284,8 @@ impl Client<'_> {
                 if due && let Some(payload) = self.queue.pop() {
                     Stats::add(&self.em.stats().exchanges, 1);
                     self.last_start = Some(Instant::now());
-                    match open_for_tcp(&payload) {
+                    let counter = self.em.stats().exchanges.load(std::sync::atomic::Ordering::Relaxed);
+                    match open_for_tcp(&payload, counter, &self.captures) {
                         Ok(pieces) => conn.exchanges.push_back(Exchange::new(pieces)),
                         Err(error) => {
                             // An unreadable or empty file: a persistent connection waits for
@@ -455,14 +470,10 @@ impl Client<'_> {
 }
 
 /// Opens a message for sending over TCP, where an empty one would have no echo to wait for.
-fn open_for_tcp(payload: &Payload) -> Result<Pieces, Error> {
-    let pieces = payload.open()?;
+fn open_for_tcp(payload: &Payload, counter: u64, captures: &Captures) -> Result<Pieces, Error> {
+    let pieces = payload.open(counter, captures)?;
     if pieces.len == 0 {
-        let target = match payload {
-            Payload::File(path) => path.display().to_string(),
-            Payload::Bytes(_) => String::from("message"),
-        };
-        return Err(Error::new(ErrorKind::InvalidInput, Op::Send, target, Reason::EmptyOverTcp));
+        return Err(Error::new(ErrorKind::InvalidInput, Op::Send, payload.target(), Reason::EmptyOverTcp));
     }
     Ok(pieces)
 }

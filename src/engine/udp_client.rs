@@ -16,6 +16,7 @@ use mio::{Events, Interest, Poll, Token};
 use super::error::Reason;
 use super::event::Notice;
 use super::payload::Outbox;
+use super::template::Captures;
 use super::{
     ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link,
     MAX_UDP_BUFFER, Op, Payload, Stats,
@@ -43,6 +44,8 @@ struct Client<'a> {
     queue: Outbox,
     /// The message being exchanged, kept while another address is tried.
     current: Option<Payload>,
+    /// What the last expectation captured, for `{1}` and `{name}` in the next message.
+    captures: Captures,
     buf: Vec<u8>,
     last_start: Option<Instant>,
 }
@@ -77,6 +80,7 @@ pub(crate) fn run(
         em,
         queue,
         current: None,
+        captures: Captures::default(),
         buf: vec![0; RECV_BYTES],
         last_start: None,
     };
@@ -181,7 +185,8 @@ impl Client<'_> {
                     return Outcome::End(reason);
                 }
             }
-            let data = match payload.read_whole(MAX_DATAGRAM) {
+            let counter = self.em.stats().exchanges.load(std::sync::atomic::Ordering::Relaxed) + 1;
+            let data = match payload.read_whole(MAX_DATAGRAM, counter, &self.captures) {
                 Ok(data) => data,
                 Err(error) => {
                     self.current = None;

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::Payload;
+use crate::engine::template::{Captures, Expansion, Macro, Part, Template, TextForm};
 
 /// How the message box is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -170,45 +171,78 @@ impl std::fmt::Display for MessageError {
     }
 }
 
-/// One piece of parsed text: a character to encode, or a byte given as `\xNN`.
+/// One piece of parsed text: a character to encode, a byte given as `\xNN`, or a macro.
 enum Piece {
     Char(char),
     Byte(u8),
+    Macro(Macro),
 }
 
-/// Reads text with escapes into characters and raw bytes. Positions count characters from 1.
-fn pieces(text: &str, escapes: bool) -> Result<Vec<(usize, Piece)>, MessageError> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut chars = text.chars().enumerate().map(|(i, c)| (i + 1, c)).peekable();
-    while let Some((pos, c)) = chars.next() {
+/// The longest macro name looked for between braces.
+const MACRO_NAME_MAX: usize = 64;
+
+/// A macro whose name starts at `chars[i]` (just after its `{`): the macro, and the characters
+/// it takes with its `}`. Braces around anything that names no macro (JSON, say) are text.
+fn macro_at(chars: &[char], i: usize) -> Option<(Macro, usize)> {
+    let rest = chars.get(i..)?;
+    let end = rest.iter().take(MACRO_NAME_MAX + 1).position(|c| *c == '}')?;
+    let name: String = rest[..end].iter().collect();
+    Macro::parse(&name).map(|m| (m, end + 1))
+}
+
+/// Reads text into characters, raw bytes and (when `macros`) macros. Positions count
+/// characters from 1. `{{` is a literal `{` when macros are read.
+fn pieces(text: &str, escapes: bool, macros: bool) -> Result<Vec<(usize, Piece)>, MessageError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let (pos, c) = (i + 1, chars[i]);
+        i += 1;
+        if macros && c == '{' {
+            if chars.get(i) == Some(&'{') {
+                i += 1;
+                out.push((pos, Piece::Char('{')));
+            } else if let Some((found, taken)) = macro_at(&chars, i) {
+                i += taken;
+                out.push((pos, Piece::Macro(found)));
+            } else {
+                out.push((pos, Piece::Char('{')));
+            }
+            continue;
+        }
         if !escapes || c != '\\' {
             out.push((pos, Piece::Char(c)));
             continue;
         }
         let err = |problem| MessageError { position: pos, problem };
-        let piece = match chars.next().map(|(_, c)| c) {
+        let next = chars.get(i).copied();
+        i += 1;
+        let piece = match next {
             Some('n') => Piece::Char('\n'),
             Some('r') => Piece::Char('\r'),
             Some('t') => Piece::Char('\t'),
             Some('0') => Piece::Char('\0'),
             Some('\\') => Piece::Char('\\'),
             Some('x') => {
-                let digits: String = (0..2)
-                    .filter_map(|_| chars.next_if(|(_, c)| c.is_ascii_hexdigit()))
-                    .map(|(_, c)| c)
-                    .collect();
+                let digits: String =
+                    chars.iter().skip(i).take(2).take_while(|c| c.is_ascii_hexdigit()).collect();
+                i += digits.chars().count();
                 match u8::from_str_radix(&digits, 16) {
                     Ok(b) if digits.len() == 2 => Piece::Byte(b),
                     _ => return Err(err(MessageProblem::BadByteEscape)),
                 }
             }
             Some('u') => {
-                if chars.next().map(|(_, c)| c) != Some('{') {
+                if chars.get(i) != Some(&'{') {
                     return Err(err(MessageProblem::BadCharEscape));
                 }
+                i += 1;
                 let mut digits = String::new();
                 loop {
-                    match chars.next().map(|(_, c)| c) {
+                    let d = chars.get(i).copied();
+                    i += 1;
+                    match d {
                         Some('}') if !digits.is_empty() => break,
                         Some(d) if d.is_ascii_hexdigit() && digits.len() < 6 => digits.push(d),
                         _ => return Err(err(MessageProblem::BadCharEscape)),
@@ -227,31 +261,80 @@ fn pieces(text: &str, escapes: bool) -> Result<Vec<(usize, Piece)>, MessageError
     Ok(out)
 }
 
-/// Text to bytes: escapes read (if asked), characters encoded, `\xNN` bytes kept as they are.
-pub fn encode_text(text: &str, escapes: bool, encoding: TextEncoding) -> Result<Vec<u8>, MessageError> {
-    let mut out = Vec::with_capacity(text.len());
-    for (position, piece) in pieces(text, escapes)? {
+/// Builds a template part by part: bytes gather until a macro comes.
+#[derive(Default)]
+struct Builder {
+    parts: Vec<Part>,
+    bytes: Vec<u8>,
+}
+
+impl Builder {
+    fn push_macro(&mut self, found: Macro) {
+        if !self.bytes.is_empty() {
+            self.parts.push(Part::Bytes(std::mem::take(&mut self.bytes)));
+        }
+        self.parts.push(Part::Macro(found));
+    }
+
+    fn finish(mut self, text: TextForm) -> Template {
+        if !self.bytes.is_empty() {
+            self.parts.push(Part::Bytes(self.bytes));
+        }
+        Template { parts: self.parts, text }
+    }
+}
+
+impl TextEncoding {
+    /// How macros write their text in a message of this encoding.
+    fn text_form(self) -> TextForm {
+        match self {
+            TextEncoding::Utf8 | TextEncoding::Latin1 => TextForm::Ascii,
+            TextEncoding::Utf16Le => TextForm::Utf16Le,
+            TextEncoding::Utf16Be => TextForm::Utf16Be,
+        }
+    }
+}
+
+/// Text to a template: escapes read (if asked), characters encoded, `\xNN` bytes kept as they
+/// are, and (if asked) macros.
+fn text_template(
+    text: &str,
+    escapes: bool,
+    macros: bool,
+    encoding: TextEncoding,
+) -> Result<Template, MessageError> {
+    let mut builder = Builder::default();
+    for (position, piece) in pieces(text, escapes, macros)? {
         match piece {
-            Piece::Byte(b) => out.push(b),
+            Piece::Byte(b) => builder.bytes.push(b),
             Piece::Char(ch) => {
-                if !encoding.push(ch, &mut out) {
+                if !encoding.push(ch, &mut builder.bytes) {
                     return Err(MessageError {
                         position,
                         problem: MessageProblem::Unencodable { ch, encoding },
                     });
                 }
             }
+            Piece::Macro(found) => builder.push_macro(found),
         }
     }
-    Ok(out)
+    Ok(builder.finish(encoding.text_form()))
 }
 
-/// Hex digits to bytes. Spaces, tabs, new lines, `:`, `-` and `,` may separate bytes; a `0x`
-/// before a byte is allowed.
-pub fn parse_hex(text: &str) -> Result<Vec<u8>, MessageError> {
-    let mut out = Vec::with_capacity(text.len() / 2);
+/// Text to bytes, with no macros: escapes read (if asked), characters encoded, `\xNN` bytes
+/// kept as they are.
+pub fn encode_text(text: &str, escapes: bool, encoding: TextEncoding) -> Result<Vec<u8>, MessageError> {
+    let template = text_template(text, escapes, false, encoding)?;
+    Ok(template.parts.into_iter().flat_map(|p| if let Part::Bytes(b) = p { b } else { Vec::new() }).collect())
+}
+
+/// Hex digits to bytes, with macros (`01 03 00 00 00 01 {crc16_modbus}`). Spaces, tabs, new
+/// lines, `:`, `-` and `,` may separate bytes; a `0x` before a byte is allowed.
+fn hex_template(text: &str) -> Result<Template, MessageError> {
+    let mut builder = Builder::default();
     let mut high: Option<(usize, u8)> = None;
     let chars: Vec<char> = text.chars().collect();
+    let half = |start| MessageError { position: start, problem: MessageProblem::HalfByte };
     let mut i = 0;
     while i < chars.len() {
         let (pos, c) = (i + 1, chars[i]);
@@ -263,21 +346,52 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, MessageError> {
                 continue;
             }
             match high.take() {
-                Some((_, h)) => out.push(h << 4 | digit as u8),
+                Some((_, h)) => builder.bytes.push(h << 4 | digit as u8),
                 None => high = Some((pos, digit as u8)),
             }
             continue;
         }
-        if c.is_whitespace() || matches!(c, ':' | '-' | ',') {
-            if let Some((start, _)) = high {
-                return Err(MessageError { position: start, problem: MessageProblem::HalfByte });
+        if let Some((start, _)) = high {
+            return Err(if c.is_whitespace() || matches!(c, ':' | '-' | ',' | '{') {
+                half(start)
+            } else {
+                MessageError { position: pos, problem: MessageProblem::NotHexDigit(c) }
+            });
+        }
+        if c == '{' {
+            match macro_at(&chars, i) {
+                Some((found, taken)) => {
+                    i += taken;
+                    builder.push_macro(found);
+                    continue;
+                }
+                None => return Err(MessageError { position: pos, problem: MessageProblem::NotHexDigit(c) }),
             }
+        }
+        if c.is_whitespace() || matches!(c, ':' | '-' | ',') {
             continue;
         }
         return Err(MessageError { position: pos, problem: MessageProblem::NotHexDigit(c) });
     }
     if let Some((start, _)) = high {
-        return Err(MessageError { position: start, problem: MessageProblem::HalfByte });
+        return Err(half(start));
+    }
+    Ok(builder.finish(TextForm::Ascii))
+}
+
+/// Hex digits to bytes (no macros). Spaces, tabs, new lines, `:`, `-` and `,` may separate
+/// bytes; a `0x` before a byte is allowed.
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, MessageError> {
+    let template = hex_template(text)?;
+    let mut out = Vec::new();
+    for part in template.parts {
+        match part {
+            Part::Bytes(bytes) => out.extend(bytes),
+            Part::Macro(_) => {
+                let position = text.chars().position(|c| c == '{').map_or(1, |p| p + 1);
+                return Err(MessageError { position, problem: MessageProblem::NotHexDigit('{') });
+            }
+        }
     }
     Ok(out)
 }
@@ -314,34 +428,63 @@ impl Default for MessageSpec {
 }
 
 impl MessageSpec {
-    /// The exact bytes of a text or hex message, line ending included. `None` in file mode,
-    /// whose bytes are read only as they are sent.
-    pub fn bytes(&self) -> Option<Result<Vec<u8>, MessageError>> {
-        let mut bytes = match self.mode {
-            MessageMode::Text => encode_text(&self.text, self.escapes, self.encoding),
-            MessageMode::Hex => parse_hex(&self.text),
+    /// The message as a template: its bytes and macros, line ending included. `None` in file
+    /// mode, whose bytes are read only as they are sent.
+    pub fn template(&self) -> Option<Result<Template, MessageError>> {
+        let template = match self.mode {
+            MessageMode::Text => text_template(&self.text, self.escapes, true, self.encoding),
+            MessageMode::Hex => hex_template(&self.text),
             MessageMode::File => return None,
         };
-        if let Ok(bytes) = &mut bytes {
-            // The line ending is plain ASCII, which every encoding here can hold.
-            let _ = self.line_ending.text().chars().all(|c| self.encoding_for_ending().push(c, bytes));
-        }
-        Some(bytes)
+        Some(template.map(|mut template| {
+            // The line ending is plain ASCII, which every encoding here can hold; hex messages
+            // take it as single bytes.
+            let encoding = if self.mode == MessageMode::Text { self.encoding } else { TextEncoding::Utf8 };
+            let mut ending = Vec::new();
+            let _ = self.line_ending.text().chars().all(|c| encoding.push(c, &mut ending));
+            if !ending.is_empty() {
+                template.parts.push(Part::Bytes(ending));
+            }
+            template
+        }))
     }
 
-    /// Hex bytes take their line ending as single bytes; text takes it in its encoding.
-    fn encoding_for_ending(&self) -> TextEncoding {
-        match self.mode {
-            MessageMode::Text => self.encoding,
-            MessageMode::Hex | MessageMode::File => TextEncoding::Utf8,
-        }
+    /// The exact bytes of a text or hex message as its first send would have them (random
+    /// bytes shown as zeros, captures empty). `None` in file mode.
+    pub fn bytes(&self) -> Option<Result<Vec<u8>, MessageError>> {
+        self.template().map(|template| {
+            template.map(|template| {
+                let captures = Captures::default();
+                let mut random = |buf: &mut [u8]| buf.fill(0);
+                let now = jiff::Timestamp::now();
+                template.expand(&mut Expansion { counter: 1, now, captures: &captures, random: &mut random })
+            })
+        })
+    }
+
+    /// Whether the message holds macros (so its bytes change from send to send).
+    pub fn has_macros(&self) -> bool {
+        self.template().and_then(Result::ok).is_some_and(|t| t.has_macros())
     }
 
     /// What the engine sends (call after validation). `None` when file mode has no file.
     pub fn payload(&self) -> Option<Result<Payload, MessageError>> {
         match self.mode {
             MessageMode::File => self.file.clone().map(|path| Ok(Payload::File(path))),
-            _ => self.bytes().map(|r| r.map(|b| Payload::Bytes(Bytes::from(b)))),
+            _ => self.template().map(|template| {
+                template.map(|template| {
+                    if template.has_macros() {
+                        Payload::Template(template)
+                    } else {
+                        let bytes: Vec<u8> = template
+                            .parts
+                            .into_iter()
+                            .flat_map(|p| if let Part::Bytes(b) = p { b } else { Vec::new() })
+                            .collect();
+                        Payload::Bytes(Bytes::from(bytes))
+                    }
+                })
+            }),
         }
     }
 }
@@ -400,6 +543,29 @@ mod tests {
         assert_eq!(encode_text("\\q", false, TextEncoding::Utf8), Ok(b"\\q".to_vec()));
         // A byte escape is a byte in every encoding; a character escape is encoded.
         assert_eq!(encode_text("\\xFF\\u{FF}", true, TextEncoding::Utf16Le), Ok(vec![0xFF, 0xFF, 0]));
+    }
+
+    #[test]
+    fn macros_in_text_and_hex() {
+        let hex = MessageSpec {
+            mode: MessageMode::Hex,
+            ..text("01 03 00 00 00 01 {crc16_modbus}", TextEncoding::Utf8)
+        };
+        assert_eq!(hex.bytes(), Some(Ok(vec![0x01, 0x03, 0x00, 0x00, 0x00, 0x01, 0x84, 0x0A])));
+        assert!(hex.has_macros());
+        assert!(matches!(hex.payload(), Some(Ok(Payload::Template(_)))));
+        let counted = MessageSpec { escapes: true, ..text("N={counter}\\r\\n", TextEncoding::Utf8) };
+        assert_eq!(counted.bytes(), Some(Ok(b"N=1\r\n".to_vec())));
+        // `{{` is a brace; braces around what names no macro are text (JSON stays JSON).
+        let json = text("{{counter} {\"a\": 1}", TextEncoding::Utf8);
+        assert_eq!(json.bytes(), Some(Ok(b"{counter} {\"a\": 1}".to_vec())));
+        assert!(!json.has_macros());
+        assert!(matches!(json.payload(), Some(Ok(Payload::Bytes(_)))));
+        let sum = text("AB{sum8}{xor8}", TextEncoding::Utf8);
+        // Each checksum covers every byte before it, an earlier checksum's too.
+        assert_eq!(sum.bytes(), Some(Ok(vec![b'A', b'B', 0x83, 0x41 ^ 0x42 ^ 0x83])));
+        let bad = MessageSpec { mode: MessageMode::Hex, ..text("01 {nope!}", TextEncoding::Utf8) };
+        assert_eq!(bad.bytes().unwrap().unwrap_err().to_string(), "position 4: '{' is not a hex digit");
     }
 
     /// What each mode means, written the slow and obvious way.

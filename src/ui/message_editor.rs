@@ -109,9 +109,9 @@ pub fn message_editor_ui(
                 .hint_text(hint)
                 .font(egui::TextStyle::Monospace);
             let hover = if message.mode == MessageMode::Hex {
-                t!(tr, "editor-hex-hint")
+                format!("{}\n{}", t!(tr, "editor-hex-hint"), t!(tr, "editor-macros-hint"))
             } else {
-                t!(tr, "form-message-hint")
+                format!("{}\n{}", t!(tr, "form-message-hint"), t!(tr, "editor-macros-hint"))
             };
             let response = ui.add_enabled(enabled, edit).on_hover_text(hover);
             if let Some(id) = label_id {
@@ -176,7 +176,8 @@ fn preview_ui(ui: &mut Ui, tr: &Tr, message: &MessageSpec, protocol: Protocol, e
         Some(Ok(bytes)) => {
             let shown = &bytes[..bytes.len().min(PREVIEW_BYTES)];
             let more = if bytes.len() > PREVIEW_BYTES { " …" } else { "" };
-            t!(tr, "editor-preview", count = bytes.len(), hex = format!("{}{more}", hex(shown)))
+            let text = t!(tr, "editor-preview", count = bytes.len(), hex = format!("{}{more}", hex(shown)));
+            if message.has_macros() { format!("{text}  {}", t!(tr, "editor-preview-macros")) } else { text }
         }
         Some(Err(_)) => return,
         None if protocol == Protocol::Udp => t!(tr, "editor-preview-file-udp"),
