@@ -2,7 +2,7 @@
 # Runs every test, after installing what the tests need on a fresh machine (Debian, as root or
 # with sudo): the real peers (python3 for the seed's programs, socat) and the tools for the
 # error-kind and fault tests (setpriv, unshare and prlimit from util-linux, ip from iproute2),
-# and tshark to read pcap files back.
+# tshark to read pcap files back, and redis-server, a real service that is not an echo server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ command -v prlimit >/dev/null || need+=(util-linux)
 command -v mkfifo >/dev/null || need+=(coreutils)
 command -v ip >/dev/null || need+=(iproute2)
 command -v tshark >/dev/null || need+=(tshark)
+command -v redis-server >/dev/null || need+=(redis-server)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test dependencies: ${need[*]}"

@@ -12,6 +12,7 @@ use crossbeam_channel::{Receiver, select};
 
 use std::path::PathBuf;
 
+use crate::engine::expect::{DEFAULT_IDLE_MS, Expectation, ReplyEnd};
 use crate::engine::{
     self, Command, DEFAULT_PORT, DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol,
     StatsSnapshot, WorkerSpec,
@@ -318,6 +319,14 @@ pub struct SendArgs {
     /// Send again and again until Ctrl-C.
     #[arg(long)]
     pub until_stopped: bool,
+    /// What each reply must be: echo (the default), any, none (no reply within the timeout),
+    /// text:T, contains:T, regex:R, or hex:H with ?? for any byte. T takes escapes (\r\n).
+    #[arg(long, value_name = "EXPECTATION")]
+    pub expect: Option<String>,
+    /// Where a reply ends: sent (as many bytes as were sent; the default), close, idle:MS,
+    /// delim:ESCAPED (\n, \r\n) or bytes:N.
+    #[arg(long, value_name = "END")]
+    pub reply_end: Option<String>,
     /// Send every message on one connection (TCP) or socket (UDP), instead of one each.
     #[arg(long)]
     pub persistent: bool,
@@ -443,6 +452,16 @@ impl SendArgs {
         }
         if self.persistent {
             spec.plan.persistent = true;
+        }
+        if let Some(line) = &self.expect {
+            spec.expect = Expectation::parse(line).map_err(|e| anyhow::anyhow!("--expect {line}: {e}"))?;
+            // A reply other than an echo has no length to wait for: say where it ends.
+            if !spec.expect.is_echo() && spec.reply_end == ReplyEnd::Sent && self.reply_end.is_none() {
+                spec.reply_end = ReplyEnd::Idle(DEFAULT_IDLE_MS);
+            }
+        }
+        if let Some(line) = &self.reply_end {
+            spec.reply_end = ReplyEnd::parse(line).map_err(|e| anyhow::anyhow!("--reply-end {line}: {e}"))?;
         }
         check(&spec)?;
         Ok(spec)
@@ -715,12 +734,15 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
     Ok(if failed || !files_ok { EXIT_FAILURE } else { EXIT_OK })
 }
 
-/// What a client's summary adds: echoes out of those expected, and round-trip times.
+/// What a client's summary adds: replies that passed out of those expected, and round-trip
+/// times.
 pub struct EchoSummary {
-    /// Echoes that came back whole and identical.
+    /// Echoes, or replies other than echoes, that passed.
     pub ok: u64,
-    /// Echoes expected.
+    /// How many were expected.
     pub expected: u64,
+    /// The replies were judged by an expectation other than a streamed echo.
+    pub checks: bool,
     /// Median and largest round-trip time, in microseconds.
     pub rtt: Option<(u64, u64)>,
 }
@@ -741,7 +763,8 @@ pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSu
                     .arg("max", format!("{:.3}", max as f64 / 1000.0)),
                 None => Message::new("cli-empty"),
             };
-            Message::new("cli-summary-echoes").arg("ok", e.ok).arg("count", e.expected).arg("rtt", rtt)
+            let id = if e.checks { "cli-summary-checks" } else { "cli-summary-echoes" };
+            Message::new(id).arg("ok", e.ok).arg("count", e.expected).arg("rtt", rtt)
         }
         None => Message::new("cli-empty"),
     };
@@ -765,7 +788,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut out = Out::new();
     let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
-    let mut echoes = 0u64;
+    let mut answered = 0u64;
     let mut mismatches = 0u64;
     let mut rtts: Vec<u64> = Vec::new();
     // A watchdog for a worker that stops talking: far beyond any timeout or interval.
@@ -777,11 +800,16 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
                 let Ok(event) = event else { break };
                 keeper.take(&event);
                 print_client_event(&mut out, &mut lines, &event);
-                if let EventKind::Received { echo: Some(check), .. } = &event.kind {
-                    echoes += 1;
-                    mismatches += u64::from(!check.matches);
-                    rtts.push(check.rtt_us);
-                    if spec.plan.persistent && Some(echoes) == count {
+                let verdict = match &event.kind {
+                    EventKind::Received { echo: Some(check), .. } => Some((check.matches, check.rtt_us)),
+                    EventKind::Checked { check, .. } => Some((check.passed(), check.rtt_us)),
+                    _ => None,
+                };
+                if let Some((passed, rtt_us)) = verdict {
+                    answered += 1;
+                    mismatches += u64::from(!passed);
+                    rtts.push(rtt_us);
+                    if spec.plan.persistent && Some(answered) == count {
                         handle.send(Command::Disconnect(None));
                     }
                 }
@@ -798,11 +826,13 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     rtts.sort_unstable();
     let rtt = rtts.first().map(|_| (rtts[rtts.len() / 2], rtts[rtts.len() - 1]));
     let expected = count.unwrap_or(stats.exchanges);
-    let echo_summary = EchoSummary { ok: stats.echoes_ok, expected, rtt };
+    let passed = stats.echoes_ok + stats.checks_ok;
+    let checks = stats.checks_ok + stats.checks_bad > 0 || !spec.expect.is_echo();
+    let echo_summary = EchoSummary { ok: passed, expected, checks, rtt };
     out.line(&tr.render(&summary(protocol, &stats, Some(&echo_summary))));
     let files_ok = keeper.finish(protocol);
     let ok = match count {
-        Some(count) => stats.echoes_ok == count && stats.echoes_bad == 0,
+        Some(count) => passed == count && stats.echoes_bad + stats.checks_bad == 0,
         // Until stopped: the exchange cut short by Ctrl-C is not a failure.
         None => stats.echoes_ok > 0 && mismatches == 0,
     };

@@ -5,9 +5,11 @@
 //! words here.
 
 use crate::engine::error::Reason;
+use crate::engine::expect::{Expectation, ReplyCheck, Verdict};
 use crate::engine::{CloseReason, EchoCheck, Error, ErrorKind, EventKind, Notice, Op};
 use crate::spec::Problem;
 use crate::spec::message::{MessageError, MessageProblem};
+use crate::transcript::render::escape;
 
 /// A value for a message argument.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +102,7 @@ pub fn event(kind: &EventKind) -> Option<Message> {
             .arg("local", link.local.to_string()),
         EventKind::Sent { .. } => return None,
         EventKind::Received { truncated, echo, .. } => return received(*truncated, echo.as_ref()),
+        EventKind::Checked { check, .. } => self::check(check),
         EventKind::PeerClosed(link) => Message::new("ev-peer-closed").arg("peer", link.peer.to_string()),
         EventKind::ConnectionClosed { link, bytes_in, bytes_out } => Message::new("ev-conn-closed")
             .arg("peer", link.peer.to_string())
@@ -119,6 +122,35 @@ pub fn received(truncated: bool, echo: Option<&EchoCheck>) -> Option<Message> {
         (Some(echo), _) => {
             let id = if echo.matches { "echo-ok" } else { "echo-mismatch" };
             Some(Message::new(id).arg("rtt", rtt_text(echo.rtt_us)).arg("bytes", echo.bytes as u64))
+        }
+    }
+}
+
+/// An expectation's verdict on a reply.
+pub fn check(check: &ReplyCheck) -> Message {
+    let expected = expectation(&check.expected);
+    match check.verdict {
+        Verdict::Passed => {
+            Message::new("check-passed").arg("expected", expected).arg("rtt", rtt_text(check.rtt_us))
+        }
+        Verdict::Got => Message::new("check-got").arg("expected", expected).arg("reply", check.shown_reply()),
+        Verdict::NoReply => {
+            Message::new("check-no-reply").arg("expected", expected).arg("ms", check.timeout_ms)
+        }
+    }
+}
+
+/// What an expectation (as its line) expects, in words.
+pub fn expectation(line: &str) -> Message {
+    match Expectation::parse(line) {
+        Ok(Expectation::Echo) => Message::new("expect-echo"),
+        Ok(Expectation::Any) => Message::new("expect-any"),
+        Ok(Expectation::Nothing) => Message::new("expect-none"),
+        Ok(Expectation::Text(t)) => Message::new("expect-text").arg("text", escape(t.as_bytes())),
+        Ok(Expectation::Contains(t)) => Message::new("expect-contains").arg("text", escape(t.as_bytes())),
+        Ok(Expectation::Regex(_)) | Ok(Expectation::Hex(_)) | Err(_) => {
+            let shown = line.strip_prefix("regex:").map_or_else(|| line.to_string(), |re| format!("/{re}/"));
+            Message::new("expect-line").arg("line", shown.strip_prefix("hex:").unwrap_or(&shown).to_string())
         }
     }
 }
@@ -254,6 +286,7 @@ pub fn problem(problem: &Problem) -> Message {
             .arg("bytes", *bytes)
             .arg("max", crate::spec::MAX_DATAGRAM),
         Problem::Message(err) => message_error(err),
+        Problem::Invalid(words) => Message::new("problem-invalid").arg("words", words.as_str()),
     }
 }
 
@@ -383,6 +416,7 @@ mod tests {
             Problem::NoFile,
             Problem::EmptyOverTcp,
             Problem::TooLargeForDatagram { bytes: 70000 },
+            Problem::Invalid("xyz".into()),
             at(MessageProblem::NotHexDigit('G')),
             at(MessageProblem::HalfByte),
             at(MessageProblem::UnknownEscape('q')),
@@ -418,6 +452,25 @@ mod tests {
             EventKind::Notice(Notice::ReplyTruncated { bytes: 5000, buffer: 4096 }),
         ];
         kinds.extend(CloseReason::ALL.map(|reason| EventKind::Closed { reason }));
+        for (expected, verdict) in [
+            ("echo", Verdict::Got),
+            ("any", Verdict::NoReply),
+            ("none", Verdict::Passed),
+            ("text:hola", Verdict::Passed),
+            ("contains:hola", Verdict::Got),
+            ("regex:^hola", Verdict::Got),
+            ("hex:68 ?? 6C", Verdict::NoReply),
+        ] {
+            let check = ReplyCheck {
+                expected: expected.into(),
+                verdict,
+                reply: b"xyz".to_vec(),
+                reply_bytes: 3,
+                rtt_us: 300,
+                timeout_ms: 1000,
+            };
+            kinds.push(EventKind::Checked { link, check });
+        }
         for kind in ErrorKind::ALL {
             kinds.push(EventKind::Failed { link: None, error: error(kind, Op::Connect, Reason::Plain) });
         }

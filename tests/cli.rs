@@ -544,3 +544,106 @@ fn macros_expand_at_each_send_with_checksums_in_their_protocols_order() {
     }
     let _ = serve.signal("INT");
 }
+
+/// Runs `send` and returns its exit code and its output (stdout, then stderr).
+fn send(args: &[&str]) -> (Option<i32>, String) {
+    let out = bin().arg("send").args(args).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), text)
+}
+
+#[test]
+fn expectations_against_a_line_protocol_over_tcp_and_udp() {
+    use common::LineServer;
+    for kind in ["tcp", "udp"] {
+        let server = LineServer::start(kind);
+        let target = format!("127.0.0.1:{}", server.port);
+        // A datagram is a whole reply; its delimiter is left out of the match all the same.
+        let end = "delim:\\n";
+        let (code, text) = send(&[kind, &target, "PING\n", "--expect", "text:PONG", "--reply-end", end]);
+        assert_eq!(code, Some(0), "{kind}: {text}");
+        assert!(text.contains("✔ as expected: \"PONG\"") && text.contains("1 of 1 checks passed"), "{text}");
+        assert!(
+            !text.to_lowercase().contains("echo"),
+            "no echo words against a server that does not echo: {text}"
+        );
+        let (code, text) = send(&[kind, &target, "HELLO\n", "--expect", "regex:^PONG", "--reply-end", end]);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("✘ expected /^PONG/, got \"ERR unknown\""), "{text}");
+        assert!(!text.to_lowercase().contains("mismatch"), "{text}");
+        let (code, text) = send(&[kind, &target, "QUIET\n", "--expect", "none", "--timeout-ms", "300"]);
+        assert_eq!(code, Some(0), "{text}");
+        let (code, text) =
+            send(&[kind, &target, "PING\n", "--expect", "any", "--timeout-ms", "300", "--reply-end", end]);
+        assert_eq!(code, Some(0), "{text}");
+        let (code, text) =
+            send(&[kind, &target, "QUIET\n", "--expect", "contains:ONG", "--timeout-ms", "300"]);
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("✘ expected a reply containing \"ONG\": no reply within 300 ms"), "{text}");
+        let (code, text) =
+            send(&[kind, &target, "PING\n", "--expect", "hex:50 4F ?? 47 0A", "--reply-end", "bytes:5"]);
+        assert_eq!(code, Some(0), "{kind}: {text}");
+    }
+}
+
+#[test]
+fn expectations_against_http_server_socat_and_redis() {
+    use common::{Service, free_tcp_port};
+    use std::process::Stdio;
+    // Python's http.server: the reply ends when it closes.
+    let port = free_tcp_port();
+    let dir = tempfile::tempdir().unwrap();
+    let _http = Service(
+        common::python()
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .arg(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    common::wait_tcp(port);
+    let target = format!("127.0.0.1:{port}");
+    let get = ["tcp", &target, "-e", "GET / HTTP/1.0\\r\\n\\r\\n", "--reply-end", "close", "--expect"];
+    let (code, text) = send(&[&get[..], &["regex:^HTTP/1\\.0 200"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("MISMATCH"), "{text}");
+    let (code, text) = send(&[&get[..], &["regex:^HTTP/1\\.[01] 404"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(text.contains("✘ expected /^HTTP/1\\.[01] 404/, got \"HTTP/1.0 200 OK\\r\\n"), "{text}");
+
+    // socat answers every connection with a fixed line and closes.
+    let port = free_tcp_port();
+    let _socat = Service(
+        Command::new("socat")
+            .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"))
+            .arg("SYSTEM:echo HELLO")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("socat is installed (scripts/test.sh installs it)"),
+    );
+    common::wait_tcp(port);
+    let target = format!("127.0.0.1:{port}");
+    let (code, text) = send(&["tcp", &target, "hi", "--expect", "text:HELLO\\n", "--reply-end", "close"]);
+    assert_eq!(code, Some(0), "{text}");
+
+    // redis-server, as Debian installs it: PING answers +PONG.
+    let port = free_tcp_port();
+    let _redis = Service(
+        Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed (scripts/test.sh installs it)"),
+    );
+    common::wait_tcp(port);
+    let target = format!("127.0.0.1:{port}");
+    let resp = ["tcp", &target, "--line-ending", "crlf", "--reply-end", "delim:\\r\\n", "--expect"];
+    let (code, text) = send(&[&resp[..], &["text:+PONG", "PING"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = send(&[&resp[..], &["regex:^\\+PONG", "NOSUCHCOMMAND"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(text.contains("✘ expected /^\\+PONG/, got \"-ERR unknown command"), "{text}");
+}

@@ -9,6 +9,7 @@ use bytes::Bytes;
 use jiff::Timestamp;
 
 use super::error::Error;
+use super::expect::ReplyCheck;
 use super::{ConnId, SessionId};
 
 /// One thing that happened in a worker, with the wall-clock time it happened.
@@ -135,6 +136,14 @@ pub enum EventKind {
         /// Set on a client when this read completed an echo.
         echo: Option<EchoCheck>,
     },
+    /// A reply ended and its expectation gave its verdict (expectations other than a streamed
+    /// echo).
+    Checked {
+        /// The connection.
+        link: Link,
+        /// The verdict, with what it needs to be said.
+        check: ReplyCheck,
+    },
     /// The peer closed its sending side (TCP FIN).
     PeerClosed(Link),
     /// A connection ended; the totals are exact, whatever the transcript retained.
@@ -171,7 +180,8 @@ impl EventKind {
             }
             EventKind::Sent { link, .. }
             | EventKind::Received { link, .. }
-            | EventKind::ConnectionClosed { link, .. } => Some(link),
+            | EventKind::ConnectionClosed { link, .. }
+            | EventKind::Checked { link, .. } => Some(link),
             EventKind::Failed { link, .. } => link.as_ref(),
             EventKind::Listening { .. } | EventKind::Notice(_) | EventKind::Closed { .. } => None,
         }

@@ -13,9 +13,11 @@ pub mod command;
 pub mod endpoint;
 pub mod error;
 pub mod event;
+pub mod expect;
 mod listen;
 pub mod load;
 pub mod payload;
+pub mod responder;
 mod tcp_client;
 mod tcp_server;
 pub mod template;
@@ -111,6 +113,10 @@ pub struct ClientConfig {
     pub payload: Option<Payload>,
     /// How many times to send it; `None` repeats until stopped.
     pub count: Option<u64>,
+    /// What each reply must be.
+    pub expect: expect::Expectation,
+    /// Where each reply ends.
+    pub reply_end: expect::ReplyEnd,
     /// TCP: bytes per read. UDP: the receive buffer; longer datagrams are reported truncated.
     pub chunk_bytes: usize,
     /// Limit for connecting and for each echo.
@@ -130,6 +136,8 @@ impl Default for ClientConfig {
             target: Endpoint::default(),
             payload: Some(Payload::Bytes(bytes::Bytes::from_static(DEFAULT_MESSAGE.as_bytes()))),
             count: Some(1),
+            expect: expect::Expectation::Echo,
+            reply_end: expect::ReplyEnd::Sent,
             chunk_bytes: DEFAULT_CLIENT_CHUNK,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             interval_ms: 0,
@@ -221,6 +229,10 @@ pub struct Stats {
     pub echoes_bad: AtomicU64,
     /// Messages a client started to send (for "37 of 100").
     pub exchanges: AtomicU64,
+    /// Replies that passed their expectation (other than an echo).
+    pub checks_ok: AtomicU64,
+    /// Replies that failed it.
+    pub checks_bad: AtomicU64,
 }
 
 impl Stats {
@@ -241,6 +253,8 @@ impl Stats {
             echoes_ok: get(&self.echoes_ok),
             echoes_bad: get(&self.echoes_bad),
             exchanges: get(&self.exchanges),
+            checks_ok: get(&self.checks_ok),
+            checks_bad: get(&self.checks_bad),
         }
     }
 }
@@ -266,6 +280,17 @@ pub struct StatsSnapshot {
     pub echoes_bad: u64,
     /// See [`Stats::exchanges`].
     pub exchanges: u64,
+    /// See [`Stats::checks_ok`].
+    pub checks_ok: u64,
+    /// See [`Stats::checks_bad`].
+    pub checks_bad: u64,
+}
+
+impl StatsSnapshot {
+    /// Messages whose reply came and was judged, well or not (echoes and other expectations).
+    pub fn answered(&self) -> u64 {
+        self.echoes_ok + self.echoes_bad + self.checks_ok + self.checks_bad
+    }
 }
 
 /// The worker's side of the event channel: stamps, sends (blocking when the consumer is
@@ -293,6 +318,12 @@ impl Emitter {
 
     pub(crate) fn failed(&self, link: Option<Link>, error: Error) -> bool {
         self.emit(EventKind::Failed { link, error })
+    }
+
+    /// Counts and says an expectation's verdict.
+    pub(crate) fn checked(&self, link: Link, check: expect::ReplyCheck) -> bool {
+        Stats::add(if check.passed() { &self.stats.checks_ok } else { &self.stats.checks_bad }, 1);
+        self.emit(EventKind::Checked { link, check })
     }
 
     pub(crate) fn stats(&self) -> &Stats {

@@ -18,6 +18,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::endpoint::list_addrs;
 use super::error::Reason;
+use super::expect::{Expectation, ReplyEnd};
 use super::payload::{Outbox, Pieces};
 use super::template::Captures;
 use super::{
@@ -43,6 +44,10 @@ struct Exchange {
     started: Instant,
     /// When the echo last made progress; the timeout counts from here.
     progress: Instant,
+    /// Other expectations: what was sent, when it is to be compared as a whole (an echo
+    /// that ends otherwise than at its length), and when the last reply byte came.
+    sent_copy: Vec<u8>,
+    last_byte: Option<Instant>,
 }
 
 impl Exchange {
@@ -57,9 +62,15 @@ impl Exchange {
             matches: true,
             started: now,
             progress: now,
+            sent_copy: Vec::new(),
+            last_byte: None,
         }
     }
 }
+
+/// The most of a message kept to compare its whole echo when the reply ends otherwise than at
+/// its length.
+const MAX_COMPARED: usize = 16 * 1024 * 1024;
 
 /// A connected socket and its exchanges.
 struct Conn {
@@ -68,6 +79,8 @@ struct Conn {
     bytes_in: u64,
     bytes_out: u64,
     exchanges: VecDeque<Exchange>,
+    /// Reply bytes not yet judged (other expectations than a streamed echo).
+    reply: Vec<u8>,
 }
 
 /// What the loop should do after handling something.
@@ -257,6 +270,7 @@ impl Client<'_> {
                         bytes_in: 0,
                         bytes_out: 0,
                         exchanges: VecDeque::new(),
+                        reply: Vec::new(),
                     }));
                 }
                 Err(err) if err.kind() == io::ErrorKind::NotConnected => continue,
@@ -332,9 +346,24 @@ impl Client<'_> {
         }
     }
 
-    /// When the loop must wake up without an event: an echo's deadline or the next send.
+    /// Whether replies are echoes compared as they arrive (the default), rather than replies
+    /// gathered to their end and then judged.
+    fn streams_echo(&self) -> bool {
+        self.config.expect.is_echo() && self.config.reply_end == ReplyEnd::Sent
+    }
+
+    /// When the loop must wake up without an event: an echo's deadline, an idle gap's end, or
+    /// the next send.
     fn next_wakeup(&self, conn: &Conn) -> Option<Instant> {
+        let idle = match (&self.config.reply_end, conn.exchanges.front().and_then(|x| x.last_byte)) {
+            (ReplyEnd::Idle(ms), Some(last)) => Some(last + Duration::from_millis(*ms)),
+            _ => None,
+        };
         let echo_deadline = conn.exchanges.front().map(|x| x.progress + self.timeout());
+        let echo_deadline = match (echo_deadline, idle) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let next_send = match (conn.exchanges.is_empty(), self.queue.is_empty(), self.last_start) {
             (true, false, Some(last)) => Some(last + Duration::from_millis(self.config.interval_ms)),
             _ => None,
@@ -348,6 +377,9 @@ impl Client<'_> {
     /// Reports an echo that did not come back in time. One-shot mode gives up; a persistent
     /// connection stays open, since the peer may not be an echo server at all.
     fn check_timeout(&mut self, conn: &mut Conn) -> Option<Flow> {
+        if !self.streams_echo() {
+            return self.check_reply_deadline(conn);
+        }
         let front = conn.exchanges.front()?;
         if front.progress.elapsed() < self.timeout() {
             return None;
@@ -375,7 +407,53 @@ impl Client<'_> {
         conn.exchanges.clear();
     }
 
+    /// Judges every reply whose end has come (a delimiter, a byte count, the sent length).
+    fn judge_replies(&mut self, conn: &mut Conn) {
+        while let Some(front) = conn.exchanges.front() {
+            if self.config.expect == Expectation::Nothing && !conn.reply.is_empty() {
+                let reply = std::mem::take(&mut conn.reply);
+                self.conclude(conn, Some(reply));
+                continue;
+            }
+            let sent = usize::try_from(front.pieces.len).unwrap_or(usize::MAX);
+            let Some((take, matched)) = self.config.reply_end.split(&conn.reply, sent) else { return };
+            let mut reply: Vec<u8> = conn.reply.drain(..take).collect();
+            reply.truncate(matched);
+            self.conclude(conn, Some(reply));
+        }
+    }
+
+    /// A reply's deadline: an idle gap after its last byte, or the timeout with no end.
+    fn check_reply_deadline(&mut self, conn: &mut Conn) -> Option<Flow> {
+        let front = conn.exchanges.front()?;
+        let idle_over = match (&self.config.reply_end, front.last_byte) {
+            (ReplyEnd::Idle(ms), Some(last)) => last.elapsed() >= Duration::from_millis(*ms),
+            _ => false,
+        };
+        if !idle_over && front.progress.elapsed() < self.timeout() {
+            return None;
+        }
+        let reply = (!conn.reply.is_empty()).then(|| std::mem::take(&mut conn.reply));
+        self.conclude(conn, reply);
+        None
+    }
+
+    /// Gives the verdict on the oldest open exchange and says it.
+    fn conclude(&mut self, conn: &mut Conn, reply: Option<Vec<u8>>) {
+        let Some(exchange) = conn.exchanges.pop_front() else { return };
+        let rtt_us = u64::try_from(exchange.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let timeout_ms = self.config.timeout_ms;
+        let (check, captures) =
+            self.config.expect.judge(&exchange.sent_copy, reply.as_deref(), rtt_us, timeout_ms);
+        if check.passed() && captures != Captures::default() {
+            self.captures = captures;
+        }
+        self.em.checked(conn.link, check);
+    }
+
     fn write_some(&mut self, conn: &mut Conn) -> Result<(), Flow> {
+        let streams_echo = self.streams_echo();
+        let keep_copy = self.config.expect.is_echo();
         let Conn { stream, exchanges, link, bytes_out, .. } = conn;
         for exchange in exchanges.iter_mut() {
             loop {
@@ -410,8 +488,12 @@ impl Client<'_> {
                         let part = piece.slice(*offset..*offset + n);
                         *offset += n;
                         *bytes_out += n as u64;
-                        exchange.unechoed.push_back(part.clone());
-                        exchange.unechoed_len += n as u64;
+                        if streams_echo {
+                            exchange.unechoed.push_back(part.clone());
+                            exchange.unechoed_len += n as u64;
+                        } else if keep_copy && exchange.sent_copy.len() < MAX_COMPARED {
+                            exchange.sent_copy.extend_from_slice(&part);
+                        }
                         Stats::add(&self.em.stats().bytes_out, n as u64);
                         if !self.em.emit(EventKind::Sent { link: *link, data: part }) {
                             return Err(Flow::End(CloseReason::Stopped));
@@ -436,6 +518,18 @@ impl Client<'_> {
             match conn.stream.read(&mut self.buf) {
                 Ok(0) => {
                     self.em.emit(EventKind::PeerClosed(conn.link));
+                    if !self.streams_echo() {
+                        // The peer's close ends the reply (for `close`, the expected way).
+                        if !conn.exchanges.is_empty() {
+                            let reply = (!conn.reply.is_empty()).then(|| std::mem::take(&mut conn.reply));
+                            self.conclude(conn, reply);
+                        }
+                        return Err(if self.config.persistent {
+                            Flow::End(CloseReason::PeerClosed)
+                        } else {
+                            Flow::Continue
+                        });
+                    }
                     if let Some(open) = conn.exchanges.front() {
                         let reason = Reason::ClosedMidEcho { echoed: open.echoed, expected: open.pieces.len };
                         self.em.failed(
@@ -451,10 +545,21 @@ impl Client<'_> {
                     let data = Bytes::copy_from_slice(&self.buf[..n]);
                     conn.bytes_in += n as u64;
                     Stats::add(&self.em.stats().bytes_in, n as u64);
-                    let echo = match_echo(&mut conn.exchanges, &data, self.em.stats());
+                    let echo = if self.streams_echo() {
+                        match_echo(&mut conn.exchanges, &data, self.em.stats())
+                    } else {
+                        conn.reply.extend_from_slice(&data);
+                        if let Some(front) = conn.exchanges.front_mut() {
+                            front.last_byte = Some(Instant::now());
+                        }
+                        None
+                    };
                     let event = EventKind::Received { link: conn.link, data, truncated: false, echo };
                     if !self.em.emit(event) {
                         return Err(Flow::End(CloseReason::Stopped));
+                    }
+                    if !self.streams_echo() {
+                        self.judge_replies(conn);
                     }
                 }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),

@@ -15,6 +15,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::error::Reason;
 use super::event::Notice;
+use super::expect::ReplyEnd;
 use super::payload::Outbox;
 use super::template::Captures;
 use super::{
@@ -242,6 +243,20 @@ impl Client<'_> {
         let deadline = started + Duration::from_millis(self.config.timeout_ms.max(1));
         loop {
             match socket.recv(&mut self.buf) {
+                Ok(n) if !self.config.expect.is_echo() => {
+                    // Other expectations: a datagram is a whole reply; judge it.
+                    let kept = n.min(self.config.chunk_bytes);
+                    self.record(link, kept, n > kept, None);
+                    let mut reply = self.buf[..kept].to_vec();
+                    // A delimiter ends the datagram's text: match what stands before it.
+                    if let ReplyEnd::Delimiter(_) = self.config.reply_end
+                        && let Some((_, matched)) = self.config.reply_end.split(&reply, data.len())
+                    {
+                        reply.truncate(matched);
+                    }
+                    self.conclude(link, data, Some(reply), started);
+                    return Outcome::Echoed;
+                }
                 Ok(n) => {
                     let rtt_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
                     let kept = n.min(self.config.chunk_bytes);
@@ -274,6 +289,10 @@ impl Client<'_> {
                 return Outcome::End(reason);
             }
             let now = Instant::now();
+            if now >= deadline && !self.config.expect.is_echo() {
+                self.conclude(link, data, None, started);
+                return Outcome::Echoed;
+            }
             if now >= deadline {
                 let reason = Reason::NoReply { timeout_ms: self.config.timeout_ms };
                 return Outcome::NoAnswer(Error::new(ErrorKind::TimedOut, Op::Receive, link.peer, reason));
@@ -285,6 +304,17 @@ impl Client<'_> {
                 return Outcome::End(CloseReason::Failed);
             }
         }
+    }
+
+    /// Gives an expectation's verdict on a reply (`None`: nothing came in time) and says it.
+    fn conclude(&mut self, link: Link, sent: &[u8], reply: Option<Vec<u8>>, started: Instant) {
+        let rtt_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let (check, captures) =
+            self.config.expect.judge(sent, reply.as_deref(), rtt_us, self.config.timeout_ms);
+        if check.passed() && captures != Captures::default() {
+            self.captures = captures;
+        }
+        self.em.checked(link, check);
     }
 
     /// Reports datagrams that arrive while no exchange is open.

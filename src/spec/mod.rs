@@ -9,6 +9,7 @@ pub mod preset;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::endpoint::parse_host;
+use crate::engine::expect::{Expectation, ReplyEnd};
 use crate::engine::{
     ClientConfig, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVER_CHUNK,
     DEFAULT_TIMEOUT_MS, DEFAULT_UDP_BUFFER, Detail, Endpoint, MAX_UDP_BUFFER, Protocol, ServerConfig,
@@ -79,6 +80,11 @@ pub struct SessionSpec {
     pub message: MessageSpec,
     /// How a client sends it.
     pub plan: Plan,
+    /// What each reply must be (`echo`, `any`, `none`, `text:T`, `contains:T`, `regex:R`,
+    /// `hex:H`).
+    pub expect: Expectation,
+    /// Where each reply ends (`sent`, `close`, `idle:MS`, `delim:ESCAPED`, `bytes:N`).
+    pub reply_end: ReplyEnd,
     /// Bytes per TCP read, or the UDP receive buffer; `None` takes the default for the role
     /// and protocol ([`SessionSpec::chunk_bytes`]).
     pub chunk_bytes: Option<u64>,
@@ -119,6 +125,10 @@ pub enum Field {
     Count,
     /// The pause between sends.
     Interval,
+    /// What each reply must be.
+    Expect,
+    /// Where each reply ends.
+    ReplyEnd,
 }
 
 impl Field {
@@ -134,6 +144,8 @@ impl Field {
             Field::Threads => "--threads",
             Field::Count => "--count",
             Field::Interval => "--interval-ms",
+            Field::Expect => "--expect",
+            Field::ReplyEnd => "--reply-end",
         }
     }
 }
@@ -167,6 +179,8 @@ pub enum Problem {
     },
     /// The message does not parse.
     Message(MessageError),
+    /// An expectation or a reply end that does not parse, in the parser's words.
+    Invalid(String),
 }
 
 /// One invalid field and why.
@@ -211,6 +225,8 @@ impl SessionSpec {
             all_interfaces: false,
             message: MessageSpec::default(),
             plan: Plan::default(),
+            expect: Expectation::Echo,
+            reply_end: ReplyEnd::Sent,
             chunk_bytes: None,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             backlog: DEFAULT_BACKLOG as u64,
@@ -342,6 +358,8 @@ impl SessionSpec {
             target: self.endpoint(),
             payload,
             count: if self.plan.until_stopped { None } else { Some(self.plan.count) },
+            expect: self.expect.clone(),
+            reply_end: self.reply_end.clone(),
             chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
             timeout_ms: self.timeout_ms,
             interval_ms: self.plan.interval_ms,

@@ -44,6 +44,8 @@ impl Direction {
             EventKind::Sent { .. } => Direction::Sent,
             EventKind::Received { .. } => Direction::Received,
             EventKind::Failed { .. } => Direction::Error,
+            EventKind::Checked { check, .. } if !check.passed() => Direction::Error,
+            EventKind::Checked { .. } => Direction::Event,
             EventKind::Listening { .. }
             | EventKind::Connected(_)
             | EventKind::Accepted(_)

@@ -99,6 +99,10 @@ pub struct Counters {
     pub echoes_ok: u64,
     /// Echoes that did not.
     pub echoes_bad: u64,
+    /// Replies that passed their expectation.
+    pub checks_ok: u64,
+    /// Replies that failed it.
+    pub checks_bad: u64,
     /// Sum of round-trip times, for the average.
     pub rtt_sum_us: u64,
     /// The last round-trip time.
@@ -264,6 +268,13 @@ impl Transcript {
                 self.carry.remove(&(conn, false));
             }
             EventKind::Failed { .. } => self.counters.errors += 1,
+            EventKind::Checked { check, .. } => {
+                if check.passed() {
+                    self.counters.checks_ok += 1;
+                } else {
+                    self.counters.checks_bad += 1;
+                }
+            }
             EventKind::Notice(_) | EventKind::Closed { .. } => {}
         }
         if !matches!(event.kind, EventKind::Sent { .. } | EventKind::Received { .. }) {

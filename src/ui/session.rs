@@ -159,7 +159,7 @@ impl Session {
         let sending = self.sending?;
         let stats = self.workers.iter().find(|w| w.session() == sending.worker)?.stats();
         let started = stats.exchanges.saturating_sub(sending.started_before);
-        let done = (stats.echoes_ok + stats.echoes_bad).saturating_sub(sending.done_before);
+        let done = stats.answered().saturating_sub(sending.done_before);
         match sending.total {
             Some(total) if done >= total => None,
             total => Some((started, total)),
@@ -213,7 +213,7 @@ impl Session {
             self.sending = Some(Sending {
                 worker: id,
                 started_before: stats.exchanges,
-                done_before: stats.echoes_ok + stats.echoes_bad,
+                done_before: stats.answered(),
                 total,
             });
             return;
@@ -331,7 +331,10 @@ impl Session {
                 }
             }
             // A connection's own failure, its half-close and notices change no state here.
-            EventKind::Failed { link: Some(_), .. } | EventKind::PeerClosed(_) | EventKind::Notice(_) => {}
+            EventKind::Failed { link: Some(_), .. }
+            | EventKind::PeerClosed(_)
+            | EventKind::Notice(_)
+            | EventKind::Checked { .. } => {}
         }
         if let Some(recording) = &self.recording {
             recording.push(event, conn);

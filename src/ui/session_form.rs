@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::message_editor::{EditorAction, EditorContext, message_editor_ui};
 use crate::engine::Protocol;
+use crate::engine::expect::{DEFAULT_IDLE_MS, Expectation, ReplyEnd};
 use crate::i18n::Tr;
 use crate::spec::{Field, MessageSpec, Problem, Role, SessionSpec, SpecError};
 use crate::t;
@@ -20,6 +21,8 @@ struct Drafts {
     backlog: String,
     count: String,
     interval: String,
+    expect: String,
+    reply_end: String,
 }
 
 impl Drafts {
@@ -31,6 +34,8 @@ impl Drafts {
             backlog: spec.backlog.to_string(),
             count: spec.plan.count.to_string(),
             interval: spec.plan.interval_ms.to_string(),
+            expect: spec.expect.to_string(),
+            reply_end: spec.reply_end.to_string(),
         }
     }
 }
@@ -122,6 +127,22 @@ impl SessionForm {
                 }),
             }
         }
+        match Expectation::parse(&d.expect) {
+            Ok(expect) => self.spec.expect = expect,
+            Err(e) => errors.push(SpecError {
+                field: Field::Expect,
+                value: d.expect.clone(),
+                problem: Problem::Invalid(e.0),
+            }),
+        }
+        match ReplyEnd::parse(&d.reply_end) {
+            Ok(end) => self.spec.reply_end = end,
+            Err(e) => errors.push(SpecError {
+                field: Field::ReplyEnd,
+                value: d.reply_end.clone(),
+                problem: Problem::Invalid(e.0),
+            }),
+        }
         let file = self.file.trim();
         self.spec.message.file = (!file.is_empty()).then(|| file.into());
         errors
@@ -133,7 +154,10 @@ impl SessionForm {
         let mut form = self.clone();
         let mut errors = form.apply_drafts();
         let used = |field: &Field| match self.spec.role {
-            Role::Server => !matches!(field, Field::Timeout | Field::Count | Field::Interval),
+            Role::Server => !matches!(
+                field,
+                Field::Timeout | Field::Count | Field::Interval | Field::Expect | Field::ReplyEnd
+            ),
             Role::Client => !matches!(field, Field::Backlog | Field::Threads),
         };
         errors.retain(|e| used(&e.field) && !(e.field == Field::Count && self.spec.plan.until_stopped));
@@ -324,6 +348,22 @@ fn plan_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
         let interval_error = problem_text(tr, errors, Field::Interval);
         field_row(ui, t!(tr, "form-interval"), &mut form.drafts.interval, 90.0, true, interval_error, "");
     });
+    egui::Grid::new(ui.scope_id().with("expect"))
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            let was_echo = form.drafts.expect.trim() == "echo";
+            let error = problem_text(tr, errors, Field::Expect);
+            field_row(ui, t!(tr, "form-expect"), &mut form.drafts.expect, 260.0, true, error, "echo");
+            // A reply other than an echo has no length to wait for: end it at an idle gap.
+            if was_echo && form.drafts.expect.trim() != "echo" && form.drafts.reply_end.trim() == "sent" {
+                form.drafts.reply_end = ReplyEnd::Idle(DEFAULT_IDLE_MS).to_string();
+            }
+            let error = problem_text(tr, errors, Field::ReplyEnd);
+            field_row(ui, t!(tr, "form-reply-end"), &mut form.drafts.reply_end, 260.0, true, error, "sent");
+        })
+        .response
+        .on_hover_text(t!(tr, "form-expect-hint"));
     ui.horizontal_wrapped(|ui| {
         ui.checkbox(&mut form.spec.plan.until_stopped, t!(tr, "form-until-stopped"));
         ui.checkbox(&mut form.spec.plan.persistent, t!(tr, "form-persistent"))

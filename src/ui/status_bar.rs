@@ -45,5 +45,11 @@ pub fn session_status_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
             ui.label(t!(tr, "status-rtt", last = format_us(last), avg = avg));
             ui.label(t!(tr, "status-echoes", ok = counters.echoes_ok, bad = counters.echoes_bad));
         }
+        if counters.checks_ok + counters.checks_bad > 0 {
+            ui.separator();
+            let text = t!(tr, "status-checks", ok = counters.checks_ok, bad = counters.checks_bad);
+            let rich = RichText::new(text);
+            ui.label(if counters.checks_bad > 0 { rich.color(ui.visuals().error_fg_color) } else { rich });
+        }
     });
 }

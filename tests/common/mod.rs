@@ -146,6 +146,7 @@ pub fn kinds(events: &[Event]) -> Vec<&'static str> {
             EventKind::Failed { .. } => "failed",
             EventKind::Notice(_) => "notice",
             EventKind::Closed { .. } => "closed",
+            EventKind::Checked { .. } => "checked",
         })
         .collect()
 }
@@ -413,5 +414,83 @@ impl Recorder {
         let len = parts.next().unwrap_or_default().parse().unwrap();
         let sha = parts.next().unwrap_or_default().to_string();
         (len, sha, parts.next().unwrap_or_default().to_string())
+    }
+}
+
+/// A line protocol written for the expectation tests, in Python: `PING` → `PONG`, `LOGIN` →
+/// `TOKEN <hex>`, `USE <token>` → `OK` (or `DENIED`), `QUIET` → nothing, anything else →
+/// `ERR unknown`. One line per reply, `\n`-terminated; many clients, one thread each.
+const LINE_SERVER: &str = r#"
+import secrets, socket, sys, threading
+kind = sys.argv[1]
+def answer(line, state):
+    if line == b"PING": return b"PONG\n"
+    if line == b"LOGIN":
+        state["token"] = secrets.token_hex(4).encode(); return b"TOKEN " + state["token"] + b"\n"
+    if line.startswith(b"USE "): return b"OK\n" if line[4:] == state.get("token") else b"DENIED\n"
+    if line == b"QUIET": return b""
+    return b"ERR unknown\n"
+if kind == "tcp":
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0)); s.listen(16)
+    print(s.getsockname()[1], flush=True)
+    def serve(c):
+        state, buf = {}, b""
+        while True:
+            d = c.recv(4096)
+            if not d: break
+            buf += d
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                c.sendall(answer(line.rstrip(b"\r"), state))
+        c.close()
+    while True:
+        c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+    print(s.getsockname()[1], flush=True)
+    state = {}
+    while True:
+        d, a = s.recvfrom(65535)
+        reply = answer(d.rstrip(b"\r\n"), state)
+        if reply: s.sendto(reply, a)
+"#;
+
+/// A running line-protocol server (killed when dropped).
+pub struct LineServer {
+    child: Child,
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+}
+
+impl LineServer {
+    /// Starts it: `tcp` or `udp`.
+    pub fn start(kind: &str) -> LineServer {
+        let mut child = python()
+            .args(["-u", "-c", LINE_SERVER, kind])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs");
+        let lines = line_channel(child.stdout.take().unwrap());
+        let port = lines.recv_timeout(WAIT).expect("the server printed its port").trim().parse().unwrap();
+        LineServer { child, port }
+    }
+}
+
+impl Drop for LineServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A program of the machine's, killed when dropped (a Python http.server, a redis-server).
+pub struct Service(pub Child);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

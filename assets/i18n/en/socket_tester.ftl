@@ -159,6 +159,7 @@ cli-all-interfaces = warning: { $addr } listens on every network interface: othe
 cli-summary = summary: { $connections } connections, { $bytes_in } bytes in, { $bytes_out } bytes out{ $udp }, { $errors } errors{ $echoes }
 cli-summary-udp = , { $datagrams_in } datagrams in, { $datagrams_out } datagrams out
 cli-summary-echoes = , { $ok } of { $count } echoes ok{ $rtt }
+cli-summary-checks = , { $ok } of { $count } checks passed{ $rtt }
 cli-summary-rtt = , rtt median { $median } ms, max { $max } ms
 
 editor-text = Text
@@ -179,6 +180,10 @@ editor-preview-file = Sends the file's bytes, read as they go out.
 editor-preview-file-udp = Sends the file's bytes as one datagram (at most 65,507 bytes).
 form-count = Repeat (times)
 form-interval = Interval (ms)
+form-expect = Expect
+form-reply-end = Reply ends at
+form-expect-hint = Expect: echo, any, none, text:T, contains:T, regex:R, or hex:H with ?? for any byte (T takes escapes such as \r\n). Reply ends at: sent (as many bytes as were sent), close, idle:MS, delim:\r\n, or bytes:N.
+status-checks = Checks: { $ok } passed, { $bad } failed
 form-until-stopped = Until stopped
 progress-of = { $done } of { $total }
 progress-forever = { $done } sent (until stopped)
@@ -204,6 +209,17 @@ workspace-opened = Opened the workspace { $name }.
 btn-rename = Rename
 btn-import = Import
 btn-export = Export
+
+check-passed = ✔ as expected: { $expected } ({ $rtt })
+check-got = ✘ expected { $expected }, got { $reply }
+check-no-reply = ✘ expected { $expected }: no reply within { $ms } ms
+expect-echo = the echo
+expect-any = a reply
+expect-none = no reply
+expect-text = "{ $text }"
+expect-contains = a reply containing "{ $text }"
+expect-line = { $line }
+problem-invalid = { $words }
 
 status-idle = Idle
 status-starting = Starting…

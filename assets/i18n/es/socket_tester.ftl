@@ -168,6 +168,7 @@ cli-summary-echoes = , { $ok } de { $count } { $count ->
         [one] eco correcto
        *[other] ecos correctos
     }{ $rtt }
+cli-summary-checks = , { $ok } de { $count } comprobaciones superadas{ $rtt }
 cli-summary-rtt = , rtt mediana { $median } ms, máximo { $max } ms
 
 editor-text = Texto
@@ -188,6 +189,10 @@ editor-preview-file = Envía los bytes del archivo, leídos a medida que salen.
 editor-preview-file-udp = Envía los bytes del archivo en un solo datagrama (65.507 bytes como mucho).
 form-count = Repetir (veces)
 form-interval = Intervalo (ms)
+form-expect = Esperar
+form-reply-end = La respuesta termina en
+form-expect-hint = Esperar: echo, any, none, text:T, contains:T, regex:R, o hex:H con ?? para cualquier byte (T admite secuencias como \r\n). La respuesta termina en: sent (tantos bytes como se enviaron), close, idle:MS, delim:\r\n, o bytes:N.
+status-checks = Comprobaciones: { $ok } superadas, { $bad } fallidas
 form-until-stopped = Hasta detener
 progress-of = { $done } de { $total }
 progress-forever = { $done } enviados (hasta detener)
@@ -213,6 +218,17 @@ workspace-opened = Espacio de trabajo { $name } abierto.
 btn-rename = Renombrar
 btn-import = Importar
 btn-export = Exportar
+
+check-passed = ✔ como se esperaba: { $expected } ({ $rtt })
+check-got = ✘ se esperaba { $expected } y llegó { $reply }
+check-no-reply = ✘ se esperaba { $expected }: sin respuesta en { $ms } ms
+expect-echo = el eco
+expect-any = una respuesta
+expect-none = ninguna respuesta
+expect-text = "{ $text }"
+expect-contains = una respuesta que contenga "{ $text }"
+expect-line = { $line }
+problem-invalid = { $words }
 
 status-idle = Inactivo
 status-starting = Iniciando…

@@ -157,3 +157,19 @@ pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
         .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
         .collect()
 }
+
+/// Bytes as compact hex in files (`"hex": "4f4b"`), for serde's `with`.
+pub(crate) mod hex_field {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the bytes as hex.
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::compact_hex(bytes))
+    }
+
+    /// Reads hex back into bytes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        super::parse_hex(&text).ok_or_else(|| serde::de::Error::custom("hex must be pairs of hex digits"))
+    }
+}

@@ -115,6 +115,7 @@ impl<W: Write> PcapSynth<W> {
                 | EventName::PeerClosed
                 | EventName::ConnectionClosed
                 | EventName::Failed
+                | EventName::Checked
                 | EventName::Notice
                 | EventName::Closed => Ok(()),
             };
@@ -139,6 +140,7 @@ impl<W: Write> PcapSynth<W> {
             | EventName::Connected
             | EventName::Accepted
             | EventName::Failed
+            | EventName::Checked
             | EventName::Notice
             | EventName::Closed => Ok(()),
         }

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::compact_hex;
+use crate::engine::expect::ReplyCheck;
 use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Notice, Protocol};
 use crate::transcript::line::Direction;
 use crate::transcript::render::escape;
@@ -32,6 +33,8 @@ pub enum EventName {
     ConnectionClosed,
     /// Something failed.
     Failed,
+    /// A reply met (or missed) its expectation.
+    Checked,
     /// A notice in words.
     Notice,
     /// The worker ended.
@@ -50,6 +53,7 @@ impl EventName {
             EventName::PeerClosed => "peer_closed",
             EventName::ConnectionClosed => "connection_closed",
             EventName::Failed => "failed",
+            EventName::Checked => "checked",
             EventName::Notice => "notice",
             EventName::Closed => "closed",
         }
@@ -74,7 +78,7 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer: Option<SocketAddr>,
     /// The exact bytes (in files: `hex`).
-    #[serde(with = "hex_bytes", rename = "hex", default)]
+    #[serde(with = "super::hex_field", rename = "hex", default)]
     pub data: Vec<u8>,
     /// A datagram longer than the buffer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -106,6 +110,9 @@ pub struct Record {
     /// Why the worker ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<CloseReason>,
+    /// An expectation's verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<ReplyCheck>,
     /// TCP or UDP, when the writer knew it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
@@ -123,20 +130,6 @@ fn notice_compat<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Notice
         Either::Typed(notice) => notice,
         Either::Text(text) => Notice::Legacy { text },
     }))
-}
-
-mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::compact_hex(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        super::super::parse_hex(&text)
-            .ok_or_else(|| serde::de::Error::custom("hex must be pairs of hex digits"))
-    }
 }
 
 impl Record {
@@ -159,6 +152,7 @@ impl Record {
             error: None,
             notice: None,
             reason: None,
+            check: None,
             protocol: None,
         }
     }
@@ -175,6 +169,7 @@ impl Record {
             EventKind::PeerClosed(_) => EventName::PeerClosed,
             EventKind::ConnectionClosed { .. } => EventName::ConnectionClosed,
             EventKind::Failed { .. } => EventName::Failed,
+            EventKind::Checked { .. } => EventName::Checked,
             EventKind::Notice(_) => EventName::Notice,
             EventKind::Closed { .. } => EventName::Closed,
         };
@@ -205,6 +200,7 @@ impl Record {
             EventKind::Failed { error, .. } => record.error = Some(error.clone()),
             EventKind::Notice(text) => record.notice = Some(text.clone()),
             EventKind::Closed { reason } => record.reason = Some(*reason),
+            EventKind::Checked { check, .. } => record.check = Some(check.clone()),
             EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
         }
         record
@@ -241,6 +237,7 @@ impl Record {
                 bytes_out: self.bytes_out.unwrap_or(0),
             },
             EventName::Failed => EventKind::Failed { link, error: self.error.clone()? },
+            EventName::Checked => EventKind::Checked { link: link?, check: self.check.clone()? },
             EventName::Notice => EventKind::Notice(self.notice.clone()?),
             EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
         };
