@@ -41,8 +41,8 @@ impl Pattern {
     /// What a match captured: numbered and named groups; `None` when it does not match.
     pub fn captures(&self, data: &[u8]) -> Option<Captures> {
         let found = self.0.captures(data)?;
-        let mut captures = Captures::default();
-        captures.groups = found.iter().map(|m| m.map(|m| Bytes::copy_from_slice(m.as_bytes()))).collect();
+        let groups = found.iter().map(|m| m.map(|m| Bytes::copy_from_slice(m.as_bytes()))).collect();
+        let mut captures = Captures { groups, ..Captures::default() };
         for name in self.0.capture_names().flatten() {
             if let Some(m) = found.name(name) {
                 captures.named.insert(name.to_string(), Bytes::copy_from_slice(m.as_bytes()));
