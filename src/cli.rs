@@ -19,7 +19,7 @@ use crate::engine::{
 };
 use crate::i18n::{Language, Tr};
 use crate::spec::preset::{self, Presets};
-use crate::spec::{LineEnding, MessageMode, Role, SessionSpec, TextEncoding};
+use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding};
 use crate::transcript::export::{self, Format, Record, Recorder};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::Message;
@@ -262,6 +262,20 @@ pub struct ServeArgs {
     /// Event-loop threads for TCP (default 0: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<u64>,
+    /// How to reply: echo (the default), silent (read and discard), close (at once), or
+    /// fixed:TEXT (escapes and macros). With rules, this answers what no rule matches.
+    #[arg(long, value_name = "MODE")]
+    pub reply: Option<String>,
+    /// A rule, REGEX=>REPLY (repeatable; the first match wins). REPLY takes escapes, $1 and
+    /// ${name} from the regex, and macros.
+    #[arg(long = "rule", value_name = "REGEX=>REPLY")]
+    pub rules: Vec<String>,
+    /// Rules from a file: a preset's TOML with a [server] table (mode, framing, [[server.rules]]).
+    #[arg(long = "rules", value_name = "FILE.toml")]
+    pub rules_file: Option<PathBuf>,
+    /// How frames are cut for the rules: read (each read; the default), line, or bytes:N.
+    #[arg(long, value_name = "read|line|bytes:N")]
+    pub framing: Option<String>,
     /// Print only the bound addresses and the summary. Payloads are counted, never copied,
     /// unless --save or --record keeps them.
     #[arg(long, short)]
@@ -395,6 +409,19 @@ impl ServeArgs {
         }
         if let Some(threads) = self.threads {
             spec.threads = threads;
+        }
+        if let Some(path) = &self.rules_file {
+            let file: SessionSpec = preset::read_file(path)?;
+            spec.server = file.server;
+        }
+        if let Some(mode) = &self.reply {
+            spec.server.mode.clone_from(mode);
+        }
+        for rule in &self.rules {
+            spec.server.rules.push(RuleSpec::from_arrow(rule).map_err(|e| anyhow::anyhow!("--rule {e}"))?);
+        }
+        if let Some(framing) = &self.framing {
+            spec.server.framing.clone_from(framing);
         }
         check(&spec)?;
         Ok(spec)

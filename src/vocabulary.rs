@@ -180,6 +180,11 @@ pub fn notice(notice: &Notice) -> Message {
         Notice::ReplyTruncated { bytes, buffer } => {
             Message::new("notice-reply-truncated").arg("bytes", *bytes).arg("buffer", *buffer)
         }
+        Notice::RuleMatched { peer, rule, label } => Message::new("notice-rule")
+            .arg("peer", peer.to_string())
+            .arg("rule", *rule)
+            .arg("label", label.as_str()),
+        Notice::NoRuleMatched { peer } => Message::new("notice-no-rule").arg("peer", peer.to_string()),
         Notice::Legacy { text } => Message::new("notice-legacy").arg("text", text.as_str()),
     }
 }
@@ -450,6 +455,12 @@ mod tests {
                 next: addr(10000),
             }),
             EventKind::Notice(Notice::ReplyTruncated { bytes: 5000, buffer: 4096 }),
+            EventKind::Notice(Notice::RuleMatched {
+                peer: addr(50000),
+                rule: 2,
+                label: "regex:^hola".into(),
+            }),
+            EventKind::Notice(Notice::NoRuleMatched { peer: addr(50000) }),
         ];
         kinds.extend(CloseReason::ALL.map(|reason| EventKind::Closed { reason }));
         for (expected, verdict) in [
@@ -510,7 +521,7 @@ mod tests {
         let (en, es) = (Tr::new(Language::English), Tr::new(Language::Spanish));
         // Words both languages write alike, and the sample arguments.
         let shared: BTreeSet<&str> =
-            ["byte", "bytes", "escape", "host", "error", "interfaces", "latin", "xyz", "hola"].into();
+            ["byte", "bytes", "escape", "host", "error", "interfaces", "latin", "regex", "xyz", "hola"].into();
         let words = |text: &str| -> BTreeSet<String> {
             text.split(|c: char| !c.is_alphabetic())
                 .filter(|w| w.chars().count() >= 4)

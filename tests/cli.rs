@@ -647,3 +647,63 @@ fn expectations_against_http_server_socat_and_redis() {
     assert_eq!(code, Some(1));
     assert!(text.contains("✘ expected /^\\+PONG/, got \"-ERR unknown command"), "{text}");
 }
+
+#[test]
+fn serve_replies_by_rule_and_send_checks_it() {
+    let serve = Serve::start(&[
+        "tcp",
+        "--bind",
+        "127.0.0.1:0",
+        "--framing",
+        "line",
+        "--rule",
+        "^PING$=>+PONG\\r\\n",
+        "--rule",
+        "^ECHO (?P<word>\\w+)=>${word} $1 {crc16_modbus}\\r\\n",
+        "--reply",
+        "fixed:-ERR unknown\\r\\n",
+    ]);
+    let port = bound_port(&serve.line());
+    let target = format!("127.0.0.1:{port}");
+    let resp = ["tcp", &target, "--line-ending", "crlf", "--reply-end", "delim:\\r\\n", "--expect"];
+    let (code, text) = send(&[&resp[..], &["text:+PONG", "PING"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = send(&[&resp[..], &["regex:(?-u)^hola hola ..$", "ECHO hola"]].concat());
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = send(&[&resp[..], &["regex:^\\+PONG", "QUIT"]].concat());
+    assert_eq!(code, Some(1));
+    assert!(text.contains("got \"-ERR unknown\""), "{text}");
+    let (_, rest) = serve.signal("INT");
+    let said = rest.join("\n");
+    assert!(said.contains("Rule 1 (regex:^PING$) matched what 127.0.0.1:"), "{said}");
+    assert!(said.contains("No rule matched what 127.0.0.1:"), "{said}");
+
+    // The same rules from a file: a preset's TOML.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "version = 1\nrole = \"server\"\n\n[server]\nmode = \"silent\"\nframing = \"line\"\n\n[[server.rules]]\nmatch = \"prefix:HI\"\nreply = \"HELLO\\\\n\"\n",
+    )
+    .unwrap();
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--rules", rules.to_str().unwrap()]);
+    let port = bound_port(&serve.line());
+    let target = format!("127.0.0.1:{port}");
+    let (code, text) =
+        send(&["tcp", &target, "HI there\n", "--expect", "text:HELLO\\n", "--reply-end", "delim:\\n"]);
+    assert_eq!(code, Some(1), "the delimiter is left out of the match: {text}");
+    let (code, text) =
+        send(&["tcp", &target, "HI there\n", "--expect", "text:HELLO", "--reply-end", "delim:\\n"]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, _) = send(&["tcp", &target, "nothing\n", "--expect", "none", "--timeout-ms", "300"]);
+    assert_eq!(code, Some(0), "silent for what no rule matches");
+    let _ = serve.signal("INT");
+    // A rule that does not parse is refused before anything listens.
+    let out = bin().args(["serve", "tcp", "--bind", "127.0.0.1:0", "--rule", "(=>x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--rule 1:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -14,6 +14,7 @@ use socket_tester::engine::{
     self, ClientConfig, CloseReason, Command, Detail, Endpoint, ErrorKind, EventKind, Payload, Protocol,
     ServerConfig, WorkerSpec,
 };
+use socket_tester::spec::{ReplySpec, RuleSpec};
 use socket_tester::transcript::line::LineFormatter;
 use socket2::{Domain, Socket, Type};
 
@@ -558,4 +559,97 @@ fn a_large_tcp_message_does_not_deadlock() {
     assert_eq!(handle.stats().echoes_ok, 1);
     assert_eq!(received(&events).len(), big.len());
     server_drain.join().unwrap();
+}
+
+/// A server whose replies follow rules, as the engine runs it.
+fn rules_server(protocol: Protocol, reply: ReplySpec) -> Server {
+    let responder = reply.responder().unwrap();
+    start_server(ServerConfig { responder, ..server_config(protocol, "127.0.0.1:0") })
+}
+
+#[test]
+fn rules_reply_with_their_captures_delays_and_closes_over_tcp() {
+    let reply = ReplySpec {
+        mode: "fixed:?\\n".into(),
+        framing: "line".into(),
+        rules: vec![
+            RuleSpec::from_arrow("^PING$=>PONG\\n").unwrap(),
+            RuleSpec::from_arrow("^LOGIN (?P<user>\\w+)=>HELLO ${user} #{counter}\\n").unwrap(),
+            RuleSpec { matches: "exact:SLOW".into(), reply: "LATE\\n".into(), delay_ms: 300, close: false },
+            RuleSpec { matches: "exact:BYE".into(), reply: "BYE\\n".into(), delay_ms: 0, close: true },
+        ],
+    };
+    let server = rules_server(Protocol::Tcp, reply);
+    let mut stream = TcpStream::connect(server.addrs[0]).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let read_reply = |stream: &mut TcpStream| {
+        let mut got = Vec::new();
+        let mut byte = [0u8; 1];
+        while !got.ends_with(b"\n") {
+            if stream.read(&mut byte).unwrap() == 0 {
+                break;
+            }
+            got.push(byte[0]);
+        }
+        String::from_utf8(got).unwrap()
+    };
+    stream.write_all(b"PING\r\nLOGIN ana\n").unwrap();
+    assert_eq!(read_reply(&mut stream), "PONG\n");
+    assert_eq!(read_reply(&mut stream), "HELLO ana #2\n");
+    stream.write_all(b"what\n").unwrap();
+    assert_eq!(read_reply(&mut stream), "?\n", "the fallback covers what no rule matches");
+    let asked = Instant::now();
+    stream.write_all(b"SLOW\n").unwrap();
+    assert_eq!(read_reply(&mut stream), "LATE\n");
+    assert!(asked.elapsed() >= Duration::from_millis(300), "the delay was kept");
+    stream.write_all(b"BYE\n").unwrap();
+    assert_eq!(read_reply(&mut stream), "BYE\n");
+    let mut rest = Vec::new();
+    assert_eq!(stream.read_to_end(&mut rest).unwrap(), 0, "the server closed after its reply");
+    let events = server.stop();
+    let notices: Vec<String> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Notice(n) => Some(format!("{n:?}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 5, "the transcript says which rule matched each frame: {notices:?}");
+    assert!(notices[2].contains("NoRuleMatched"), "{notices:?}");
+}
+
+#[test]
+fn silent_keeps_the_connection_open_and_close_closes_it() {
+    let silent = rules_server(Protocol::Tcp, ReplySpec { mode: "silent".into(), ..ReplySpec::default() });
+    let mut stream = TcpStream::connect(silent.addrs[0]).unwrap();
+    stream.write_all(b"hello").unwrap();
+    stream.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let mut buf = [0u8; 8];
+    let err = stream.read(&mut buf).unwrap_err();
+    assert!(matches!(err.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut), "{err}");
+    let close = rules_server(Protocol::Tcp, ReplySpec { mode: "close".into(), ..ReplySpec::default() });
+    let mut stream = TcpStream::connect(close.addrs[0]).unwrap();
+    stream.write_all(b"hello").unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    assert_eq!(stream.read(&mut buf).unwrap_or(0), 0);
+}
+
+#[test]
+fn rules_answer_datagrams_too() {
+    let reply = ReplySpec {
+        mode: "silent".into(),
+        rules: vec![RuleSpec::from_arrow("^TIME\\?=>{unix_ms}").unwrap()],
+        ..ReplySpec::default()
+    };
+    let server = rules_server(Protocol::Udp, reply);
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(WAIT)).unwrap();
+    socket.send_to(b"TIME?", server.addrs[0]).unwrap();
+    let mut buf = [0u8; 64];
+    let n = socket.recv(&mut buf).unwrap();
+    let ms: i64 = std::str::from_utf8(&buf[..n]).unwrap().parse().unwrap();
+    assert!((ms - jiff::Timestamp::now().as_millisecond()).abs() < 10_000);
+    socket.send_to(b"other", server.addrs[0]).unwrap();
+    socket.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    assert!(socket.recv(&mut buf).is_err(), "silent: no reply to what no rule matches");
 }

@@ -96,6 +96,20 @@ pub enum Notice {
         /// The buffer's length.
         buffer: u64,
     },
+    /// A server's rule matched what a peer sent.
+    RuleMatched {
+        /// Who sent it.
+        peer: SocketAddr,
+        /// The rule's place in the list, from 1.
+        rule: u64,
+        /// How the rule reads (`regex:^GET`).
+        label: String,
+    },
+    /// No rule matched what a peer sent: the fallback answered.
+    NoRuleMatched {
+        /// Who sent it.
+        peer: SocketAddr,
+    },
     /// A notice read from a file written by release 0.1, which kept notices as sentences.
     Legacy {
         /// The sentence.

@@ -161,6 +161,8 @@ pub struct ServerConfig {
     pub threads: usize,
     /// How much to report.
     pub detail: Detail,
+    /// How it replies: echo, unless told otherwise.
+    pub responder: responder::SharedResponder,
 }
 
 impl Default for ServerConfig {
@@ -172,6 +174,7 @@ impl Default for ServerConfig {
             backlog: DEFAULT_BACKLOG,
             threads: 0,
             detail: Detail::Full,
+            responder: Arc::default(),
         }
     }
 }

@@ -21,9 +21,12 @@ use mio::{Events, Interest, Poll, Token};
 use slab::Slab;
 use socket2::Type;
 
+use std::collections::VecDeque;
+
 use super::error::Reason;
 use super::event::Notice;
 use super::listen::{bind_all, server_socket};
+use super::responder::SharedResponder;
 use super::{
     CloseReason, Command, Detail, Emitter, Error, ErrorKind, EventKind, Link, Op, ServerConfig, Stats, WAKE,
     is_all_interfaces,
@@ -62,10 +65,65 @@ struct Conn {
     link: Link,
     bytes_in: u64,
     bytes_out: u64,
-    /// A read not yet fully echoed, and how much of it was written.
+    /// A read not yet fully echoed (or a reply not yet fully sent), and how much of it was
+    /// written.
     pending: Option<(Bytes, usize)>,
     /// The peer sent FIN; close once `pending` drains.
     read_closed: bool,
+    /// Replies by rule: bytes not yet cut into frames, frames seen, replies waiting (for their
+    /// delay, or for `pending` to drain), and whether a reply asked to close after it.
+    unframed: Vec<u8>,
+    frames: u64,
+    queue: VecDeque<Queued>,
+    close_when_sent: bool,
+}
+
+/// A reply waiting to go out.
+struct Queued {
+    due: Instant,
+    bytes: Option<Bytes>,
+    close: bool,
+}
+
+impl Conn {
+    fn new(stream: TcpStream, link: Link) -> Conn {
+        Conn {
+            stream,
+            link,
+            bytes_in: 0,
+            bytes_out: 0,
+            pending: None,
+            read_closed: false,
+            unframed: Vec::new(),
+            frames: 0,
+            queue: VecDeque::new(),
+            close_when_sent: false,
+        }
+    }
+
+    /// Moves the next due reply into `pending`. Returns true when it is time to close.
+    fn promote(&mut self, now: Instant) -> bool {
+        while self.pending.is_none() {
+            match self.queue.front() {
+                Some(next) if next.due <= now => {}
+                _ => break,
+            }
+            let Some(next) = self.queue.pop_front() else { break };
+            self.close_when_sent |= next.close;
+            if let Some(bytes) = next.bytes {
+                self.pending = Some((bytes, 0));
+            }
+        }
+        self.pending.is_none() && self.queue.is_empty() && self.close_when_sent
+    }
+}
+
+/// What every loop of a server shares.
+#[derive(Clone)]
+struct LoopSettings {
+    detail: Detail,
+    chunk: usize,
+    responder: SharedResponder,
 }
 
 /// One epoll loop: the main one owns the listeners and the helpers.
@@ -73,6 +131,7 @@ struct EventLoop<'a> {
     poll: Poll,
     em: &'a Emitter,
     detail: Detail,
+    responder: SharedResponder,
     buf: Vec<u8>,
     conns: Slab<Conn>,
     /// Connections that used their read budget and still have data to read.
@@ -123,10 +182,14 @@ pub(crate) fn run(
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let chunk = config.chunk_bytes.max(1);
+    let settings = LoopSettings {
+        detail: config.detail,
+        chunk: config.chunk_bytes.max(1),
+        responder: Arc::clone(&config.responder),
+    };
     let mut helpers = Vec::new();
     for index in 1..loops {
-        match spawn_helper(index, &config, chunk, em, &next_conn) {
+        match spawn_helper(index, &config, settings.clone(), em, &next_conn) {
             Ok(helper) => helpers.push(helper),
             Err(err) => {
                 em.emit(EventKind::Notice(Notice::FewerLoops {
@@ -137,7 +200,7 @@ pub(crate) fn run(
             }
         }
     }
-    let mut main = EventLoop::new(poll, em, config.detail, chunk, listeners, helpers, next_conn);
+    let mut main = EventLoop::new(poll, em, settings, listeners, helpers, next_conn);
     let reason = main.run(&commands, None);
     main.shutdown_helpers();
     reason
@@ -146,7 +209,7 @@ pub(crate) fn run(
 fn spawn_helper(
     index: usize,
     config: &ServerConfig,
-    chunk: usize,
+    settings: LoopSettings,
     em: &Emitter,
     next_conn: &Arc<AtomicU64>,
 ) -> io::Result<Helper> {
@@ -154,11 +217,10 @@ fn spawn_helper(
     let waker = Arc::new(mio::Waker::new(poll.registry(), WAKE)?);
     let (tx, rx) = crossbeam_channel::unbounded();
     let em = em.clone();
-    let detail = config.detail;
     let next_conn = Arc::clone(next_conn);
     let name = format!("tcp-server {} loop {index}", config.bind);
     let thread = std::thread::Builder::new().name(name).spawn(move || {
-        let mut helper = EventLoop::new(poll, &em, detail, chunk, Vec::new(), Vec::new(), next_conn);
+        let mut helper = EventLoop::new(poll, &em, settings, Vec::new(), Vec::new(), next_conn);
         let (_, no_commands) = crossbeam_channel::bounded::<Command>(0);
         helper.run(&no_commands, Some(&rx));
     })?;
@@ -169,8 +231,7 @@ impl<'a> EventLoop<'a> {
     fn new(
         poll: Poll,
         em: &'a Emitter,
-        detail: Detail,
-        chunk: usize,
+        settings: LoopSettings,
         listeners: Vec<(TcpListener, SocketAddr)>,
         helpers: Vec<Helper>,
         next_conn: Arc<AtomicU64>,
@@ -178,8 +239,9 @@ impl<'a> EventLoop<'a> {
         EventLoop {
             poll,
             em,
-            detail,
-            buf: vec![0; chunk],
+            detail: settings.detail,
+            responder: settings.responder,
+            buf: vec![0; settings.chunk],
             conns: Slab::new(),
             ready: Vec::new(),
             listeners,
@@ -196,10 +258,16 @@ impl<'a> EventLoop<'a> {
     fn run(&mut self, commands: &Receiver<Command>, inbox: Option<&Receiver<LoopMsg>>) -> CloseReason {
         let mut events = Events::with_capacity(1024);
         loop {
+            // Delayed replies wake the loop on time.
+            let next_reply = self.next_reply_due();
             let timeout = if !self.ready.is_empty() {
                 Some(Duration::ZERO)
             } else {
-                self.accept_retry_at.map(|at| at.saturating_duration_since(Instant::now()))
+                match (self.accept_retry_at, next_reply) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+                .map(|at| at.saturating_duration_since(Instant::now()))
             };
             if let Err(err) = self.poll.poll(&mut events, timeout)
                 && err.kind() != io::ErrorKind::Interrupted
@@ -225,6 +293,18 @@ impl<'a> EventLoop<'a> {
             }
             for key in std::mem::take(&mut self.ready) {
                 self.serve(key);
+            }
+            if next_reply.is_some_and(|due| due <= Instant::now()) {
+                let now = Instant::now();
+                let due: Vec<usize> = self
+                    .conns
+                    .iter()
+                    .filter(|(_, c)| c.queue.front().is_some_and(|q| q.due <= now))
+                    .map(|(k, _)| k)
+                    .collect();
+                for key in due {
+                    self.serve(key);
+                }
             }
             while let Ok(command) = commands.try_recv() {
                 if let Some(reason) = self.command(command) {
@@ -331,7 +411,36 @@ impl<'a> EventLoop<'a> {
             self.em.emit(EventKind::ConnectionClosed { link, bytes_in: 0, bytes_out: 0 });
             return;
         }
-        entry.insert(Conn { stream, link, bytes_in: 0, bytes_out: 0, pending: None, read_closed: false });
+        entry.insert(Conn::new(stream, link));
+    }
+
+    /// When the earliest delayed reply is due (replies by rule only).
+    fn next_reply_due(&self) -> Option<Instant> {
+        if self.responder.is_echo() {
+            return None;
+        }
+        self.conns.iter().filter_map(|(_, c)| c.queue.front().map(|q| q.due)).min()
+    }
+
+    /// Cuts what came into frames and queues each one's reply, saying which rule matched.
+    fn respond(&mut self, key: usize, data: &[u8]) {
+        let Some(conn) = self.conns.get_mut(key) else { return };
+        conn.unframed.extend_from_slice(data);
+        let responder = Arc::clone(&self.responder);
+        for frame in responder.framing.cut(&mut conn.unframed) {
+            conn.frames += 1;
+            let reply = responder.reply(&frame, conn.frames);
+            if !responder.rules.is_empty() && self.detail == Detail::Full {
+                let peer = conn.link.peer;
+                let notice = match reply.rule {
+                    Some((rule, label)) => Notice::RuleMatched { peer, rule: rule as u64, label },
+                    None => Notice::NoRuleMatched { peer },
+                };
+                self.em.emit(EventKind::Notice(notice));
+            }
+            let due = Instant::now() + Duration::from_millis(reply.delay_ms);
+            conn.queue.push_back(Queued { due, bytes: reply.bytes, close: reply.close });
+        }
     }
 
     /// Reads and echoes on one connection until it would block, its budget is used, or it
@@ -339,21 +448,51 @@ impl<'a> EventLoop<'a> {
     fn serve(&mut self, key: usize) {
         for _ in 0..READ_BUDGET {
             let Some(conn) = self.conns.get_mut(key) else { return };
-            match flush(conn, self.em, self.detail) {
-                Ok(true) => {}
-                Ok(false) => return, // still blocked: wait for WRITABLE
-                Err(err) => return self.fail(key, Op::Send, &err),
+            loop {
+                if conn.promote(Instant::now()) {
+                    return self.close(key);
+                }
+                match flush(conn, self.em, self.detail) {
+                    Ok(true) => {}
+                    Ok(false) => return, // still blocked: wait for WRITABLE
+                    Err(err) => return self.fail(key, Op::Send, &err),
+                }
+                if conn.close_when_sent && conn.queue.is_empty() {
+                    return self.close(key);
+                }
+                // Replies due now go out one after another; a later one waits for its time.
+                if conn.queue.front().is_none_or(|q| q.due > Instant::now()) {
+                    break;
+                }
+            }
+            if conn.read_closed && conn.queue.is_empty() {
+                return self.close(key);
             }
             if conn.read_closed {
-                return self.close(key);
+                return;
             }
             match conn.stream.read(&mut self.buf) {
                 Ok(0) => {
                     conn.read_closed = true;
                     self.em.emit(EventKind::PeerClosed(conn.link));
-                    if conn.pending.is_none() {
+                    if conn.pending.is_none() && conn.queue.is_empty() {
                         return self.close(key);
                     }
+                }
+                Ok(n) if !self.responder.is_echo() => {
+                    conn.bytes_in += n as u64;
+                    Stats::add(&self.em.stats().bytes_in, n as u64);
+                    let data = Bytes::copy_from_slice(&self.buf[..n]);
+                    if self.detail == Detail::Full {
+                        let event = EventKind::Received {
+                            link: conn.link,
+                            data: data.clone(),
+                            truncated: false,
+                            echo: None,
+                        };
+                        self.em.emit(event);
+                    }
+                    self.respond(key, &data);
                 }
                 Ok(n) => {
                     conn.bytes_in += n as u64;

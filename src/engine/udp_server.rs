@@ -14,8 +14,12 @@ use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token};
 use socket2::Type;
 
+use std::time::Instant;
+
 use super::error::Reason;
+use super::event::Notice;
 use super::listen::{bind_all, server_socket};
+use super::responder::SharedResponder;
 use super::{
     CloseReason, Command, Detail, Emitter, Error, EventKind, Link, MAX_UDP_BUFFER, Op, ServerConfig, Stats,
     WAKE, is_all_interfaces,
@@ -31,6 +35,8 @@ const READ_BUDGET: usize = 64;
 struct Bound {
     socket: UdpSocket,
     local: SocketAddr,
+    /// Its place in the list of sockets.
+    index: usize,
     /// A datagram whose echo would have blocked.
     pending: Option<(Bytes, Link)>,
 }
@@ -52,7 +58,11 @@ pub(crate) fn run(
         UdpSocket::local_addr,
     );
     let mut sockets: Vec<Bound> = match bound {
-        Ok(list) => list.into_iter().map(|(socket, local)| Bound { socket, local, pending: None }).collect(),
+        Ok(list) => list
+            .into_iter()
+            .enumerate()
+            .map(|(index, (socket, local))| Bound { socket, local, index, pending: None })
+            .collect(),
         Err(err) => {
             em.failed(None, err);
             return CloseReason::Failed;
@@ -75,12 +85,20 @@ pub(crate) fn run(
         peers: HashMap::new(),
         last: None,
         next_conn: 1,
+        responder: config.responder.clone(),
+        frames: 0,
+        delayed: Vec::new(),
     };
     let mut buf = vec![0u8; 65_536];
     let mut events = Events::with_capacity(64);
     let mut again: Vec<usize> = Vec::new();
     loop {
-        let timeout = if again.is_empty() { None } else { Some(std::time::Duration::ZERO) };
+        let next_due = server.delayed.iter().map(|d| d.0).min();
+        let timeout = if again.is_empty() {
+            next_due.map(|due| due.saturating_duration_since(Instant::now()))
+        } else {
+            Some(std::time::Duration::ZERO)
+        };
         if let Err(err) = poll.poll(&mut events, timeout)
             && err.kind() != io::ErrorKind::Interrupted
         {
@@ -93,6 +111,7 @@ pub(crate) fn run(
                 ready.push(event.token().0 - SOCK_BASE);
             }
         }
+        server.send_due(&mut sockets);
         ready.sort_unstable();
         ready.dedup();
         for index in ready {
@@ -118,6 +137,11 @@ struct Server<'a> {
     /// The last peer seen and its id.
     last: Option<(SocketAddr, u64)>,
     next_conn: u64,
+    responder: SharedResponder,
+    /// Datagrams answered by rule, counted from 1.
+    frames: u64,
+    /// Replies waiting for their delay: when, what, to whom, from which socket.
+    delayed: Vec<(Instant, Bytes, Link, usize)>,
 }
 
 impl Server<'_> {
@@ -172,6 +196,10 @@ impl Server<'_> {
                             echo: None,
                         });
                     }
+                    if !self.responder.is_echo() {
+                        self.respond(bound, &buf[..kept], link);
+                        continue;
+                    }
                     if !self.echo(bound, &buf[..kept], received, link) {
                         return false;
                     }
@@ -186,6 +214,40 @@ impl Server<'_> {
             }
         }
         true
+    }
+
+    /// Answers one datagram as the rules say (a datagram is a frame). `close` means nothing
+    /// for UDP: it stays silent.
+    fn respond(&mut self, bound: &mut Bound, data: &[u8], link: Link) {
+        self.frames += 1;
+        let reply = self.responder.reply(data, self.frames);
+        if !self.responder.rules.is_empty() && self.detail == Detail::Full {
+            let notice = match reply.rule {
+                Some((rule, label)) => Notice::RuleMatched { peer: link.peer, rule: rule as u64, label },
+                None => Notice::NoRuleMatched { peer: link.peer },
+            };
+            self.em.emit(EventKind::Notice(notice));
+        }
+        let Some(bytes) = reply.bytes else { return };
+        if reply.delay_ms > 0 {
+            let due = Instant::now() + std::time::Duration::from_millis(reply.delay_ms);
+            self.delayed.push((due, bytes, link, bound.index));
+        } else {
+            let _ = self.echo(bound, &bytes, Some(bytes.clone()), link);
+        }
+    }
+
+    /// Sends the delayed replies that are due.
+    fn send_due(&mut self, sockets: &mut [Bound]) {
+        let now = Instant::now();
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.delayed).into_iter().partition(|d| d.0 <= now);
+        self.delayed = later;
+        for (_, bytes, link, index) in due {
+            if let Some(bound) = sockets.get_mut(index) {
+                let _ = self.echo(bound, &bytes, Some(bytes.clone()), link);
+            }
+        }
     }
 
     /// Sends one echo of `data` (`owned` holds the same bytes when they were already copied).

@@ -321,6 +321,39 @@ fn text_template(
     Ok(builder.finish(encoding.text_form()))
 }
 
+/// A server's reply: text with escapes and macros, where `$1` and `${name}` stand for what the
+/// matching regex captured and `$$` is a dollar.
+pub fn reply_template(text: &str) -> Result<Template, MessageError> {
+    let mut rewritten = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            rewritten.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some('$') => {
+                chars.next();
+                rewritten.push('$');
+            }
+            Some(d) if d.is_ascii_digit() => {
+                let mut digits = String::new();
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    digits.push(d);
+                }
+                rewritten.push_str(&format!("{{{digits}}}"));
+            }
+            Some('{') => {
+                chars.next();
+                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                rewritten.push_str(&format!("{{{name}}}"));
+            }
+            _ => rewritten.push('$'),
+        }
+    }
+    text_template(&rewritten, true, true, TextEncoding::Utf8)
+}
+
 /// Text to bytes, with no macros: escapes read (if asked), characters encoded, `\xNN` bytes
 /// kept as they are.
 pub fn encode_text(text: &str, escapes: bool, encoding: TextEncoding) -> Result<Vec<u8>, MessageError> {

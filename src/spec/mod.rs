@@ -5,6 +5,7 @@
 
 pub mod message;
 pub mod preset;
+pub mod reply;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,7 @@ use crate::engine::{
     WorkerSpec,
 };
 pub use message::{LineEnding, MessageError, MessageMode, MessageSpec, TextEncoding};
+pub use reply::{ReplyProblem, ReplySpec, RuleSpec};
 
 /// The largest TCP read a user may set.
 pub const MAX_TCP_CHUNK: u64 = 16 * 1024 * 1024;
@@ -94,6 +96,8 @@ pub struct SessionSpec {
     pub backlog: u64,
     /// A TCP server's event loops (0: one per core).
     pub threads: u64,
+    /// How a server replies: echo, unless its mode or rules say otherwise.
+    pub server: ReplySpec,
 }
 
 impl Default for SessionSpec {
@@ -129,6 +133,12 @@ pub enum Field {
     Expect,
     /// Where each reply ends.
     ReplyEnd,
+    /// A server's reply mode.
+    Reply,
+    /// A server's framing.
+    Framing,
+    /// A server's rule.
+    Rule,
 }
 
 impl Field {
@@ -146,6 +156,9 @@ impl Field {
             Field::Interval => "--interval-ms",
             Field::Expect => "--expect",
             Field::ReplyEnd => "--reply-end",
+            Field::Reply => "--reply",
+            Field::Framing => "--framing",
+            Field::Rule => "--rule",
         }
     }
 }
@@ -231,6 +244,7 @@ impl SessionSpec {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             backlog: DEFAULT_BACKLOG as u64,
             threads: 0,
+            server: ReplySpec::default(),
         }
     }
 
@@ -297,6 +311,14 @@ impl SessionSpec {
                     range(Field::Backlog, self.backlog, 1, 65_535, &mut errors);
                 }
                 range(Field::Threads, self.threads, 0, 1024, &mut errors);
+                if let Err(problem) = self.server.responder() {
+                    let (field, value, words) = match problem {
+                        ReplyProblem::Mode(words) => (Field::Reply, self.server.mode.clone(), words),
+                        ReplyProblem::Framing(words) => (Field::Framing, self.server.framing.clone(), words),
+                        ReplyProblem::Rule(n, words) => (Field::Rule, n.to_string(), words),
+                    };
+                    errors.push(SpecError { field, value, problem: Problem::Invalid(words) });
+                }
             }
             Role::Client => {
                 range(Field::Timeout, self.timeout_ms, 1, MAX_TIMEOUT_MS, &mut errors);
@@ -346,6 +368,8 @@ impl SessionSpec {
             backlog: i32::try_from(self.backlog).unwrap_or(i32::MAX),
             threads: usize::try_from(self.threads).unwrap_or(0),
             detail,
+            // Invariant: `validate` refused a spec whose replies do not parse.
+            responder: self.server.responder().unwrap_or_default(),
         }
     }
 

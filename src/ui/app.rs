@@ -386,7 +386,7 @@ impl SocketTesterApp {
                 PresetJob::Listed(Err(error)) => self.notice = Some((self.tr.render(&error.message()), true)),
                 PresetJob::Loaded { uid, name, result: Ok(spec) } => {
                     if let Some(session) = self.session_mut(uid) {
-                        session.form.set_spec(spec);
+                        session.form.set_spec(*spec);
                         session.preset_bar = None;
                     }
                     let words = Message::new("preset-loaded").arg("name", name);

@@ -11,6 +11,7 @@ pub mod clients_view;
 pub mod files;
 pub mod message_editor;
 pub mod presets;
+pub mod replies_view;
 pub mod session;
 pub mod session_form;
 pub mod session_view;

@@ -26,7 +26,7 @@ pub enum PresetJob {
         /// Its name or path.
         name: String,
         /// The spec, or why not.
-        result: Result<SessionSpec, PresetError>,
+        result: Result<Box<SessionSpec>, PresetError>,
     },
     /// A preset, a preset file or a workspace was written, renamed or deleted.
     Done {
@@ -106,7 +106,11 @@ impl PresetJobs {
 
     /// Reads a preset (by name, or a file to import) for a session.
     pub fn load(&self, uid: u64, name: String) {
-        self.run(move |presets| PresetJob::Loaded { uid, result: presets.and_then(|p| p.load(&name)), name });
+        self.run(move |presets| PresetJob::Loaded {
+            uid,
+            result: presets.and_then(|p| p.load(&name)).map(Box::new),
+            name,
+        });
     }
 
     /// Saves a spec as a preset.

@@ -6,6 +6,7 @@
 use egui::{RichText, Ui};
 
 use super::message_editor::{EditorAction, EditorContext, message_editor_ui};
+use super::replies_view::replies_ui;
 use crate::engine::Protocol;
 use crate::engine::expect::{DEFAULT_IDLE_MS, Expectation, ReplyEnd};
 use crate::i18n::Tr;
@@ -274,6 +275,9 @@ pub fn form_ui(
             None => {}
         }
         ui.add_enabled_ui(!locked, |ui| plan_ui(ui, tr, form, &errors));
+    }
+    if form.spec.role == Role::Server {
+        ui.add_enabled_ui(!locked, |ui| replies_ui(ui, tr, &mut form.spec.server, &errors));
     }
     ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
     if form.spec.role == Role::Server && form.spec.all_interfaces {

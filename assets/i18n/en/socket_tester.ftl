@@ -21,6 +21,28 @@ form-chunk = Read size (bytes)
 form-buffer = Receive buffer (bytes)
 form-timeout = Timeout (ms)
 form-backlog = Backlog
+replies-title = Replies
+replies-title-rules = { $title }, { $count ->
+    [one] 1 rule
+   *[other] { $count } rules
+}
+reply-echo = echo
+reply-silent = silent (read and discard)
+reply-close = close at once
+reply-fixed = a fixed reply
+replies-mode = Reply
+replies-framing = Frames
+replies-framing-hint = How rules see the stream: read (each read), line (each line; rules match it without its \n), or bytes:N.
+rules-match = Match
+rules-reply = Reply
+rules-delay = Delay
+rules-close = Close
+rules-up = Move up
+rules-down = Move down
+rules-remove = Remove this rule
+rules-add = + Rule
+rules-hint = A rule matches exact:T, prefix:T, contains:T, regex:R or hex:H; its reply takes escapes, macros, and $1 or ${"{"}name{"}"} from the regex. The first match wins; the reply above answers the rest.
+rules-error = Rule { $rule }: { $words }
 form-all-interfaces = Listen on all interfaces
 form-all-interfaces-warning = ⚠ Listening on all interfaces exposes this echo server to the network.
 form-persistent = Persistent connection
@@ -76,6 +98,8 @@ notice-fewer-loops = Running with { $loops } event loop(s): { $error }
 notice-accepting-again = Accepting connections on { $local } again: file descriptors are free
 notice-trying-next = { $error }; trying { $next }
 notice-reply-truncated = The reply was { $bytes } bytes, longer than the { $buffer }-byte receive buffer; the rest was cut off
+notice-rule = Rule { $rule } ({ $label }) matched what { $peer } sent
+notice-no-rule = No rule matched what { $peer } sent: the fallback answered
 notice-legacy = { $text }
 
 error = { $op }: { $reason }

@@ -21,6 +21,28 @@ form-chunk = Tamaño de lectura (bytes)
 form-buffer = Búfer de recepción (bytes)
 form-timeout = Tiempo de espera (ms)
 form-backlog = Cola de conexiones
+replies-title = Respuestas
+replies-title-rules = { $title }, { $count ->
+    [one] 1 regla
+   *[other] { $count } reglas
+}
+reply-echo = eco
+reply-silent = silencio (leer y descartar)
+reply-close = cerrar enseguida
+reply-fixed = una respuesta fija
+replies-mode = Responder
+replies-framing = Tramas
+replies-framing-hint = Cómo ven las reglas el flujo: read (cada lectura), line (cada línea; las reglas la comparan sin su \n) o bytes:N.
+rules-match = Coincide
+rules-reply = Respuesta
+rules-delay = Retardo
+rules-close = Cerrar
+rules-up = Subir
+rules-down = Bajar
+rules-remove = Quitar esta regla
+rules-add = + Regla
+rules-hint = Una regla coincide con exact:T, prefix:T, contains:T, regex:R o hex:H; su respuesta admite secuencias de escape, macros y $1 o ${"{"}name{"}"} de la expresión. Gana la primera coincidencia; la respuesta de arriba contesta el resto.
+rules-error = Regla { $rule }: { $words }
 form-all-interfaces = Escuchar en todas las interfaces
 form-all-interfaces-warning = ⚠ Escuchar en todas las interfaces expone este servidor de eco a la red.
 form-persistent = Conexión persistente
@@ -76,6 +98,8 @@ notice-fewer-loops = Funcionando con { $loops } bucle(s) de eventos: { $error }
 notice-accepting-again = Se aceptan de nuevo conexiones en { $local }: hay descriptores de archivo libres
 notice-trying-next = { $error }; probando { $next }
 notice-reply-truncated = La respuesta tenía { $bytes } bytes, más que el búfer de recepción de { $buffer } bytes; el resto se cortó
+notice-rule = La regla { $rule } ({ $label }) coincidió con lo que envió { $peer }
+notice-no-rule = Ninguna regla coincidió con lo que envió { $peer }: respondió la alternativa
 notice-legacy = { $text }
 
 error = { $op }: { $reason }

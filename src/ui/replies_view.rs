@@ -1,0 +1,159 @@
+//! A server's replies in its form: the mode (echo, silent, close, a fixed reply), the framing,
+//! and the rules, which can be added, removed, moved and edited in place. It edits the spec's
+//! [`ReplySpec`] lines, the same the command line and rules files take.
+
+use egui::{RichText, Ui};
+
+use crate::i18n::Tr;
+use crate::spec::{Field, ReplySpec, RuleSpec, SessionSpec, SpecError};
+use crate::t;
+
+/// The reply modes, as their lines start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Echo,
+    Silent,
+    Close,
+    Fixed,
+}
+
+fn kind_of(mode: &str) -> (Kind, &str) {
+    match mode.trim() {
+        "silent" => (Kind::Silent, ""),
+        "close" => (Kind::Close, ""),
+        m => match m.strip_prefix("fixed:") {
+            Some(text) => (Kind::Fixed, text),
+            None => (Kind::Echo, ""),
+        },
+    }
+}
+
+fn kind_name(tr: &Tr, kind: Kind) -> String {
+    match kind {
+        Kind::Echo => t!(tr, "reply-echo"),
+        Kind::Silent => t!(tr, "reply-silent"),
+        Kind::Close => t!(tr, "reply-close"),
+        Kind::Fixed => t!(tr, "reply-fixed"),
+    }
+}
+
+/// What a row's buttons asked for.
+enum RowAction {
+    Up(usize),
+    Down(usize),
+    Remove(usize),
+}
+
+/// Draws the replies of a server; `errors` are the form's.
+pub fn replies_ui(ui: &mut Ui, tr: &Tr, reply: &mut ReplySpec, errors: &[SpecError]) {
+    let (kind, fixed) = kind_of(&reply.mode);
+    let (mut kind, mut fixed) = (kind, fixed.to_string());
+    let title = format!("{} · {}", t!(tr, "replies-title"), kind_name(tr, kind));
+    let title = if reply.rules.is_empty() {
+        title
+    } else {
+        t!(tr, "replies-title-rules", title = title, count = reply.rules.len())
+    };
+    egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("replies")).show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label(t!(tr, "replies-mode"));
+            egui::ComboBox::from_id_salt(ui.scope_id().with("mode"))
+                .selected_text(kind_name(tr, kind))
+                .show_ui(ui, |ui| {
+                    for k in [Kind::Echo, Kind::Silent, Kind::Close, Kind::Fixed] {
+                        ui.selectable_value(&mut kind, k, kind_name(tr, k));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            if kind == Kind::Fixed {
+                let edit = egui::TextEdit::singleline(&mut fixed).desired_width(200.0).hint_text("OK\\r\\n");
+                ui.add(edit).labelled_by(label.id);
+            }
+            let label = ui.label(t!(tr, "replies-framing"));
+            ui.add(egui::TextEdit::singleline(&mut reply.framing).desired_width(80.0).hint_text("read"))
+                .labelled_by(label.id)
+                .on_hover_text(t!(tr, "replies-framing-hint"));
+        });
+        reply.mode = match kind {
+            Kind::Echo => "echo".into(),
+            Kind::Silent => "silent".into(),
+            Kind::Close => "close".into(),
+            Kind::Fixed => format!("fixed:{fixed}"),
+        };
+        for field in [Field::Reply, Field::Framing] {
+            if let Some(error) = SessionSpec::error_for(errors, field) {
+                let words = tr.render(&crate::vocabulary::problem(&error.problem));
+                ui.label(RichText::new(format!("⚠ {words}")).color(ui.visuals().error_fg_color));
+            }
+        }
+        rules_ui(ui, tr, &mut reply.rules, errors);
+    });
+}
+
+fn rules_ui(ui: &mut Ui, tr: &Tr, rules: &mut Vec<RuleSpec>, errors: &[SpecError]) {
+    let mut action = None;
+    let count = rules.len();
+    egui::Grid::new(ui.scope_id().with("rules")).num_columns(6).spacing([6.0, 4.0]).show(ui, |ui| {
+        if count > 0 {
+            let titles = [
+                "#".to_string(),
+                t!(tr, "rules-match"),
+                t!(tr, "rules-reply"),
+                t!(tr, "rules-delay"),
+                t!(tr, "rules-close"),
+            ];
+            for title in titles {
+                ui.strong(title);
+            }
+            ui.end_row();
+        }
+        for (index, rule) in rules.iter_mut().enumerate() {
+            let number = ui.label(format!("{}", index + 1));
+            ui.add(
+                egui::TextEdit::singleline(&mut rule.matches).desired_width(150.0).hint_text("regex:^PING"),
+            )
+            .labelled_by(number.id);
+            ui.add(egui::TextEdit::singleline(&mut rule.reply).desired_width(150.0).hint_text("PONG\\r\\n"))
+                .labelled_by(number.id);
+            ui.add(egui::DragValue::new(&mut rule.delay_ms).suffix(" ms").range(0..=60_000));
+            ui.checkbox(&mut rule.close, "");
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(index > 0, egui::Button::new("▲").small())
+                    .on_hover_text(t!(tr, "rules-up"))
+                    .clicked()
+                {
+                    action = Some(RowAction::Up(index));
+                }
+                if ui
+                    .add_enabled(index + 1 < count, egui::Button::new("▼").small())
+                    .on_hover_text(t!(tr, "rules-down"))
+                    .clicked()
+                {
+                    action = Some(RowAction::Down(index));
+                }
+                if ui.small_button("✖").on_hover_text(t!(tr, "rules-remove")).clicked() {
+                    action = Some(RowAction::Remove(index));
+                }
+            });
+            ui.end_row();
+        }
+    });
+    if let Some(error) = SessionSpec::error_for(errors, Field::Rule) {
+        let words = tr.render(&crate::vocabulary::problem(&error.problem));
+        let text = t!(tr, "rules-error", rule = error.value.clone(), words = words);
+        ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
+    }
+    match action {
+        Some(RowAction::Up(i)) => rules.swap(i, i - 1),
+        Some(RowAction::Down(i)) => rules.swap(i, i + 1),
+        Some(RowAction::Remove(i)) => {
+            rules.remove(i);
+        }
+        None => {}
+    }
+    if ui.button(t!(tr, "rules-add")).on_hover_text(t!(tr, "rules-hint")).clicked() {
+        rules.push(RuleSpec { matches: "regex:".into(), reply: String::new(), delay_ms: 0, close: false });
+    }
+}
