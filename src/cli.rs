@@ -120,6 +120,28 @@ pub enum CliCommand {
     /// Keep a session's settings under a name, shared with the app.
     #[command(subcommand)]
     Preset(PresetCommand),
+    /// Run a steps file (send, expect, wait, close, reconnect, repeat) and report pass or fail.
+    Run(RunArgs),
+}
+
+/// `run` options.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The steps: a preset with [[step]] tables, or the short form with a [target] table.
+    #[arg(value_name = "FILE.toml")]
+    pub file: PathBuf,
+    /// Write a JUnit XML report (one test case per step).
+    #[arg(long, value_name = "FILE.xml")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report.
+    #[arg(long, value_name = "FILE.json")]
+    pub json: Option<PathBuf>,
+    /// Go on after a failed step (otherwise the rest are skipped).
+    #[arg(long)]
+    pub continue_on_failure: bool,
+    /// Also show every payload in hex.
+    #[arg(long)]
+    pub hex: bool,
 }
 
 /// `preset` subcommands.
@@ -566,6 +588,7 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
         CliCommand::Send(args) => args.spec().and_then(|spec| send(&args, &spec, language)),
         CliCommand::Load(args) => load(&args),
         CliCommand::Preset(command) => preset_command(command),
+        CliCommand::Run(args) => run_steps(&args, language),
     };
     match result {
         Ok(code) => code,
@@ -574,6 +597,67 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
             EXIT_USAGE
         }
     }
+}
+
+fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8> {
+    use crate::engine::script::StepOutcome;
+    use crate::transcript::export::steps_report::{StepResult, StepsReport};
+    let path = args.file.display().to_string();
+    let text = std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
+    let mut spec = crate::spec::steps::read_steps_file(&text, &path).map_err(anyhow::Error::msg)?;
+    if args.continue_on_failure {
+        spec.plan.continue_on_failure = true;
+    }
+    let script = spec.script().map_err(|errors| {
+        anyhow::anyhow!(
+            "{}",
+            errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\nsocket-tester: ")
+        )
+    })?;
+    let protocol = spec.protocol;
+    let tr = Tr::new(language);
+    let signals = signals()?;
+    let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
+    let handle = engine::spawn(WorkerSpec::Script(script), tx, engine::no_waker());
+    let mut out = Out::new();
+    let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
+    let mut steps = Vec::new();
+    let mut summary = None;
+    let mut failed_to_start = false;
+    loop {
+        select! {
+            recv(events) -> event => {
+                let Ok(event) = event else { break };
+                match &event.kind {
+                    EventKind::Step { label, outcome, elapsed_us } => {
+                        steps.push(StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us: *elapsed_us });
+                    }
+                    EventKind::StepsEnded(ended) => summary = Some(ended.clone()),
+                    EventKind::Failed { link: None, .. } => failed_to_start = true,
+                    _ => {}
+                }
+                print_client_event(&mut out, &mut lines, &event);
+                if matches!(event.kind, EventKind::Closed { .. }) { break; }
+            }
+            recv(signals) -> _ => handle.stop(),
+        }
+    }
+    let Some(summary) = summary else {
+        return Ok(EXIT_FAILURE);
+    };
+    out.line(&tr.render(&crate::vocabulary::steps_ended(&summary)));
+    let report = StepsReport { name: path, steps, summary };
+    for (target, body) in [(&args.junit, report.junit()), (&args.json, report.json())] {
+        if let Some(file) = target {
+            std::fs::write(file, body).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        }
+    }
+    // A run cut short (Ctrl-C) skipped steps without a failure: it did not pass either.
+    let passed = report.summary.failed == 0
+        && report.summary.skipped == 0
+        && !failed_to_start
+        && report.steps.iter().all(|s| matches!(s.outcome, StepOutcome::Passed));
+    Ok(if passed { EXIT_OK } else { EXIT_FAILURE })
 }
 
 fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {

@@ -6,6 +6,7 @@
 
 use crate::engine::error::Reason;
 use crate::engine::expect::{Expectation, ReplyCheck, Verdict};
+use crate::engine::script::{StepOutcome, StepsSummary};
 use crate::engine::{CloseReason, EchoCheck, Error, ErrorKind, EventKind, Notice, Op};
 use crate::spec::Problem;
 use crate::spec::message::{MessageError, MessageProblem};
@@ -103,6 +104,8 @@ pub fn event(kind: &EventKind) -> Option<Message> {
         EventKind::Sent { .. } => return None,
         EventKind::Received { truncated, echo, .. } => return received(*truncated, echo.as_ref()),
         EventKind::Checked { check, .. } => self::check(check),
+        EventKind::Step { label, outcome, elapsed_us } => step(label, outcome, *elapsed_us),
+        EventKind::StepsEnded(summary) => steps_ended(summary),
         EventKind::PeerClosed(link) => Message::new("ev-peer-closed").arg("peer", link.peer.to_string()),
         EventKind::ConnectionClosed { link, bytes_in, bytes_out } => Message::new("ev-conn-closed")
             .arg("peer", link.peer.to_string())
@@ -152,6 +155,46 @@ pub fn expectation(line: &str) -> Message {
             let shown = line.strip_prefix("regex:").map_or_else(|| line.to_string(), |re| format!("/{re}/"));
             Message::new("expect-line").arg("line", shown.strip_prefix("hex:").unwrap_or(&shown).to_string())
         }
+    }
+}
+
+/// How a step ended.
+pub fn step(label: &str, outcome: &StepOutcome, elapsed_us: u64) -> Message {
+    let time = crate::vocabulary::duration_text(elapsed_us);
+    match outcome {
+        StepOutcome::Passed => Message::new("step-passed").arg("step", label).arg("time", time),
+        StepOutcome::Failed { check } => {
+            Message::new("step-failed").arg("step", label).arg("reason", self::check(check)).arg("time", time)
+        }
+        StepOutcome::Error { error } => {
+            Message::new("step-failed").arg("step", label).arg("reason", self::error(error)).arg("time", time)
+        }
+        StepOutcome::Skipped => Message::new("step-skipped").arg("step", label),
+    }
+}
+
+/// A run's totals: "7 of 8 steps passed, 1 failed: step 5".
+pub fn steps_ended(summary: &StepsSummary) -> Message {
+    let total = summary.passed + summary.failed + summary.skipped;
+    match &summary.first_failure {
+        None => Message::new("steps-all-passed").arg("total", total),
+        Some(first) => Message::new("steps-ended")
+            .arg("passed", summary.passed)
+            .arg("total", total)
+            .arg("failed", summary.failed)
+            .arg("skipped", summary.skipped)
+            .arg("first", first.as_str()),
+    }
+}
+
+/// A duration for people: `850 µs`, `12.40 ms`, `3.20 s`.
+pub fn duration_text(us: u64) -> String {
+    if us < 1_000 {
+        format!("{us} µs")
+    } else if us < 1_000_000 {
+        format!("{:.2} ms", us as f64 / 1_000.0)
+    } else {
+        format!("{:.2} s", us as f64 / 1_000_000.0)
     }
 }
 
@@ -463,6 +506,29 @@ mod tests {
             EventKind::Notice(Notice::NoRuleMatched { peer: addr(50000) }),
         ];
         kinds.extend(CloseReason::ALL.map(|reason| EventKind::Closed { reason }));
+        let failed_check = ReplyCheck {
+            expected: "text:hola".into(),
+            verdict: Verdict::Got,
+            reply: b"xyz".to_vec(),
+            reply_bytes: 3,
+            rtt_us: 300,
+            timeout_ms: 1000,
+        };
+        for outcome in [
+            StepOutcome::Passed,
+            StepOutcome::Failed { check: failed_check },
+            StepOutcome::Error { error: error(ErrorKind::Refused, Op::Connect, Reason::Plain) },
+            StepOutcome::Skipped,
+        ] {
+            kinds.push(EventKind::Step { label: "3".into(), outcome, elapsed_us: 1500 });
+        }
+        kinds.push(EventKind::StepsEnded(StepsSummary { passed: 3, failed: 0, skipped: 0, first_failure: None }));
+        kinds.push(EventKind::StepsEnded(StepsSummary {
+            passed: 3,
+            failed: 1,
+            skipped: 2,
+            first_failure: Some("4".into()),
+        }));
         for (expected, verdict) in [
             ("echo", Verdict::Got),
             ("any", Verdict::NoReply),
@@ -521,7 +587,8 @@ mod tests {
         let (en, es) = (Tr::new(Language::English), Tr::new(Language::Spanish));
         // Words both languages write alike, and the sample arguments.
         let shared: BTreeSet<&str> =
-            ["byte", "bytes", "escape", "host", "error", "interfaces", "latin", "regex", "xyz", "hola"].into();
+            ["byte", "bytes", "escape", "host", "error", "interfaces", "latin", "regex", "xyz", "hola"]
+                .into();
         let words = |text: &str| -> BTreeSet<String> {
             text.split(|c: char| !c.is_alphabetic())
                 .filter(|w| w.chars().count() >= 4)

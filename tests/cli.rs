@@ -707,3 +707,102 @@ fn serve_replies_by_rule_and_send_checks_it() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn run_executes_steps_with_captures_and_reports_junit_and_json() {
+    use common::LineServer;
+    let server = LineServer::start("tcp");
+    let dir = tempfile::tempdir().unwrap();
+    // The short form, as the README shows it.
+    let minimal = dir.path().join("minimal.toml");
+    std::fs::write(
+        &minimal,
+        format!(
+            "[target]\nprotocol = \"tcp\"\naddress = \"127.0.0.1:{}\"\n\n[[step]]\nsend = 'PING\\r\\n'      # escapes as with -e\nexpect = 'regex:^PONG'\ntimeout_ms = 1000\n",
+            server.port
+        ),
+    )
+    .unwrap();
+    let out = bin().arg("run").arg(&minimal).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("✔ Step 1 passed") && text.contains("All 1 steps passed"), "{text}");
+
+    // A token from one reply goes into the next message; step 4 fails, step 5 is skipped.
+    let steps = dir.path().join("steps.toml");
+    std::fs::write(
+        &steps,
+        format!(
+            r#"[target]
+protocol = "tcp"
+address = "127.0.0.1:{}"
+
+[[step]]
+name = "login"
+send = 'LOGIN\n'
+expect = 'regex:^TOKEN (?P<token>[0-9a-f]+)'
+reply_end = 'delim:\n'
+
+[[step]]
+repeat = 2
+[[step.step]]
+send = 'USE {{token}}\n'
+expect = 'text:OK'
+reply_end = 'delim:\n'
+
+[[step]]
+send = 'PING\n'
+expect = 'text:PANG'
+reply_end = 'delim:\n'
+
+[[step]]
+close = true
+"#,
+            server.port
+        ),
+    )
+    .unwrap();
+    let (junit, json) = (dir.path().join("report.xml"), dir.path().join("report.json"));
+    let out =
+        bin().arg("run").arg(&steps).arg("--junit").arg(&junit).arg("--json").arg(&json).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("✔ Step 1 (login) passed") && text.contains("✔ Step 2.2.1 passed"), "{text}");
+    assert!(text.contains("✘ Step 3 failed: ✘ expected \"PANG\", got \"PONG\""), "{text}");
+    assert!(text.contains("Step 4 skipped"), "{text}");
+    assert!(text.contains("3 of 5 steps passed, 1 failed, 1 skipped: step 3 first"), "{text}");
+    // Python's own XML and JSON readers, as a CI system would read them.
+    let check = r#"
+import json, sys, xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+cases = suite.findall("testcase")
+assert suite.get("tests") == "5" and suite.get("failures") == "1" and suite.get("skipped") == "1", suite.attrib
+assert [c.get("name") for c in cases] == ["step 1 (login)", "step 2.1.1", "step 2.2.1", "step 3", "step 4"], [c.get("name") for c in cases]
+assert "PANG" in cases[3].find("failure").get("message")
+assert cases[4].find("skipped") is not None
+report = json.load(open(sys.argv[2]))
+assert report["summary"] == {"passed": 3, "failed": 1, "skipped": 1, "first_failure": "3"}, report["summary"]
+assert [s["outcome"] for s in report["steps"]] == ["passed", "passed", "passed", "failed", "skipped"]
+print("ok")
+"#;
+    let verdict = common::python().args(["-c", check]).arg(&junit).arg(&json).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&verdict.stdout).trim(),
+        "ok",
+        "{}",
+        String::from_utf8_lossy(&verdict.stderr)
+    );
+    // Going on after a failure runs step 4 too.
+    let out = bin().arg("run").arg(&steps).arg("--continue-on-failure").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("4 of 5 steps passed, 1 failed: step 3 first"), "{text}");
+    // A step that does not parse is refused by name before anything connects.
+    std::fs::write(
+        &steps,
+        "[target]\nprotocol = \"tcp\"\naddress = \"127.0.0.1:9\"\n[[step]]\nsend = 'x'\nwait_ms = 5\n",
+    )
+    .unwrap();
+    let out = bin().arg("run").arg(&steps).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("step 1: a step does one thing"));
+}

@@ -10,6 +10,7 @@ use jiff::Timestamp;
 
 use super::error::Error;
 use super::expect::ReplyCheck;
+use super::script::{StepOutcome, StepsSummary};
 use super::{ConnId, SessionId};
 
 /// One thing that happened in a worker, with the wall-clock time it happened.
@@ -158,6 +159,17 @@ pub enum EventKind {
         /// The verdict, with what it needs to be said.
         check: ReplyCheck,
     },
+    /// A step of a run ended.
+    Step {
+        /// Its number or name.
+        label: String,
+        /// How it ended.
+        outcome: StepOutcome,
+        /// How long it took, in microseconds.
+        elapsed_us: u64,
+    },
+    /// A run of steps ended.
+    StepsEnded(StepsSummary),
     /// The peer closed its sending side (TCP FIN).
     PeerClosed(Link),
     /// A connection ended; the totals are exact, whatever the transcript retained.
@@ -197,7 +209,11 @@ impl EventKind {
             | EventKind::ConnectionClosed { link, .. }
             | EventKind::Checked { link, .. } => Some(link),
             EventKind::Failed { link, .. } => link.as_ref(),
-            EventKind::Listening { .. } | EventKind::Notice(_) | EventKind::Closed { .. } => None,
+            EventKind::Listening { .. }
+            | EventKind::Notice(_)
+            | EventKind::Closed { .. }
+            | EventKind::Step { .. }
+            | EventKind::StepsEnded(_) => None,
         }
     }
 }

@@ -18,6 +18,7 @@ mod listen;
 pub mod load;
 pub mod payload;
 pub mod responder;
+pub mod script;
 mod tcp_client;
 mod tcp_server;
 pub mod template;
@@ -209,6 +210,8 @@ pub enum WorkerSpec {
     Client(ClientConfig),
     /// An echo server.
     Server(ServerConfig),
+    /// A client that runs steps.
+    Script(script::ScriptConfig),
 }
 
 /// Exact counters of a worker, readable at any time from any thread.
@@ -433,6 +436,7 @@ pub fn spawn(spec: WorkerSpec, events: Sender<Event>, waker: Waker) -> WorkerHan
     let (name, target) = match &spec {
         WorkerSpec::Client(c) => (format!("{}-client {}", c.protocol, c.target), c.target.clone()),
         WorkerSpec::Server(c) => (format!("{}-server {}", c.protocol, c.bind), c.bind.clone()),
+        WorkerSpec::Script(c) => (format!("{}-steps {}", c.protocol, c.target), c.target.clone()),
     };
     let name = name.to_lowercase();
     let (poll_waker, thread) = match poll {
@@ -442,6 +446,7 @@ pub fn spawn(spec: WorkerSpec, events: Sender<Event>, waker: Waker) -> WorkerHan
                 WorkerSpec::Client(c) => udp_client::run(c, poll, rx, em),
                 WorkerSpec::Server(c) if c.protocol == Protocol::Tcp => tcp_server::run(c, poll, rx, em),
                 WorkerSpec::Server(c) => udp_server::run(c, poll, rx, em),
+                WorkerSpec::Script(c) => script::run(c, poll, rx, em),
             });
             (Some(waker), thread)
         }

@@ -297,7 +297,7 @@ impl TextEncoding {
 
 /// Text to a template: escapes read (if asked), characters encoded, `\xNN` bytes kept as they
 /// are, and (if asked) macros.
-fn text_template(
+pub(crate) fn text_template(
     text: &str,
     escapes: bool,
     macros: bool,
@@ -363,7 +363,7 @@ pub fn encode_text(text: &str, escapes: bool, encoding: TextEncoding) -> Result<
 
 /// Hex digits to bytes, with macros (`01 03 00 00 00 01 {crc16_modbus}`). Spaces, tabs, new
 /// lines, `:`, `-` and `,` may separate bytes; a `0x` before a byte is allowed.
-fn hex_template(text: &str) -> Result<Template, MessageError> {
+pub(crate) fn hex_template(text: &str) -> Result<Template, MessageError> {
     let mut builder = Builder::default();
     let mut high: Option<(usize, u8)> = None;
     let chars: Vec<char> = text.chars().collect();

@@ -6,6 +6,7 @@
 pub mod message;
 pub mod preset;
 pub mod reply;
+pub mod steps;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +19,7 @@ use crate::engine::{
 };
 pub use message::{LineEnding, MessageError, MessageMode, MessageSpec, TextEncoding};
 pub use reply::{ReplyProblem, ReplySpec, RuleSpec};
+pub use steps::StepSpec;
 
 /// The largest TCP read a user may set.
 pub const MAX_TCP_CHUNK: u64 = 16 * 1024 * 1024;
@@ -56,11 +58,13 @@ pub struct Plan {
     /// All over one connection (TCP) or socket (UDP), which stays open for more; otherwise
     /// each message is its own connection, as in the tutorial.
     pub persistent: bool,
+    /// Steps: go on after a failed step (otherwise the rest are skipped).
+    pub continue_on_failure: bool,
 }
 
 impl Default for Plan {
     fn default() -> Self {
-        Plan { count: 1, interval_ms: 0, until_stopped: false, persistent: false }
+        Plan { count: 1, interval_ms: 0, until_stopped: false, persistent: false, continue_on_failure: false }
     }
 }
 
@@ -98,6 +102,9 @@ pub struct SessionSpec {
     pub threads: u64,
     /// How a server replies: echo, unless its mode or rules say otherwise.
     pub server: ReplySpec,
+    /// Steps a client runs in order (`Run steps`, `socket-tester run`).
+    #[serde(rename = "step", skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepSpec>,
 }
 
 impl Default for SessionSpec {
@@ -139,6 +146,8 @@ pub enum Field {
     Framing,
     /// A server's rule.
     Rule,
+    /// A client's step.
+    Step,
 }
 
 impl Field {
@@ -159,6 +168,7 @@ impl Field {
             Field::Reply => "--reply",
             Field::Framing => "--framing",
             Field::Rule => "--rule",
+            Field::Step => "step",
         }
     }
 }
@@ -245,6 +255,7 @@ impl SessionSpec {
             backlog: DEFAULT_BACKLOG as u64,
             threads: 0,
             server: ReplySpec::default(),
+            steps: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@ use std::fmt::Write;
 use jiff::tz::TimeZone;
 
 use super::render::{StreamText, escape, hex};
+use crate::engine::script::StepOutcome;
 use crate::engine::{ConnId, Event, EventKind, Link};
 use crate::i18n::{Language, Tr};
 use crate::vocabulary::{self, Message};
@@ -46,6 +47,12 @@ impl Direction {
             EventKind::Failed { .. } => Direction::Error,
             EventKind::Checked { check, .. } if !check.passed() => Direction::Error,
             EventKind::Checked { .. } => Direction::Event,
+            EventKind::Step { outcome: StepOutcome::Failed { .. } | StepOutcome::Error { .. }, .. } => {
+                Direction::Error
+            }
+            EventKind::Step { outcome: StepOutcome::Passed | StepOutcome::Skipped, .. } => Direction::Event,
+            EventKind::StepsEnded(summary) if summary.failed > 0 => Direction::Error,
+            EventKind::StepsEnded(_) => Direction::Event,
             EventKind::Listening { .. }
             | EventKind::Connected(_)
             | EventKind::Accepted(_)

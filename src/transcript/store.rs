@@ -15,6 +15,7 @@ use jiff::Timestamp;
 
 use super::line::Direction;
 use super::render::{escape, incomplete_tail};
+use crate::engine::script::StepOutcome;
 use crate::engine::{EchoCheck, Event, EventKind, Link};
 
 /// The default memory cap of one transcript.
@@ -103,6 +104,10 @@ pub struct Counters {
     pub checks_ok: u64,
     /// Replies that failed it.
     pub checks_bad: u64,
+    /// Steps that passed.
+    pub steps_passed: u64,
+    /// Steps that failed.
+    pub steps_failed: u64,
     /// Sum of round-trip times, for the average.
     pub rtt_sum_us: u64,
     /// The last round-trip time.
@@ -275,7 +280,12 @@ impl Transcript {
                     self.counters.checks_bad += 1;
                 }
             }
-            EventKind::Notice(_) | EventKind::Closed { .. } => {}
+            EventKind::Notice(_) | EventKind::Closed { .. } | EventKind::StepsEnded(_) => {}
+            EventKind::Step { outcome, .. } => match outcome {
+                StepOutcome::Passed => self.counters.steps_passed += 1,
+                StepOutcome::Failed { .. } | StepOutcome::Error { .. } => self.counters.steps_failed += 1,
+                StepOutcome::Skipped => {}
+            },
         }
         if !matches!(event.kind, EventKind::Sent { .. } | EventKind::Received { .. }) {
             entry.event = Some(Box::new(event.kind.clone()));

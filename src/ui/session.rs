@@ -334,7 +334,9 @@ impl Session {
             EventKind::Failed { link: Some(_), .. }
             | EventKind::PeerClosed(_)
             | EventKind::Notice(_)
-            | EventKind::Checked { .. } => {}
+            | EventKind::Checked { .. }
+            | EventKind::Step { .. }
+            | EventKind::StepsEnded(_) => {}
         }
         if let Some(recording) = &self.recording {
             recording.push(event, conn);

@@ -147,6 +147,8 @@ pub fn kinds(events: &[Event]) -> Vec<&'static str> {
             EventKind::Notice(_) => "notice",
             EventKind::Closed { .. } => "closed",
             EventKind::Checked { .. } => "checked",
+            EventKind::Step { .. } => "step",
+            EventKind::StepsEnded(_) => "steps-ended",
         })
         .collect()
 }

@@ -245,6 +245,15 @@ expect-contains = a reply containing "{ $text }"
 expect-line = { $line }
 problem-invalid = { $words }
 
+step-passed = ✔ Step { $step } passed ({ $time })
+step-failed = ✘ Step { $step } failed: { $reason } ({ $time })
+step-skipped = Step { $step } skipped: an earlier step failed
+steps-all-passed = All { $total } steps passed
+steps-ended = { $passed } of { $total } steps passed, { $failed } failed{ $skipped ->
+    [0] {""}
+   *[other] , { $skipped } skipped
+}: step { $first } first
+
 status-idle = Idle
 status-starting = Starting…
 status-listening = Listening on { $addrs }

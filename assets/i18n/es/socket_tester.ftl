@@ -254,6 +254,15 @@ expect-contains = una respuesta que contenga "{ $text }"
 expect-line = { $line }
 problem-invalid = { $words }
 
+step-passed = ✔ Paso { $step } superado ({ $time })
+step-failed = ✘ Paso { $step } fallido: { $reason } ({ $time })
+step-skipped = Paso { $step } omitido: falló un paso anterior
+steps-all-passed = Los { $total } pasos superados
+steps-ended = { $passed } de { $total } pasos superados, { $failed } fallidos{ $skipped ->
+    [0] {""}
+   *[other] , { $skipped } omitidos
+}: primero el paso { $first }
+
 status-idle = Inactivo
 status-starting = Iniciando…
 status-listening = Escuchando en { $addrs }

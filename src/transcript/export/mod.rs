@@ -11,6 +11,7 @@ mod jsonl;
 pub mod pcap;
 mod record;
 mod recorder;
+pub mod steps_report;
 mod txt;
 
 use std::fs::File;

@@ -116,6 +116,8 @@ impl<W: Write> PcapSynth<W> {
                 | EventName::ConnectionClosed
                 | EventName::Failed
                 | EventName::Checked
+                | EventName::Step
+                | EventName::StepsEnded
                 | EventName::Notice
                 | EventName::Closed => Ok(()),
             };
@@ -141,6 +143,8 @@ impl<W: Write> PcapSynth<W> {
             | EventName::Accepted
             | EventName::Failed
             | EventName::Checked
+            | EventName::Step
+            | EventName::StepsEnded
             | EventName::Notice
             | EventName::Closed => Ok(()),
         }

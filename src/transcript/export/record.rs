@@ -8,6 +8,19 @@ use serde::{Deserialize, Serialize};
 
 use super::compact_hex;
 use crate::engine::expect::ReplyCheck;
+use crate::engine::script::{StepOutcome, StepsSummary};
+
+/// A step's end, as files keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// Its number or name.
+    pub label: String,
+    /// How it ended.
+    #[serde(flatten)]
+    pub outcome: StepOutcome,
+    /// How long it took.
+    pub elapsed_us: u64,
+}
 use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Notice, Protocol};
 use crate::transcript::line::Direction;
 use crate::transcript::render::escape;
@@ -35,6 +48,10 @@ pub enum EventName {
     Failed,
     /// A reply met (or missed) its expectation.
     Checked,
+    /// A step of a run ended.
+    Step,
+    /// A run of steps ended.
+    StepsEnded,
     /// A notice in words.
     Notice,
     /// The worker ended.
@@ -54,6 +71,8 @@ impl EventName {
             EventName::ConnectionClosed => "connection_closed",
             EventName::Failed => "failed",
             EventName::Checked => "checked",
+            EventName::Step => "step",
+            EventName::StepsEnded => "steps_ended",
             EventName::Notice => "notice",
             EventName::Closed => "closed",
         }
@@ -113,6 +132,12 @@ pub struct Record {
     /// An expectation's verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<ReplyCheck>,
+    /// A step's label, outcome and time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepRecord>,
+    /// A run's totals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<StepsSummary>,
     /// TCP or UDP, when the writer knew it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
@@ -153,6 +178,8 @@ impl Record {
             notice: None,
             reason: None,
             check: None,
+            step: None,
+            steps: None,
             protocol: None,
         }
     }
@@ -170,6 +197,8 @@ impl Record {
             EventKind::ConnectionClosed { .. } => EventName::ConnectionClosed,
             EventKind::Failed { .. } => EventName::Failed,
             EventKind::Checked { .. } => EventName::Checked,
+            EventKind::Step { .. } => EventName::Step,
+            EventKind::StepsEnded(_) => EventName::StepsEnded,
             EventKind::Notice(_) => EventName::Notice,
             EventKind::Closed { .. } => EventName::Closed,
         };
@@ -201,6 +230,14 @@ impl Record {
             EventKind::Notice(text) => record.notice = Some(text.clone()),
             EventKind::Closed { reason } => record.reason = Some(*reason),
             EventKind::Checked { check, .. } => record.check = Some(check.clone()),
+            EventKind::Step { label, outcome, elapsed_us } => {
+                record.step = Some(StepRecord {
+                    label: label.clone(),
+                    outcome: outcome.clone(),
+                    elapsed_us: *elapsed_us,
+                })
+            }
+            EventKind::StepsEnded(summary) => record.steps = Some(summary.clone()),
             EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
         }
         record
@@ -238,6 +275,11 @@ impl Record {
             },
             EventName::Failed => EventKind::Failed { link, error: self.error.clone()? },
             EventName::Checked => EventKind::Checked { link: link?, check: self.check.clone()? },
+            EventName::Step => {
+                let step = self.step.clone()?;
+                EventKind::Step { label: step.label, outcome: step.outcome, elapsed_us: step.elapsed_us }
+            }
+            EventName::StepsEnded => EventKind::StepsEnded(self.steps.clone()?),
             EventName::Notice => EventKind::Notice(self.notice.clone()?),
             EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
         };
