@@ -522,7 +522,12 @@ mod tests {
         ] {
             kinds.push(EventKind::Step { label: "3".into(), outcome, elapsed_us: 1500 });
         }
-        kinds.push(EventKind::StepsEnded(StepsSummary { passed: 3, failed: 0, skipped: 0, first_failure: None }));
+        kinds.push(EventKind::StepsEnded(StepsSummary {
+            passed: 3,
+            failed: 0,
+            skipped: 0,
+            first_failure: None,
+        }));
         kinds.push(EventKind::StepsEnded(StepsSummary {
             passed: 3,
             failed: 1,

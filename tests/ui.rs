@@ -681,3 +681,58 @@ fn a_preset_saved_in_the_app_runs_from_the_command_line_and_the_reverse() {
     assert_eq!(common::received(&events), [1, 2, b'\n', 1, 2, b'\n']);
     let _ = tcp.stop();
 }
+
+/// Replaces what a text field holds (found by its accessible name).
+fn replace_text(harness: &mut Harness<'static, SocketTesterApp>, label: &str, text: &str) {
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, label).focus();
+    harness.run_steps(1);
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, label).type_text(text);
+    harness.run_steps(2);
+}
+
+#[test]
+fn three_steps_built_in_the_window_run_and_show_pass_and_fail() {
+    let server = common::LineServer::start("tcp");
+    let mut harness = wide_harness(on_port(server.port), 1400.0);
+    replace_text(&mut harness, "Reply ends at", "delim:\\n");
+    harness.get_by_label("Steps (0)").click();
+    harness.run_steps(2);
+    for _ in 0..3 {
+        harness.get_by_label("+ Step").click();
+        harness.run_steps(2);
+    }
+    for (step, message, expect) in
+        [(1, "PING\\n", "text:PONG"), (2, "HELLO\\n", "text:PONG"), (3, "PING\\n", "text:PONG")]
+    {
+        replace_text(&mut harness, &format!("Step {step} message"), message);
+        replace_text(&mut harness, &format!("Step {step} expectation"), expect);
+    }
+    assert_eq!(harness.state().sessions()[1].spec().steps.len(), 3);
+    harness.get_by_label("Run steps").click();
+    step_until(&mut harness, "the run ends", |app| app.sessions()[1].step_results.summary.is_some());
+    harness.run_steps(3);
+    let results = &harness.state().sessions()[1].step_results;
+    let outcomes: Vec<&str> = results
+        .steps
+        .iter()
+        .map(|s| match s.outcome {
+            socket_tester::engine::script::StepOutcome::Passed => "passed",
+            socket_tester::engine::script::StepOutcome::Skipped => "skipped",
+            _ => "failed",
+        })
+        .collect();
+    assert_eq!(outcomes, ["passed", "failed", "skipped"]);
+    assert!(harness.query_by_label("1 of 3 steps passed, 1 failed, 1 skipped: step 2 first").is_some());
+    assert!(harness.query_all_by_label_contains("✔ ").count() >= 1, "a step shows its pass");
+    assert!(harness.query_all_by_label_contains("✘ ").count() >= 1, "a step shows its fail");
+    let transcript: Vec<String> = harness.state().sessions()[1]
+        .transcript
+        .iter()
+        .filter_map(|e| e.event.as_deref().and_then(|k| harness.state().tr().event(k)))
+        .collect();
+    assert!(
+        transcript.iter().any(|l| l.starts_with("✘ Step 2 failed: ✘ expected \"PONG\", got \"ERR unknown\"")),
+        "{transcript:?}"
+    );
+}

@@ -22,6 +22,7 @@ use super::session_form::FormAction;
 use super::session_view::{PanelContext, session_ui};
 use super::settings::SETTINGS_KEY;
 pub use super::settings::Settings;
+use super::steps_view::StepsAction;
 use crate::engine::{self, Event, Protocol, Waker};
 use crate::i18n::{Language, Tr};
 use crate::spec::preset::{Presets, Workspace};
@@ -492,6 +493,12 @@ impl SocketTesterApp {
                     session.form.set_message(message);
                 }
             }
+            FormAction::Steps(StepsAction::Run) => session.run_steps(&events, &waker),
+            FormAction::Steps(StepsAction::Stop) => session.stop(),
+            FormAction::Steps(StepsAction::Export) => {
+                let text = format!("socket-tester-steps-{uid}.xml");
+                session.preset_bar = Some(NameBar { kind: BarKind::ExportReport, text });
+            }
         }
     }
 
@@ -570,6 +577,14 @@ impl SocketTesterApp {
                     (BarKind::ImportPreset, Some(uid), _) => jobs.load(uid, text),
                     (BarKind::ExportPreset, _, Some(spec)) => jobs.export(text.into(), spec),
                     (BarKind::OpenWorkspace, ..) => jobs.open_workspace(text.into()),
+                    (BarKind::ExportReport, Some(uid), _) => {
+                        let report = self
+                            .session_mut(uid)
+                            .and_then(|s| s.step_results.report(&format!("session {uid}")));
+                        if let Some(report) = report {
+                            jobs.export_report(text.into(), report);
+                        }
+                    }
                     (BarKind::SaveWorkspace, ..) => jobs.save_workspace(text.into(), self.workspace()),
                     _ => {}
                 }

@@ -13,6 +13,7 @@ use crate::i18n::Tr;
 use crate::spec::SessionSpec;
 use crate::spec::preset::{self, PresetError, Presets, Workspace};
 use crate::t;
+use crate::transcript::export::steps_report::StepsReport;
 
 /// A finished background job.
 #[derive(Debug)]
@@ -59,6 +60,8 @@ pub enum Done {
     Exported,
     /// Saved the workspace.
     WorkspaceSaved,
+    /// Wrote a run's report.
+    ReportSaved,
 }
 
 impl Done {
@@ -70,6 +73,7 @@ impl Done {
             Done::Deleted => "preset-deleted",
             Done::Exported => "preset-exported",
             Done::WorkspaceSaved => "workspace-saved",
+            Done::ReportSaved => "report-saved",
         }
     }
 
@@ -155,6 +159,17 @@ impl PresetJobs {
         });
     }
 
+    /// Writes a run's report: JUnit XML for a `.xml` path, JSON otherwise.
+    pub fn export_report(&self, path: PathBuf, report: StepsReport) {
+        self.run(move |_| {
+            let junit = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+            let body = if junit { report.junit() } else { report.json() };
+            let result = std::fs::write(&path, body)
+                .map_err(|e| PresetError::Io { path: path.display().to_string(), detail: e.to_string() });
+            PresetJob::Done { what: Done::ReportSaved, result, name: path.display().to_string() }
+        });
+    }
+
     /// Reads a workspace.
     pub fn open_workspace(&self, path: PathBuf) {
         self.run(move |_| PresetJob::Workspace { result: preset::read_file(&path), path });
@@ -176,6 +191,8 @@ pub enum BarKind {
     OpenWorkspace,
     /// A workspace file to save to.
     SaveWorkspace,
+    /// A file for a run's report: `.xml` for JUnit, `.json` otherwise.
+    ExportReport,
 }
 
 impl BarKind {
@@ -217,7 +234,7 @@ pub fn bar_ui(ui: &mut Ui, tr: &Tr, bar: &mut NameBar) -> Option<BarAction> {
             BarKind::ImportPreset => (t!(tr, "file-path"), t!(tr, "btn-import")),
             BarKind::ExportPreset => (t!(tr, "file-path"), t!(tr, "btn-export")),
             BarKind::OpenWorkspace => (t!(tr, "file-path"), t!(tr, "btn-open-file")),
-            BarKind::SaveWorkspace => (t!(tr, "file-path"), t!(tr, "btn-save")),
+            BarKind::SaveWorkspace | BarKind::ExportReport => (t!(tr, "file-path"), t!(tr, "btn-save")),
         };
         let label = ui.label(label);
         let field =

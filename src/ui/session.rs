@@ -14,11 +14,13 @@ use jiff::Timestamp;
 use super::files::{FileBar, LiveRecording};
 use super::presets::NameBar;
 use super::session_form::{FormState, SessionForm};
+use super::steps_view::StepResults;
 use crate::engine::{
     self, CloseReason, Command, ConnId, Detail, Event, EventKind, Protocol, SessionId, Waker, WorkerHandle,
     WorkerSpec,
 };
 use crate::spec::{Role, SessionSpec};
+use crate::transcript::export::steps_report::StepResult;
 use crate::transcript::store::Transcript;
 
 /// A client connected to a server session.
@@ -89,6 +91,9 @@ pub struct Session {
     sources: Vec<SessionId>,
     persistent: Option<SessionId>,
     sending: Option<Sending>,
+    running_steps: Option<SessionId>,
+    /// The last run of the steps.
+    pub step_results: StepResults,
     conn_numbers: HashMap<(SessionId, ConnId), u64>,
     next_conn: u64,
 }
@@ -122,6 +127,8 @@ impl Session {
             sources: Vec::new(),
             persistent: None,
             sending: None,
+            running_steps: None,
+            step_results: StepResults::default(),
             conn_numbers: HashMap::new(),
             next_conn: 1,
         }
@@ -168,7 +175,12 @@ impl Session {
 
     /// What the form should offer.
     pub fn form_state(&self) -> FormState {
-        FormState { running: self.running(), connected: self.persistent.is_some(), progress: self.progress() }
+        FormState {
+            running: self.running(),
+            connected: self.persistent.is_some(),
+            progress: self.progress(),
+            running_steps: self.running_steps.is_some(),
+        }
     }
 
     fn spawn(&mut self, spec: WorkerSpec, events: &Sender<Event>, waker: &Waker) -> SessionId {
@@ -224,6 +236,17 @@ impl Session {
             self.persistent = Some(id);
         }
         self.sending = Some(Sending { worker: id, started_before: 0, done_before: 0, total });
+    }
+
+    /// Runs the steps, from the first. Nothing runs for steps that do not validate.
+    pub fn run_steps(&mut self, events: &Sender<Event>, waker: &Waker) {
+        if self.running_steps.is_some() || !self.form.is_valid() {
+            return;
+        }
+        let Ok(script) = self.spec().script() else { return };
+        self.step_results = StepResults::default();
+        let id = self.spawn(WorkerSpec::Script(script), events, waker);
+        self.running_steps = Some(id);
     }
 
     /// Opens a persistent connection without sending.
@@ -321,6 +344,9 @@ impl Session {
                 if self.sending.is_some_and(|s| s.worker == event.session) {
                     self.sending = None;
                 }
+                if self.running_steps == Some(event.session) {
+                    self.running_steps = None;
+                }
                 if self.workers.is_empty() {
                     if self.spec().role == Role::Server {
                         self.clients.clear();
@@ -334,9 +360,13 @@ impl Session {
             EventKind::Failed { link: Some(_), .. }
             | EventKind::PeerClosed(_)
             | EventKind::Notice(_)
-            | EventKind::Checked { .. }
-            | EventKind::Step { .. }
-            | EventKind::StepsEnded(_) => {}
+            | EventKind::Checked { .. } => {}
+            EventKind::Step { label, outcome, elapsed_us } => {
+                let result =
+                    StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us: *elapsed_us };
+                self.step_results.steps.push(result);
+            }
+            EventKind::StepsEnded(summary) => self.step_results.summary = Some(summary.clone()),
         }
         if let Some(recording) = &self.recording {
             recording.push(event, conn);

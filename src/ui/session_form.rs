@@ -7,6 +7,7 @@ use egui::{RichText, Ui};
 
 use super::message_editor::{EditorAction, EditorContext, message_editor_ui};
 use super::replies_view::replies_ui;
+use super::steps_view::{ExpectDrafts, StepResults, StepsAction, expect_draft, steps_ui};
 use crate::engine::Protocol;
 use crate::engine::expect::{DEFAULT_IDLE_MS, Expectation, ReplyEnd};
 use crate::i18n::Tr;
@@ -57,13 +58,16 @@ pub struct SessionForm {
     drafts: Drafts,
     /// The message file's path as typed.
     file: String,
+    /// Each step's expectation as typed.
+    step_drafts: ExpectDrafts,
 }
 
 impl SessionForm {
     /// A form showing `spec`.
     pub fn new(spec: SessionSpec) -> SessionForm {
         let file = spec.message.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
-        SessionForm { drafts: Drafts::of(&spec), spec, file }
+        let step_drafts = spec.steps.iter().map(expect_draft).collect();
+        SessionForm { drafts: Drafts::of(&spec), spec, file, step_drafts }
     }
 
     /// The session's spec, as far as the fields parse.
@@ -195,6 +199,8 @@ pub enum FormAction {
     BrowseFile,
     /// Use a message from the history.
     UseHistory(usize),
+    /// Run, stop or export the steps.
+    Steps(StepsAction),
 }
 
 /// What the form needs to know about its session to draw the right buttons.
@@ -206,6 +212,8 @@ pub struct FormState {
     pub connected: bool,
     /// A client is sending: messages sent so far, out of how many (`None`: until stopped).
     pub progress: Option<(u64, Option<u64>)>,
+    /// A client runs its steps.
+    pub running_steps: bool,
 }
 
 /// The problem of one field, in the window's language.
@@ -242,6 +250,7 @@ pub fn form_ui(
     form: &mut SessionForm,
     state: FormState,
     history: &[MessageSpec],
+    steps: &StepResults,
 ) -> Option<FormAction> {
     let errors = form.errors();
     let locked = state.running || state.connected || state.progress.is_some();
@@ -274,7 +283,19 @@ pub fn form_ui(
             Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
             None => {}
         }
-        ui.add_enabled_ui(!locked, |ui| plan_ui(ui, tr, form, &errors));
+        ui.add_enabled_ui(!locked || state.running_steps, |ui| plan_ui(ui, tr, form, &errors));
+        let (spec, drafts) = (&mut form.spec, &mut form.step_drafts);
+        let steps_ran = steps_ui(
+            ui,
+            tr,
+            &mut spec.steps,
+            drafts,
+            &mut spec.plan.continue_on_failure,
+            (steps, state.running_steps),
+        );
+        if let Some(asked) = steps_ran {
+            action = Some(FormAction::Steps(asked));
+        }
     }
     if form.spec.role == Role::Server {
         ui.add_enabled_ui(!locked, |ui| replies_ui(ui, tr, &mut form.spec.server, &errors));

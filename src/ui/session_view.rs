@@ -74,7 +74,8 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                 ui.label(RichText::new(t!(tr, "opened-title", path = path.display().to_string())).strong());
             } else {
                 let state = session.form_state();
-                if let Some(action) = form_ui(ui, tr, &mut session.form, state, context.history) {
+                let results = &session.step_results;
+                if let Some(action) = form_ui(ui, tr, &mut session.form, state, context.history, results) {
                     actions.push(AppAction::Form { uid, action });
                 }
             }
