@@ -653,3 +653,28 @@ fn rules_answer_datagrams_too() {
     socket.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
     assert!(socket.recv(&mut buf).is_err(), "silent: no reply to what no rule matches");
 }
+
+#[test]
+fn a_udp_server_sends_to_every_peer_heard_from() {
+    let server = start(Protocol::Udp, "127.0.0.1:0");
+    let peers: Vec<std::net::UdpSocket> =
+        (0..2).map(|_| std::net::UdpSocket::bind("127.0.0.1:0").unwrap()).collect();
+    let mut buf = [0u8; 64];
+    for peer in &peers {
+        peer.set_read_timeout(Some(WAIT)).unwrap();
+        peer.send_to(b"hi", server.addrs[0]).unwrap();
+        assert_eq!(peer.recv(&mut buf).unwrap(), 2, "the echo");
+    }
+    assert!(server.handle.send(Command::SendToClients { conn: None, payload: Payload::bytes("news") }));
+    for peer in &peers {
+        let n = peer.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"news");
+    }
+    assert!(
+        server.handle.send(Command::SendToClients { conn: Some(2), payload: Payload::bytes("just you") })
+    );
+    let n = peers[1].recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"just you");
+    peers[0].set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    assert!(peers[0].recv(&mut buf).is_err());
+}

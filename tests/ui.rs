@@ -736,3 +736,47 @@ fn three_steps_built_in_the_window_run_and_show_pass_and_fail() {
         "{transcript:?}"
     );
 }
+
+#[test]
+fn a_server_sends_its_message_to_one_client_or_to_all() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    let mut clients: Vec<TcpStream> =
+        (0..2).map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap()).collect();
+    step_until(&mut harness, "two clients", |app| app.sessions()[0].clients.len() == 2);
+    {
+        let form = &mut harness.state_mut().sessions_mut()[0].form;
+        let mut message = form.spec().message.clone();
+        message.text = "hello all\\n".into();
+        message.escapes = true;
+        form.set_message(message);
+    }
+    harness.get_by_label("Send to clients").click();
+    harness.run_steps(2);
+    harness.get_by_label("Send to all clients").click();
+    harness.run_steps(3);
+    let read = |stream: &mut TcpStream, want: usize| {
+        stream.set_read_timeout(Some(WAIT)).unwrap();
+        let mut got = vec![0u8; want];
+        stream.read_exact(&mut got).unwrap();
+        got
+    };
+    for client in &mut clients {
+        assert_eq!(read(client, 10), b"hello all\n");
+    }
+    // One row's Send: only that client gets it.
+    let sends: Vec<_> = harness.get_all_by_label("Send").collect();
+    assert_eq!(sends.len(), 3, "one per client row, and the client session's");
+    sends[1].click();
+    harness.run_steps(3);
+    let second = harness.state().sessions()[0].clients.values().nth(1).unwrap().peer;
+    let (target, other): (Vec<_>, Vec<_>) =
+        clients.iter_mut().partition(|c| c.local_addr().unwrap() == second);
+    let (target, other) = (target.into_iter().next().unwrap(), other.into_iter().next().unwrap());
+    assert_eq!(read(target, 10), b"hello all\n");
+    other.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let mut buf = [0u8; 4];
+    assert!(other.read(&mut buf).is_err(), "the other client got nothing");
+}

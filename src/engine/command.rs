@@ -13,6 +13,14 @@ pub enum Command {
         /// How many times.
         count: Option<u64>,
     },
+    /// A server: send a message to one connected client (`Some(id)`) or to all of them (for
+    /// UDP, every peer heard from).
+    SendToClients {
+        /// The connection, or every one.
+        conn: Option<ConnId>,
+        /// The message.
+        payload: Payload,
+    },
     /// Close one connection of a server (`Some(id)`), or the client's connection (`None`).
     Disconnect(Option<ConnId>),
     /// Close every socket and end the worker.

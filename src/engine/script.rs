@@ -529,7 +529,7 @@ impl Runner<'_> {
         while let Ok(command) = self.commands.try_recv() {
             match command {
                 Command::Stop | Command::Disconnect(_) => return Err(Halt::Stopped),
-                Command::Send { .. } => {}
+                Command::Send { .. } | Command::SendToClients { .. } => {}
             }
         }
         let timeout = until.map(|u| u.saturating_duration_since(Instant::now()));

@@ -181,6 +181,7 @@ impl Client<'_> {
         while let Ok(command) = self.commands.try_recv() {
             match command {
                 Command::Send { payload, count } => self.queue.push(payload, count),
+                Command::SendToClients { .. } => {}
                 Command::Disconnect(_) | Command::Stop => return Some(CloseReason::Stopped),
             }
         }

@@ -23,10 +23,15 @@ use socket2::Type;
 
 use std::collections::VecDeque;
 
+use super::Payload;
 use super::error::Reason;
 use super::event::Notice;
 use super::listen::{bind_all, server_socket};
 use super::responder::SharedResponder;
+use super::template::Captures;
+
+/// The most a server sends to its clients at once (a file, say).
+const MAX_SENT: usize = 16 * 1024 * 1024;
 use super::{
     CloseReason, Command, Detail, Emitter, Error, ErrorKind, EventKind, Link, Op, ServerConfig, Stats, WAKE,
     is_all_interfaces,
@@ -132,6 +137,8 @@ struct EventLoop<'a> {
     em: &'a Emitter,
     detail: Detail,
     responder: SharedResponder,
+    /// Some connection may have a reply queued.
+    queued: bool,
     buf: Vec<u8>,
     conns: Slab<Conn>,
     /// Connections that used their read budget and still have data to read.
@@ -241,6 +248,7 @@ impl<'a> EventLoop<'a> {
             em,
             detail: settings.detail,
             responder: settings.responder,
+            queued: false,
             buf: vec![0; settings.chunk],
             conns: Slab::new(),
             ready: Vec::new(),
@@ -344,6 +352,14 @@ impl<'a> EventLoop<'a> {
                 }
                 None
             }
+            Command::SendToClients { conn, payload } => {
+                for helper in &self.helpers {
+                    let payload = payload.clone();
+                    helper.send(LoopMsg::Command(Command::SendToClients { conn, payload }));
+                }
+                self.send_to_clients(conn, &payload);
+                None
+            }
             Command::Disconnect(None) | Command::Send { .. } => None,
         }
     }
@@ -414,12 +430,39 @@ impl<'a> EventLoop<'a> {
         entry.insert(Conn::new(stream, link));
     }
 
-    /// When the earliest delayed reply is due (replies by rule only).
-    fn next_reply_due(&self) -> Option<Instant> {
-        if self.responder.is_echo() {
+    /// Queues a message for one connection of this loop, or all of them, and sends it.
+    fn send_to_clients(&mut self, conn: Option<u64>, payload: &Payload) {
+        let keys: Vec<usize> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| conn.is_none_or(|id| c.link.conn == id))
+            .map(|(k, _)| k)
+            .collect();
+        for key in keys {
+            let Some(c) = self.conns.get_mut(key) else { continue };
+            c.frames += 1;
+            match payload.read_whole(MAX_SENT, c.frames, &Captures::default()) {
+                Ok(bytes) => {
+                    c.queue.push_back(Queued { due: Instant::now(), bytes: Some(bytes), close: false });
+                    self.queued = true;
+                    self.serve(key);
+                }
+                Err(error) => {
+                    self.em.failed(Some(c.link), error);
+                }
+            }
+        }
+    }
+
+    /// When the earliest queued reply is due. The scan runs only while something is queued, so
+    /// a plain echo server with ten thousand clients never pays for it.
+    fn next_reply_due(&mut self) -> Option<Instant> {
+        if !self.queued {
             return None;
         }
-        self.conns.iter().filter_map(|(_, c)| c.queue.front().map(|q| q.due)).min()
+        let due = self.conns.iter().filter_map(|(_, c)| c.queue.front().map(|q| q.due)).min();
+        self.queued = due.is_some();
+        due
     }
 
     /// Cuts what came into frames and queues each one's reply, saying which rule matched.
@@ -440,6 +483,7 @@ impl<'a> EventLoop<'a> {
             }
             let due = Instant::now() + Duration::from_millis(reply.delay_ms);
             conn.queue.push_back(Queued { due, bytes: reply.bytes, close: reply.close });
+            self.queued = true;
         }
     }
 

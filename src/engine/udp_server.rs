@@ -16,10 +16,12 @@ use socket2::Type;
 
 use std::time::Instant;
 
+use super::Payload;
 use super::error::Reason;
 use super::event::Notice;
 use super::listen::{bind_all, server_socket};
 use super::responder::SharedResponder;
+use super::template::Captures;
 use super::{
     CloseReason, Command, Detail, Emitter, Error, EventKind, Link, MAX_UDP_BUFFER, Op, ServerConfig, Stats,
     WAKE, is_all_interfaces,
@@ -122,8 +124,12 @@ pub(crate) fn run(
             }
         }
         while let Ok(command) = commands.try_recv() {
-            if command == Command::Stop {
-                return CloseReason::Stopped;
+            match command {
+                Command::Stop => return CloseReason::Stopped,
+                Command::SendToClients { conn, payload } => {
+                    server.send_to_peers(&mut sockets, conn, &payload)
+                }
+                Command::Send { .. } | Command::Disconnect(_) => {}
             }
         }
     }
@@ -234,6 +240,30 @@ impl Server<'_> {
             self.delayed.push((due, bytes, link, bound.index));
         } else {
             let _ = self.echo(bound, &bytes, Some(bytes.clone()), link);
+        }
+    }
+
+    /// Sends a message to one peer heard from (by its connection id), or to all of them.
+    fn send_to_peers(&mut self, sockets: &mut [Bound], conn: Option<u64>, payload: &Payload) {
+        let peers: Vec<(SocketAddr, u64)> = self
+            .peers
+            .iter()
+            .filter(|(_, id)| conn.is_none_or(|c| c == **id))
+            .map(|(p, id)| (*p, *id))
+            .collect();
+        for (peer, id) in peers {
+            self.frames += 1;
+            let bytes = match payload.read_whole(MAX_UDP_BUFFER, self.frames, &Captures::default()) {
+                Ok(bytes) => bytes,
+                Err(error) => {
+                    self.em.failed(None, error);
+                    return;
+                }
+            };
+            if let Some(bound) = sockets.iter_mut().find(|b| b.local.is_ipv4() == peer.is_ipv4()) {
+                let link = Link { conn: id, local: bound.local, peer };
+                let _ = self.echo(bound, &bytes, Some(bytes.clone()), link);
+            }
         }
     }
 

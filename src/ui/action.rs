@@ -16,6 +16,13 @@ pub enum AppAction {
         /// The button.
         action: FormAction,
     },
+    /// Send the server's message to one client of a server.
+    SendToClient {
+        /// The server's session.
+        uid: u64,
+        /// The connection number.
+        conn: u64,
+    },
     /// Disconnect one client of a server.
     DisconnectClient {
         /// The server's session.

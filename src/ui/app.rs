@@ -451,6 +451,11 @@ impl SocketTesterApp {
     fn act(&mut self, action: AppAction) {
         match action {
             AppAction::Form { uid, action } => self.act_form(uid, action),
+            AppAction::SendToClient { uid, conn } => {
+                if let Some(session) = self.session_mut(uid) {
+                    session.send_to_clients(Some(conn));
+                }
+            }
             AppAction::DisconnectClient { uid, conn } => {
                 if let Some(session) = self.session_mut(uid) {
                     session.disconnect_client(conn);
@@ -493,6 +498,7 @@ impl SocketTesterApp {
                     session.form.set_message(message);
                 }
             }
+            FormAction::SendToAll => session.send_to_clients(None),
             FormAction::Steps(StepsAction::Run) => session.run_steps(&events, &waker),
             FormAction::Steps(StepsAction::Stop) => session.stop(),
             FormAction::Steps(StepsAction::Export) => {

@@ -9,14 +9,24 @@ use super::session::ClientRow;
 use crate::i18n::Tr;
 use crate::t;
 
-/// Draws the list; returns the connection the user asked to disconnect.
+/// What the user asked for on a client's row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAction {
+    /// Close its connection.
+    Disconnect(u64),
+    /// Send it the server's message.
+    Send(u64),
+}
+
+/// Draws the list; returns what the user asked of one client. `can_send` when the server's
+/// message is valid.
 pub fn clients_ui(
     ui: &mut Ui,
     tr: &Tr,
     tz: &TimeZone,
     clients: &BTreeMap<u64, ClientRow>,
-    udp: bool,
-) -> Option<u64> {
+    (udp, can_send): (bool, bool),
+) -> Option<ClientAction> {
     let mut disconnect = None;
     let title = t!(tr, "clients-title", count = clients.len());
     egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("clients")).default_open(true).show(
@@ -41,9 +51,16 @@ pub fn clients_ui(
                             ui.label(row.peer.to_string());
                             ui.label(row.since.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string());
                             ui.label(format!("{} B / {} B", row.bytes_in, row.bytes_out));
-                            if !udp && ui.small_button(t!(tr, "btn-disconnect")).clicked() {
-                                disconnect = Some(*conn);
-                            }
+                            ui.horizontal(|ui| {
+                                let send =
+                                    ui.add_enabled(can_send, egui::Button::new(t!(tr, "btn-send")).small());
+                                if send.on_hover_text(t!(tr, "clients-send-hint")).clicked() {
+                                    disconnect = Some(ClientAction::Send(*conn));
+                                }
+                                if !udp && ui.small_button(t!(tr, "btn-disconnect")).clicked() {
+                                    disconnect = Some(ClientAction::Disconnect(*conn));
+                                }
+                            });
                             ui.end_row();
                         }
                     },

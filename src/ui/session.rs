@@ -266,6 +266,30 @@ impl Session {
         }
     }
 
+    /// Sends the form's message to one client of a running server (by its number), or to all.
+    pub fn send_to_clients(&mut self, conn: Option<u64>) {
+        let Some(Ok(payload)) = self.spec().message.payload() else { return };
+        match conn {
+            None => {
+                for worker in &self.workers {
+                    worker.send(Command::SendToClients { conn: None, payload: payload.clone() });
+                }
+            }
+            Some(number) => {
+                let target = self
+                    .conn_numbers
+                    .iter()
+                    .find(|(_, n)| **n == number)
+                    .map(|((worker, id), _)| (*worker, *id));
+                if let Some((worker, id)) = target
+                    && let Some(handle) = self.workers.iter().find(|w| w.session() == worker)
+                {
+                    handle.send(Command::SendToClients { conn: Some(id), payload });
+                }
+            }
+        }
+    }
+
     /// Closes one client of a server.
     pub fn disconnect_client(&mut self, conn: u64) {
         let target =

@@ -178,6 +178,12 @@ impl SessionForm {
     pub fn is_valid(&self) -> bool {
         self.errors().is_empty()
     }
+
+    /// Whether the message parses (a server sends it to its clients).
+    pub fn message_is_valid(&self) -> bool {
+        !self.errors().iter().any(|e| matches!(e.field, Field::Message | Field::File))
+            && self.spec.message.payload().is_some_and(|p| p.is_ok())
+    }
 }
 
 /// What the user asked for with the form's buttons.
@@ -201,6 +207,8 @@ pub enum FormAction {
     UseHistory(usize),
     /// Run, stop or export the steps.
     Steps(StepsAction),
+    /// A server: send the message to every client.
+    SendToAll,
 }
 
 /// What the form needs to know about its session to draw the right buttons.
@@ -299,6 +307,25 @@ pub fn form_ui(
     }
     if form.spec.role == Role::Server {
         ui.add_enabled_ui(!locked, |ui| replies_ui(ui, tr, &mut form.spec.server, &errors));
+        let header = egui::CollapsingHeader::new(t!(tr, "server-send-title"))
+            .id_salt(ui.scope_id().with("server-send"));
+        header.show(ui, |ui| {
+            let context =
+                EditorContext { protocol: form.spec.protocol, errors: &errors, history, enabled: true };
+            if let Some(EditorAction::BrowseFile) =
+                message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context)
+            {
+                action = Some(FormAction::BrowseFile);
+            }
+            let ready = state.running && form.message_is_valid();
+            if ui
+                .add_enabled(ready, egui::Button::new(t!(tr, "server-send-all")))
+                .on_hover_text(t!(tr, "server-send-hint"))
+                .clicked()
+            {
+                action = Some(FormAction::SendToAll);
+            }
+        });
     }
     ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
     if form.spec.role == Role::Server && form.spec.all_interfaces {

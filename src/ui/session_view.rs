@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 use jiff::tz::TimeZone;
 
 use super::action::AppAction;
-use super::clients_view::clients_ui;
+use super::clients_view::{ClientAction, clients_ui};
 use super::files::{self, FileAction, FileBar, Purpose, path_bar_ui};
 use super::presets::{bar_ui, presets_menu_ui};
 use super::session::Session;
@@ -82,11 +82,16 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             if let Some(action) = files_row_ui(ui, tr, session, context.no_dialog) {
                 actions.push(AppAction::File { uid: Some(uid), action });
             }
-            if session.spec().role == Role::Server
-                && let Some(conn) =
-                    clients_ui(ui, tr, context.tz, &session.clients, session.protocol() == Protocol::Udp)
-            {
-                actions.push(AppAction::DisconnectClient { uid, conn });
+            if session.spec().role == Role::Server {
+                let can_send = session.running() && session.form.message_is_valid();
+                let udp = session.protocol() == Protocol::Udp;
+                match clients_ui(ui, tr, context.tz, &session.clients, (udp, can_send)) {
+                    Some(ClientAction::Disconnect(conn)) => {
+                        actions.push(AppAction::DisconnectClient { uid, conn })
+                    }
+                    Some(ClientAction::Send(conn)) => actions.push(AppAction::SendToClient { uid, conn }),
+                    None => {}
+                }
             }
             egui::Panel::bottom(ui.scope_id().with("status"))
                 .show(ui, |ui| session_status_ui(ui, tr, session));

@@ -59,6 +59,10 @@ btn-copy = Copy
 hint-ctrl-enter = Ctrl+Enter
 hint-esc = Esc
 
+server-send-title = Send to clients
+server-send-all = Send to all clients
+server-send-hint = Sends this message to every connected client (for UDP, every peer heard from). Each client's row has its own Send.
+clients-send-hint = Send the message from "Send to clients" to this client
 clients-title = Connected clients ({ $count })
 clients-none = No client is connected.
 clients-since = Since

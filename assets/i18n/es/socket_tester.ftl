@@ -59,6 +59,10 @@ btn-copy = Copiar
 hint-ctrl-enter = Ctrl+Intro
 hint-esc = Esc
 
+server-send-title = Enviar a los clientes
+server-send-all = Enviar a todos los clientes
+server-send-hint = Envía este mensaje a cada cliente conectado (en UDP, a cada par del que se recibió algo). Cada fila de cliente tiene su propio Enviar.
+clients-send-hint = Enviar a este cliente el mensaje de «Enviar a los clientes»
 clients-title = Clientes conectados ({ $count })
 clients-none = No hay ningún cliente conectado.
 clients-since = Desde
