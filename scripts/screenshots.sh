@@ -5,6 +5,8 @@
 #   error-refused.png a client sending to a port where nothing listens
 #   editor-hex.png  a workspace whose client sends hex bytes with CRLF three times, with the
 #                   editor's preview of the exact bytes
+#   steps-failure.png a server that answers by rule, and a client's three steps run against
+#                   it: one passes, one fails, one is skipped
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -109,8 +111,84 @@ count = 3
 interval_ms = 200
 EOF
 
+# steps_shot NAME ARGS...: like shot, but instead of sending, scroll the client's form down to
+# its steps and press Run steps.
+steps_shot() {
+  local name=$1
+  shift
+  local home
+  home=$(mktemp -d)
+  HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
+  app=$!
+  local wid=""
+  for _ in $(seq 1 100); do
+    wid=$(xdotool search --name '^Socket Tester$' 2>/dev/null | head -1 || true)
+    [ -n "$wid" ] && break
+    sleep 0.1
+  done
+  [ -n "$wid" ] || { echo "the window did not appear for $name" >&2; exit 1; }
+  sleep 2
+  xdotool windowfocus --sync "$wid"
+  xdotool mousemove --window "$wid" 1000 400
+  sleep 0.3
+  for _ in $(seq 1 10); do xdotool click 5; done
+  sleep 0.5
+  xdotool mousemove --window "$wid" 970 440
+  sleep 0.3
+  xdotool click 1
+  sleep 1.5
+  xdotool mousemove --window "$wid" 1200 40
+  sleep 1
+  import -window "$wid" "$out/$name.png"
+  kill "$app"
+  wait "$app" 2>/dev/null || true
+  app=""
+  rm -rf "$home"
+  echo "wrote screenshots/$name.png"
+}
+
+steps_workspace="$workspace_dir/steps-workspace.toml"
+steps_port=$(free_port)
+cat > "$steps_workspace" <<EOF
+version = 1
+active = 1
+
+[[sessions]]
+role = "server"
+host = "127.0.0.1"
+port = $steps_port
+
+[sessions.server]
+mode = "fixed:ERR unknown\\n"
+framing = "line"
+
+[[sessions.server.rules]]
+match = "regex:^PING$"
+reply = "PONG\\n"
+
+[[sessions]]
+role = "client"
+host = "127.0.0.1"
+port = $steps_port
+expect = "text:PONG"
+reply_end = "delim:\\\\n"
+
+[[sessions.step]]
+send = "PING\\\\n"
+expect = "text:PONG"
+
+[[sessions.step]]
+send = "HELLO\\\\n"
+expect = "text:PONG"
+
+[[sessions.step]]
+send = "PING\\\\n"
+expect = "text:PONG"
+EOF
+
 shot tcp-echo 1150 699 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
 shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_port)" --start-server
-shot error-refused 1150 590 --lang en --host 127.0.0.1 --port "$(free_port)"
+shot error-refused 1150 618 --lang en --host 127.0.0.1 --port "$(free_port)"
 shot editor-hex 0 0 --lang en --workspace "$workspace" --start-server
+steps_shot steps-failure --lang en --workspace "$steps_workspace" --start-server
 rm -rf "$workspace_dir"

@@ -13,6 +13,9 @@ use crate::t;
 use crate::transcript::export::steps_report::{StepResult, StepsReport};
 use crate::vocabulary;
 
+/// The width of a step's message and expectation fields.
+const FIELD_WIDTH: f32 = 140.0;
+
 /// What a step does, as the table's menu offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -126,10 +129,11 @@ pub fn steps_ui(
     drafts.resize(steps.len(), String::new());
     let mut action = None;
     let title = t!(tr, "steps-title", count = steps.len());
-    egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("steps")).show(ui, |ui| {
+    let header = egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("steps"));
+    header.default_open(!steps.is_empty()).show(ui, |ui| {
         let mut row_action = None;
         ui.add_enabled_ui(!running, |ui| {
-            egui::Grid::new(ui.scope_id().with("steps-grid")).num_columns(5).spacing([6.0, 4.0]).show(
+            egui::Grid::new(ui.scope_id().with("steps-grid")).num_columns(6).spacing([6.0, 4.0]).show(
                 ui,
                 |ui| {
                     for (index, step) in steps.iter_mut().enumerate() {
@@ -150,7 +154,7 @@ pub fn steps_ui(
                             *step = reshaped(step, kind);
                             drafts[index] = expect_draft(step);
                         }
-                        ui.horizontal(|ui| step_fields_ui(ui, tr, step, &mut drafts[index], &number));
+                        step_fields_ui(ui, tr, step, &mut drafts[index], &number);
                         result_ui(ui, tr, results.get(&number));
                         ui.horizontal(|ui| {
                             if ui.add_enabled(index > 0, egui::Button::new("▲").small()).clicked() {
@@ -224,37 +228,54 @@ fn step_fields_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, draft: &mut String,
         Kind::Send => {
             let send = step.send.get_or_insert_with(String::new);
             let hint = t!(tr, "steps-message-hint");
-            let edit = egui::TextEdit::singleline(send).desired_width(130.0).hint_text(hint);
+            let edit = egui::TextEdit::singleline(send).hint_text(hint);
             let name = t!(tr, "steps-message-of", step = number);
-            ui.add(edit)
+            // A grid cell is as narrow as last frame's column; a fixed size keeps the field usable.
+            let size = egui::vec2(FIELD_WIDTH, ui.spacing().interact_size.y);
+            ui.add_sized(size, edit)
                 .on_hover_text(t!(tr, "steps-send-hint"))
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
             expect_field_ui(ui, tr, step, draft, number);
         }
-        Kind::Expect => expect_field_ui(ui, tr, step, draft, number),
+        Kind::Expect => {
+            ui.label("");
+            expect_field_ui(ui, tr, step, draft, number);
+        }
         Kind::Wait => {
             let ms = step.wait_ms.get_or_insert(500);
             ui.add(egui::DragValue::new(ms).suffix(" ms").range(0..=3_600_000));
+            ui.label("");
         }
         Kind::Repeat => {
             let times = step.repeat.unwrap_or(0);
             ui.label(t!(tr, "steps-repeat-block", times = times, count = step.steps.len()));
+            ui.label("");
         }
-        Kind::Close | Kind::Reconnect => {}
+        Kind::Close | Kind::Reconnect => {
+            ui.label("");
+            ui.label("");
+        }
     }
 }
 
 fn expect_field_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, draft: &mut String, number: &str) {
     let name = t!(tr, "steps-expect-of", step = number);
-    let edit = egui::TextEdit::singleline(draft).desired_width(130.0).hint_text("regex:^PONG");
-    ui.add(edit)
-        .on_hover_text(t!(tr, "form-expect-hint"))
-        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
+    let edit = egui::TextEdit::singleline(draft).hint_text("regex:^PONG");
+    let size = egui::vec2(FIELD_WIDTH, ui.spacing().interact_size.y);
+    let response = ui.add_sized(size, edit).on_hover_text(t!(tr, "form-expect-hint"));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, name.clone()));
     match Expectation::parse(draft) {
         Ok(expect) => step.expect = Some(expect),
         Err(_) if draft.trim().is_empty() && step.send.is_some() => step.expect = None,
         Err(err) => {
-            ui.label(RichText::new(format!("⚠ {}", err.0)).color(ui.visuals().error_fg_color));
+            // The field turns red and says why on hover; the row stays one line.
+            ui.painter().rect_stroke(
+                response.rect,
+                2.0,
+                egui::Stroke::new(1.5, ui.visuals().error_fg_color),
+                egui::StrokeKind::Outside,
+            );
+            response.on_hover_text(RichText::new(format!("⚠ {}", err.0)).color(ui.visuals().error_fg_color));
         }
     }
 }
