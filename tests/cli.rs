@@ -806,3 +806,21 @@ print("ok")
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("step 1: a step does one thing"));
 }
+
+#[test]
+fn a_preset_with_steps_runs_from_the_command_line() {
+    use common::LineServer;
+    let server = LineServer::start("udp");
+    let dir = tempfile::tempdir().unwrap();
+    let preset = dir.path().join("ping.toml");
+    // What the window saves: a client's preset, its steps as [[step]] tables.
+    let text = format!(
+        "version = 1\nrole = \"client\"\nprotocol = \"udp\"\nhost = \"127.0.0.1\"\nport = {}\nreply_end = \"delim:\\\\n\"\n\n[[step]]\nsend = \"PING\\\\n\"\nexpect = \"text:PONG\"\n\n[[step]]\nwait_ms = 20\n\n[[step]]\nsend = \"LOGIN\\\\n\"\nexpect = \"regex:^TOKEN (?P<t>[0-9a-f]+)$\"\n\n[[step]]\nsend = \"USE {{t}}\\\\n\"\nexpect = \"text:OK\"\n",
+        server.port
+    );
+    std::fs::write(&preset, text).unwrap();
+    let out = bin().arg("run").arg(&preset).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("All 4 steps passed"), "{stdout}");
+}
