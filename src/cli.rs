@@ -1,8 +1,11 @@
-//! The headless command line: the same engine as the GUI, transcript lines on stdout.
+//! The headless command line: the same engine as the GUI, transcript lines on stdout, in
+//! English or Spanish (`--lang`).
 //!
-//! `serve` runs an echo server until Ctrl-C or SIGTERM and ends with a summary; `send`
-//! performs echo exchanges and exits 0 only when every echo came back complete and identical.
-//! Exit codes: 0 success, 1 network failure or mismatch, 2 bad arguments.
+//! Every command builds a [`SessionSpec`] (from a preset, then its own arguments) and runs it:
+//! `serve` until Ctrl-C or SIGTERM, ending with a summary; `send` exits 0 only when every
+//! reply met its expectation; `run` runs a steps file and writes JUnit or JSON reports; `load`
+//! measures an echo server; `preset` keeps specs under names. Exit codes: 0 success, 1
+//! network failure or a failed expectation, 2 bad arguments.
 
 use std::io::{self, Write};
 use std::time::Duration;
