@@ -568,7 +568,8 @@ mod tests {
         let mut messages: Vec<Message> = kinds.iter().filter_map(event).collect();
         assert!(event(&EventKind::Sent { link, data: data.clone() }).is_none(), "plain data has no words");
         assert!(event(&EventKind::Received { link, data, truncated: false, echo: None }).is_none());
-        messages.push(Message::new("data-unfinished").arg("bytes", "\\xC3"));
+        messages.push(Message::new("data-unfinished-sent").arg("bytes", "\\xC3"));
+        messages.push(Message::new("data-unfinished-received").arg("bytes", "\\xC3"));
         messages.extend(problems().iter().map(problem));
         messages
     }

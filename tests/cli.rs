@@ -76,7 +76,7 @@ fn serve_prints_its_address_then_lines_then_a_summary_after_sigint() {
     );
     assert_eq!(
         rest.last().map(String::as_str),
-        Some("summary: 1 connections, 33 bytes in, 33 bytes out, 0 errors"),
+        Some("summary: 1 connection, 33 bytes in, 33 bytes out, 0 errors"),
         "{joined}"
     );
 }
@@ -125,7 +125,7 @@ fn send_persistent_with_hex_and_escapes() {
     assert!(text.contains("\"\\0\\xFFhola\" [00 FF 68 6F 6C 61]"), "{text}");
     assert!(text.contains("3 of 3 echoes ok"), "{text}");
     let (_, rest) = serve.signal("INT");
-    assert_eq!(rest, ["summary: 1 connections, 18 bytes in, 18 bytes out, 0 errors"]);
+    assert_eq!(rest, ["summary: 1 connection, 18 bytes in, 18 bytes out, 0 errors"]);
 }
 
 #[test]
@@ -823,4 +823,59 @@ fn a_preset_with_steps_runs_from_the_command_line() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("All 4 steps passed"), "{stdout}");
+}
+
+/// A TCP peer written for one test, in Python: it answers every read with `reply(data)` (a
+/// Python expression) and keeps the connection open until the client closes.
+fn python_peer(reply: &str) -> (common::Service, u16) {
+    use std::io::BufRead;
+    let program = format!(
+        "import socket\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(4)\nprint(s.getsockname()[1], flush=True)\nwhile True:\n    c,_=s.accept()\n    while True:\n        data=c.recv(65536)\n        if not data: break\n        c.sendall({reply})\n    c.close()\n"
+    );
+    let mut child =
+        common::python().args(["-u", "-c", &program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (common::Service(child), line.trim().parse().unwrap())
+}
+
+#[test]
+fn an_echo_is_exactly_the_bytes_sent_and_a_different_reply_fails_at_once() {
+    // Extra bytes after the echo: not an echo.
+    let (_peer, port) = python_peer("data + b'EXTRA'");
+    let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}"), "hello world", "--chunk", "64"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("echo MISMATCH") && text.contains("0 of 1 echoes ok"), "{text}");
+    // A 4-byte CONNACK to a 16-byte MQTT CONNECT: a mismatch at once, not after the timeout.
+    let (_peer, port) = python_peer("bytes([0x20, 0x02, 0x00, 0x00])");
+    let started = Instant::now();
+    let connect = "10 0e 00 04 4d 51 54 54 04 02 00 3c 00 02 69 64";
+    let (code, text) =
+        send(&["tcp", &format!("127.0.0.1:{port}"), "--message-hex", connect, "--timeout-ms", "30000"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("echo MISMATCH (4 B)"), "the 4 bytes that came back: {text}");
+    assert!(started.elapsed() < Duration::from_secs(15), "it did not wait out the 30 s timeout");
+}
+
+#[test]
+fn udp_localhost_falls_back_to_ipv6_and_exits_0() {
+    let serve = Serve::start(&["udp", "--bind", "[::1]:0"]);
+    let port = bound_port(&serve.line());
+    let (code, text) = send(&["udp", &format!("localhost:{port}"), "--timeout-ms", "500"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("trying [::1]") && text.contains("1 of 1 echoes ok"), "{text}");
+    let _ = serve.signal("INT");
+}
+
+#[test]
+fn an_unfinished_character_is_named_once_per_direction() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
+    let port = bound_port(&serve.line());
+    let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}"), "-e", "a\\xC3", "--hex"]);
+    assert_eq!(code, Some(0), "{text}");
+    let closed = text.lines().find(|l| l.contains("Closed 127.0.0.1")).unwrap_or_default();
+    assert!(closed.contains("; sent an unfinished character: \\xC3"), "{closed}");
+    assert!(closed.contains("; received an unfinished character: \\xC3"), "{closed}");
+    assert_eq!(closed.matches("unfinished").count(), 2, "{closed}");
+    let _ = serve.signal("INT");
 }

@@ -547,7 +547,26 @@ impl Client<'_> {
                     conn.bytes_in += n as u64;
                     Stats::add(&self.em.stats().bytes_in, n as u64);
                     let echo = if self.streams_echo() {
-                        match_echo(&mut conn.exchanges, &data, self.em.stats())
+                        let (mut check, extra) = match_echo(&mut conn.exchanges, &data);
+                        if extra > 0 {
+                            match &mut check {
+                                // Bytes beyond the echo in the same read: not an echo.
+                                Some(check) => check.matches = false,
+                                // A banner before anything was sent is the peer's to send.
+                                None if conn.bytes_out == 0 => {}
+                                None => {
+                                    let reason = Reason::ExtraBytes { count: extra as u64 };
+                                    let error =
+                                        Error::new(ErrorKind::Other, Op::Receive, conn.link.peer, reason);
+                                    self.em.failed(Some(conn.link), error);
+                                }
+                            }
+                        }
+                        if let Some(check) = check {
+                            let stats = self.em.stats();
+                            Stats::add(if check.matches { &stats.echoes_ok } else { &stats.echoes_bad }, 1);
+                        }
+                        check
                     } else {
                         conn.reply.extend_from_slice(&data);
                         if let Some(front) = conn.exchanges.front_mut() {
@@ -584,15 +603,17 @@ fn open_for_tcp(payload: &Payload, counter: u64, captures: &Captures) -> Result<
     Ok(pieces)
 }
 
-/// Compares received bytes with the open exchanges, in order, and returns the check of the
-/// last exchange this read completed. Bytes beyond every open exchange are not an echo; bytes
-/// beyond what an exchange has written so far cannot be its echo, so they make it differ.
-fn match_echo(exchanges: &mut VecDeque<Exchange>, mut data: &[u8], stats: &Stats) -> Option<EchoCheck> {
+/// Compares received bytes with the open exchanges, in order. An exchange ends as soon as its
+/// echo is whole, or at its first differing byte (a reply that is not the echo need not be
+/// waited for). Returns the check of the last exchange this read ended, and how many bytes
+/// came beyond every open exchange (an echo is exactly the bytes sent: anything more is not).
+fn match_echo(exchanges: &mut VecDeque<Exchange>, mut data: &[u8]) -> (Option<EchoCheck>, usize) {
     let mut done = None;
     while !data.is_empty() {
         let Some(front) = exchanges.front_mut() else { break };
         front.progress = Instant::now();
         while !data.is_empty()
+            && front.matches
             && let Some(piece) = front.unechoed.front_mut()
         {
             let n = piece.len().min(data.len());
@@ -607,17 +628,19 @@ fn match_echo(exchanges: &mut VecDeque<Exchange>, mut data: &[u8], stats: &Stats
             front.echoed += n as u64;
             data = &data[n..];
         }
-        if front.echoed == front.pieces.len {
+        if front.echoed == front.pieces.len || !front.matches {
             let rtt_us = u64::try_from(front.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            let bytes = usize::try_from(front.pieces.len).unwrap_or(usize::MAX);
-            let check = EchoCheck { rtt_us, matches: front.matches, bytes };
-            Stats::add(if check.matches { &stats.echoes_ok } else { &stats.echoes_bad }, 1);
-            done = Some(check);
+            let bytes = usize::try_from(front.echoed).unwrap_or(usize::MAX);
+            done = Some(EchoCheck { rtt_us, matches: front.matches, bytes });
             exchanges.pop_front();
+            if done.is_some_and(|d| !d.matches) {
+                // The rest of this read belongs to the reply that was not an echo.
+                return (done, 0);
+            }
         } else if !data.is_empty() {
+            // More than this exchange has written so far: it cannot be its echo.
             front.matches = false;
-            break;
         }
     }
-    done
+    (done, data.len())
 }

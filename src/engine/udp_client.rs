@@ -117,8 +117,8 @@ impl Client<'_> {
                 Outcome::NoAnswer(err) if index + 1 < addrs.len() && self.last_start.is_some() => {
                     index += 1;
                     let next = addrs[index];
+                    // Not a failed echo: the message goes again, to the next address.
                     self.em.emit(EventKind::Notice(Notice::TryingNext { error: err, next }));
-                    Stats::add(&self.em.stats().echoes_bad, 1);
                 }
                 Outcome::NoAnswer(err) => {
                     self.em.failed(Some(link), err);

@@ -132,7 +132,12 @@ impl LineFormatter {
                         if let Some(mut decoder) = self.decoders.remove(&(link.conn, outgoing)) {
                             let rest = decoder.finish();
                             if !rest.is_empty() {
-                                let words = Message::new("data-unfinished").arg("bytes", rest);
+                                let id = if outgoing {
+                                    "data-unfinished-sent"
+                                } else {
+                                    "data-unfinished-received"
+                                };
+                                let words = Message::new(id).arg("bytes", rest);
                                 line.push_str(&self.tr.render(&words));
                             }
                         }

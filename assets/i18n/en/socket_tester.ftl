@@ -94,7 +94,8 @@ ev-closed-peer = Session ended: the peer closed the connection
 ev-closed-failed = Session ended by the error above
 
 data-truncated = (truncated)
-data-unfinished = ; unfinished character { $bytes }
+data-unfinished-sent = ; sent an unfinished character: { $bytes }
+data-unfinished-received = ; received an unfinished character: { $bytes }
 echo-ok = rtt { $rtt }, echo ok ({ $bytes } B)
 echo-mismatch = rtt { $rtt }, echo MISMATCH ({ $bytes } B): it differs from what was sent
 
@@ -184,7 +185,13 @@ preset-no-directory = This system has no config directory for presets.
 cli-empty = { "" }
 cli-listening = listening on { $addr } ({ $protocol })
 cli-all-interfaces = warning: { $addr } listens on every network interface: other machines can reach this echo server
-cli-summary = summary: { $connections } connections, { $bytes_in } bytes in, { $bytes_out } bytes out{ $udp }, { $errors } errors{ $echoes }
+cli-summary = summary: { $connections ->
+        [one] 1 connection
+       *[other] { $connections } connections
+    }, { $bytes_in } bytes in, { $bytes_out } bytes out{ $udp }, { $errors ->
+        [one] 1 error
+       *[other] { $errors } errors
+    }{ $echoes }
 cli-summary-udp = , { $datagrams_in } datagrams in, { $datagrams_out } datagrams out
 cli-summary-echoes = , { $ok } of { $count } echoes ok{ $rtt }
 cli-summary-checks = , { $ok } of { $count } checks passed{ $rtt }
