@@ -8,6 +8,7 @@
 //! network failure or a failed expectation, 2 bad arguments.
 
 use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -17,7 +18,7 @@ use std::path::PathBuf;
 
 use crate::engine::expect::{DEFAULT_IDLE_MS, Expectation, ReplyEnd};
 use crate::engine::{
-    self, Command, DEFAULT_PORT, DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol,
+    self, ClientConfig, DEFAULT_PORT, DEFAULT_TIMEOUT_MS, Detail, Endpoint, Event, EventKind, Protocol,
     StatsSnapshot, WorkerSpec,
 };
 use crate::i18n::{Language, Tr};
@@ -660,7 +661,7 @@ fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8> {
         && report.summary.skipped == 0
         && !failed_to_start
         && report.steps.iter().all(|s| matches!(s.outcome, StepOutcome::Passed));
-    Ok(if passed { EXIT_OK } else { EXIT_FAILURE })
+    Ok(out.code(if passed { EXIT_OK } else { EXIT_FAILURE }))
 }
 
 fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
@@ -687,7 +688,7 @@ fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
         }
         PresetCommand::Delete { name } => Presets::user()?.delete(&name)?,
     }
-    Ok(EXIT_OK)
+    Ok(out.code(EXIT_OK))
 }
 
 /// Where a command's events go besides stdout: kept for `--save`, streamed for `--record`.
@@ -771,24 +772,41 @@ impl Keeper {
 struct Out {
     stdout: io::Stdout,
     open: bool,
+    failed: bool,
 }
 
 impl Out {
     fn new() -> Out {
-        Out { stdout: io::stdout(), open: true }
+        Out { stdout: io::stdout(), open: true, failed: false }
     }
 
+    /// Prints a line. A closed pipe (`| head`) ends the output quietly, as Unix tools do; any
+    /// other failure (a full disk, a closed descriptor) is said once on stderr and fails the
+    /// command.
     fn line(&mut self, text: &str) {
-        if self.open {
-            let mut lock = self.stdout.lock();
-            self.open = writeln!(lock, "{text}").and_then(|()| lock.flush()).is_ok();
+        if !self.open {
+            return;
         }
+        let mut lock = self.stdout.lock();
+        if let Err(err) = writeln!(lock, "{text}").and_then(|()| lock.flush()) {
+            self.open = false;
+            if err.kind() != io::ErrorKind::BrokenPipe {
+                self.failed = true;
+                eprintln!("socket-tester: cannot write to standard output: {err}");
+            }
+        }
+    }
+
+    /// The exit code, given the command's own: a failed write to stdout fails it.
+    fn code(&self, code: u8) -> u8 {
+        if self.failed && code == EXIT_OK { EXIT_FAILURE } else { code }
     }
 }
 
 fn signals() -> anyhow::Result<Receiver<i32>> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    // A closed terminal (SIGHUP) ends a command like Ctrl-C does: with its summary and files.
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     let (tx, rx) = crossbeam_channel::bounded(4);
     std::thread::Builder::new().name("signals".into()).spawn(move || {
         for signal in signals.forever() {
@@ -845,7 +863,7 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
     let stats = handle.stats();
     out.line(&tr.render(&summary(protocol, &stats, None)));
     let files_ok = keeper.finish(protocol);
-    Ok(if failed || !files_ok { EXIT_FAILURE } else { EXIT_OK })
+    Ok(out.code(if failed || !files_ok { EXIT_FAILURE } else { EXIT_OK }))
 }
 
 /// What a client's summary adds: replies that passed out of those expected, and round-trip
@@ -893,7 +911,8 @@ pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSu
 
 fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Result<u8> {
     let protocol = spec.protocol;
-    let config = spec.client_config(true);
+    // A persistent run ends, finished, when every message had its answer.
+    let config = ClientConfig { close_when_done: true, ..spec.client_config(true) };
     let tr = Tr::new(language);
     let count = if spec.plan.until_stopped { None } else { Some(spec.plan.count) };
     let mut keeper = Keeper::new(&args.files, protocol)?;
@@ -902,7 +921,6 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut out = Out::new();
     let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
-    let mut answered = 0u64;
     let mut mismatches = 0u64;
     let mut rtts: Vec<u64> = Vec::new();
     // A watchdog for a worker that stops talking: far beyond any timeout or interval.
@@ -920,12 +938,8 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
                     _ => None,
                 };
                 if let Some((passed, rtt_us)) = verdict {
-                    answered += 1;
                     mismatches += u64::from(!passed);
                     rtts.push(rtt_us);
-                    if spec.plan.persistent && Some(answered) == count {
-                        handle.send(Command::Disconnect(None));
-                    }
                 }
                 if matches!(event.kind, EventKind::Closed { .. }) { break; }
             }
@@ -950,7 +964,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
         // Until stopped: the exchange cut short by Ctrl-C is not a failure.
         None => stats.echoes_ok > 0 && mismatches == 0,
     };
-    Ok(if ok && files_ok && stats.errors == 0 { EXIT_OK } else { EXIT_FAILURE })
+    Ok(out.code(if ok && files_ok && stats.errors == 0 { EXIT_OK } else { EXIT_FAILURE }))
 }
 
 /// The median of sorted values; of an even count, the mean of the middle two.
@@ -969,6 +983,33 @@ fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
     } else {
         out.line(&line);
     }
+}
+
+/// The first address that answers (`localhost` is 127.0.0.1 and ::1; a server may listen on
+/// one only), else the first: the run then says why it fails.
+fn reachable(protocol: Protocol, addrs: &[SocketAddr], wait: Duration) -> Option<SocketAddr> {
+    let answers = |addr: &SocketAddr| match protocol {
+        Protocol::Tcp => std::net::TcpStream::connect_timeout(addr, wait).is_ok(),
+        Protocol::Udp => {
+            let any: SocketAddr = if addr.is_ipv4() {
+                ([0, 0, 0, 0], 0).into()
+            } else {
+                (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+            };
+            let Ok(socket) = std::net::UdpSocket::bind(any) else { return false };
+            let mut buf = [0u8; 64];
+            socket.connect(addr).is_ok()
+                && socket.set_read_timeout(Some(wait)).is_ok()
+                && socket.send(b"socket-tester probe").is_ok()
+                && socket.recv(&mut buf).is_ok()
+        }
+    };
+    if addrs.len() > 1
+        && let Some(addr) = addrs.iter().find(|a| answers(a))
+    {
+        return Some(*addr);
+    }
+    addrs.first().copied()
 }
 
 /// The longest run `--duration` may ask for.
@@ -993,7 +1034,10 @@ fn load(args: &LoadArgs) -> anyhow::Result<u8> {
              to another machine with --allow-remote"
         );
     }
-    let Some(&target) = addrs.first() else { anyhow::bail!("{endpoint}: no address") };
+    let Some(target) = reachable(protocol, &addrs, Duration::from_millis(args.timeout_ms.clamp(1, 1000)))
+    else {
+        anyhow::bail!("{endpoint}: no address")
+    };
     let seconds = args.duration.unwrap_or(if args.count.is_some() { 60.0 } else { 5.0 });
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_LOAD_SECONDS) {
         anyhow::bail!("--duration {seconds}: must be more than 0 and at most {MAX_LOAD_SECONDS} seconds");
@@ -1024,14 +1068,14 @@ fn load(args: &LoadArgs) -> anyhow::Result<u8> {
     };
     config.validate().map_err(anyhow::Error::msg)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
         signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))?;
     }
     let report = load::run(&config, stop);
     let mut out = Out::new();
     out.line(report.summary().trim_end());
     out.line(&report.json());
-    Ok(if report.ok { EXIT_OK } else { EXIT_FAILURE })
+    Ok(out.code(if report.ok { EXIT_OK } else { EXIT_FAILURE }))
 }
 
 #[cfg(test)]

@@ -879,3 +879,55 @@ fn an_unfinished_character_is_named_once_per_direction() {
     assert_eq!(closed.matches("unfinished").count(), 2, "{closed}");
     let _ = serve.signal("INT");
 }
+
+#[test]
+fn a_closed_terminal_saves_like_ctrl_c_and_a_full_stdout_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("t.jsonl");
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--save", saved.to_str().unwrap()]);
+    let port = bound_port(&serve.line());
+    let (code, _) = send(&["tcp", &format!("127.0.0.1:{port}"), "hola"]);
+    assert_eq!(code, Some(0));
+    let (status, rest) = serve.signal("HUP");
+    assert_eq!(status, 0, "{rest:?}");
+    assert!(rest.last().is_some_and(|l| l.starts_with("summary: 1 connection,")), "{rest:?}");
+    assert!(std::fs::read_to_string(&saved).unwrap().contains("\"event\":\"received\""));
+    // Output that cannot be written is a failure, said on stderr.
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
+    let port = bound_port(&serve.line());
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = bin().args(["send", "tcp", &format!("127.0.0.1:{port}")]).stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write to standard output"));
+    // A persistent run that did all it was asked says finished, not stopped.
+    let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}"), "--persistent", "--count", "2"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Session ended: finished") && text.contains("2 of 2 echoes ok"), "{text}");
+    let _ = serve.signal("INT");
+}
+
+#[test]
+fn load_finds_a_server_that_listens_on_ipv6_only_under_localhost() {
+    for protocol in ["tcp", "udp"] {
+        let serve = Serve::start(&[protocol, "--bind", "[::1]:0", "--quiet"]);
+        let port = bound_port(&serve.line());
+        let out = bin()
+            .args([
+                "load",
+                protocol,
+                &format!("localhost:{port}"),
+                "-n",
+                "20",
+                "-s",
+                "16",
+                "--timeout-ms",
+                "500",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{protocol}: {text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(text.contains("[::1]"), "{text}");
+        let _ = serve.signal("INT");
+    }
+}

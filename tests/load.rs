@@ -200,6 +200,25 @@ fn unanswered_datagrams_count_as_lost() {
     assert_eq!(report.lost, 10);
     assert!((report.loss_ratio - 0.5).abs() < 1e-9);
     assert_eq!(report.errors, 0, "loss is measured, not an error");
+    assert!(!report.ok, "a lost echo fails the run");
+}
+
+#[test]
+fn a_peer_that_echoes_twice_fails_the_run() {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let target = socket.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = socket.recv_from(&mut buf) {
+            let _ = socket.send_to(&buf[..n], from);
+            let _ = socket.send_to(&buf[..n], from);
+        }
+    });
+    let report = run(&LoadConfig { size: 64, count: Some(20), ..config(Protocol::Udp, target) });
+    assert_eq!(report.messages_echoed, 20);
+    assert!(report.duplicates >= 1, "{}", report.duplicates);
+    assert_eq!(report.late, 0, "a second echo is not a late one");
+    assert!(!report.ok);
 }
 
 #[test]

@@ -128,6 +128,9 @@ pub struct ClientConfig {
     /// `Disconnect` or until the peer closes. Without it, each message is its own connection
     /// and the worker ends after the last one.
     pub persistent: bool,
+    /// With `persistent`: close and end, finished, once every message had its answer (the
+    /// command line), instead of waiting for more (the window).
+    pub close_when_done: bool,
 }
 
 impl Default for ClientConfig {
@@ -143,6 +146,7 @@ impl Default for ClientConfig {
             timeout_ms: DEFAULT_TIMEOUT_MS,
             interval_ms: 0,
             persistent: false,
+            close_when_done: false,
         }
     }
 }

@@ -313,7 +313,7 @@ impl Client<'_> {
                             continue;
                         }
                     }
-                } else if !self.config.persistent {
+                } else if !self.config.persistent || (self.config.close_when_done && self.queue.is_empty()) {
                     return Flow::Continue;
                 }
             }
@@ -323,8 +323,10 @@ impl Client<'_> {
             if let Err(flow) = self.read_some(conn) {
                 return flow;
             }
-            if !self.config.persistent && conn.exchanges.is_empty() {
-                // The echo is complete: close, as the seed does.
+            if conn.exchanges.is_empty()
+                && (!self.config.persistent || (self.config.close_when_done && self.queue.is_empty()))
+            {
+                // The echo is complete: close, as the seed does (or, persistent, all are done).
                 return Flow::Continue;
             }
             let wait = self.next_wakeup(conn);

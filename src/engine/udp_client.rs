@@ -167,7 +167,7 @@ impl Client<'_> {
                 self.current = self.queue.pop();
             }
             let Some(payload) = self.current.clone() else {
-                if !self.config.persistent {
+                if !self.config.persistent || self.config.close_when_done {
                     return Outcome::Echoed;
                 }
                 // Persistent: wait for a command, and report whatever arrives meanwhile.

@@ -224,6 +224,7 @@ fn pieces(text: &str, escapes: bool, macros: bool) -> Result<Vec<(usize, Piece)>
             Some('t') => Piece::Char('\t'),
             Some('0') => Piece::Char('\0'),
             Some('\\') => Piece::Char('\\'),
+            Some('"') => Piece::Char('"'),
             Some('x') => {
                 let digits: String =
                     chars.iter().skip(i).take(2).take_while(|c| c.is_ascii_hexdigit()).collect();

@@ -399,6 +399,7 @@ impl SessionSpec {
             timeout_ms: self.timeout_ms,
             interval_ms: self.plan.interval_ms,
             persistent: self.plan.persistent || !send,
+            close_when_done: false,
         }
     }
 

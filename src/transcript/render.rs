@@ -6,9 +6,10 @@
 
 use std::fmt::Write;
 
-/// Escapes bytes for a one-line display. Valid UTF-8 prints as itself, except controls and
-/// the backslash: `\n`, `\r`, `\t`, `\0`, `\\`, `\xNN` (C0 and DEL), `\u{NN}` (C1 and other
-/// invisible characters). Invalid bytes print as `\xNN`.
+/// Escapes bytes for a one-line display, between quotes. Valid UTF-8 prints as itself, except
+/// controls, the backslash and the quote: `\n`, `\r`, `\t`, `\0` (`\x00` before a digit),
+/// `\\`, `\"`, `\xNN` (C0 and DEL), `\u{NN}` (C1, invisible and combining characters).
+/// Invalid bytes print as `\xNN`.
 pub fn escape(bytes: &[u8]) -> String {
     // Into a buffer of bytes: runs of printable ASCII are copied at once, and a byte at or above
     // 0x80 is decoded only when it can start a character. Binary payloads are mostly invalid
@@ -22,7 +23,12 @@ pub fn escape(bytes: &[u8]) -> String {
         i += run;
         let Some(&b) = bytes.get(i) else { break };
         if b < 0x80 {
-            push_ascii_escape(b, &mut out);
+            if b == 0 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                // `\01` would read as an octal escape elsewhere: say the byte plainly.
+                push_hex_escape(0, &mut out);
+            } else {
+                push_ascii_escape(b, &mut out);
+            }
             i += 1;
             continue;
         }
@@ -62,18 +68,35 @@ fn char_at(bytes: &[u8]) -> Option<char> {
 
 /// Printable ASCII that stands for itself: everything from space to '~' but the backslash.
 fn is_plain(b: u8) -> bool {
-    (0x20..0x7F).contains(&b) && b != b'\\'
+    (0x20..0x7F).contains(&b) && b != b'\\' && b != b'"'
 }
 
-/// C1 controls, bidi overrides and zero-width characters would make a line lie about its
-/// content; they show by code point.
+/// C1 controls, line and paragraph separators, bidi overrides, zero-width and other invisible
+/// characters, and combining marks (which would fuse with the quote before them) would make a
+/// line lie about its content; they show by code point.
 fn is_invisible(c: char) -> bool {
-    c.is_control() || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF)
+    c.is_control()
+        || matches!(
+            c as u32,
+            0x00AD
+                | 0x0300..=0x036F
+                | 0x180E
+                | 0x1AB0..=0x1AFF
+                | 0x1DC0..=0x1DFF
+                | 0x200B..=0x200F
+                | 0x2028..=0x202E
+                | 0x2060..=0x2069
+                | 0x20D0..=0x20FF
+                | 0xFE00..=0xFE0F
+                | 0xFE20..=0xFE2F
+                | 0xFEFF
+        )
 }
 
 fn push_ascii_escape(b: u8, out: &mut Vec<u8>) {
     match b {
         b'\\' => out.extend_from_slice(b"\\\\"),
+        b'"' => out.extend_from_slice(b"\\\""),
         b'\n' => out.extend_from_slice(b"\\n"),
         b'\r' => out.extend_from_slice(b"\\r"),
         b'\t' => out.extend_from_slice(b"\\t"),
@@ -276,12 +299,15 @@ mod roundtrip {
     fn escape_by_chars(bytes: &[u8]) -> String {
         let mut out = String::new();
         for chunk in bytes.utf8_chunks() {
-            for c in chunk.valid().chars() {
+            let mut chars = chunk.valid().chars().peekable();
+            while let Some(c) = chars.next() {
                 match c {
                     '\\' => out.push_str("\\\\"),
+                    '"' => out.push_str("\\\""),
                     '\n' => out.push_str("\\n"),
                     '\r' => out.push_str("\\r"),
                     '\t' => out.push_str("\\t"),
+                    '\0' if chars.peek().is_some_and(char::is_ascii_digit) => out.push_str("\\x00"),
                     '\0' => out.push_str("\\0"),
                     c if (c as u32) < 0x20 || c as u32 == 0x7F => {
                         out.push_str(&format!("\\x{:02X}", c as u32))
@@ -303,5 +329,14 @@ mod roundtrip {
         assert_eq!(text(unescape("a\\x4")), Err("position 2: \\x needs two hex digits".into()));
         assert_eq!(text(unescape("\\q")), Err("position 1: unknown escape \\q".into()));
         assert_eq!(unescape("\\x00\\xffá"), Ok(vec![0, 0xFF, 0xC3, 0xA1]));
+    }
+
+    #[test]
+    fn quotes_nul_before_a_digit_and_invisible_characters_are_escaped() {
+        assert_eq!(escape(b"say \"hi\""), "say \\\"hi\\\"");
+        assert_eq!(escape(b"\x001"), "\\x001");
+        assert_eq!(escape(b"\x00a"), "\\0a");
+        assert_eq!(escape("a\u{2028}b e\u{301}".as_bytes()), "a\\u{2028}b e\\u{301}");
+        assert_eq!(unescape(&escape(b"\"\x001")), Ok(b"\"\x001".to_vec()));
     }
 }

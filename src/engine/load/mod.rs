@@ -178,6 +178,8 @@ pub(crate) struct Tally {
     pub mismatches: u64,
     pub lost: u64,
     pub late: u64,
+    /// UDP echoes of a datagram already echoed.
+    pub duplicates: u64,
     pub error_count: u64,
     pub errors: BTreeMap<String, u64>,
     /// Round trips in nanoseconds.
@@ -201,6 +203,7 @@ impl Tally {
             mismatches: 0,
             lost: 0,
             late: 0,
+            duplicates: 0,
             error_count: 0,
             errors: BTreeMap::new(),
             rtt: histogram(),
@@ -238,6 +241,7 @@ impl Tally {
         self.mismatches += other.mismatches;
         self.lost += other.lost;
         self.late += other.late;
+        self.duplicates += other.duplicates;
         self.error_count += other.error_count;
         for (message, n) in other.errors {
             *self.errors.entry(message).or_default() += n;

@@ -98,13 +98,16 @@ pub struct Report {
     pub loss_ratio: f64,
     /// UDP echoes that came after their datagram was counted lost.
     pub late: u64,
+    /// UDP echoes of a datagram that was already echoed (a peer that answers twice).
+    pub duplicates: u64,
     /// Echoes that differed from what was sent.
     pub mismatches: u64,
     /// Failures of every kind, mismatches included.
     pub errors: u64,
     /// Each distinct failure message and how often it happened.
     pub error_messages: BTreeMap<String, u64>,
-    /// True when nothing failed and every echo that came back was right.
+    /// True when nothing failed, no datagram was lost or echoed twice, and every echo that came
+    /// back was right.
     pub ok: bool,
 }
 
@@ -156,10 +159,16 @@ impl Report {
                 tally.lost as f64 / tally.messages_sent as f64
             },
             late: tally.late,
+            duplicates: tally.duplicates,
             mismatches: tally.mismatches,
             errors: tally.error_count,
             error_messages: tally.errors,
-            ok: tally.error_count == 0 && tally.mismatches == 0 && tally.messages_echoed > 0,
+            // A lost or duplicated echo is a failed echo: the run fails.
+            ok: tally.error_count == 0
+                && tally.mismatches == 0
+                && tally.lost == 0
+                && tally.duplicates == 0
+                && tally.messages_echoed > 0,
         }
     }
 
@@ -235,11 +244,12 @@ impl Report {
         } else {
             let _ = writeln!(
                 s,
-                "  lost       {} of {} ({:.4}%), {} late",
+                "  lost       {} of {} ({:.4}%), {} late, {} duplicated",
                 group(self.lost),
                 group(self.messages_sent),
                 self.loss_ratio * 100.0,
-                group(self.late)
+                group(self.late),
+                group(self.duplicates)
             );
         }
         if self.errors == 0 {

@@ -5,7 +5,7 @@
 //! and checked byte for byte. A datagram with no echo within the timeout counts as lost; an
 //! echo that arrives after that counts as late.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -23,12 +23,17 @@ pub const HEADER: usize = 8;
 /// How often losses and rate timers are looked at.
 const TICK: Duration = Duration::from_millis(5);
 
+/// Lost sequence numbers remembered per socket.
+const MAX_REMEMBERED_LOST: usize = 65_536;
+
 struct Sock {
     socket: Option<UdpSocket>,
     seed: u64,
     next_seq: u64,
     /// Datagrams sent and not yet echoed, oldest first.
     outstanding: VecDeque<(u64, Instant)>,
+    /// Datagrams counted lost, so that a late echo is told from a second one.
+    lost: HashSet<u64>,
     quota: u64,
     next_at: Instant,
     echoed: u64,
@@ -96,6 +101,7 @@ pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, patt
             seed,
             next_seq: 0,
             outstanding: VecDeque::new(),
+            lost: HashSet::new(),
             quota,
             next_at: start,
             echoed: 0,
@@ -156,12 +162,16 @@ impl Thread<'_> {
                 continue;
             }
             let mut expired = false;
-            while let Some(&(_, sent)) = sock.outstanding.front() {
+            while let Some(&(seq, sent)) = sock.outstanding.front() {
                 if now.duration_since(sent) < timeout {
                     break;
                 }
                 sock.outstanding.pop_front();
                 self.tally.lost += 1;
+                if sock.lost.len() >= MAX_REMEMBERED_LOST {
+                    sock.lost.clear();
+                }
+                sock.lost.insert(seq);
                 expired = true;
             }
             let due = self.interval.is_some() && now >= sock.next_at;
@@ -261,7 +271,8 @@ impl Thread<'_> {
             let position = seq.and_then(|seq| sock.outstanding.iter().position(|&(s, _)| s == seq));
             let Some(position) = position else {
                 match seq {
-                    Some(seq) if seq < sock.next_seq => self.tally.late += 1,
+                    Some(seq) if seq < sock.next_seq && sock.lost.remove(&seq) => self.tally.late += 1,
+                    Some(seq) if seq < sock.next_seq => self.tally.duplicates += 1,
                     _ => {
                         self.tally.mismatches += 1;
                         let reason = Reason::UnknownDatagram { bytes: n as u64 };
