@@ -16,6 +16,7 @@ command -v mkfifo >/dev/null || need+=(coreutils)
 command -v ip >/dev/null || need+=(iproute2)
 command -v tshark >/dev/null || need+=(tshark)
 command -v redis-server >/dev/null || need+=(redis-server)
+command -v ps >/dev/null || need+=(procps)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test dependencies: ${need[*]}"

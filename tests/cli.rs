@@ -593,14 +593,12 @@ fn expectations_against_http_server_socat_and_redis() {
     // Python's http.server: the reply ends when it closes.
     let port = free_tcp_port();
     let dir = tempfile::tempdir().unwrap();
-    let _http = Service(
+    let _http = Service::spawn(
         common::python()
             .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
             .arg(dir.path())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(Stdio::null()),
     );
     common::wait_tcp(port);
     let target = format!("127.0.0.1:{port}");
@@ -614,14 +612,12 @@ fn expectations_against_http_server_socat_and_redis() {
 
     // socat answers every connection with a fixed line and closes.
     let port = free_tcp_port();
-    let _socat = Service(
+    let _socat = Service::spawn(
         Command::new("socat")
             .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"))
             .arg("SYSTEM:echo HELLO")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("socat is installed (scripts/test.sh installs it)"),
+            .stderr(Stdio::null()),
     );
     common::wait_tcp(port);
     let target = format!("127.0.0.1:{port}");
@@ -630,13 +626,11 @@ fn expectations_against_http_server_socat_and_redis() {
 
     // redis-server, as Debian installs it: PING answers +PONG.
     let port = free_tcp_port();
-    let _redis = Service(
+    let _redis = Service::spawn(
         Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is installed (scripts/test.sh installs it)"),
+            .stderr(Stdio::null()),
     );
     common::wait_tcp(port);
     let target = format!("127.0.0.1:{port}");

@@ -134,29 +134,38 @@ fn socat(args: &[String]) -> std::process::Child {
 
 /// A forking socat server: its children inherit nothing we would wait on, and are ended with
 /// it (socat forwards SIGTERM to them).
-struct SocatServer(std::process::Child);
+/// socat in a process group of its own: dropping it ends its forked children too.
+struct SocatServer(Service);
 
 impl SocatServer {
     fn start(args: &[String]) -> SocatServer {
-        let child = Command::new("socat")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("socat is installed (.ci/run installs it)");
-        SocatServer(child)
+        let mut command = Command::new("socat");
+        command.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        SocatServer(Service::spawn(&mut command))
     }
 }
 
-impl Drop for SocatServer {
-    fn drop(&mut self) {
-        // SIGTERM, so that socat ends its forked children too.
-        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
-        if wait_child(&mut self.0, Duration::from_secs(2)).is_none() {
-            let _ = self.0.kill();
+#[test]
+fn a_socat_peer_leaves_no_process_behind() {
+    let port = free_udp_port();
+    let server = SocatServer::start(&[format!("UDP4-LISTEN:{port},reuseaddr,fork"), "PIPE".into()]);
+    let pgid = server.0.0.id();
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(WAIT)).unwrap();
+    let mut buf = [0u8; 8];
+    let deadline = std::time::Instant::now() + WAIT;
+    // The first datagram makes socat fork a child for this peer.
+    loop {
+        socket.send_to(b"ping", ("127.0.0.1", port)).unwrap();
+        socket.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        if socket.recv(&mut buf).is_ok() {
+            break;
         }
+        assert!(std::time::Instant::now() < deadline, "socat answered");
     }
+    assert!(Service::group_alive(pgid));
+    drop(server);
+    assert!(!Service::group_alive(pgid), "the forked child ended with its parent");
 }
 
 #[test]

@@ -487,12 +487,38 @@ impl Drop for LineServer {
     }
 }
 
-/// A program of the machine's, killed when dropped (a Python http.server, a redis-server).
+/// A program of the machine's in a process group of its own (a Python http.server, a
+/// redis-server, socat with its forked children), ended with the whole group when dropped, so
+/// that no test leaves a process behind, even when it fails.
 pub struct Service(pub Child);
+
+impl Service {
+    /// Starts `command` in a process group of its own.
+    pub fn spawn(command: &mut Command) -> Service {
+        use std::os::unix::process::CommandExt;
+        Service(command.process_group(0).spawn().expect("the program runs (scripts/test.sh installs it)"))
+    }
+
+    /// Whether any process of its group still runs (a zombie waiting to be reaped has ended).
+    pub fn group_alive(pgid: u32) -> bool {
+        let Ok(out) = Command::new("ps").args(["-eo", "pgid=,stat="]).output() else { return false };
+        String::from_utf8_lossy(&out.stdout).lines().any(|line| {
+            let mut fields = line.split_whitespace();
+            fields.next() == Some(&pgid.to_string())
+                && fields.next().is_some_and(|stat| !stat.starts_with('Z'))
+        })
+    }
+}
 
 impl Drop for Service {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let group = format!("-{}", self.0.id());
+        // SIGTERM to the group first (socat ends its children), then SIGKILL to what is left.
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+        if wait_child(&mut self.0, Duration::from_secs(2)).is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
     }
 }
