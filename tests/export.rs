@@ -277,3 +277,21 @@ fn a_time_pcap_cannot_hold_is_refused_in_words() {
     socket_tester::transcript::export::save(&dir.path().join("future.jsonl"), &records, Protocol::Udp)
         .unwrap();
 }
+
+#[test]
+fn csv_cells_fit_a_spreadsheet_and_pythons_default_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.csv");
+    let serve = common::Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--save", path.to_str().unwrap()]);
+    let port = common::bound_port(&serve.line());
+    let payload = "x".repeat(65_536);
+    let out = common::bin()
+        .args(["send", "tcp", &format!("127.0.0.1:{port}"), &payload, "--chunk", "65536"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let _ = serve.signal("INT");
+    let check = "import csv,sys\nrows=list(csv.DictReader(open(sys.argv[1],encoding='utf-8')))\nbig=[r for r in rows if r['bytes']=='65536' or int(r['bytes'] or 0)>8000]\nassert big, rows\nassert all(len(v)<=32767 for r in rows for v in r.values())\nassert all('the .jsonl' in r['note'] for r in big), big[0]['note']\nprint(len(rows))";
+    let result = common::python().args(["-c", check]).arg(&path).output().unwrap();
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+}

@@ -3,7 +3,12 @@
 
 use std::io::{self, Write};
 
-use super::Record;
+use super::{Record, compact_hex};
+use crate::transcript::render::escape;
+
+/// Bytes shown in a CSV row's text and hex: escaped text takes at most 4 characters a byte, so
+/// a cell stays under a spreadsheet's 32,767.
+pub(crate) const PREVIEW_BYTES: usize = 8_000;
 use crate::transcript::line::Direction;
 
 const HEADER: [&str; 14] = [
@@ -32,10 +37,19 @@ pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
         // are English, for the scripts that read a CSV file.
         let event = r.to_event();
         let direction = event.as_ref().map_or(Direction::Event, |e| Direction::of(&e.kind));
+        // A spreadsheet cell holds at most 32,767 characters (and Python's csv reader 131,072):
+        // a long payload keeps a preview here, and says where its whole bytes are.
+        let preview = r.data.len() > PREVIEW_BYTES;
+        let shown = if preview { &r.data[..PREVIEW_BYTES] } else { &r.data[..] };
+        let (text, hex) = (escape(shown), compact_hex(shown));
         let note = match &event {
             Some(event) if !matches!(direction, Direction::Sent | Direction::Received) => {
                 crate::i18n::english().event(&event.kind).unwrap_or_default()
             }
+            _ if preview => format!(
+                "preview: the first {PREVIEW_BYTES} of {} bytes; the .jsonl (or .pcap) keeps them all",
+                r.data.len()
+            ),
             _ => String::new(),
         };
         writer.write_record([
@@ -47,8 +61,8 @@ pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
             opt(r.local.map(|a| a.to_string())),
             opt(r.peer.map(|a| a.to_string())),
             r.data.len().to_string(),
-            r.text(),
-            r.hex(),
+            text,
+            hex,
             opt(r.rtt_us.map(|v| v.to_string())),
             opt(r.echo_ok.map(|v| v.to_string())),
             r.truncated.to_string(),
