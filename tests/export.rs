@@ -295,3 +295,21 @@ fn csv_cells_fit_a_spreadsheet_and_pythons_default_reader() {
     let result = common::python().args(["-c", check]).arg(&path).output().unwrap();
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
 }
+
+#[test]
+fn saving_through_a_link_keeps_the_link_and_a_bad_place_says_what_failed() {
+    use socket_tester::engine::Protocol;
+    use socket_tester::transcript::export::save;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.jsonl");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.jsonl");
+    std::os::unix::fs::symlink("real.jsonl", &link).unwrap();
+    save(&link, &[], Protocol::Tcp).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "still a link");
+    assert_ne!(std::fs::read_to_string(&target).unwrap(), "old", "written through the link");
+    let err = save(std::path::Path::new("/proc/x.txt"), &[], Protocol::Tcp).unwrap_err().to_string();
+    assert!(!err.contains("the folder does not exist"), "{err}");
+    let err = save(&dir.path().join("no/such/t.txt"), &[], Protocol::Tcp).unwrap_err().to_string();
+    assert!(err.contains("the folder does not exist"), "{err}");
+}

@@ -57,7 +57,12 @@ pub enum ExportError {
 impl ExportError {
     pub(crate) fn io(path: &Path, err: &io::Error) -> ExportError {
         let reason = match err.kind() {
-            io::ErrorKind::NotFound => "the folder does not exist".to_string(),
+            io::ErrorKind::NotFound
+                if path.parent().is_some_and(|dir| !dir.as_os_str().is_empty() && !dir.exists()) =>
+            {
+                "the folder does not exist".to_string()
+            }
+            io::ErrorKind::NotFound => format!("no file can be created there ({err})"),
             io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             io::ErrorKind::StorageFull => "the disk is full".to_string(),
             io::ErrorKind::ReadOnlyFilesystem => "the file system is read-only".to_string(),
@@ -118,6 +123,9 @@ pub fn write_records(
 /// it, flushed and synced, then renamed over it.
 pub fn save(path: &Path, records: &[Record], protocol: Protocol) -> Result<(), ExportError> {
     let format = Format::from_path(path)?;
+    // A symbolic link is written through, to the file it names, and stays a link.
+    let resolved = resolve_link(path);
+    let path = resolved.as_deref().unwrap_or(path);
     let tmp = temporary_path(path);
     let result = (|| -> io::Result<()> {
         let file = File::create(&tmp)?;
@@ -130,6 +138,18 @@ pub fn save(path: &Path, records: &[Record], protocol: Protocol) -> Result<(), E
     result.map_err(|err| {
         let _ = std::fs::remove_file(&tmp);
         ExportError::io(path, &err)
+    })
+}
+
+/// The file a symbolic link names (relative to the link's folder), if `path` is a link.
+fn resolve_link(path: &Path) -> Option<PathBuf> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    std::fs::canonicalize(path).ok().or_else(|| {
+        let target = std::fs::read_link(path).ok()?;
+        Some(path.parent().map_or(target.clone(), |dir| dir.join(&target)))
     })
 }
 
