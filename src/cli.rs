@@ -285,7 +285,7 @@ pub struct ServeArgs {
     /// TCP listen backlog (default 4096).
     #[arg(long, value_name = "N")]
     pub backlog: Option<u64>,
-    /// Event-loop threads for TCP (default 0: one per core).
+    /// Event-loop threads for TCP (default 0: one per core; at most an eighth of `ulimit -n`).
     #[arg(long, value_name = "N")]
     pub threads: Option<u64>,
     /// How to reply: echo (the default), silent (read and discard), close (at once), or

@@ -335,6 +335,9 @@ pub fn problem(problem: &Problem) -> Message {
             .arg("max", crate::spec::MAX_DATAGRAM),
         Problem::Message(err) => message_error(err),
         Problem::Invalid(words) => Message::new("problem-invalid").arg("words", words.as_str()),
+        Problem::TooManyLoops { max, open_files } => {
+            Message::new("problem-too-many-loops").arg("max", *max).arg("open_files", *open_files)
+        }
     }
 }
 
@@ -465,6 +468,7 @@ mod tests {
             Problem::EmptyOverTcp,
             Problem::TooLargeForDatagram { bytes: 70000 },
             Problem::Invalid("xyz".into()),
+            Problem::TooManyLoops { max: 128, open_files: 1024 },
             at(MessageProblem::NotHexDigit('G')),
             at(MessageProblem::HalfByte),
             at(MessageProblem::UnknownEscape('q')),

@@ -925,3 +925,23 @@ fn load_finds_a_server_that_listens_on_ipv6_only_under_localhost() {
         let _ = serve.signal("INT");
     }
 }
+
+#[test]
+fn threads_beyond_the_open_file_limit_are_refused_and_the_most_allowed_still_serve() {
+    let limit = ["prlimit", "--nofile=1024:1024", "--"];
+    let mut too_many = Serve::start_under(&limit, &["tcp", "--bind", "127.0.0.1:0", "--threads", "600"]);
+    let status = common::wait_child(&mut too_many.child, Duration::from_secs(10)).expect("serve exited");
+    assert_eq!(status.code(), Some(2));
+    let said: Vec<String> = too_many.errors.try_iter().collect();
+    let said = said.join("\n");
+    assert!(said.contains("--threads 600: enter at most 128") && said.contains("1024"), "{said}");
+
+    let serve = Serve::start_under(&limit, &["tcp", "--bind", "127.0.0.1:0", "--threads", "128"]);
+    let port = bound_port(&serve.line());
+    for _ in 0..3 {
+        let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}")]);
+        assert_eq!(code, Some(0), "{text}");
+    }
+    let (_, lines) = serve.signal("INT");
+    assert!(!lines.iter().any(|l| l.contains("Too many open files")), "{lines:?}");
+}

@@ -204,6 +204,13 @@ pub enum Problem {
     Message(MessageError),
     /// An expectation or a reply end that does not parse, in the parser's words.
     Invalid(String),
+    /// More event loops than the open-file limit leaves room for.
+    TooManyLoops {
+        /// The most loops allowed.
+        max: u64,
+        /// The process's open-file limit (`ulimit -n`).
+        open_files: u64,
+    },
 }
 
 /// One invalid field and why.
@@ -231,6 +238,29 @@ impl std::fmt::Display for SpecError {
 }
 
 /// Checks a number against its range.
+/// The most event loops a server may run, and the open-file limit that decides it.
+///
+/// Each loop holds two descriptors (its epoll and its waker); at most an eighth of the
+/// limit goes to loops, so three quarters or more stay free for connections. Read once:
+/// `ulimit -n` is fixed for the process.
+pub fn max_loops() -> (u64, Option<u64>) {
+    static LIMIT: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
+    let open_files = *LIMIT.get_or_init(open_file_limit);
+    let max = open_files.map_or(MAX_LOOPS, |n| (n / 8).clamp(1, MAX_LOOPS));
+    (max, open_files.filter(|n| n / 8 < MAX_LOOPS))
+}
+
+/// The most event loops however many descriptors there are.
+const MAX_LOOPS: u64 = 1024;
+
+/// The soft limit on open files, from `/proc/self/limits` (Linux); `None` elsewhere or
+/// when unlimited.
+fn open_file_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|line| line.starts_with("Max open files"))?;
+    line["Max open files".len()..].split_whitespace().next()?.parse().ok()
+}
+
 fn range(field: Field, value: u64, min: u64, max: u64, errors: &mut Vec<SpecError>) {
     if !(min..=max).contains(&value) {
         errors.push(SpecError { field, value: value.to_string(), problem: Problem::Range { min, max } });
@@ -321,7 +351,17 @@ impl SessionSpec {
                 if self.protocol == Protocol::Tcp {
                     range(Field::Backlog, self.backlog, 1, 65_535, &mut errors);
                 }
-                range(Field::Threads, self.threads, 0, 1024, &mut errors);
+                let (max, open_files) = max_loops();
+                if self.threads > max {
+                    errors.push(SpecError {
+                        field: Field::Threads,
+                        value: self.threads.to_string(),
+                        problem: match open_files {
+                            Some(open_files) => Problem::TooManyLoops { max, open_files },
+                            None => Problem::Range { min: 0, max },
+                        },
+                    });
+                }
                 if let Err(problem) = self.server.responder() {
                     let (field, value, words) = match problem {
                         ReplyProblem::Mode(words) => (Field::Reply, self.server.mode.clone(), words),

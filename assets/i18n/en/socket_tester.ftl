@@ -165,6 +165,7 @@ problem-at-position = position { $position }: { $problem }
 problem-empty = enter a value
 problem-not-a-number = enter a whole number
 problem-range = enter a number from { $min } to { $max }
+problem-too-many-loops = enter at most { $max }: each event loop holds 2 of the { $open_files } files this process may open (ulimit -n), and the rest are kept for connections
 problem-no-file = choose a file to send
 problem-not-hex-digit = '{ $ch }' is not a hex digit
 problem-half-byte = a byte needs two hex digits

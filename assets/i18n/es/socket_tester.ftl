@@ -165,6 +165,7 @@ problem-at-position = posición { $position }: { $problem }
 problem-empty = escriba un valor
 problem-not-a-number = escriba un número entero
 problem-range = escriba un número de { $min } a { $max }
+problem-too-many-loops = escriba como máximo { $max }: cada bucle de eventos ocupa 2 de los { $open_files } archivos que este proceso puede abrir (ulimit -n), y el resto se reserva para las conexiones
 problem-no-file = elija un archivo para enviar
 problem-not-hex-digit = '{ $ch }' no es un dígito hexadecimal
 problem-half-byte = un byte necesita dos dígitos hexadecimales
