@@ -596,9 +596,20 @@ mod tests {
     fn the_spanish_rendering_keeps_no_english_sentence() {
         let (en, es) = (Tr::new(Language::English), Tr::new(Language::Spanish));
         // Words both languages write alike, and the sample arguments.
-        let shared: BTreeSet<&str> =
-            ["byte", "bytes", "escape", "host", "error", "interfaces", "latin", "regex", "xyz", "hola"]
-                .into();
+        let shared: BTreeSet<&str> = [
+            "byte",
+            "bytes",
+            "escape",
+            "host",
+            "error",
+            "interfaces",
+            "latin",
+            "regex",
+            "ulimit",
+            "xyz",
+            "hola",
+        ]
+        .into();
         let words = |text: &str| -> BTreeSet<String> {
             text.split(|c: char| !c.is_alphabetic())
                 .filter(|w| w.chars().count() >= 4)
