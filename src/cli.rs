@@ -24,7 +24,7 @@ use crate::engine::{
 use crate::i18n::{Language, Tr};
 use crate::spec::preset::{self, Presets};
 use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding};
-use crate::transcript::export::{self, Format, Record, Recorder};
+use crate::transcript::export::{Format, Record, Recorder, Saver};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::Message;
 
@@ -691,11 +691,12 @@ fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
     Ok(out.code(EXIT_OK))
 }
 
-/// Where a command's events go besides stdout: kept for `--save`, streamed for `--record`.
+/// Where a command's events go besides stdout: `--save` writes them to a temporary file that
+/// becomes the saved file at the end (so memory stays bounded however much is echoed);
+/// `--record` appends them, flushed, as they happen.
 struct Keeper {
     protocol: Protocol,
-    records: Option<Vec<Record>>,
-    save: Option<PathBuf>,
+    saver: Option<Saver>,
     recorder: Option<Recorder>,
     failed: bool,
 }
@@ -704,9 +705,6 @@ impl Keeper {
     fn new(files: &FileArgs, protocol: Protocol) -> anyhow::Result<Keeper> {
         let (save, record, record_pcap) =
             (files.save.as_ref(), files.record.as_ref(), files.record_pcap.as_ref());
-        if let Some(path) = save {
-            Format::from_path(path)?;
-        }
         if let Some(path) = record
             && Format::from_path(path)? != Format::Jsonl
         {
@@ -721,21 +719,23 @@ impl Keeper {
             Some(path) => Some(Recorder::create(path, record_pcap.map(PathBuf::as_path), protocol)?),
             None => None,
         };
-        Ok(Keeper {
-            protocol,
-            records: save.map(|_| Vec::new()),
-            save: save.cloned(),
-            recorder,
-            failed: false,
-        })
+        let saver = match save {
+            Some(path) => Some(Saver::create(path, protocol)?),
+            None => None,
+        };
+        Ok(Keeper { protocol, saver, recorder, failed: false })
     }
 
     fn take(&mut self, event: &Event) {
         let conn = event.kind.link().map_or(0, |l| l.conn);
-        if let Some(records) = &mut self.records {
+        if let Some(saver) = &mut self.saver {
             let mut record = Record::from_event(event, conn);
             record.protocol = Some(self.protocol);
-            records.push(record);
+            if let Err(err) = saver.push(&record) {
+                eprintln!("socket-tester: could not save: {err}");
+                self.saver = None;
+                self.failed = true;
+            }
         }
         if let Some(recorder) = &mut self.recorder
             && let Err(err) = recorder.record(event, conn)
@@ -747,7 +747,7 @@ impl Keeper {
     }
 
     /// Finishes the files; false if any of them failed.
-    fn finish(self, protocol: Protocol) -> bool {
+    fn finish(self) -> bool {
         let mut ok = !self.failed;
         if let Some(recorder) = self.recorder
             && let Err(err) = recorder.finish()
@@ -755,9 +755,10 @@ impl Keeper {
             eprintln!("socket-tester: recording: {err}");
             ok = false;
         }
-        if let (Some(path), Some(records)) = (self.save, self.records) {
-            match export::save(&path, &records, protocol) {
-                Ok(()) => eprintln!("saved {} events to {}", records.len(), path.display()),
+        if let Some(saver) = self.saver {
+            let (count, path) = (saver.records(), saver.path().to_path_buf());
+            match saver.finish() {
+                Ok(()) => eprintln!("saved {count} events to {}", path.display()),
                 Err(err) => {
                     eprintln!("socket-tester: could not save: {err}");
                     ok = false;
@@ -862,7 +863,7 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
     }
     let stats = handle.stats();
     out.line(&tr.render(&summary(protocol, &stats, None)));
-    let files_ok = keeper.finish(protocol);
+    let files_ok = keeper.finish();
     Ok(out.code(if failed || !files_ok { EXIT_FAILURE } else { EXIT_OK }))
 }
 
@@ -958,7 +959,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let checks = stats.checks_ok + stats.checks_bad > 0 || !spec.expect.is_echo();
     let echo_summary = EchoSummary { ok: passed, expected, checks, rtt };
     out.line(&tr.render(&summary(protocol, &stats, Some(&echo_summary))));
-    let files_ok = keeper.finish(protocol);
+    let files_ok = keeper.finish();
     let ok = match count {
         Some(count) => passed == count && stats.echoes_bad + stats.checks_bad == 0,
         // Until stopped: the exchange cut short by Ctrl-C is not a failure.

@@ -253,8 +253,10 @@ fn a_folder_without_write_permission_is_said_plainly() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("could not save: {}: permission denied", path.display())), "{stderr}");
+    // Said before anything is sent, so no exchange is run that cannot be kept.
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{}: permission denied", path.display())), "{stderr}");
+    assert!(!stderr.contains("Connected") && !stderr.contains("Sent"), "{stderr}");
     assert!(!path.exists());
     server.stop();
 }

@@ -28,11 +28,25 @@ const HEADER: [&str; 14] = [
     "note",
 ];
 
-pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    for r in records {
+/// A CSV file written a row at a time.
+pub(crate) struct CsvRows<W: Write>(csv::Writer<W>);
+
+impl<W: Write> CsvRows<W> {
+    /// Starts the file with its header row.
+    pub(crate) fn new(out: W) -> io::Result<CsvRows<W>> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(HEADER)?;
+        Ok(CsvRows(writer))
+    }
+
+    /// Flushes and returns the writer.
+    pub(crate) fn finish(self) -> io::Result<W> {
+        self.0.into_inner().map_err(|e| io::Error::other(e.error().to_string()))
+    }
+
+    /// Writes one record's row.
+    pub(crate) fn push(&mut self, r: &Record) -> io::Result<()> {
+        let opt = |v: Option<String>| v.unwrap_or_default();
         // The direction and the words come from the event itself, like every view's; the words
         // are English, for the scripts that read a CSV file.
         let event = r.to_event();
@@ -52,7 +66,7 @@ pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
             ),
             _ => String::new(),
         };
-        writer.write_record([
+        self.0.write_record([
             r.time.to_string(),
             r.session.to_string(),
             r.conn.to_string(),
@@ -68,6 +82,6 @@ pub(crate) fn write(records: &[Record], out: &mut dyn Write) -> io::Result<()> {
             r.truncated.to_string(),
             note,
         ])?;
+        Ok(())
     }
-    writer.flush()
 }

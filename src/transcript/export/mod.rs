@@ -4,7 +4,8 @@
 //! people, `.csv` for spreadsheets, `.jsonl` (exact bytes, RFC 3339 times, a schema version;
 //! the app reopens it) and `.pcap` for Wireshark. Saving writes a temporary file beside the
 //! target and renames it into place, so a failure never leaves half a file, and never touches
-//! the transcript in memory. [`Recorder`] streams events to `.jsonl` as they happen.
+//! the transcript in memory; [`Saver`] does it a record at a time, in bounded memory.
+//! [`Recorder`] streams events to `.jsonl` as they happen, flushed at each one.
 
 mod csv_format;
 mod jsonl;
@@ -15,7 +16,7 @@ pub mod steps_report;
 mod txt;
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
 pub use jsonl::{SCHEMA_VERSION, read_jsonl, read_jsonl_from};
@@ -99,46 +100,103 @@ impl Format {
     }
 }
 
-/// Writes records in a format to any writer.
-pub fn write_records(
-    format: Format,
-    records: &[Record],
-    protocol: Protocol,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        Format::Txt => txt::write(records, protocol, out),
-        Format::Csv => csv_format::write(records, out),
-        Format::Jsonl => {
-            for record in records {
-                jsonl::write_line(record, out)?;
-            }
-            Ok(())
-        }
-        Format::Pcap => pcap::write(records, protocol, out),
-    }
-}
-
 /// Saves records to `path`, in the format its extension names: into a temporary file beside
 /// it, flushed and synced, then renamed over it.
 pub fn save(path: &Path, records: &[Record], protocol: Protocol) -> Result<(), ExportError> {
-    let format = Format::from_path(path)?;
-    // A symbolic link is written through, to the file it names, and stays a link.
-    let resolved = resolve_link(path);
-    let path = resolved.as_deref().unwrap_or(path);
-    let tmp = temporary_path(path);
-    let result = (|| -> io::Result<()> {
-        let file = File::create(&tmp)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
-        write_records(format, records, protocol, &mut out)?;
-        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|err| {
-        let _ = std::fs::remove_file(&tmp);
-        ExportError::io(path, &err)
-    })
+    let mut saver = Saver::create(path, protocol)?;
+    for record in records {
+        saver.push(record)?;
+    }
+    saver.finish()
+}
+
+/// A save in progress: records are written as they come, in bounded memory, to a temporary
+/// file beside the target, which [`Saver::finish`] syncs and renames into place. Dropped
+/// unfinished, it removes the temporary file and leaves the target as it was.
+pub struct Saver {
+    /// The file named, for messages.
+    path: PathBuf,
+    /// The file to create: `path`, or a symbolic link's target (the link stays a link).
+    target: PathBuf,
+    tmp: PathBuf,
+    sink: Option<Sink>,
+    records: u64,
+}
+
+/// The format's writer over the temporary file.
+enum Sink {
+    Txt(txt::TxtLines<BufWriter<File>>),
+    Csv(Box<csv_format::CsvRows<BufWriter<File>>>),
+    Jsonl(BufWriter<File>),
+    Pcap(PcapSynth<BufWriter<File>>),
+}
+
+impl Saver {
+    /// Starts saving to `path`, in the format its extension names.
+    pub fn create(path: &Path, protocol: Protocol) -> Result<Saver, ExportError> {
+        let format = Format::from_path(path)?;
+        let target = resolve_link(path).unwrap_or_else(|| path.to_path_buf());
+        let tmp = temporary_path(&target);
+        let mut saver = Saver { path: path.to_path_buf(), target, tmp, sink: None, records: 0 };
+        let file = File::create(&saver.tmp).map_err(|e| ExportError::io(&saver.path, &e))?;
+        let out = BufWriter::with_capacity(1 << 20, file);
+        let sink = match format {
+            Format::Txt => Ok(Sink::Txt(txt::TxtLines::new(out, protocol))),
+            Format::Csv => csv_format::CsvRows::new(out).map(|rows| Sink::Csv(Box::new(rows))),
+            Format::Jsonl => Ok(Sink::Jsonl(out)),
+            Format::Pcap => PcapSynth::new(out, protocol).map(Sink::Pcap),
+        };
+        saver.sink = Some(sink.map_err(|e| ExportError::io(&saver.path, &e))?);
+        Ok(saver)
+    }
+
+    /// Writes one record.
+    pub fn push(&mut self, record: &Record) -> Result<(), ExportError> {
+        let result = match &mut self.sink {
+            Some(Sink::Txt(lines)) => lines.push(record),
+            Some(Sink::Csv(rows)) => rows.push(record),
+            Some(Sink::Jsonl(out)) => jsonl::write_line(record, out),
+            Some(Sink::Pcap(synth)) => synth.push(record),
+            None => Ok(()),
+        };
+        self.records += 1;
+        result.map_err(|e| ExportError::io(&self.path, &e))
+    }
+
+    /// Records written so far.
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// The file being saved.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn finish(mut self) -> Result<(), ExportError> {
+        let result = (|| -> io::Result<()> {
+            let out = match self.sink.take() {
+                Some(Sink::Txt(lines)) => lines.finish(),
+                Some(Sink::Csv(rows)) => rows.finish()?,
+                Some(Sink::Jsonl(out)) => out,
+                Some(Sink::Pcap(synth)) => synth.finish(),
+                None => return Ok(()),
+            };
+            let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            file.sync_all()?;
+            std::fs::rename(&self.tmp, &self.target)
+        })();
+        result.map_err(|err| ExportError::io(&self.path, &err))
+    }
+}
+
+impl Drop for Saver {
+    fn drop(&mut self) {
+        // Unfinished, or finished with a failure: the temporary file goes; after a rename
+        // there is nothing to remove.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
 }
 
 /// The file a symbolic link names (relative to the link's folder), if `path` is a link.

@@ -273,11 +273,3 @@ impl<W: Write> PcapSynth<W> {
         Ok(())
     }
 }
-
-pub(crate) fn write(records: &[Record], protocol: Protocol, out: &mut dyn Write) -> io::Result<()> {
-    let mut synth = PcapSynth::new(out, protocol)?;
-    for record in records {
-        synth.push(record)?;
-    }
-    synth.finish().flush()
-}
