@@ -265,6 +265,19 @@ fn load_prints_a_summary_then_one_json_line_and_exits_0() {
 }
 
 #[test]
+fn load_says_how_many_connections_a_small_count_really_opened() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--quiet"]);
+    let target = format!("127.0.0.1:{}", bound_port(&serve.line()));
+    let out = bin().args(["load", "tcp", &target, "-c", "8", "-n", "3"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("connections 3 of 8 opened"), "{text}");
+    assert_eq!(load_json(&out.stdout)["connects"], 3);
+    let (_, rest) = serve.signal("TERM");
+    assert!(rest.last().is_some_and(|l| l.contains(" 3 connections,")), "{rest:?}");
+}
+
+#[test]
 fn load_exits_1_when_the_server_refuses() {
     let port = free_tcp_port();
     let out = bin().args(["load", "tcp", &format!("127.0.0.1:{port}"), "-c", "2"]).output().unwrap();

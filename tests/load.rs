@@ -274,6 +274,8 @@ fn stop_ends_a_run_early() {
     });
     let report = load::run(&config(Protocol::Tcp, server.addrs[0]), stop);
     assert_eq!(report.stopped_by, "interrupted");
+    let first = report.summary().lines().next().unwrap_or_default().to_string();
+    assert!(first.ends_with(" s (interrupted)"), "{first}");
     assert!(report.ok);
     assert!(report.elapsed_s < 10.0);
 }

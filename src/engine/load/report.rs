@@ -184,7 +184,7 @@ impl Report {
         let unit = if self.protocol == "udp" { "datagrams" } else { "messages" };
         let _ = writeln!(
             s,
-            "{proto} {} to {}: {} {}{}, {}-byte {unit}, {} thread{}, {:.2} s (stopped by {})",
+            "{proto} {} to {}: {} {}{}, {}-byte {unit}, {} thread{}, {:.2} s ({})",
             self.mode,
             self.target,
             self.connections,
@@ -194,7 +194,10 @@ impl Report {
             self.threads,
             if self.threads == 1 { "" } else { "s" },
             self.elapsed_s,
-            self.stopped_by,
+            match self.stopped_by {
+                "interrupted" => "interrupted".to_string(),
+                by => format!("stopped by {by}"),
+            },
         );
         let verified = match (self.mismatches, self.messages_echoed) {
             (0, 0) => "nothing came back",
@@ -231,9 +234,14 @@ impl Report {
             }
         }
         if self.protocol == "tcp" {
+            // A count smaller than the connections asked for opens only as many as it needs.
+            let opened = if self.connects < self.connections as u64 && self.mode != "connect" {
+                format!("{} of {}", group(self.connects), group(self.connections as u64))
+            } else {
+                group(self.connects)
+            };
             let mut line = format!(
-                "  connections {} opened ({:.0}/s), {} served",
-                group(self.connects),
+                "  connections {opened} opened ({:.0}/s), {} served",
                 self.connects_per_s,
                 group(self.served)
             );
