@@ -901,7 +901,12 @@ pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSu
         }
         None => Message::new("cli-empty"),
     };
+    let kind = match protocol {
+        Protocol::Udp => "udp",
+        Protocol::Tcp => "tcp",
+    };
     Message::new("cli-summary")
+        .arg("kind", kind)
         .arg("connections", stats.connections)
         .arg("bytes_in", stats.bytes_in)
         .arg("bytes_out", stats.bytes_out)

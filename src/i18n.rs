@@ -12,7 +12,7 @@ use fluent_bundle::{FluentArgs, FluentValue};
 use i18n_embed::LanguageLoader;
 use i18n_embed::fluent::{FluentLanguageLoader, fluent_language_loader};
 
-use crate::engine::{Error, EventKind};
+use crate::engine::{Error, EventKind, Protocol};
 use crate::vocabulary::{self, Arg, Message};
 use rust_embed::RustEmbed;
 use serde::{Deserialize, Serialize};
@@ -129,9 +129,9 @@ impl Tr {
         self.render(&vocabulary::error(error))
     }
 
-    /// What an event says, in this language (`None` for plain data).
-    pub fn event(&self, kind: &EventKind) -> Option<String> {
-        vocabulary::event(kind).map(|m| self.render(&m))
+    /// What an event of a TCP or UDP session says, in this language (`None` for plain data).
+    pub fn event(&self, kind: &EventKind, protocol: Protocol) -> Option<String> {
+        vocabulary::event(kind, protocol).map(|m| self.render(&m))
     }
 }
 

@@ -7,7 +7,7 @@
 use crate::engine::error::Reason;
 use crate::engine::expect::{Expectation, ReplyCheck, Verdict};
 use crate::engine::script::{StepOutcome, StepsSummary};
-use crate::engine::{CloseReason, EchoCheck, Error, ErrorKind, EventKind, Notice, Op};
+use crate::engine::{CloseReason, EchoCheck, Error, ErrorKind, EventKind, Notice, Op, Protocol};
 use crate::spec::Problem;
 use crate::spec::message::{MessageError, MessageProblem};
 use crate::transcript::render::escape;
@@ -86,9 +86,21 @@ pub fn rtt_text(rtt_us: u64) -> String {
 }
 
 /// What an event says in words. Plain data (bytes sent or received with nothing more to say)
-/// has no words: its bytes are its content.
-pub fn event(kind: &EventKind) -> Option<Message> {
+/// has no words: its bytes are its content. UDP has no connections, and its words say so: a
+/// client is ready to send, a server hears a first datagram from a peer.
+pub fn event(kind: &EventKind, protocol: Protocol) -> Option<Message> {
+    let udp = protocol == Protocol::Udp;
     Some(match kind {
+        EventKind::Connected(link) if udp => Message::new("ev-udp-ready")
+            .arg("peer", link.peer.to_string())
+            .arg("local", link.local.to_string()),
+        EventKind::Accepted(link) if udp => Message::new("ev-udp-first")
+            .arg("peer", link.peer.to_string())
+            .arg("local", link.local.to_string()),
+        EventKind::ConnectionClosed { link, bytes_in, bytes_out } if udp => Message::new("ev-udp-done")
+            .arg("peer", link.peer.to_string())
+            .arg("bytes_in", *bytes_in)
+            .arg("bytes_out", *bytes_out),
         EventKind::Listening { local, all_interfaces: false } => {
             Message::new("ev-listening").arg("addr", local.to_string())
         }
@@ -569,9 +581,14 @@ mod tests {
         for reason in reasons() {
             kinds.push(EventKind::Failed { link: None, error: error(ErrorKind::Other, Op::Receive, reason) });
         }
-        let mut messages: Vec<Message> = kinds.iter().filter_map(event).collect();
-        assert!(event(&EventKind::Sent { link, data: data.clone() }).is_none(), "plain data has no words");
-        assert!(event(&EventKind::Received { link, data, truncated: false, echo: None }).is_none());
+        let mut messages: Vec<Message> = [Protocol::Tcp, Protocol::Udp]
+            .into_iter()
+            .flat_map(|protocol| kinds.iter().filter_map(move |kind| event(kind, protocol)))
+            .collect();
+        let plain = EventKind::Sent { link, data: data.clone() };
+        assert!(event(&plain, Protocol::Tcp).is_none(), "plain data has no words");
+        let plain = EventKind::Received { link, data, truncated: false, echo: None };
+        assert!(event(&plain, Protocol::Udp).is_none());
         messages.push(Message::new("data-unfinished-sent").arg("bytes", "\\xC3"));
         messages.push(Message::new("data-unfinished-received").arg("bytes", "\\xC3"));
         messages.extend(problems().iter().map(problem));

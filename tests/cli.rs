@@ -98,7 +98,7 @@ fn quiet_serve_prints_addresses_and_summary_only_and_stops_on_sigterm() {
     assert_eq!(code, 0);
     assert_eq!(
         rest,
-        ["summary: 3 connections, 297 bytes in, 297 bytes out, 9 datagrams in, 9 datagrams out, 0 errors"]
+        ["summary: 3 peers, 297 bytes in, 297 bytes out, 9 datagrams in, 9 datagrams out, 0 errors"]
     );
 }
 
@@ -225,7 +225,12 @@ fn a_udp_timeout_exits_1_and_says_so() {
         bin().args(["send", "udp", &format!("127.0.0.1:{port}"), "--timeout-ms", "300"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no reply within 300 ms"), "{stderr}");
+    assert!(
+        stderr.contains("no reply within 300 ms: UDP has no connection, so nothing is refused unless the other system answers"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Ready to send to 127.0.0.1:") && !stdout.contains("Connected to"), "{stdout}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
@@ -263,7 +268,8 @@ fn load_prints_a_summary_then_one_json_line_and_exits_0() {
         let (code, rest) = serve.signal("TERM");
         assert_eq!(code, 0);
         let summary = rest.last().cloned().unwrap_or_default();
-        assert!(summary.contains(" 3 connections,"), "{summary}");
+        let opened = if protocol == "udp" { " 3 peers," } else { " 3 connections," };
+        assert!(summary.contains(opened), "{summary}");
     }
 }
 
@@ -476,6 +482,20 @@ fn the_command_line_speaks_spanish_too() {
     assert!(stderr.contains(&format!("conectar con 127.0.0.1:{port}: conexión rechazada")), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("resumen: 0 conexiones") && !stdout.contains("summary"), "{stdout}");
+
+    // UDP, in the tutorial's words: no connection, one datagram each way.
+    let serve = Serve::start(&["udp", "--bind", "127.0.0.1:0", "--lang", "es"]);
+    let port = bound_port(&serve.line());
+    let out = bin().args(["--lang", "es", "send", "udp", &format!("127.0.0.1:{port}")]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Listo para enviar a 127.0.0.1:"), "{stdout}");
+    assert!(
+        stdout.contains("resumen: 1 par, ") && stdout.contains("1 datagrama recibido, 1 datagrama enviado"),
+        "{stdout}"
+    );
+    let (_, lines) = serve.signal("INT");
+    assert!(lines.iter().any(|l| l.contains("Primer datagrama de 127.0.0.1:")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("conect")), "{lines:?}");
 }
 
 #[test]
@@ -874,7 +894,9 @@ fn udp_localhost_falls_back_to_ipv6_and_exits_0() {
     let (code, text) = send(&["udp", &format!("localhost:{port}"), "--timeout-ms", "500"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("trying [::1]") && text.contains("1 of 1 echoes ok"), "{text}");
-    let _ = serve.signal("INT");
+    let (_, lines) = serve.signal("INT");
+    assert!(lines.iter().any(|l| l.contains("First datagram from [::1]:")), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("connected")), "UDP has no connections: {lines:?}");
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::{WAIT, free_tcp_port, free_udp_port};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use socket_tester::engine::{ErrorKind, EventKind};
+use socket_tester::engine::{ErrorKind, EventKind, Protocol};
 use socket_tester::i18n::Language;
 use socket_tester::spec::{Field, MessageMode, SessionSpec};
 use socket_tester::transcript::line::Direction;
@@ -183,6 +183,20 @@ fn a_udp_pair_exchanges_a_datagram() {
     step_until(&mut harness, "the UDP echo", |app| app.sessions()[3].transcript.counters().echoes_ok == 1);
     let server = &harness.state().sessions()[2].transcript;
     assert!(server.iter().any(|e| e.direction == Direction::Sent && e.peer.is_some_and(|p| p.is_ipv6())));
+    // UDP has no connections, and the window does not pretend it has.
+    harness.run_steps(2);
+    // Only the TCP server of the first pair lists connected clients.
+    assert_eq!(harness.query_all_by_label_contains("Connected clients").count(), 1);
+    assert!(harness.query_by_label("Peers heard from (1)").is_some());
+    assert!(harness.query_by_label("Last heard").is_some());
+    assert!(harness.query_all_by_label_contains("First datagram from [::1]:").count() >= 1);
+    assert!(harness.query_all_by_label_contains("Ready to send to [::1]:").count() >= 1);
+    assert!(harness.query_all_by_label_contains("connected to").next().is_none());
+    // A peer silent for a minute is forgotten.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(61);
+    assert!(!harness.state_mut().sessions_mut()[2].forget_silent_peers(later));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Peers heard from (0)").is_some());
 }
 
 #[test]
@@ -736,7 +750,7 @@ fn three_steps_built_in_the_window_run_and_show_pass_and_fail() {
     let transcript: Vec<String> = harness.state().sessions()[1]
         .transcript
         .iter()
-        .filter_map(|e| e.event.as_deref().and_then(|k| harness.state().tr().event(k)))
+        .filter_map(|e| e.event.as_deref().and_then(|k| harness.state().tr().event(k, Protocol::Tcp)))
         .collect();
     assert!(
         transcript.iter().any(|l| l.starts_with("✘ Step 2 failed: ✘ expected \"PONG\", got \"ERR unknown\"")),

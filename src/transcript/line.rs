@@ -11,7 +11,7 @@ use jiff::tz::TimeZone;
 
 use super::render::{StreamText, escape, hex};
 use crate::engine::script::StepOutcome;
-use crate::engine::{ConnId, Event, EventKind, Link};
+use crate::engine::{ConnId, Event, EventKind, Link, Protocol};
 use crate::i18n::{Language, Tr};
 use crate::vocabulary::{self, Message};
 
@@ -124,7 +124,8 @@ impl LineFormatter {
                 }
             }
             kind => {
-                if let Some(words) = vocabulary::event(kind) {
+                let protocol = if self.stream { Protocol::Tcp } else { Protocol::Udp };
+                if let Some(words) = vocabulary::event(kind, protocol) {
                     line.push_str(&self.tr.render(&words));
                 }
                 if let EventKind::ConnectionClosed { link, .. } = kind {

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use super::line::Direction;
 use super::render::{escape, incomplete_tail};
 use crate::engine::script::StepOutcome;
-use crate::engine::{EchoCheck, Event, EventKind, Link};
+use crate::engine::{EchoCheck, Event, EventKind, Link, Protocol};
 
 /// The default memory cap of one transcript.
 pub const DEFAULT_CAP_BYTES: usize = 256 * 1024 * 1024;
@@ -138,6 +138,11 @@ pub struct Transcript {
 }
 
 impl Transcript {
+    /// The protocol of the session it records.
+    pub fn protocol(&self) -> Protocol {
+        if self.stream { Protocol::Tcp } else { Protocol::Udp }
+    }
+
     /// An empty transcript. `stream` is true for TCP (characters may straddle reads).
     pub fn new(stream: bool, cap_bytes: usize) -> Transcript {
         Transcript {

@@ -1,4 +1,5 @@
-//! A server session's connected clients: peer, since when, bytes in and out, and Disconnect.
+//! A server session's connected clients (TCP) or peers heard from (UDP): peer, since when,
+//! last heard, bytes in and out, Send, and Disconnect (TCP).
 
 use std::collections::BTreeMap;
 
@@ -28,21 +29,33 @@ pub fn clients_ui(
     (udp, can_send): (bool, bool),
 ) -> Option<ClientAction> {
     let mut disconnect = None;
-    let title = t!(tr, "clients-title", count = clients.len());
+    let title = if udp {
+        t!(tr, "peers-title", count = clients.len())
+    } else {
+        t!(tr, "clients-title", count = clients.len())
+    };
     egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("clients")).default_open(true).show(
         ui,
         |ui| {
             if clients.is_empty() {
-                ui.weak(t!(tr, "clients-none"));
+                ui.weak(if udp {
+                    t!(tr, "peers-none", seconds = super::session::UDP_PEER_IDLE.as_secs())
+                } else {
+                    t!(tr, "clients-none")
+                });
                 return;
             }
             egui::ScrollArea::vertical().id_salt("clients-scroll").max_height(120.0).show(ui, |ui| {
-                egui::Grid::new(ui.scope_id().with("clients-grid")).striped(true).num_columns(5).show(
-                    ui,
-                    |ui| {
+                egui::Grid::new(ui.scope_id().with("clients-grid"))
+                    .striped(true)
+                    .num_columns(if udp { 6 } else { 5 })
+                    .show(ui, |ui| {
                         ui.strong(t!(tr, "col-conn"));
                         ui.strong(t!(tr, "col-peer"));
                         ui.strong(t!(tr, "clients-since"));
+                        if udp {
+                            ui.strong(t!(tr, "peers-last"));
+                        }
                         ui.strong(t!(tr, "clients-in-out"));
                         ui.label("");
                         ui.end_row();
@@ -50,6 +63,11 @@ pub fn clients_ui(
                             ui.label(format!("#{conn}"));
                             ui.label(row.peer.to_string());
                             ui.label(row.since.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string());
+                            if udp {
+                                ui.label(
+                                    row.last_heard.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string(),
+                                );
+                            }
                             ui.label(format!("{} B / {} B", row.bytes_in, row.bytes_out));
                             ui.horizontal(|ui| {
                                 let send =
@@ -63,8 +81,7 @@ pub fn clients_ui(
                             });
                             ui.end_row();
                         }
-                    },
-                );
+                    });
             });
         },
     );

@@ -28,13 +28,25 @@ use crate::transcript::store::Transcript;
 pub struct ClientRow {
     /// The client's address.
     pub peer: SocketAddr,
-    /// When it connected.
+    /// When it connected (TCP), or its first datagram arrived (UDP).
     pub since: Timestamp,
+    /// When it was last heard from.
+    pub last_heard: Timestamp,
     /// Bytes received from it.
     pub bytes_in: u64,
     /// Bytes echoed to it.
     pub bytes_out: u64,
 }
+
+impl ClientRow {
+    fn new(peer: SocketAddr, at: Timestamp) -> ClientRow {
+        ClientRow { peer, since: at, last_heard: at, bytes_in: 0, bytes_out: 0 }
+    }
+}
+
+/// A UDP peer silent this long leaves the list of peers heard from: UDP has no connection
+/// whose end would say it left.
+pub const UDP_PEER_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// What a session is doing, for its status line.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +57,10 @@ pub enum Activity {
     Starting,
     /// A server listens on these addresses.
     Listening(Vec<SocketAddr>),
-    /// A client is connected to this address.
+    /// A TCP client is connected to this address.
     Connected(SocketAddr),
+    /// A UDP client is ready to send to this address (UDP has no connection).
+    Ready(SocketAddr),
     /// The last worker failed.
     Failed(Box<engine::Error>),
 }
@@ -153,6 +167,17 @@ impl Session {
     /// TCP or UDP.
     pub fn protocol(&self) -> Protocol {
         self.spec().protocol
+    }
+
+    /// Forgets the UDP peers silent for [`UDP_PEER_IDLE`] at `now`; true while some are
+    /// listed, so the window looks again later.
+    pub fn forget_silent_peers(&mut self, now: Timestamp) -> bool {
+        if self.protocol() != Protocol::Udp {
+            return false;
+        }
+        let idle = jiff::SignedDuration::try_from(UDP_PEER_IDLE).unwrap_or_default();
+        self.clients.retain(|_, row| now.duration_since(row.last_heard) < idle);
+        !self.clients.is_empty()
     }
 
     /// Whether a server worker is running.
@@ -336,14 +361,26 @@ impl Session {
                 Activity::Listening(addrs) => addrs.push(*local),
                 other => *other = Activity::Listening(vec![*local]),
             },
+            EventKind::Connected(link) if self.protocol() == Protocol::Udp => {
+                self.activity = Activity::Ready(link.peer)
+            }
             EventKind::Connected(link) => self.activity = Activity::Connected(link.peer),
             EventKind::Accepted(link) => {
-                let row = ClientRow { peer: link.peer, since: event.at, bytes_in: 0, bytes_out: 0 };
-                self.clients.insert(conn, row);
+                self.clients.insert(conn, ClientRow::new(link.peer, event.at));
             }
-            EventKind::Received { data, .. } => {
-                if let Some(row) = self.clients.get_mut(&conn) {
+            EventKind::Received { link, data, .. } => {
+                // A UDP peer forgotten after a silence is heard from again.
+                let udp_server = self.protocol() == Protocol::Udp && self.spec().role == Role::Server;
+                let row = match self.clients.get_mut(&conn) {
+                    Some(row) => Some(row),
+                    None if udp_server => {
+                        Some(self.clients.entry(conn).or_insert(ClientRow::new(link.peer, event.at)))
+                    }
+                    None => None,
+                };
+                if let Some(row) = row {
                     row.bytes_in += data.len() as u64;
+                    row.last_heard = event.at;
                 }
             }
             EventKind::Sent { data, .. } => {

@@ -85,6 +85,9 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             if session.spec().role == Role::Server {
                 let can_send = session.running() && session.form.message_is_valid();
                 let udp = session.protocol() == Protocol::Udp;
+                if session.forget_silent_peers(jiff::Timestamp::now()) {
+                    ui.ctx().request_repaint_after(std::time::Duration::from_secs(1));
+                }
                 match clients_ui(ui, tr, context.tz, &session.clients, (udp, can_send)) {
                     Some(ClientAction::Disconnect(conn)) => {
                         actions.push(AppAction::DisconnectClient { uid, conn })

@@ -17,6 +17,7 @@ pub fn activity_text(tr: &Tr, activity: &Activity) -> String {
             t!(tr, "status-listening", addrs = list)
         }
         Activity::Connected(peer) => t!(tr, "status-connected", peer = peer.to_string()),
+        Activity::Ready(peer) => t!(tr, "status-udp-ready", peer = peer.to_string()),
         Activity::Failed(error) => tr.error(error),
     }
 }

@@ -9,6 +9,7 @@ use egui_extras::{Column, TableBuilder};
 use jiff::tz::TimeZone;
 
 use super::session::ViewState;
+use crate::engine::Protocol;
 use crate::i18n::Tr;
 use crate::t;
 use crate::transcript::line::Direction;
@@ -28,16 +29,16 @@ pub fn format_us(us: u64) -> String {
 }
 
 /// What an event row says, in the user's language, from the one vocabulary.
-pub fn note_text(tr: &Tr, entry: &Entry) -> String {
-    entry.event.as_ref().and_then(|kind| tr.event(kind)).unwrap_or_default()
+pub fn note_text(tr: &Tr, entry: &Entry, protocol: Protocol) -> String {
+    entry.event.as_ref().and_then(|kind| tr.event(kind, protocol)).unwrap_or_default()
 }
 
 /// One row as a line of text, for copying.
-pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, show_hex: bool) -> String {
+pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, (show_hex, protocol): (bool, Protocol)) -> String {
     let time = entry.at.to_zoned(tz.clone()).strftime("%H:%M:%S%.3f").to_string();
     let conn = if entry.conn > 0 { format!("#{}", entry.conn) } else { String::new() };
     let peer = entry.peer.map(|p| p.to_string()).unwrap_or_default();
-    let content = content(tr, entry, show_hex);
+    let content = content(tr, entry, show_hex, protocol);
     let mut line = format!("{time}\t{conn}\t{}\t{peer}\t", entry.direction.arrow());
     if matches!(entry.direction, Direction::Sent | Direction::Received) {
         line.push_str(&format!("{} B\t{content}", entry.data.len()));
@@ -50,7 +51,7 @@ pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, show_hex: bool) -> String
     line
 }
 
-fn content(tr: &Tr, entry: &Entry, show_hex: bool) -> String {
+fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String {
     match entry.direction {
         Direction::Sent | Direction::Received if show_hex => {
             let cut = entry.data.len().min(crate::transcript::store::PREVIEW_BYTES / 3);
@@ -72,12 +73,13 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool) -> String {
             }
             text
         }
-        Direction::Event | Direction::Error => note_text(tr, entry),
+        Direction::Event | Direction::Error => note_text(tr, entry, protocol),
     }
 }
 
 /// Draws the transcript table, the hex pane, and the copy controls.
 pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcript, view: &mut ViewState) {
+    let protocol = transcript.protocol();
     ui.horizontal(|ui| {
         ui.label(t!(tr, "view-show"));
         ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"));
@@ -90,7 +92,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             let lines: Vec<String> = transcript
                 .iter()
                 .filter(|e| (a..=b).contains(&e.seq))
-                .map(|e| row_line(tr, tz, e, view.hex))
+                .map(|e| row_line(tr, tz, e, (view.hex, protocol)))
                 .collect();
             ui.ctx().copy_text(lines.join("\n"));
         }
@@ -194,7 +196,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                         }
                     });
                     row.col(|ui| {
-                        let text = content(tr, entry, view.hex);
+                        let text = content(tr, entry, view.hex, protocol);
                         let mut rich = RichText::new(text);
                         if matches!(entry.direction, Direction::Sent | Direction::Received) {
                             rich = rich.monospace();
@@ -204,7 +206,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                         }
                         let label = ui.add(egui::Label::new(rich).truncate());
                         if label.hovered() {
-                            label.on_hover_text(content(tr, entry, view.hex));
+                            label.on_hover_text(content(tr, entry, view.hex, protocol));
                         }
                     });
                     row.col(|ui| {
@@ -231,7 +233,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
     if let Some(entry) = selected {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
-            let text = content(tr, entry, false);
+            let text = content(tr, entry, false, protocol);
             let mut rich = RichText::new(text);
             if entry.direction == Direction::Error {
                 rich = rich.color(error_color);

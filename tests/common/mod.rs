@@ -339,9 +339,10 @@ impl Serve {
     }
 }
 
-/// The port of a `listening on ADDR (PROTO)` line.
+/// The port of a `listening on ADDR (PROTO)` line (or `escuchando en`, in Spanish).
 pub fn bound_port(line: &str) -> u16 {
-    let addr = line.strip_prefix("listening on ").and_then(|r| r.split(' ').next()).expect(line);
+    let rest = line.strip_prefix("listening on ").or_else(|| line.strip_prefix("escuchando en "));
+    let addr = rest.and_then(|r| r.split(' ').next()).expect(line);
     addr.rsplit(':').next().unwrap().parse().expect(line)
 }
 

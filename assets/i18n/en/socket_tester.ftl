@@ -67,6 +67,9 @@ clients-title = Connected clients ({ $count })
 clients-none = No client is connected.
 clients-since = Since
 clients-in-out = In / out
+peers-title = Peers heard from ({ $count })
+peers-none = No datagram has arrived yet. UDP has no connections: a peer appears here when its first datagram arrives, and is forgotten after { $seconds } s of silence.
+peers-last = Last heard
 
 view-show = Show:
 view-text = Text
@@ -88,6 +91,9 @@ ev-connected = Connected to { $peer } from { $local }
 ev-accepted = { $peer } connected to { $local }
 ev-peer-closed = { $peer } closed its side
 ev-conn-closed = Closed { $peer } ({ $bytes_in } B in, { $bytes_out } B out)
+ev-udp-ready = Ready to send to { $peer } from { $local } (UDP has no connection: nothing is sent or checked yet)
+ev-udp-first = First datagram from { $peer } to { $local }
+ev-udp-done = Done with { $peer } ({ $bytes_in } B in, { $bytes_out } B out)
 ev-closed-finished = Session ended: finished
 ev-closed-stopped = Session ended: stopped
 ev-closed-peer = Session ended: the peer closed the connection
@@ -134,7 +140,7 @@ reason-lookup-failed = host not found ({ $detail })
 reason-no-addresses = host not found (no addresses)
 reason-connect-timed-out = timed out after { $ms } ms
 reason-no-complete-echo = no complete echo after { $ms } ms: { $echoed } of { $expected } bytes came back
-reason-no-reply = no reply within { $ms } ms (UDP may have lost the datagram, or nothing echoes there)
+reason-no-reply = no reply within { $ms } ms: UDP has no connection, so nothing is refused unless the other system answers (the datagram may be lost, or nothing listens or echoes there)
 reason-closed-mid-echo = the peer closed the connection after { $echoed } of { $expected } echoed bytes
 reason-udp-refused = connection refused (nothing listens on that UDP port)
 reason-buffer-range = the receive buffer must be between 1 and { $max } bytes
@@ -186,14 +192,26 @@ preset-no-directory = This system has no config directory for presets.
 cli-empty = { "" }
 cli-listening = listening on { $addr } ({ $protocol })
 cli-all-interfaces = warning: { $addr } listens on every network interface: other machines can reach this echo server
-cli-summary = summary: { $connections ->
-        [one] 1 connection
-       *[other] { $connections } connections
+cli-summary = summary: { $kind ->
+        [udp] { $connections ->
+            [one] 1 peer
+           *[other] { $connections } peers
+        }
+       *[tcp] { $connections ->
+            [one] 1 connection
+           *[other] { $connections } connections
+        }
     }, { $bytes_in } bytes in, { $bytes_out } bytes out{ $udp }, { $errors ->
         [one] 1 error
        *[other] { $errors } errors
     }{ $echoes }
-cli-summary-udp = , { $datagrams_in } datagrams in, { $datagrams_out } datagrams out
+cli-summary-udp = , { $datagrams_in ->
+        [one] 1 datagram
+       *[other] { $datagrams_in } datagrams
+    } in, { $datagrams_out ->
+        [one] 1 datagram
+       *[other] { $datagrams_out } datagrams
+    } out
 cli-summary-echoes = , { $ok } of { $count } echoes ok{ $rtt }
 cli-summary-checks = , { $ok } of { $count } checks passed{ $rtt }
 cli-summary-rtt = , rtt median { $median } ms, max { $max } ms
@@ -290,6 +308,7 @@ status-idle = Idle
 status-starting = Starting…
 status-listening = Listening on { $addrs }
 status-connected = Connected to { $peer }
+status-udp-ready = Ready to send to { $peer } (UDP)
 status-bytes = Sent { $sent } B · received { $received } B
 status-errors = { $count ->
     [one] { $count } error

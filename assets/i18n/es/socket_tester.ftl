@@ -67,6 +67,9 @@ clients-title = Clientes conectados ({ $count })
 clients-none = No hay ningún cliente conectado.
 clients-since = Desde
 clients-in-out = Entrada / salida
+peers-title = Pares de los que se recibió algo ({ $count })
+peers-none = Aún no ha llegado ningún datagrama. UDP no tiene conexiones: un par aparece aquí cuando llega su primer datagrama y se olvida tras { $seconds } s de silencio.
+peers-last = Última vez
 
 view-show = Mostrar:
 view-text = Texto
@@ -88,6 +91,9 @@ ev-connected = Conectado a { $peer } desde { $local }
 ev-accepted = { $peer } se conectó a { $local }
 ev-peer-closed = { $peer } cerró su lado
 ev-conn-closed = Cerrada { $peer } ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
+ev-udp-ready = Listo para enviar a { $peer } desde { $local } (UDP no tiene conexión: aún no se ha enviado ni comprobado nada)
+ev-udp-first = Primer datagrama de { $peer } a { $local }
+ev-udp-done = Terminado con { $peer } ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
 ev-closed-finished = Sesión terminada: completada
 ev-closed-stopped = Sesión terminada: detenida
 ev-closed-peer = Sesión terminada: el otro extremo cerró la conexión
@@ -134,7 +140,7 @@ reason-lookup-failed = host no encontrado ({ $detail })
 reason-no-addresses = host no encontrado (sin direcciones)
 reason-connect-timed-out = sin respuesta tras { $ms } ms
 reason-no-complete-echo = el eco no llegó completo en { $ms } ms: volvieron { $echoed } de { $expected } bytes
-reason-no-reply = sin respuesta en { $ms } ms (UDP pudo perder el datagrama, o nada hace eco allí)
+reason-no-reply = sin respuesta en { $ms } ms: UDP no tiene conexión, así que nada se rechaza salvo que el otro sistema responda (el datagrama pudo perderse, o allí nada escucha ni hace eco)
 reason-closed-mid-echo = el otro extremo cerró la conexión tras { $echoed } de { $expected } bytes de eco
 reason-udp-refused = conexión rechazada (nada escucha en ese puerto UDP)
 reason-buffer-range = el búfer de recepción debe tener entre 1 y { $max } bytes
@@ -186,14 +192,26 @@ preset-no-directory = Este sistema no tiene carpeta de configuración para los p
 cli-empty = { "" }
 cli-listening = escuchando en { $addr } ({ $protocol })
 cli-all-interfaces = aviso: { $addr } escucha en todas las interfaces de red: otras máquinas pueden llegar a este servidor de eco
-cli-summary = resumen: { $connections ->
-        [one] 1 conexión
-       *[other] { $connections } conexiones
+cli-summary = resumen: { $kind ->
+        [udp] { $connections ->
+            [one] 1 par
+           *[other] { $connections } pares
+        }
+       *[tcp] { $connections ->
+            [one] 1 conexión
+           *[other] { $connections } conexiones
+        }
     }, { $bytes_in } bytes recibidos, { $bytes_out } bytes enviados{ $udp }, { $errors ->
         [one] 1 error
        *[other] { $errors } errores
     }{ $echoes }
-cli-summary-udp = , { $datagrams_in } datagramas recibidos, { $datagrams_out } datagramas enviados
+cli-summary-udp = , { $datagrams_in ->
+        [one] 1 datagrama recibido
+       *[other] { $datagrams_in } datagramas recibidos
+    }, { $datagrams_out ->
+        [one] 1 datagrama enviado
+       *[other] { $datagrams_out } datagramas enviados
+    }
 cli-summary-echoes = , { $ok } de { $count } { $count ->
         [one] eco correcto
        *[other] ecos correctos
@@ -293,6 +311,7 @@ status-idle = Inactivo
 status-starting = Iniciando…
 status-listening = Escuchando en { $addrs }
 status-connected = Conectado a { $peer }
+status-udp-ready = Listo para enviar a { $peer } (UDP)
 status-bytes = Enviados { $sent } B · recibidos { $received } B
 status-errors = { $count ->
     [one] { $count } error

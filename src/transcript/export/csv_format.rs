@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Record, compact_hex};
+use crate::engine::Protocol;
 use crate::transcript::render::escape;
 
 /// Bytes shown in a CSV row's text and hex: escaped text takes at most 4 characters a byte, so
@@ -58,7 +59,9 @@ impl<W: Write> CsvRows<W> {
         let (text, hex) = (escape(shown), compact_hex(shown));
         let note = match &event {
             Some(event) if !matches!(direction, Direction::Sent | Direction::Received) => {
-                crate::i18n::english().event(&event.kind).unwrap_or_default()
+                crate::i18n::english()
+                    .event(&event.kind, r.protocol.unwrap_or(Protocol::Tcp))
+                    .unwrap_or_default()
             }
             _ if preview => format!(
                 "preview: the first {PREVIEW_BYTES} of {} bytes; the .jsonl (or .pcap) keeps them all",
