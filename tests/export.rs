@@ -315,3 +315,34 @@ fn saving_through_a_link_keeps_the_link_and_a_bad_place_says_what_failed() {
     let err = save(&dir.path().join("no/such/t.txt"), &[], Protocol::Tcp).unwrap_err().to_string();
     assert!(err.contains("the folder does not exist"), "{err}");
 }
+
+#[test]
+fn txt_shows_local_time_and_jsonl_keeps_utc() {
+    let server = start(Protocol::Tcp, "127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let target = format!("127.0.0.1:{}", server.port());
+    // Five hours west of UTC, written as a POSIX rule so no time-zone database is needed.
+    for ext in ["txt", "jsonl"] {
+        let path = dir.path().join(format!("t.{ext}"));
+        let out = Command::new(BIN)
+            .env("TZ", "<-05>5")
+            .args(["send", "tcp", &target, "--save"])
+            .arg(&path)
+            .output();
+        assert_eq!(out.unwrap().status.code(), Some(0));
+    }
+    let text = std::fs::read_to_string(dir.path().join("t.txt")).unwrap();
+    let local = Timestamp::now().to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(-5)));
+    let header = text.lines().next().unwrap_or_default();
+    assert_eq!(
+        header,
+        format!("# Socket Tester transcript, {}, local time (UTC-05:00)", local.strftime("%Y-%m-%d"))
+    );
+    let hour: i8 = text.lines().nth(1).and_then(|l| l.get(..2)).and_then(|h| h.parse().ok()).unwrap_or(-1);
+    assert!((hour - local.hour()).rem_euclid(24) <= 1, "the .txt shows local time: {text}");
+    let jsonl = std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap();
+    let time = jsonl.split("\"time\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default();
+    let utc: Timestamp = time.parse().unwrap();
+    assert!(time.ends_with('Z') && (Timestamp::now() - utc).get_seconds().abs() < 60, "{time}");
+    server.stop();
+}
