@@ -235,6 +235,7 @@ pub fn notice(notice: &Notice) -> Message {
         Notice::ReplyTruncated { bytes, buffer } => {
             Message::new("notice-reply-truncated").arg("bytes", *bytes).arg("buffer", *buffer)
         }
+        Notice::ReadingStopped { bytes } => Message::new("notice-reading-stopped").arg("bytes", *bytes),
         Notice::RuleMatched { peer, rule, label } => Message::new("notice-rule")
             .arg("peer", peer.to_string())
             .arg("rule", *rule)
@@ -514,6 +515,7 @@ mod tests {
                 next: addr(10000),
             }),
             EventKind::Notice(Notice::ReplyTruncated { bytes: 5000, buffer: 4096 }),
+            EventKind::Notice(Notice::ReadingStopped { bytes: 110 }),
             EventKind::Notice(Notice::RuleMatched {
                 peer: addr(50000),
                 rule: 2,
@@ -623,6 +625,7 @@ mod tests {
             "latin",
             "regex",
             "ulimit",
+            "idle",
             "xyz",
             "hola",
         ]

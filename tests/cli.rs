@@ -888,6 +888,31 @@ fn an_echo_is_exactly_the_bytes_sent_and_a_different_reply_fails_at_once() {
 }
 
 #[test]
+fn a_reply_that_is_not_the_echo_is_read_to_its_pause_and_a_cut_is_said() {
+    use std::io::BufRead;
+    // 10 bytes, 100 more after 100 ms, then 50 more after a long pause.
+    let program = "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1)\n\
+                   print(s.getsockname()[1], flush=True)\nc,_=s.accept(); c.recv(100)\n\
+                   c.sendall(b'A'*10); time.sleep(0.1); c.sendall(b'B'*100); time.sleep(3)\n\
+                   try: c.sendall(b'C'*50)\nexcept OSError: pass\n";
+    let mut child =
+        common::python().args(["-u", "-c", program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _peer = common::Service(child);
+    let (code, text) =
+        send(&["tcp", &format!("127.0.0.1:{}", line.trim()), "-e", "hello", "--chunk", "4096"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("echo MISMATCH"), "{text}");
+    assert!(text.contains("100 B \"BBBB"), "the rest of the reply is shown: {text}");
+    assert!(
+        text.contains("Stopped reading after 110 B in all") && text.contains("more may have followed"),
+        "{text}"
+    );
+    assert!(text.contains("(110 B in, 5 B out)"), "{text}");
+}
+
+#[test]
 fn udp_localhost_falls_back_to_ipv6_and_exits_0() {
     let serve = Serve::start(&["udp", "--bind", "[::1]:0"]);
     let port = bound_port(&serve.line());

@@ -111,6 +111,12 @@ pub enum Notice {
         /// Who sent it.
         peer: SocketAddr,
     },
+    /// A client stopped reading a reply that was not the echo while the peer's side was
+    /// still open: more may have followed.
+    ReadingStopped {
+        /// Bytes read on the connection.
+        bytes: u64,
+    },
     /// A notice read from a file written by release 0.1, which kept notices as sentences.
     Legacy {
         /// The sentence.

@@ -22,8 +22,8 @@ use super::expect::{Expectation, ReplyEnd};
 use super::payload::{Outbox, Pieces};
 use super::template::Captures;
 use super::{
-    ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Op, Payload,
-    Stats,
+    ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Notice, Op,
+    Payload, Stats,
 };
 
 const SOCK: Token = Token(1);
@@ -81,7 +81,18 @@ struct Conn {
     exchanges: VecDeque<Exchange>,
     /// Reply bytes not yet judged (other expectations than a streamed echo).
     reply: Vec<u8>,
+    /// An echo came back different: what follows is shown before closing.
+    mismatched: bool,
+    /// The peer closed its side.
+    peer_closed: bool,
+    /// After a mismatch, reading goes on until the first of these: the timeout, and a
+    /// silence of [`LINGER_IDLE`] since the last read.
+    linger: Option<(Instant, Instant)>,
 }
+
+/// After a reply that is not the echo, the rest of it is read until the peer is this long
+/// silent (or the timeout comes), so the transcript shows what the peer said, not a cut.
+const LINGER_IDLE: Duration = Duration::from_millis(300);
 
 /// What the loop should do after handling something.
 enum Flow {
@@ -272,6 +283,9 @@ impl Client<'_> {
                         bytes_out: 0,
                         exchanges: VecDeque::new(),
                         reply: Vec::new(),
+                        mismatched: false,
+                        peer_closed: false,
+                        linger: None,
                     }));
                 }
                 Err(err) if err.kind() == io::ErrorKind::NotConnected => continue,
@@ -313,7 +327,9 @@ impl Client<'_> {
                             continue;
                         }
                     }
-                } else if !self.config.persistent || (self.config.close_when_done && self.queue.is_empty()) {
+                } else if conn.linger.is_none()
+                    && (!self.config.persistent || (self.config.close_when_done && self.queue.is_empty()))
+                {
                     return Flow::Continue;
                 }
             }
@@ -326,6 +342,16 @@ impl Client<'_> {
             if conn.exchanges.is_empty()
                 && (!self.config.persistent || (self.config.close_when_done && self.queue.is_empty()))
             {
+                if let Some(until) = self.linger_until(conn) {
+                    if let Err(err) =
+                        self.poll.poll(events, Some(until.saturating_duration_since(Instant::now())))
+                        && err.kind() != io::ErrorKind::Interrupted
+                    {
+                        self.em.failed(Some(conn.link), Error::io(Op::Receive, conn.link.peer, &err));
+                        return Flow::End(CloseReason::Failed);
+                    }
+                    continue;
+                }
                 // The echo is complete: close, as the seed does (or, persistent, all are done).
                 return Flow::Continue;
             }
@@ -347,6 +373,24 @@ impl Client<'_> {
                 }
             }
         }
+    }
+
+    /// After a one-shot echo that came back different, while the peer may still be talking:
+    /// until when to keep reading. When that time has passed with the peer's side still
+    /// open, says that the reading stopped and more may have followed.
+    fn linger_until(&self, conn: &mut Conn) -> Option<Instant> {
+        if !conn.mismatched || conn.peer_closed || self.config.persistent {
+            return None;
+        }
+        let now = Instant::now();
+        let (cap, idle) = *conn.linger.get_or_insert((now + self.timeout(), now + LINGER_IDLE));
+        let until = cap.min(idle);
+        if now < until {
+            return Some(until);
+        }
+        self.em.emit(EventKind::Notice(Notice::ReadingStopped { bytes: conn.bytes_in }));
+        conn.mismatched = false;
+        None
     }
 
     /// Whether replies are echoes compared as they arrive (the default), rather than replies
@@ -520,7 +564,12 @@ impl Client<'_> {
         loop {
             match conn.stream.read(&mut self.buf) {
                 Ok(0) => {
+                    conn.peer_closed = true;
                     self.em.emit(EventKind::PeerClosed(conn.link));
+                    if conn.linger.is_some() {
+                        // The rest of a reply that was not the echo has all come.
+                        return Err(Flow::Continue);
+                    }
                     if !self.streams_echo() {
                         // The peer's close ends the reply (for `close`, the expected way).
                         if !conn.exchanges.is_empty() {
@@ -548,7 +597,11 @@ impl Client<'_> {
                     let data = Bytes::copy_from_slice(&self.buf[..n]);
                     conn.bytes_in += n as u64;
                     Stats::add(&self.em.stats().bytes_in, n as u64);
-                    let echo = if self.streams_echo() {
+                    let echo = if let Some((_, idle)) = &mut conn.linger {
+                        // The rest of a reply already judged.
+                        *idle = Instant::now() + LINGER_IDLE;
+                        None
+                    } else if self.streams_echo() {
                         let (mut check, extra) = match_echo(&mut conn.exchanges, &data);
                         if extra > 0 {
                             match &mut check {
@@ -565,6 +618,7 @@ impl Client<'_> {
                             }
                         }
                         if let Some(check) = check {
+                            conn.mismatched |= !check.matches;
                             let stats = self.em.stats();
                             Stats::add(if check.matches { &stats.echoes_ok } else { &stats.echoes_bad }, 1);
                         }

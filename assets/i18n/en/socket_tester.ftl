@@ -108,6 +108,7 @@ echo-mismatch = rtt { $rtt }, echo MISMATCH ({ $bytes } B): it differs from what
 notice-fewer-loops = Running with { $loops } event loop(s): { $error }
 notice-accepting-again = Accepting connections on { $local } again: file descriptors are free
 notice-trying-next = { $error }; trying { $next }
+notice-reading-stopped = Stopped reading after { $bytes } B in all: the reply was not the echo and the peer kept its side open, so more may have followed (a reply end such as idle:1000 waits for a whole reply)
 notice-reply-truncated = The reply was { $bytes } bytes, longer than the { $buffer }-byte receive buffer; the rest was cut off
 notice-rule = Rule { $rule } ({ $label }) matched what { $peer } sent
 notice-no-rule = No rule matched what { $peer } sent: the fallback answered

@@ -108,6 +108,7 @@ echo-mismatch = rtt { $rtt }, el eco NO COINCIDE ({ $bytes } B): difiere de lo e
 notice-fewer-loops = Funcionando con { $loops } bucle(s) de eventos: { $error }
 notice-accepting-again = Se aceptan de nuevo conexiones en { $local }: hay descriptores de archivo libres
 notice-trying-next = { $error }; probando { $next }
+notice-reading-stopped = Se dejó de leer tras { $bytes } B en total: la respuesta no era el eco y el otro extremo no cerró su lado, así que pudo seguir llegando más (un fin de respuesta como idle:1000 espera la respuesta entera)
 notice-reply-truncated = La respuesta tenía { $bytes } bytes, más que el búfer de recepción de { $buffer } bytes; el resto se cortó
 notice-rule = La regla { $rule } ({ $label }) coincidió con lo que envió { $peer }
 notice-no-rule = Ninguna regla coincidió con lo que envió { $peer }: respondió la alternativa
