@@ -26,7 +26,7 @@ use crate::spec::preset::{self, Presets};
 use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding};
 use crate::transcript::export::{Format, Record, Recorder, Saver};
 use crate::transcript::line::LineFormatter;
-use crate::vocabulary::Message;
+use crate::vocabulary::{Arg, Message};
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -892,8 +892,8 @@ pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSu
         Some(e) => {
             let rtt = match e.rtt {
                 Some((median, max)) => Message::new("cli-summary-rtt")
-                    .arg("median", format!("{:.3}", median as f64 / 1000.0))
-                    .arg("max", format!("{:.3}", max as f64 / 1000.0)),
+                    .arg("median", Arg::Decimal(median as f64 / 1000.0, 3))
+                    .arg("max", Arg::Decimal(max as f64 / 1000.0, 3)),
                 None => Message::new("cli-empty"),
             };
             let id = if e.checks { "cli-summary-checks" } else { "cli-summary-echoes" };

@@ -7,6 +7,7 @@
 
 use std::sync::LazyLock;
 
+use fluent_bundle::types::{FluentNumber, FluentNumberOptions};
 use fluent_bundle::{FluentArgs, FluentValue};
 
 use i18n_embed::LanguageLoader;
@@ -73,6 +74,51 @@ impl Language {
     }
 }
 
+fn english_number(value: &FluentValue<'_>) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(number_text(Language::English, n.value, fraction_digits(n))),
+        _ => None,
+    }
+}
+
+fn spanish_number(value: &FluentValue<'_>) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(number_text(Language::Spanish, n.value, fraction_digits(n))),
+        _ => None,
+    }
+}
+
+fn fraction_digits(n: &FluentNumber) -> usize {
+    n.options.minimum_fraction_digits.unwrap_or(0)
+}
+
+/// A number written the language's way: English groups thousands with commas and writes a
+/// decimal point (`145,345,577`, `1.42`); Spanish groups with points, from five digits on,
+/// and writes a decimal comma (`145.345.577`, `1000`, `1,42`).
+pub fn number_text(language: Language, value: f64, fraction_digits: usize) -> String {
+    let fixed = format!("{:.*}", fraction_digits, value.abs());
+    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
+    let (group, point, min_grouped) = match language {
+        Language::English => (',', '.', 4),
+        Language::Spanish => ('.', ',', 5),
+    };
+    let mut out = String::with_capacity(fixed.len() + whole.len() / 3 + 1);
+    if value < 0.0 && fixed.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        out.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if whole.len() >= min_grouped && i > 0 && (whole.len() - i).is_multiple_of(3) {
+            out.push(group);
+        }
+        out.push(digit);
+    }
+    if !fraction.is_empty() {
+        out.push(point);
+        out.push_str(fraction);
+    }
+    out
+}
+
 /// Translations for one app.
 pub struct Tr {
     loader: FluentLanguageLoader,
@@ -95,8 +141,14 @@ impl Tr {
         // fallback (English) keeps every message available.
         let _ = self.loader.load_languages(&Localizations, &[id]);
         // Unicode isolation marks around arguments would show as boxes in egui; the setting
-        // applies to the bundles just loaded.
+        // applies to the bundles just loaded, as does the language's way with numbers.
         self.loader.set_use_isolating(false);
+        self.loader.with_bundles_mut(|bundle| {
+            bundle.set_formatter(Some(match language {
+                Language::English => |value, _| english_number(value),
+                Language::Spanish => |value, _| spanish_number(value),
+            }))
+        });
         self.language = language;
     }
 
@@ -117,11 +169,29 @@ impl Tr {
             let value: FluentValue<'_> = match arg {
                 Arg::Text(text) => FluentValue::from(text.as_str()),
                 Arg::Number(n) => FluentValue::from(*n),
+                Arg::Decimal(value, digits) => FluentValue::Number(FluentNumber::new(
+                    *value,
+                    FluentNumberOptions {
+                        minimum_fraction_digits: Some(*digits),
+                        maximum_fraction_digits: Some(*digits),
+                        ..FluentNumberOptions::default()
+                    },
+                )),
                 Arg::Message(inner) => FluentValue::from(self.render(inner)),
             };
             args.set(*name, value);
         }
         self.loader.get_args_fluent(message.id, Some(&args))
+    }
+
+    /// A number in this language's way (see [`number_text`]).
+    pub fn number(&self, value: f64, fraction_digits: usize) -> String {
+        number_text(self.language, value, fraction_digits)
+    }
+
+    /// A duration for people, in this language: `850 µs`, `12.40 ms` (`12,40 ms`), `3.20 s`.
+    pub fn duration(&self, us: u64) -> String {
+        self.render(&vocabulary::duration_text(us))
     }
 
     /// An engine error, in this language.
@@ -156,6 +226,27 @@ macro_rules! t {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_follow_the_language() {
+        use Language::{English, Spanish};
+        assert_eq!(number_text(English, 145_345_577.0, 0), "145,345,577");
+        assert_eq!(number_text(Spanish, 145_345_577.0, 0), "145.345.577");
+        assert_eq!(number_text(English, 1000.0, 0), "1,000");
+        assert_eq!(number_text(Spanish, 1000.0, 0), "1000", "Spanish groups from five digits");
+        assert_eq!(number_text(Spanish, 12_345.0, 0), "12.345");
+        assert_eq!(number_text(English, 1.4234, 2), "1.42");
+        assert_eq!(number_text(Spanish, 1.4234, 2), "1,42");
+        assert_eq!(number_text(Spanish, 1234.5, 3), "1234,500");
+        assert_eq!(number_text(English, -0.0001, 2), "0.00");
+        let (en, es) = (Tr::new(English), Tr::new(Spanish));
+        let echo = crate::engine::EchoCheck { rtt_us: 1_420, matches: true, bytes: 145_345_577 };
+        let message = vocabulary::received(false, Some(&echo)).unwrap();
+        assert_eq!(en.render(&message), "rtt 1.420 ms, echo ok (145,345,577 B)");
+        assert_eq!(es.render(&message), "rtt 1,420 ms, eco correcto (145.345.577 B)");
+        assert_eq!(es.duration(1_420), "1,42 ms");
+        assert_eq!(en.duration(3_200_000), "3.20 s");
+    }
 
     /// The message ids of one language's catalogue.
     pub(crate) fn ids(language: &str) -> Vec<String> {

@@ -17,8 +17,11 @@ use crate::transcript::render::escape;
 pub enum Arg {
     /// Text shown as is: an address, a path, a number already formatted.
     Text(String),
-    /// A count, which a language may use to choose its plural.
+    /// A count, which a language may use to choose its plural; shown with the language's
+    /// digit grouping.
     Number(u64),
+    /// A measure shown with this many decimals, in the language's way (`1.42`, `1,42`).
+    Decimal(f64, usize),
     /// Another message, rendered first in the same language.
     Message(Box<Message>),
 }
@@ -80,9 +83,9 @@ impl Message {
     }
 }
 
-/// A round-trip time as the transcripts print it: `0.300 ms`.
-pub fn rtt_text(rtt_us: u64) -> String {
-    format!("{:.3} ms", rtt_us as f64 / 1000.0)
+/// A round-trip time as the transcripts print it: `0.300 ms` (`0,300 ms` in Spanish).
+pub fn rtt_text(rtt_us: u64) -> Message {
+    Message::new("unit-ms").arg("value", Arg::Decimal(rtt_us as f64 / 1000.0, 3))
 }
 
 /// What an event says in words. Plain data (bytes sent or received with nothing more to say)
@@ -199,14 +202,14 @@ pub fn steps_ended(summary: &StepsSummary) -> Message {
     }
 }
 
-/// A duration for people: `850 µs`, `12.40 ms`, `3.20 s`.
-pub fn duration_text(us: u64) -> String {
+/// A duration for people: `850 µs`, `12.40 ms`, `3.20 s` (`12,40 ms` in Spanish).
+pub fn duration_text(us: u64) -> Message {
     if us < 1_000 {
-        format!("{us} µs")
+        Message::new("unit-us").arg("value", us)
     } else if us < 1_000_000 {
-        format!("{:.2} ms", us as f64 / 1_000.0)
+        Message::new("unit-ms").arg("value", Arg::Decimal(us as f64 / 1_000.0, 2))
     } else {
-        format!("{:.2} s", us as f64 / 1_000_000.0)
+        Message::new("unit-s").arg("value", Arg::Decimal(us as f64 / 1_000_000.0, 2))
     }
 }
 
@@ -338,7 +341,10 @@ pub fn problem(problem: &Problem) -> Message {
     match problem {
         Problem::Empty => Message::new("problem-empty"),
         Problem::NotANumber => Message::new("problem-not-a-number"),
-        Problem::Range { min, max } => Message::new("problem-range").arg("min", *min).arg("max", *max),
+        // Limits are written as they are typed in the field, without grouping.
+        Problem::Range { min, max } => {
+            Message::new("problem-range").arg("min", min.to_string()).arg("max", max.to_string())
+        }
         Problem::HostInvalid => Message::new("reason-host-invalid"),
         Problem::ClientPortZero => Message::new("reason-client-port-zero"),
         Problem::NoFile => Message::new("problem-no-file"),
@@ -348,9 +354,9 @@ pub fn problem(problem: &Problem) -> Message {
             .arg("max", crate::spec::MAX_DATAGRAM),
         Problem::Message(err) => message_error(err),
         Problem::Invalid(words) => Message::new("problem-invalid").arg("words", words.as_str()),
-        Problem::TooManyLoops { max, open_files } => {
-            Message::new("problem-too-many-loops").arg("max", *max).arg("open_files", *open_files)
-        }
+        Problem::TooManyLoops { max, open_files } => Message::new("problem-too-many-loops")
+            .arg("max", max.to_string())
+            .arg("open_files", open_files.to_string()),
     }
 }
 

@@ -362,7 +362,7 @@ fn a_file_of_any_size_is_streamed_and_its_echo_checked() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout.contains("echo ok (5242880 B)") && stdout.contains("1 of 1 echoes ok"),
+        stdout.contains("echo ok (5,242,880 B)") && stdout.contains("1 of 1 echoes ok"),
         "{}",
         &stdout[stdout.len().saturating_sub(300)..]
     );
@@ -377,7 +377,7 @@ fn a_file_of_any_size_is_streamed_and_its_echo_checked() {
     let out = bin().args(["send", "udp", "127.0.0.1:9", "--file"]).arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("5242880 bytes do not fit in one UDP datagram (at most 65507)"), "{stderr}");
+    assert!(stderr.contains("5,242,880 bytes do not fit in one UDP datagram (at most 65,507)"), "{stderr}");
 }
 
 #[test]

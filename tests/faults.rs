@@ -148,7 +148,7 @@ fn a_client_that_half_closes_gets_every_byte_then_the_end() {
     assert!(errors(&events).is_empty(), "{text}");
     let peer = client.local_addr().unwrap();
     assert!(text.contains(&format!("{peer} closed its side")), "{text}");
-    assert!(text.contains(&format!("Closed {peer} (300000 B in, 300000 B out)")), "{text}");
+    assert!(text.contains(&format!("Closed {peer} (300,000 B in, 300,000 B out)")), "{text}");
 }
 
 #[test]
@@ -296,7 +296,7 @@ fn ten_thousand_connections_at_once_are_all_served() {
     assert!(peak_kib < 256 * 1024, "10,000 idle-between-messages connections fit in 256 MiB: {peak_kib} KiB");
     let (code, rest) = serve.signal("TERM");
     assert_eq!(code, 0);
-    assert!(rest.last().is_some_and(|l| l.starts_with("summary: 10000 connections")), "{rest:?}");
+    assert!(rest.last().is_some_and(|l| l.starts_with("summary: 10,000 connections")), "{rest:?}");
 }
 
 #[test]
@@ -328,7 +328,7 @@ fn oversized_and_empty_udp_datagrams() {
     still_serves(Protocol::Udp, server.addr);
     let text = server.lines();
     assert!(text.contains(" 0 B \"\""), "the empty datagram is a line of its own: {text}");
-    assert!(text.contains(" 1000 B ") && text.contains("(truncated)"), "{text}");
+    assert!(text.contains(" 1,000 B ") && text.contains("(truncated)"), "{text}");
     server.stop();
     roomy.stop();
 }

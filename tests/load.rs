@@ -133,7 +133,7 @@ fn one_flipped_bit_in_the_echo_is_caught_and_located() {
     assert_eq!(report.mismatches, 1);
     assert_eq!(report.messages_echoed, 5, "the five messages before the flipped byte were right");
     let message = report.error_messages.keys().next().unwrap();
-    assert!(message.contains("differs from what was sent at byte 5000"), "{message}");
+    assert!(message.contains("differs from what was sent at byte 5,000"), "{message}");
     assert!(report.summary().contains("SOME ECHOES DIFFERED"));
 }
 

@@ -17,7 +17,6 @@ use socket_tester::i18n::Language;
 use socket_tester::spec::{Field, MessageMode, SessionSpec};
 use socket_tester::transcript::line::Direction;
 use socket_tester::ui::session::Activity;
-use socket_tester::ui::transcript_view::format_us;
 use socket_tester::ui::{SocketTesterApp, StartupOptions};
 
 fn harness(options: StartupOptions) -> Harness<'static, SocketTesterApp> {
@@ -85,7 +84,7 @@ fn start_then_send_shows_the_echo_with_its_round_trip_time_on_both_sides() {
     assert_eq!(echoed, message);
     // The status line shows the round-trip time in words.
     let counters = *harness.state().sessions()[1].transcript.counters();
-    let rtt = format_us(counters.rtt_last_us.unwrap());
+    let rtt = harness.state().tr().duration(counters.rtt_last_us.unwrap());
     assert!(harness.query_all_by_value(&format!("RTT last {rtt}, average {rtt}")).count() >= 1);
 
     // Ctrl+Enter sends again from the active (client) session.

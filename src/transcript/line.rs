@@ -150,7 +150,7 @@ impl LineFormatter {
     }
 
     fn bytes_line(&self, line: &mut String, link: &Link, data: &[u8], text: &str) {
-        let _ = write!(line, "{} {} B \"{text}\"", link.peer, data.len());
+        let _ = write!(line, "{} {} B \"{text}\"", link.peer, self.tr.number(data.len() as f64, 0));
         if self.show_hex {
             let _ = write!(line, " [{}]", hex(data));
         }

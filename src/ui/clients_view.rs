@@ -68,7 +68,11 @@ pub fn clients_ui(
                                     row.last_heard.to_zoned(tz.clone()).strftime("%H:%M:%S").to_string(),
                                 );
                             }
-                            ui.label(format!("{} B / {} B", row.bytes_in, row.bytes_out));
+                            ui.label(format!(
+                                "{} B / {} B",
+                                tr.number(row.bytes_in as f64, 0),
+                                tr.number(row.bytes_out as f64, 0)
+                            ));
                             ui.horizontal(|ui| {
                                 let send =
                                     ui.add_enabled(can_send, egui::Button::new(t!(tr, "btn-send")).small());

@@ -3,7 +3,6 @@
 use egui::{RichText, Ui};
 
 use super::session::{Activity, Session};
-use super::transcript_view::format_us;
 use crate::i18n::Tr;
 use crate::t;
 
@@ -42,8 +41,8 @@ pub fn session_status_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
         }
         if let Some(last) = counters.rtt_last_us {
             ui.separator();
-            let avg = counters.rtt_avg_us().map(format_us).unwrap_or_default();
-            ui.label(t!(tr, "status-rtt", last = format_us(last), avg = avg));
+            let avg = counters.rtt_avg_us().map(|us| tr.duration(us)).unwrap_or_default();
+            ui.label(t!(tr, "status-rtt", last = tr.duration(last), avg = avg));
             ui.label(t!(tr, "status-echoes", ok = counters.echoes_ok, bad = counters.echoes_bad));
         }
         if counters.checks_ok + counters.checks_bad > 0 {

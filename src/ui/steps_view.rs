@@ -286,7 +286,7 @@ fn result_ui(ui: &mut Ui, tr: &Tr, result: Option<&StepResult>) {
         ui.label("");
         return;
     };
-    let time = vocabulary::duration_text(*elapsed_us);
+    let time = tr.duration(*elapsed_us);
     let (text, color) = match outcome {
         StepOutcome::Passed => (format!("✔ {time}"), Some(egui::Color32::from_rgb(0x2e, 0x9e, 0x4f))),
         StepOutcome::Failed { .. } | StepOutcome::Error { .. } => {

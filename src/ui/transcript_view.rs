@@ -17,17 +17,6 @@ use crate::transcript::render::{hex, hex_dump};
 use crate::transcript::store::{Entry, Transcript};
 use crate::vocabulary;
 
-/// Formats a duration in microseconds for people: `850 µs`, `12.4 ms`, `3.20 s`.
-pub fn format_us(us: u64) -> String {
-    if us < 1_000 {
-        format!("{us} µs")
-    } else if us < 1_000_000 {
-        format!("{:.2} ms", us as f64 / 1_000.0)
-    } else {
-        format!("{:.2} s", us as f64 / 1_000_000.0)
-    }
-}
-
 /// What an event row says, in the user's language, from the one vocabulary.
 pub fn note_text(tr: &Tr, entry: &Entry, protocol: Protocol) -> String {
     entry.event.as_ref().and_then(|kind| tr.event(kind, protocol)).unwrap_or_default()
@@ -41,12 +30,12 @@ pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, (show_hex, protocol): (bo
     let content = content(tr, entry, show_hex, protocol);
     let mut line = format!("{time}\t{conn}\t{}\t{peer}\t", entry.direction.arrow());
     if matches!(entry.direction, Direction::Sent | Direction::Received) {
-        line.push_str(&format!("{} B\t{content}", entry.data.len()));
+        line.push_str(&format!("{} B\t{content}", tr.number(entry.data.len() as f64, 0)));
     } else {
         line.push_str(&format!("\t{content}"));
     }
     if let Some(rtt) = entry.rtt_us() {
-        line.push_str(&format!("\tRTT {}", format_us(rtt)));
+        line.push_str(&format!("\tRTT {}", tr.duration(rtt)));
     }
     line
 }
@@ -170,7 +159,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                     });
                     row.col(|ui| {
                         if index > 0 {
-                            ui.weak(format!("+{}", format_us(entry.dt_us)));
+                            ui.weak(format!("+{}", tr.duration(entry.dt_us)));
                         }
                     });
                     row.col(|ui| {
@@ -192,7 +181,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                     });
                     row.col(|ui| {
                         if matches!(entry.direction, Direction::Sent | Direction::Received) {
-                            ui.label(format!("{} B", entry.data.len()));
+                            ui.label(format!("{} B", tr.number(entry.data.len() as f64, 0)));
                         }
                     });
                     row.col(|ui| {
@@ -213,7 +202,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                         if let Some(rtt) = entry.rtt_us() {
                             let ok = !entry.echo_differs();
                             let mark = if ok { "✔" } else { "✘" };
-                            ui.label(format!("{} {mark}", format_us(rtt)));
+                            ui.label(format!("{} {mark}", tr.duration(rtt)));
                         }
                     });
                     if row.response().clicked() {

@@ -346,3 +346,8 @@ recovery-offer = { $count ->
 recovery-open = Open
 recovery-delete = Delete
 recovery-delete-failed = Could not delete a kept transcript: { $error }
+
+# Measures: the number is written the language's way.
+unit-us = { $value } µs
+unit-ms = { $value } ms
+unit-s = { $value } s

@@ -349,3 +349,8 @@ recovery-offer = { $count ->
 recovery-open = Abrir
 recovery-delete = Borrar
 recovery-delete-failed = No se pudo borrar una transcripción guardada: { $error }
+
+# Measures: the number is written the language's way.
+unit-us = { $value } µs
+unit-ms = { $value } ms
+unit-s = { $value } s
