@@ -228,6 +228,45 @@ pub(crate) mod tests {
     use super::*;
 
     #[test]
+    fn the_spanish_catalogue_keeps_the_glossarys_terms() {
+        #[derive(serde::Deserialize)]
+        struct Glossary {
+            term: Vec<Term>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Term {
+            es: String,
+            avoid: Vec<String>,
+            #[serde(default = "yes")]
+            required: bool,
+        }
+        fn yes() -> bool {
+            true
+        }
+        let text = Localizations::get("glossary-es.toml").map(|f| f.data.into_owned()).unwrap_or_default();
+        let glossary: Glossary =
+            toml::from_str(&String::from_utf8_lossy(&text)).expect("the glossary parses");
+        let catalogue =
+            Localizations::get("es/socket_tester.ftl").map(|f| f.data.into_owned()).unwrap_or_default();
+        let catalogue = String::from_utf8_lossy(&catalogue).to_lowercase();
+        assert!(glossary.term.len() >= 15);
+        for term in &glossary.term {
+            assert!(
+                !term.required || catalogue.contains(&term.es.to_lowercase()),
+                "«{}» is never used",
+                term.es
+            );
+            for word in &term.avoid {
+                assert!(
+                    !catalogue.contains(&word.to_lowercase()),
+                    "«{word}» is used instead of «{}»",
+                    term.es
+                );
+            }
+        }
+    }
+
+    #[test]
     fn numbers_follow_the_language() {
         use Language::{English, Spanish};
         assert_eq!(number_text(English, 145_345_577.0, 0), "145,345,577");

@@ -800,3 +800,28 @@ fn a_server_sends_its_message_to_one_client_or_to_all() {
     let mut buf = [0u8; 4];
     assert!(other.read(&mut buf).is_err(), "the other client got nothing");
 }
+
+#[test]
+fn column_headings_and_buttons_explain_themselves_and_the_zoom_shows_its_level() {
+    let mut harness = harness(StartupOptions::default());
+    // Tooltips at once, without the pointer resting.
+    harness.ctx.all_styles_mut(|style| style.interaction.tooltip_delay = 0.0);
+    harness.run_steps(2);
+    harness.get_all_by_label("Δt").next().unwrap().hover();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Time since the previous row").is_some(), "the Δt heading has a tooltip");
+    harness.get_all_by_label("↔").next().unwrap().hover();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Direction: → sent, ← received, • event, ! error").is_some());
+    harness.get_by_label("Connect").hover();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("Open the connection now and keep it open").is_some());
+
+    assert!(harness.query_by_label("100%").is_some());
+    harness.get_by_label("A+").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("110%").is_some(), "the zoom level is shown");
+    harness.get_by_label("110%").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("100%").is_some(), "and resets on a click");
+}

@@ -649,13 +649,17 @@ impl SocketTesterApp {
                 follow_language(&mut spec, Language::Spanish, language);
                 app.add_session(spec);
             };
-            if ui.button(t!(self.tr, "add-client")).clicked() {
+            if ui.button(t!(self.tr, "add-client")).on_hover_text(t!(self.tr, "add-client-hint")).clicked() {
                 new_session(self, Role::Client, Protocol::Tcp);
             }
-            if ui.button(t!(self.tr, "add-server")).clicked() {
+            if ui.button(t!(self.tr, "add-server")).on_hover_text(t!(self.tr, "add-server-hint")).clicked() {
                 new_session(self, Role::Server, Protocol::Tcp);
             }
-            if ui.button(t!(self.tr, "add-udp-pair")).clicked() {
+            if ui
+                .button(t!(self.tr, "add-udp-pair"))
+                .on_hover_text(t!(self.tr, "add-udp-pair-hint"))
+                .clicked()
+            {
                 new_session(self, Role::Server, Protocol::Udp);
                 new_session(self, Role::Client, Protocol::Udp);
             }
@@ -688,15 +692,24 @@ impl SocketTesterApp {
                 self.zoom = (self.zoom - 0.1).max(0.5);
                 ui.ctx().set_zoom_factor(self.zoom);
             }
+            let percent = (self.zoom * 100.0).round() as u64;
+            let reset = ui.button(t!(self.tr, "zoom-reset", percent = percent));
+            if reset.on_hover_text(t!(self.tr, "zoom-reset-hint", percent = percent)).clicked() {
+                self.zoom = 1.0;
+                ui.ctx().set_zoom_factor(self.zoom);
+            }
             if ui.button("A+").on_hover_text(t!(self.tr, "zoom-in")).clicked() {
                 self.zoom = (self.zoom + 0.1).min(3.0);
                 ui.ctx().set_zoom_factor(self.zoom);
             }
             ui.separator();
             // The label and its value wrap together, never the label's words apart.
-            ui.add(egui::Label::new(t!(self.tr, "memory-cap")).wrap_mode(egui::TextWrapMode::Extend));
-            let changed =
-                ui.add(egui::DragValue::new(&mut self.cap_mib).range(1..=16_384).suffix(" MiB")).changed();
+            ui.add(egui::Label::new(t!(self.tr, "memory-cap")).wrap_mode(egui::TextWrapMode::Extend))
+                .on_hover_text(t!(self.tr, "memory-cap-hint"));
+            let changed = ui
+                .add(egui::DragValue::new(&mut self.cap_mib).range(1..=16_384).suffix(" MiB"))
+                .on_hover_text(t!(self.tr, "memory-cap-hint"))
+                .changed();
             if changed {
                 for session in &mut self.sessions {
                     session.transcript.set_cap_bytes(self.cap_mib << 20);

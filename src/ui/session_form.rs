@@ -364,7 +364,11 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
             }
         }
         Role::Server => {
-            if ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-start"))).clicked() {
+            if ui
+                .add_enabled(valid, egui::Button::new(t!(tr, "btn-start")))
+                .on_hover_text(t!(tr, "btn-start-hint"))
+                .clicked()
+            {
                 action = Some(FormAction::Start);
             }
         }
@@ -374,7 +378,9 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
                     action = Some(FormAction::Stop);
                 }
             } else {
-                let send = ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-send")));
+                let send = ui
+                    .add_enabled(valid, egui::Button::new(t!(tr, "btn-send")))
+                    .on_hover_text(t!(tr, "btn-send-hint"));
                 if send.on_hover_text(t!(tr, "hint-ctrl-enter")).clicked() {
                     action = Some(FormAction::Send);
                 }
@@ -384,13 +390,16 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
                     action = Some(FormAction::Disconnect);
                 }
             } else if state.progress.is_none()
-                && ui.add_enabled(valid, egui::Button::new(t!(tr, "btn-connect"))).clicked()
+                && ui
+                    .add_enabled(valid, egui::Button::new(t!(tr, "btn-connect")))
+                    .on_hover_text(t!(tr, "btn-connect-hint"))
+                    .clicked()
             {
                 action = Some(FormAction::Connect);
             }
         }
     }
-    if ui.button(t!(tr, "btn-clear")).clicked() {
+    if ui.button(t!(tr, "btn-clear")).on_hover_text(t!(tr, "btn-clear-hint")).clicked() {
         action = Some(FormAction::Clear);
     }
     action

@@ -109,7 +109,7 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
 fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) -> Option<FileAction> {
     let mut action = None;
     ui.horizontal(|ui| {
-        if ui.button(t!(tr, "btn-save-as")).clicked() {
+        if ui.button(t!(tr, "btn-save-as")).on_hover_text(t!(tr, "btn-save-as-hint")).clicked() {
             let path = files::suggested_name(session.uid, "jsonl");
             session.file_bar = Some(FileBar { purpose: Purpose::Save(session.uid), path, pcap: false });
         }
@@ -123,7 +123,9 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
                     action = Some(FileAction::StopRecording);
                 }
             }
-            None if session.opened_from.is_none() && ui.button(t!(tr, "btn-record")).clicked() => {
+            None if session.opened_from.is_none()
+                && ui.button(t!(tr, "btn-record")).on_hover_text(t!(tr, "btn-record-hint")).clicked() =>
+            {
                 let path = files::suggested_name(session.uid, "jsonl");
                 session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
             }

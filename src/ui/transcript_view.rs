@@ -73,7 +73,9 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
         ui.label(t!(tr, "view-show"));
         ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"));
         ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex"));
-        let copy = ui.add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")));
+        let copy = ui
+            .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
+            .on_hover_text(t!(tr, "btn-copy-hint"));
         let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::C));
         if (copy.clicked() || (shortcut && view.selection.is_some()))
             && let Some((a, b)) = view.selection
@@ -121,24 +123,24 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             .column(Column::initial(102.0).at_least(60.0).clip(true))
             .column(Column::initial(60.0).at_least(40.0).clip(true))
             .column(Column::initial(44.0).at_least(24.0).clip(true))
-            .column(Column::exact(14.0))
+            .column(Column::exact(18.0))
             .column(Column::initial(120.0).at_least(60.0).clip(true))
             .column(Column::initial(44.0).at_least(36.0).clip(true))
             .column(Column::remainder().at_least(80.0).clip(true))
             .column(Column::initial(70.0).at_least(50.0).clip(true))
             .header(row_height, |mut header| {
-                for title in [
-                    t!(tr, "col-time"),
-                    t!(tr, "col-dt"),
-                    t!(tr, "col-conn"),
-                    String::new(),
-                    t!(tr, "col-peer"),
-                    t!(tr, "col-bytes"),
-                    t!(tr, "col-content"),
-                    t!(tr, "col-rtt"),
+                for (title, hint) in [
+                    (t!(tr, "col-time"), t!(tr, "col-time-hint")),
+                    (t!(tr, "col-dt"), t!(tr, "col-dt-hint")),
+                    (t!(tr, "col-conn"), t!(tr, "col-conn-hint")),
+                    (t!(tr, "col-dir"), t!(tr, "col-dir-hint")),
+                    (t!(tr, "col-peer"), t!(tr, "col-peer-hint")),
+                    (t!(tr, "col-bytes"), t!(tr, "col-bytes-hint")),
+                    (t!(tr, "col-content"), t!(tr, "col-content-hint")),
+                    (t!(tr, "col-rtt"), t!(tr, "col-rtt-hint")),
                 ] {
                     header.col(|ui| {
-                        ui.strong(title);
+                        ui.strong(title).on_hover_text(hint);
                     });
                 }
             })

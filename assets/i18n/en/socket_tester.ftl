@@ -351,3 +351,27 @@ recovery-delete-failed = Could not delete a kept transcript: { $error }
 unit-us = { $value } µs
 unit-ms = { $value } ms
 unit-s = { $value } s
+
+# Tooltips: what each column and button does.
+col-time-hint = When it happened, in this computer's local time
+col-dt-hint = Time since the previous row
+col-conn-hint = The connection's number in this session (for UDP, the peer's number)
+col-dir = ↔
+col-dir-hint = Direction: → sent, ← received, • event, ! error
+col-peer-hint = The other side's address and port
+col-bytes-hint = Bytes in this read or write
+col-content-hint = The bytes as text (escapes for the rest) or as hex, or what happened
+col-rtt-hint = Round-trip time: from the first byte sent to the last byte of its echo or reply
+btn-start-hint = Listen on the host and port, and echo or answer what arrives
+btn-send-hint = Send the message (connecting first if needed) and wait for the reply (Ctrl+Enter)
+btn-connect-hint = Open the connection now and keep it open: each Send then uses it
+btn-clear-hint = Empty this transcript (rows not saved are lost)
+btn-copy-hint = Copy the selected rows as text
+btn-save-as-hint = Write the whole transcript so far to a file: .txt, .csv, .jsonl or .pcap
+btn-record-hint = From now on, write every event to a .jsonl file as it happens, so nothing is lost
+add-client-hint = Add a TCP client session
+add-server-hint = Add a TCP echo server session
+add-udp-pair-hint = Add a UDP server and a UDP client that sends to it
+memory-cap-hint = Each transcript keeps at most this much in memory; the oldest rows go first. Record keeps everything on disk.
+zoom-reset = { $percent }%
+zoom-reset-hint = Text size { $percent }%: click, or press Ctrl+0, to go back to 100%
