@@ -292,6 +292,12 @@ fn save_record_and_reopen_through_the_window() {
     step_until(&mut harness, "the save", |app| app.notice().is_some_and(|(t, _)| t.starts_with("Saved")));
     let csv = std::fs::read_to_string(&saved).unwrap();
     assert!(csv.starts_with("time,session,conn,event") && csv.contains(",sent,"), "{csv}");
+    // The banner names the whole path, and goes when dismissed.
+    let banner = harness.state().notice().map(|(t, _)| t.clone()).unwrap_or_default();
+    assert!(banner.ends_with(&format!("to {}", saved.display())), "{banner}");
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+    assert!(harness.state().notice().is_none());
 
     // Reopen the recording: a read-only session with the same lines.
     harness.get_by_label("Open…").click();
@@ -824,4 +830,23 @@ fn column_headings_and_buttons_explain_themselves_and_the_zoom_shows_its_level()
     harness.get_by_label("110%").click();
     harness.run_steps(2);
     assert!(harness.query_by_label("100%").is_some(), "and resets on a click");
+}
+
+#[test]
+fn a_new_client_targets_the_running_servers_address() {
+    let mut harness = harness(StartupOptions::default());
+    // The server listens on a port the system picks.
+    let form = &mut harness.state_mut().sessions_mut()[0].form;
+    let spec = SessionSpec { host: "127.0.0.1".into(), port: 0, ..form.spec().clone() };
+    form.set_spec(spec);
+    harness.run_steps(2);
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    let Activity::Listening(addrs) = &harness.state().sessions()[0].activity else { unreachable!() };
+    let port = addrs[0].port();
+    assert_ne!(port, 0);
+    harness.get_by_label("+ Client").click();
+    harness.run_steps(2);
+    let spec = harness.state().sessions().last().unwrap().spec().clone();
+    assert_eq!((spec.host.as_str(), spec.port), ("127.0.0.1", port));
 }

@@ -17,7 +17,7 @@ use super::files::{
 };
 use super::message_editor::remember;
 use super::presets::{BarAction, BarKind, MenuAction, NameBar, PresetJob, PresetJobs, bar_ui};
-use super::session::Session;
+use super::session::{Activity, Session};
 use super::session_form::FormAction;
 use super::session_view::{PanelContext, session_ui};
 use super::settings::SETTINGS_KEY;
@@ -302,6 +302,30 @@ impl SocketTesterApp {
         taken
     }
 
+    /// Where a new client of `protocol` should send: the address a running server of this
+    /// window listens on (loopback for one on every interface), else the last server's form.
+    fn server_address(&self, protocol: Protocol) -> Option<(String, u16)> {
+        let servers = || {
+            self.sessions
+                .iter()
+                .rev()
+                .filter(move |s| s.spec().role == Role::Server && s.protocol() == protocol)
+        };
+        let running = servers().find_map(|s| match &s.activity {
+            Activity::Listening(addrs) => addrs.first().copied(),
+            _ => None,
+        });
+        if let Some(addr) = running {
+            let ip = match addr.ip() {
+                std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+                ip => ip,
+            };
+            return Some((ip.to_string(), addr.port()));
+        }
+        servers().next().map(|s| (s.spec().host.clone(), s.spec().port))
+    }
+
     /// The last notice (saved, opened, failed), for the status line and the tests.
     pub fn notice(&self) -> Option<&(String, bool)> {
         self.notice.as_ref()
@@ -321,7 +345,8 @@ impl SocketTesterApp {
                     {
                         session.saved_at_entries = session.saved_at_entries.max(entries);
                     }
-                    let path = path.display().to_string();
+                    // The whole path, so the file can be found again.
+                    let path = std::path::absolute(&path).unwrap_or(path).display().to_string();
                     self.notice = Some(match result {
                         Ok(count) => (t!(self.tr, "file-saved", count = count, path = path), false),
                         Err(error) => (t!(self.tr, "file-save-failed", error = error), true),
@@ -647,6 +672,11 @@ impl SocketTesterApp {
             let new_session = |app: &mut SocketTesterApp, role, protocol| {
                 let mut spec = SessionSpec::new(role, protocol);
                 follow_language(&mut spec, Language::Spanish, language);
+                if role == Role::Client
+                    && let Some((host, port)) = app.server_address(protocol)
+                {
+                    (spec.host, spec.port) = (host, port);
+                }
                 app.add_session(spec);
             };
             if ui.button(t!(self.tr, "add-client")).on_hover_text(t!(self.tr, "add-client-hint")).clicked() {
@@ -730,7 +760,15 @@ impl SocketTesterApp {
         self.recovery_ui(ui);
         if let Some((text, error)) = &self.notice {
             let rich = RichText::new(text.as_str());
-            ui.label(if *error { rich.color(ui.visuals().error_fg_color) } else { rich.strong() });
+            let dismissed = ui
+                .horizontal_wrapped(|ui| {
+                    ui.label(if *error { rich.color(ui.visuals().error_fg_color) } else { rich.strong() });
+                    ui.small_button(t!(self.tr, "notice-dismiss")).clicked()
+                })
+                .inner;
+            if dismissed {
+                self.notice = None;
+            }
         }
         actions
     }

@@ -375,3 +375,4 @@ add-udp-pair-hint = Add a UDP server and a UDP client that sends to it
 memory-cap-hint = Each transcript keeps at most this much in memory; the oldest rows go first. Record keeps everything on disk.
 zoom-reset = { $percent }%
 zoom-reset-hint = Text size { $percent }%: click, or press Ctrl+0, to go back to 100%
+notice-dismiss = OK

@@ -378,3 +378,4 @@ add-udp-pair-hint = Añadir un servidor UDP y un cliente UDP que le envía
 memory-cap-hint = Cada transcripción guarda como máximo esto en memoria; las filas más antiguas se van primero. Grabar guarda todo en disco.
 zoom-reset = { $percent } %
 zoom-reset-hint = Tamaño del texto { $percent } %: pulse aquí, o Ctrl+0, para volver al 100 %
+notice-dismiss = Aceptar
