@@ -850,3 +850,28 @@ fn a_new_client_targets_the_running_servers_address() {
     let spec = harness.state().sessions().last().unwrap().spec().clone();
     assert_eq!((spec.host.as_str(), spec.port), ("127.0.0.1", port));
 }
+
+#[test]
+fn closing_a_running_or_unsaved_session_asks_first() {
+    let mut harness = harness(on_port(free_tcp_port()));
+    // An idle, empty session closes at once.
+    harness.get_all_by_label("✖").nth(1).unwrap().click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions().len(), 1);
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_by_label("✖").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions().len(), 1, "a running session is not closed at once");
+    assert!(harness.query_by_label_contains("This session is running: closing stops it.").is_some());
+    assert!(harness.query_by_label_contains("not saved: closing loses").is_some());
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("This session is running").is_none());
+    assert!(listening(harness.state(), 0), "cancel leaves it running");
+    harness.get_by_label("✖").click();
+    harness.run_steps(2);
+    harness.get_by_label("Close it").click();
+    harness.run_steps(2);
+    assert!(harness.state().sessions().is_empty());
+}

@@ -101,6 +101,8 @@ pub struct Session {
     pub opened_from: Option<PathBuf>,
     /// The transcript's entry count when it was last saved.
     pub saved_at_entries: u64,
+    /// The close button was pressed on a running or unsaved session: the window asks first.
+    pub confirm_close: bool,
     workers: Vec<WorkerHandle>,
     sources: Vec<SessionId>,
     persistent: Option<SessionId>,
@@ -137,6 +139,7 @@ impl Session {
             preset_bar: None,
             opened_from: None,
             saved_at_entries: 0,
+            confirm_close: false,
             workers: Vec::new(),
             sources: Vec::new(),
             persistent: None,
@@ -324,6 +327,11 @@ impl Session {
         {
             handle.send(Command::Disconnect(Some(id)));
         }
+    }
+
+    /// Whether a worker of this session runs (a server, a persistent client, a send).
+    pub fn busy(&self) -> bool {
+        !self.workers.is_empty()
     }
 
     /// Whether closing would lose lines: some were never saved, and no recording holds them.

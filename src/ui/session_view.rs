@@ -56,7 +56,11 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                 ui.heading(RichText::new(format!("{role} {uid} · {}", session.protocol())).strong());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
-                        actions.push(AppAction::Close { uid });
+                        if session.busy() || session.has_unsaved() {
+                            session.confirm_close = true;
+                        } else {
+                            actions.push(AppAction::Close { uid });
+                        }
                     }
                     if session.opened_from.is_none()
                         && let Some(action) = presets_menu_ui(ui, tr, context.presets)
@@ -65,6 +69,25 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                     }
                 });
             });
+            if session.confirm_close {
+                ui.horizontal_wrapped(|ui| {
+                    let mut words = Vec::new();
+                    if session.busy() {
+                        words.push(t!(tr, "close-confirm-running"));
+                    }
+                    if session.has_unsaved() {
+                        let count = session.transcript.counters().entries - session.saved_at_entries;
+                        words.push(t!(tr, "close-confirm-unsaved", count = count));
+                    }
+                    ui.label(RichText::new(words.join(" ")).color(ui.visuals().warn_fg_color));
+                    if ui.button(t!(tr, "btn-close-anyway")).clicked() {
+                        actions.push(AppAction::Close { uid });
+                    }
+                    if ui.button(t!(tr, "btn-cancel")).clicked() {
+                        session.confirm_close = false;
+                    }
+                });
+            }
             if let Some(bar) = &mut session.preset_bar
                 && let Some(action) = bar_ui(ui, tr, bar)
             {

@@ -376,3 +376,12 @@ memory-cap-hint = Each transcript keeps at most this much in memory; the oldest 
 zoom-reset = { $percent }%
 zoom-reset-hint = Text size { $percent }%: click, or press Ctrl+0, to go back to 100%
 notice-dismiss = OK
+close-confirm-running = This session is running: closing stops it.
+close-confirm-unsaved = { $count ->
+        [one] 1 line is not saved
+       *[other] { $count } lines are not saved
+    }: closing loses { $count ->
+        [one] it
+       *[other] them
+    } (Save… keeps them).
+btn-close-anyway = Close it

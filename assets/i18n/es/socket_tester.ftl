@@ -379,3 +379,12 @@ memory-cap-hint = Cada transcripción guarda como máximo esto en memoria; las f
 zoom-reset = { $percent } %
 zoom-reset-hint = Tamaño del texto { $percent } %: pulse aquí, o Ctrl+0, para volver al 100 %
 notice-dismiss = Aceptar
+close-confirm-running = Esta sesión está en marcha: al cerrarla se detiene.
+close-confirm-unsaved = { $count ->
+        [one] 1 línea no está guardada
+       *[other] { $count } líneas no están guardadas
+    }: al cerrar se { $count ->
+        [one] pierde
+       *[other] pierden
+    } (Guardar… las conserva).
+btn-close-anyway = Cerrarla
