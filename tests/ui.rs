@@ -875,3 +875,30 @@ fn closing_a_running_or_unsaved_session_asks_first() {
     harness.run_steps(2);
     assert!(harness.state().sessions().is_empty());
 }
+
+#[test]
+fn several_selected_rows_all_show_in_the_details() {
+    use bytes::Bytes;
+    use socket_tester::engine::{Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    let link = Link { conn: 1, local: "127.0.0.1:1".parse().unwrap(), peer: "127.0.0.1:2".parse().unwrap() };
+    let transcript = &mut harness.state_mut().sessions_mut()[1].transcript;
+    for i in 0..5 {
+        let kind = EventKind::Received {
+            link,
+            data: Bytes::from(format!("row {i:04}")),
+            truncated: false,
+            echo: None,
+        };
+        transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
+    }
+    let seq = |i: usize, app: &SocketTesterApp| app.sessions()[1].transcript.get(i).unwrap().seq;
+    let (a, b) = (seq(1, harness.state()), seq(3, harness.state()));
+    harness.state_mut().sessions_mut()[1].view.selection = Some((a, b));
+    harness.run_steps(2);
+    // Each selected row shows in the table and again in the details; the others only once.
+    for (row, times) in [("row 0001", 2), ("row 0002", 2), ("row 0003", 2), ("row 0004", 1)] {
+        let shown = harness.query_all_by_label_contains(row).count();
+        assert!(shown >= times && (times > 1 || shown == 1), "{row}: shown {shown} times");
+    }
+}

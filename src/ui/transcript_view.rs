@@ -66,7 +66,11 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String
     }
 }
 
+/// Rows the details pane shows at most; Copy takes the whole selection.
+const DETAIL_ROWS: usize = 200;
+
 /// Draws the transcript table, the hex pane, and the copy controls.
+
 pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcript, view: &mut ViewState) {
     let protocol = transcript.protocol();
     ui.horizontal(|ui| {
@@ -99,11 +103,23 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
     if view.selection.is_some_and(|(a, _)| transcript.index_of(a).is_none()) {
         view.selection = None;
     }
-    let selected = view.selection.and_then(|(a, _)| transcript.index_of(a)).and_then(|i| transcript.get(i));
-    let hex_height = match selected {
-        Some(entry) if !entry.data.is_empty() => 130.0,
-        Some(_) => 56.0,
-        None => 0.0,
+    // Every selected row, in order (at most DETAIL_ROWS of them, in bounded time).
+    let selected: Vec<&Entry> = match view.selection {
+        Some((a, b)) => match (transcript.index_of(a), transcript.index_of(b)) {
+            (Some(first), last) => {
+                let last = last.unwrap_or(first);
+                (first..=last).take(DETAIL_ROWS).filter_map(|i| transcript.get(i)).collect()
+            }
+            (None, _) => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
+    let hex_height = match selected.as_slice() {
+        [] => 0.0,
+        [entry] if entry.data.is_empty() => 56.0,
+        [_] => 130.0,
+        _ => 200.0,
     };
     let table_height = (ui.available_height() - hex_height).max(80.0);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
@@ -220,19 +236,32 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             _ => Some((seq, seq)),
         };
     }
-    // The details of the selected row: its whole text, wrapped, and every byte in a hex dump.
-    if let Some(entry) = selected {
+    // The details of the selected rows: each one's whole text, wrapped, and every byte in a hex
+    // dump; several rows each under their own line.
+    if !selected.is_empty() {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
-            let text = content(tr, entry, false, protocol);
-            let mut rich = RichText::new(text);
-            if entry.direction == Direction::Error {
-                rich = rich.color(error_color);
+            let several = selected.len() > 1;
+            for entry in &selected {
+                if several {
+                    ui.label(RichText::new(row_line(tr, tz, entry, (false, protocol))).monospace().weak());
+                }
+                let text = content(tr, entry, false, protocol);
+                let mut rich = RichText::new(text);
+                if entry.direction == Direction::Error {
+                    rich = rich.color(error_color);
+                }
+                ui.add(egui::Label::new(rich).wrap());
+                if !entry.data.is_empty() {
+                    let dump = RichText::new(hex_dump(&entry.data)).monospace();
+                    ui.add(egui::Label::new(dump).wrap_mode(egui::TextWrapMode::Extend));
+                }
+                if several {
+                    ui.separator();
+                }
             }
-            ui.add(egui::Label::new(rich).wrap());
-            if !entry.data.is_empty() {
-                let dump = RichText::new(hex_dump(&entry.data)).monospace();
-                ui.add(egui::Label::new(dump).wrap_mode(egui::TextWrapMode::Extend));
+            if more > 0 {
+                ui.weak(t!(tr, "detail-more", count = (more as u64)));
             }
         });
     }

@@ -385,3 +385,4 @@ close-confirm-unsaved = { $count ->
        *[other] them
     } (Save… keeps them).
 btn-close-anyway = Close it
+detail-more = …and { $count } more selected rows (Copy takes them all)

@@ -388,3 +388,4 @@ close-confirm-unsaved = { $count ->
        *[other] pierden
     } (Guardar… las conserva).
 btn-close-anyway = Cerrarla
+detail-more = …y { $count } filas seleccionadas más (Copiar las toma todas)
