@@ -70,7 +70,6 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String
 const DETAIL_ROWS: usize = 200;
 
 /// Draws the transcript table, the hex pane, and the copy controls.
-
 pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcript, view: &mut ViewState) {
     let protocol = transcript.protocol();
     ui.horizontal(|ui| {
