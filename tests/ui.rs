@@ -902,3 +902,23 @@ fn several_selected_rows_all_show_in_the_details() {
         assert!(shown >= times && (times > 1 || shown == 1), "{row}: shown {shown} times");
     }
 }
+
+#[test]
+fn a_udp_send_with_no_reply_counts_as_a_failed_echo_in_both_languages() {
+    // A UDP socket that never answers.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    for (language, send, shown) in [
+        (Language::English, "Send", "Echoes: 0 ok, 1 failed"),
+        (Language::Spanish, "Enviar", "Ecos: 0 correctos, 1 fallido"),
+    ] {
+        let mut harness = harness(StartupOptions { language: Some(language), ..on_port(port) });
+        let form = &mut harness.state_mut().sessions_mut()[1].form;
+        let spec = SessionSpec { protocol: Protocol::Udp, timeout_ms: 200, ..form.spec().clone() };
+        form.set_spec(spec);
+        harness.run_steps(2);
+        harness.get_by_label(send).click();
+        step_until(&mut harness, "the timeout", |app| app.sessions()[1].echo_counts() == (0, 1));
+        assert!(harness.query_by_label(shown).is_some(), "{shown}");
+    }
+}

@@ -103,6 +103,11 @@ pub struct Session {
     pub saved_at_entries: u64,
     /// The close button was pressed on a running or unsaved session: the window asks first.
     pub confirm_close: bool,
+    /// Echoes that passed and failed in workers that have ended, as the engine counted them
+    /// (a send with no reply is a failure too); and the totals when the transcript was
+    /// last cleared.
+    echoes_ended: (u64, u64),
+    echoes_cleared: (u64, u64),
     workers: Vec<WorkerHandle>,
     sources: Vec<SessionId>,
     persistent: Option<SessionId>,
@@ -140,6 +145,8 @@ impl Session {
             opened_from: None,
             saved_at_entries: 0,
             confirm_close: false,
+            echoes_ended: (0, 0),
+            echoes_cleared: (0, 0),
             workers: Vec::new(),
             sources: Vec::new(),
             persistent: None,
@@ -345,6 +352,25 @@ impl Session {
     pub fn clear(&mut self) {
         self.transcript.clear();
         self.view.selection = None;
+        self.echoes_cleared = self.echoes_total();
+    }
+
+    /// Every echo that passed and failed, as the engine counted them, since the start or the
+    /// last Clear. A reopened transcript counts the verdicts its lines hold.
+    pub fn echo_counts(&self) -> (u64, u64) {
+        if self.opened_from.is_some() {
+            let counters = self.transcript.counters();
+            return (counters.echoes_ok, counters.echoes_bad);
+        }
+        let (ok, bad) = self.echoes_total();
+        (ok.saturating_sub(self.echoes_cleared.0), bad.saturating_sub(self.echoes_cleared.1))
+    }
+
+    fn echoes_total(&self) -> (u64, u64) {
+        self.workers
+            .iter()
+            .map(|w| w.stats())
+            .fold(self.echoes_ended, |(ok, bad), stats| (ok + stats.echoes_ok, bad + stats.echoes_bad))
     }
 
     /// Takes one event of one of this session's workers.
@@ -406,6 +432,12 @@ impl Session {
                 self.activity = Activity::Failed(Box::new(error.clone()))
             }
             EventKind::Closed { reason } => {
+                // The worker's last event: its counts are final.
+                for worker in self.workers.iter().filter(|w| w.session() == event.session) {
+                    let stats = worker.stats();
+                    self.echoes_ended.0 += stats.echoes_ok;
+                    self.echoes_ended.1 += stats.echoes_bad;
+                }
                 self.workers.retain(|w| w.session() != event.session);
                 if self.persistent == Some(event.session) {
                     self.persistent = None;

@@ -43,7 +43,11 @@ pub fn session_status_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
             ui.separator();
             let avg = counters.rtt_avg_us().map(|us| tr.duration(us)).unwrap_or_default();
             ui.label(t!(tr, "status-rtt", last = tr.duration(last), avg = avg));
-            ui.label(t!(tr, "status-echoes", ok = counters.echoes_ok, bad = counters.echoes_bad));
+        }
+        let (ok, bad) = session.echo_counts();
+        if ok + bad > 0 {
+            let rich = RichText::new(t!(tr, "status-echoes", ok = ok, bad = bad));
+            ui.label(if bad > 0 { rich.color(ui.visuals().error_fg_color) } else { rich });
         }
         if counters.checks_ok + counters.checks_bad > 0 {
             ui.separator();

@@ -241,7 +241,13 @@ form-interval = Intervalo (ms)
 form-expect = Esperar
 form-reply-end = La respuesta termina en
 form-expect-hint = Esperar: echo, any, none, text:T, contains:T, regex:R, o hex:H con ?? para cualquier byte (T admite secuencias como \r\n). La respuesta termina en: sent (tantos bytes como se enviaron), close, idle:MS, delim:\r\n, o bytes:N.
-status-checks = Comprobaciones: { $ok } superadas, { $bad } fallidas
+status-checks = Comprobaciones: { $ok ->
+        [one] 1 superada
+       *[other] { $ok } superadas
+    }, { $bad ->
+        [one] 1 fallida
+       *[other] { $bad } fallidas
+    }
 step-send = Enviar
 step-expect = Esperar
 step-wait = Pausa
@@ -319,7 +325,13 @@ status-errors = { $count ->
    *[other] { $count } errores
 }
 status-rtt = RTT último { $last }, media { $avg }
-status-echoes = Ecos: { $ok } correctos, { $bad } fallidos
+status-echoes = Ecos: { $ok ->
+        [one] 1 correcto
+       *[other] { $ok } correctos
+    }, { $bad ->
+        [one] 1 fallido
+       *[other] { $bad } fallidos
+    }
 
 btn-save-as = Guardar…
 btn-record = Grabar…
