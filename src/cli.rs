@@ -853,8 +853,13 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
                 }
                 let closed = matches!(event.kind, EventKind::Closed { .. });
                 if !args.quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
+                    // Errors go to stderr, as `send` prints them; `--save` keeps them with the rest.
                     let line = lines.format(&event);
-                    if failed { eprintln!("{line}") } else { out.line(&line) }
+                    if failed || matches!(event.kind, EventKind::Failed { .. }) {
+                        eprintln!("{line}")
+                    } else {
+                        out.line(&line)
+                    }
                 }
                 if closed { break; }
             }

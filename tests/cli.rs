@@ -1008,3 +1008,24 @@ fn threads_beyond_the_open_file_limit_are_refused_and_the_most_allowed_still_ser
     let (_, lines) = serve.signal("INT");
     assert!(!lines.iter().any(|l| l.contains("Too many open files")), "{lines:?}");
 }
+
+#[test]
+fn serve_prints_errors_on_stderr_like_send_and_saves_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("t.jsonl");
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--save", saved.to_str().unwrap()]);
+    let port = bound_port(&serve.line());
+    // A client that resets its connection (SO_LINGER 0) while its echo is unread.
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    (&stream).write_all(b"hola").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    socket2::SockRef::from(&stream).set_linger(Some(Duration::ZERO)).unwrap();
+    (&stream).write_all(b"more").unwrap();
+    drop(stream);
+    let error = serve.wait_error("connection reset by peer");
+    assert!(error.contains(" ! "), "{error}");
+    let (_, stdout) = serve.signal("INT");
+    assert!(!stdout.iter().any(|l| l.contains("reset")), "errors are not on stdout: {stdout:?}");
+    let kept = std::fs::read_to_string(&saved).unwrap();
+    assert!(kept.contains("\"event\":\"failed\""), "the transcript keeps the error: {kept}");
+}

@@ -356,7 +356,8 @@ fn running_out_of_file_descriptors_pauses_accepting_and_recovers() {
             served.push(i);
         }
     }
-    let line = serve.wait_line("too many open files");
+    // An error: on stderr, where `send` prints its errors too.
+    let line = serve.wait_error("too many open files");
     assert!(line.contains(&format!("accept on 127.0.0.1:{port}")), "{line}");
     assert!(line.contains("new connections wait until descriptors free up"), "{line}");
     assert!(served.len() >= 10 && served.len() < 60, "some served, some waiting: {}", served.len());

@@ -312,6 +312,18 @@ impl Serve {
         }
     }
 
+    /// Waits for a stderr line that contains `text` (errors go there); returns it.
+    pub fn wait_error(&self, text: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.errors.recv_deadline(deadline) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("serve said nothing with {text:?} on stderr within {WAIT:?}"),
+            }
+        }
+    }
+
     /// The server's resident memory now and at its peak, in KiB (VmRSS, VmHWM).
     pub fn memory_kib(&self) -> (u64, u64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
