@@ -883,8 +883,27 @@ fn an_echo_is_exactly_the_bytes_sent_and_a_different_reply_fails_at_once() {
     let (code, text) =
         send(&["tcp", &format!("127.0.0.1:{port}"), "--message-hex", connect, "--timeout-ms", "30000"]);
     assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("echo MISMATCH (4 B)"), "the 4 bytes that came back: {text}");
+    assert!(
+        text.contains(" 4 B \"") && text.contains("echo MISMATCH: it differs from the 16 B sent"),
+        "{text}"
+    );
     assert!(started.elapsed() < Duration::from_secs(15), "it did not wait out the 30 s timeout");
+    // The same words, and the same number, over UDP.
+    use std::io::BufRead;
+    let program = "import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1',0))\n\
+                   print(s.getsockname()[1], flush=True)\nwhile True:\n    d,a=s.recvfrom(65536)\n    \
+                   s.sendto(bytes([0x20, 0x02, 0x00, 0x00]), a)\n";
+    let mut child =
+        common::python().args(["-u", "-c", program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let _peer = common::Service(child);
+    let (code, text) = send(&["udp", &format!("127.0.0.1:{}", line.trim()), "--message-hex", connect]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(" 4 B \"") && text.contains("echo MISMATCH: it differs from the 16 B sent"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -42,7 +42,8 @@ pub struct EchoCheck {
     pub rtt_us: u64,
     /// Whether the echoed bytes equal the bytes sent.
     pub matches: bool,
-    /// How many bytes the echo held.
+    /// How many bytes were sent: the echo expected (the same on TCP and UDP, whatever came
+    /// back; the received row shows that).
     pub bytes: usize,
 }
 

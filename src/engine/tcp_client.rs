@@ -686,7 +686,8 @@ fn match_echo(exchanges: &mut VecDeque<Exchange>, mut data: &[u8]) -> (Option<Ec
         }
         if front.echoed == front.pieces.len || !front.matches {
             let rtt_us = u64::try_from(front.started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            let bytes = usize::try_from(front.echoed).unwrap_or(usize::MAX);
+            // The size of what was sent, on TCP as on UDP, whatever came back.
+            let bytes = usize::try_from(front.pieces.len).unwrap_or(usize::MAX);
             done = Some(EchoCheck { rtt_us, matches: front.matches, bytes });
             exchanges.pop_front();
             if done.is_some_and(|d| !d.matches) {

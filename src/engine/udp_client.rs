@@ -267,7 +267,12 @@ impl Client<'_> {
                         if matches { &self.em.stats().echoes_ok } else { &self.em.stats().echoes_bad },
                         1,
                     );
-                    self.record(link, kept, truncated, Some(EchoCheck { rtt_us, matches, bytes: n }));
+                    self.record(
+                        link,
+                        kept,
+                        truncated,
+                        Some(EchoCheck { rtt_us, matches, bytes: data.len() }),
+                    );
                     if truncated {
                         let buffer = self.config.chunk_bytes as u64;
                         self.em.emit(EventKind::Notice(Notice::ReplyTruncated { bytes: n as u64, buffer }));

@@ -103,7 +103,7 @@ data-truncated = (truncated)
 data-unfinished-sent = ; sent an unfinished character: { $bytes }
 data-unfinished-received = ; received an unfinished character: { $bytes }
 echo-ok = rtt { $rtt }, echo ok ({ $bytes } B)
-echo-mismatch = rtt { $rtt }, echo MISMATCH ({ $bytes } B): it differs from what was sent
+echo-mismatch = rtt { $rtt }, echo MISMATCH: it differs from the { $bytes } B sent
 
 notice-fewer-loops = Running with { $loops } event loop(s): { $error }
 notice-accepting-again = Accepting connections on { $local } again: file descriptors are free

@@ -103,7 +103,7 @@ data-truncated = (truncado)
 data-unfinished-sent = ; se envió un carácter incompleto: { $bytes }
 data-unfinished-received = ; se recibió un carácter incompleto: { $bytes }
 echo-ok = rtt { $rtt }, eco correcto ({ $bytes } B)
-echo-mismatch = rtt { $rtt }, el eco NO COINCIDE ({ $bytes } B): difiere de lo enviado
+echo-mismatch = rtt { $rtt }, el eco NO COINCIDE: difiere de los { $bytes } B enviados
 
 notice-fewer-loops = Funcionando con { $loops } bucle(s) de eventos: { $error }
 notice-accepting-again = Se aceptan de nuevo conexiones en { $local }: hay descriptores de archivo libres
