@@ -133,7 +133,7 @@ steps_shot() {
   sleep 0.3
   for _ in $(seq 1 10); do xdotool click 5; done
   sleep 0.5
-  xdotool mousemove --window "$wid" 970 440
+  xdotool mousemove --window "$wid" 970 456
   sleep 0.3
   xdotool click 1
   sleep 1.5
@@ -188,7 +188,7 @@ EOF
 
 shot tcp-echo 1150 699 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
 shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_port)" --start-server
-shot error-refused 1150 618 --lang en --host 127.0.0.1 --port "$(free_port)"
+shot error-refused 1150 634 --lang en --host 127.0.0.1 --port "$(free_port)"
 shot editor-hex 0 0 --lang en --workspace "$workspace" --start-server
 steps_shot steps-failure --lang en --workspace "$steps_workspace" --start-server
 rm -rf "$workspace_dir"

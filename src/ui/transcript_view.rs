@@ -114,14 +114,19 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
         None => Vec::new(),
     };
     let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
-    let hex_height = match selected.as_slice() {
+    let hex_height: f32 = match selected.as_slice() {
         [] => 0.0,
         [entry] if entry.data.is_empty() => 56.0,
         [_] => 130.0,
         _ => 200.0,
     };
-    let table_height = (ui.available_height() - hex_height).max(80.0);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    // Table (its heading row included) and details share what is left, so neither runs under
+    // the status line: the details take at most 45 % of it.
+    let available = ui.available_height();
+    let hex_height = hex_height.min(available * 0.45);
+    let spacing = ui.spacing().item_spacing.y;
+    let table_height = (available - hex_height - row_height - 3.0 * spacing).max(3.0 * row_height);
     let error_color = ui.visuals().error_fg_color;
     let mut clicked: Option<(u64, bool)> = None;
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
