@@ -858,12 +858,16 @@ fn a_preset_with_steps_runs_from_the_command_line() {
 /// A TCP peer written for one test, in Python: it answers every read with `reply(data)` (a
 /// Python expression) and keeps the connection open until the client closes.
 fn python_peer(reply: &str) -> (common::Service, u16) {
-    use std::io::BufRead;
-    let program = format!(
+    python_program(&format!(
         "import socket\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(4)\nprint(s.getsockname()[1], flush=True)\nwhile True:\n    c,_=s.accept()\n    while True:\n        data=c.recv(65536)\n        if not data: break\n        c.sendall({reply})\n    c.close()\n"
-    );
+    ))
+}
+
+/// A Python peer written for a test: the program prints its port first.
+fn python_program(program: &str) -> (common::Service, u16) {
+    use std::io::BufRead;
     let mut child =
-        common::python().args(["-u", "-c", &program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
+        common::python().args(["-u", "-c", program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     (common::Service(child), line.trim().parse().unwrap())
@@ -889,16 +893,11 @@ fn an_echo_is_exactly_the_bytes_sent_and_a_different_reply_fails_at_once() {
     );
     assert!(started.elapsed() < Duration::from_secs(15), "it did not wait out the 30 s timeout");
     // The same words, and the same number, over UDP.
-    use std::io::BufRead;
     let program = "import socket\ns=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1',0))\n\
                    print(s.getsockname()[1], flush=True)\nwhile True:\n    d,a=s.recvfrom(65536)\n    \
                    s.sendto(bytes([0x20, 0x02, 0x00, 0x00]), a)\n";
-    let mut child =
-        common::python().args(["-u", "-c", program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let _peer = common::Service(child);
-    let (code, text) = send(&["udp", &format!("127.0.0.1:{}", line.trim()), "--message-hex", connect]);
+    let (_peer, port) = python_program(program);
+    let (code, text) = send(&["udp", &format!("127.0.0.1:{port}"), "--message-hex", connect]);
     assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains(" 4 B \"") && text.contains("echo MISMATCH: it differs from the 16 B sent"),
@@ -908,19 +907,13 @@ fn an_echo_is_exactly_the_bytes_sent_and_a_different_reply_fails_at_once() {
 
 #[test]
 fn a_reply_that_is_not_the_echo_is_read_to_its_pause_and_a_cut_is_said() {
-    use std::io::BufRead;
     // 10 bytes, 100 more after 100 ms, then 50 more after a long pause.
     let program = "import socket,time\ns=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1)\n\
                    print(s.getsockname()[1], flush=True)\nc,_=s.accept(); c.recv(100)\n\
                    c.sendall(b'A'*10); time.sleep(0.1); c.sendall(b'B'*100); time.sleep(3)\n\
                    try: c.sendall(b'C'*50)\nexcept OSError: pass\n";
-    let mut child =
-        common::python().args(["-u", "-c", program]).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let _peer = common::Service(child);
-    let (code, text) =
-        send(&["tcp", &format!("127.0.0.1:{}", line.trim()), "-e", "hello", "--chunk", "4096"]);
+    let (_peer, port) = python_program(program);
+    let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}"), "-e", "hello", "--chunk", "4096"]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("echo MISMATCH"), "{text}");
     assert!(text.contains("100 B \"BBBB"), "the rest of the reply is shown: {text}");
