@@ -267,6 +267,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_twice() {
+        for language in ["en", "es"] {
+            let ids = ids(language);
+            let mut seen = std::collections::BTreeSet::new();
+            for id in &ids {
+                assert!(seen.insert(id), "{language}: {id} is defined twice (the second is never shown)");
+            }
+            assert!(ids.len() > 200, "{language}: {}", ids.len());
+        }
+    }
+
+    #[test]
     fn numbers_follow_the_language() {
         use Language::{English, Spanish};
         assert_eq!(number_text(English, 145_345_577.0, 0), "145,345,577");

@@ -822,6 +822,15 @@ fn column_headings_and_buttons_explain_themselves_and_the_zoom_shows_its_level()
     harness.get_by_label("Connect").hover();
     harness.run_steps(3);
     assert!(harness.query_by_label_contains("Open the connection now and keep it open").is_some());
+    // "Hex" is both a view of the transcript and a way to type the message: each says which.
+    let (mut view, mut editor) = (false, false);
+    for index in 0..harness.get_all_by_label("Hex").count() {
+        harness.get_all_by_label("Hex").nth(index).unwrap().hover();
+        harness.run_steps(3);
+        view |= harness.query_by_label("Show payloads as hex bytes").is_some();
+        editor |= harness.query_by_label_contains("Type the bytes as hex pairs").is_some();
+    }
+    assert!(view && editor, "view {view}, editor {editor}");
 
     assert!(harness.query_by_label("100%").is_some());
     harness.get_by_label("A+").click();

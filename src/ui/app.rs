@@ -693,14 +693,22 @@ impl SocketTesterApp {
                 new_session(self, Role::Server, Protocol::Udp);
                 new_session(self, Role::Client, Protocol::Udp);
             }
-            if ui.button(t!(self.tr, "btn-open")).clicked() {
+            if ui.button(t!(self.tr, "btn-open")).on_hover_text(t!(self.tr, "btn-open-hint")).clicked() {
                 self.open_bar = Some(FileBar { purpose: Purpose::Open, path: String::new(), pcap: false });
             }
             ui.separator();
-            if ui.button(t!(self.tr, "workspace-open")).clicked() {
+            if ui
+                .button(t!(self.tr, "workspace-open"))
+                .on_hover_text(t!(self.tr, "workspace-open-hint"))
+                .clicked()
+            {
                 self.workspace_bar = Some(NameBar { kind: BarKind::OpenWorkspace, text: String::new() });
             }
-            if ui.button(t!(self.tr, "workspace-save")).clicked() {
+            if ui
+                .button(t!(self.tr, "workspace-save"))
+                .on_hover_text(t!(self.tr, "workspace-save-hint"))
+                .clicked()
+            {
                 let text = String::from("socket-tester-workspace.toml");
                 self.workspace_bar = Some(NameBar { kind: BarKind::SaveWorkspace, text });
             }

@@ -50,6 +50,14 @@ fn mode_name(tr: &Tr, mode: MessageMode) -> String {
     }
 }
 
+fn mode_hint(tr: &Tr, mode: MessageMode) -> String {
+    match mode {
+        MessageMode::Text => t!(tr, "editor-mode-text-hint"),
+        MessageMode::Hex => t!(tr, "editor-mode-hex-hint"),
+        MessageMode::File => t!(tr, "editor-mode-file-hint"),
+    }
+}
+
 fn ending_name(tr: &Tr, ending: LineEnding) -> String {
     match ending {
         LineEnding::None => t!(tr, "editor-ending-none"),
@@ -84,7 +92,8 @@ pub fn message_editor_ui(
         let label = ui.label(t!(tr, "form-message"));
         label_id = Some(label.id);
         for mode in MessageMode::ALL {
-            ui.selectable_value(&mut message.mode, mode, mode_name(tr, mode));
+            ui.selectable_value(&mut message.mode, mode, mode_name(tr, mode))
+                .on_hover_text(mode_hint(tr, mode));
         }
         ui.separator();
         ui.add_enabled_ui(!history.is_empty(), |ui| {

@@ -306,7 +306,8 @@ pub fn presets_menu_ui(ui: &mut Ui, tr: &Tr, names: &[String]) -> Option<MenuAct
             });
         }
     });
-    if menu.response.clicked() && action.is_none() {
+    let menu_response = menu.response.clone().on_hover_text(t!(tr, "presets-hint"));
+    if menu_response.clicked() && action.is_none() {
         action = Some(MenuAction::Refresh);
     }
     action

@@ -359,7 +359,7 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
     let mut action = None;
     match role {
         Role::Server if state.running => {
-            if ui.button(t!(tr, "btn-stop")).on_hover_text(t!(tr, "hint-esc")).clicked() {
+            if ui.button(t!(tr, "btn-stop")).on_hover_text(t!(tr, "btn-stop-hint")).clicked() {
                 action = Some(FormAction::Stop);
             }
         }
@@ -374,19 +374,20 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
         }
         Role::Client => {
             if state.progress.is_some() && !state.connected {
-                if ui.button(t!(tr, "btn-stop")).on_hover_text(t!(tr, "hint-esc")).clicked() {
+                if ui.button(t!(tr, "btn-stop")).on_hover_text(t!(tr, "btn-stop-hint")).clicked() {
                     action = Some(FormAction::Stop);
                 }
             } else {
                 let send = ui
                     .add_enabled(valid, egui::Button::new(t!(tr, "btn-send")))
                     .on_hover_text(t!(tr, "btn-send-hint"));
-                if send.on_hover_text(t!(tr, "hint-ctrl-enter")).clicked() {
+                if send.clicked() {
                     action = Some(FormAction::Send);
                 }
             }
             if state.connected {
-                if ui.button(t!(tr, "btn-disconnect")).clicked() {
+                if ui.button(t!(tr, "btn-disconnect")).on_hover_text(t!(tr, "btn-disconnect-hint")).clicked()
+                {
                     action = Some(FormAction::Disconnect);
                 }
             } else if state.progress.is_none()
@@ -431,7 +432,8 @@ fn plan_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
         .response
         .on_hover_text(t!(tr, "form-expect-hint"));
     ui.horizontal_wrapped(|ui| {
-        ui.checkbox(&mut form.spec.plan.until_stopped, t!(tr, "form-until-stopped"));
+        ui.checkbox(&mut form.spec.plan.until_stopped, t!(tr, "form-until-stopped"))
+            .on_hover_text(t!(tr, "form-until-stopped-hint"));
         ui.checkbox(&mut form.spec.plan.persistent, t!(tr, "form-persistent"))
             .on_hover_text(t!(tr, "form-persistent-hint"));
     });
@@ -459,7 +461,8 @@ fn advanced_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError
                 }
             });
             if form.spec.role == Role::Server {
-                ui.checkbox(&mut form.spec.all_interfaces, t!(tr, "form-all-interfaces"));
+                ui.checkbox(&mut form.spec.all_interfaces, t!(tr, "form-all-interfaces"))
+                    .on_hover_text(t!(tr, "form-all-interfaces-hint"));
             }
         },
     );

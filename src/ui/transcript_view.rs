@@ -74,8 +74,9 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
     let protocol = transcript.protocol();
     ui.horizontal(|ui| {
         ui.label(t!(tr, "view-show"));
-        ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"));
-        ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex"));
+        ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
+            .on_hover_text(t!(tr, "view-text-hint"));
+        ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex")).on_hover_text(t!(tr, "view-hex-hint"));
         let copy = ui
             .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
             .on_hover_text(t!(tr, "btn-copy-hint"));

@@ -56,8 +56,6 @@ btn-connect = Connect
 btn-disconnect = Disconnect
 btn-clear = Clear
 btn-copy = Copy
-hint-ctrl-enter = Ctrl+Enter
-hint-esc = Esc
 
 server-send-title = Send to clients
 server-send-all = Send to all clients
@@ -386,3 +384,16 @@ close-confirm-unsaved = { $count ->
     } (Save… keeps them).
 btn-close-anyway = Close it
 detail-more = …and { $count } more selected rows (Copy takes them all)
+editor-mode-text-hint = Type text; with Escapes on, \n \r \t \xNN and \u{"{"}...{"}"} stand for those bytes
+editor-mode-hex-hint = Type the bytes as hex pairs, spaces allowed: 48 65 6C 6C 6F
+editor-mode-file-hint = Send a file's bytes, read as they go out
+view-text-hint = Show payloads as text (escapes for bytes that are not text)
+view-hex-hint = Show payloads as hex bytes
+btn-stop-hint = Stop this session's work (Esc)
+btn-disconnect-hint = Close the open connection
+btn-open-hint = Open a saved transcript (.jsonl) to read it again
+workspace-open-hint = Open a workspace: every session's form, as it was saved
+workspace-save-hint = Save every session's form to a workspace file
+presets-hint = Save this form as a preset, or load, import, export, rename or delete one
+form-until-stopped-hint = Send again and again until Stop
+form-all-interfaces-hint = Listen on every network interface: other machines can reach this server

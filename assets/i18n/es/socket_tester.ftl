@@ -56,8 +56,6 @@ btn-connect = Conectar
 btn-disconnect = Desconectar
 btn-clear = Limpiar
 btn-copy = Copiar
-hint-ctrl-enter = Ctrl+Intro
-hint-esc = Esc
 
 server-send-title = Enviar a los clientes
 server-send-all = Enviar a todos los clientes
@@ -401,3 +399,16 @@ close-confirm-unsaved = { $count ->
     } (Guardar… las conserva).
 btn-close-anyway = Cerrarla
 detail-more = …y { $count } filas seleccionadas más (Copiar las toma todas)
+editor-mode-text-hint = Escriba texto; con las secuencias de escape activas, \n \r \t \xNN y \u{"{"}...{"}"} representan esos bytes
+editor-mode-hex-hint = Escriba los bytes como pares hexadecimales, con espacios si quiere: 48 65 6C 6C 6F
+editor-mode-file-hint = Enviar los bytes de un archivo, leídos a medida que salen
+view-text-hint = Mostrar los datos como texto (con secuencias de escape para los bytes que no son texto)
+view-hex-hint = Mostrar los datos como bytes en hexadecimal
+btn-stop-hint = Detener el trabajo de esta sesión (Esc)
+btn-disconnect-hint = Cerrar la conexión abierta
+btn-open-hint = Abrir una transcripción guardada (.jsonl) para leerla de nuevo
+workspace-open-hint = Abrir un espacio de trabajo: el formulario de cada sesión, tal como se guardó
+workspace-save-hint = Guardar el formulario de cada sesión en un archivo de espacio de trabajo
+presets-hint = Guardar este formulario como preajuste, o cargar, importar, exportar, renombrar o borrar uno
+form-until-stopped-hint = Enviar una y otra vez hasta Detener
+form-all-interfaces-hint = Escuchar en todas las interfaces de red: otras máquinas pueden llegar a este servidor
