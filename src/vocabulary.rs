@@ -597,8 +597,6 @@ mod tests {
         assert!(event(&plain, Protocol::Tcp).is_none(), "plain data has no words");
         let plain = EventKind::Received { link, data, truncated: false, echo: None };
         assert!(event(&plain, Protocol::Udp).is_none());
-        messages.push(Message::new("data-unfinished-sent").arg("bytes", "\\xC3"));
-        messages.push(Message::new("data-unfinished-received").arg("bytes", "\\xC3"));
         messages.extend(problems().iter().map(problem));
         messages
     }

@@ -937,15 +937,30 @@ fn udp_localhost_falls_back_to_ipv6_and_exits_0() {
 }
 
 #[test]
-fn an_unfinished_character_is_named_once_per_direction() {
+fn each_line_shows_the_bytes_it_holds_and_a_split_character_as_escapes() {
     let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
-    let port = bound_port(&serve.line());
-    let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}"), "-e", "a\\xC3", "--hex"]);
-    assert_eq!(code, Some(0), "{text}");
-    let closed = text.lines().find(|l| l.contains("Closed 127.0.0.1")).unwrap_or_default();
-    assert!(closed.contains("; sent an unfinished character: \\xC3"), "{closed}");
-    assert!(closed.contains("; received an unfinished character: \\xC3"), "{closed}");
-    assert_eq!(closed.matches("unfinished").count(), 2, "{closed}");
+    let target = format!("127.0.0.1:{}", bound_port(&serve.line()));
+    let rows = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["tcp", target.as_str()];
+        all.extend_from_slice(args);
+        let (code, text) = send(&all);
+        assert_eq!(code, Some(0), "{text}");
+        text.lines()
+            .filter(|l| l.contains(" B \""))
+            .map(|l| l.split_once(" B ").unwrap().1.to_string())
+            .collect()
+    };
+    // A pending byte is shown, not hidden.
+    assert_eq!(rows(&["-e", "a\\xC3", "--hex"])[0], "\"a\\xC3\" [61 C3]");
+    assert_eq!(rows(&["-e", "\\xF0\\x9F\\x98"])[0], "\"\\xF0\\x9F\\x98\"");
+    // Each message of a persistent run is its own bytes, never joined to the previous one.
+    let persistent = rows(&["--persistent", "--count", "2", "-e", "\\xA9b\\xC3"]);
+    assert_eq!(persistent.len(), 4);
+    assert!(persistent.iter().all(|r| r.starts_with("\"\\xA9b\\xC3\"")), "{persistent:?}");
+    // Read a byte at a time: each line shows only its byte.
+    let split = rows(&["--chunk", "1", "-e", "\\xC3A", "--hex"]);
+    assert_eq!(split[1], "\"\\xC3\" [C3]", "{split:?}");
+    assert!(split[2].starts_with("\"A\" [41]"), "{split:?}");
     let _ = serve.signal("INT");
 }
 

@@ -1,19 +1,18 @@
 //! One line of text per event, for a person and for grep: the CLI's output.
 //!
 //! `14:02:11.374    #1 ← 127.0.0.1:10000  16 B "Este es el mensa"`. Direction arrows:
-//! `→` sent, `←` received, `•` an event, `!` an error. TCP text is decoded per connection and
-//! direction, so a character split across reads shows whole.
+//! `→` sent, `←` received, `•` an event, `!` an error. Each line shows its own bytes: a
+//! character split across TCP reads shows as escapes on both lines, as it arrived.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use jiff::tz::TimeZone;
 
-use super::render::{StreamText, escape, hex};
+use super::render::{escape, hex};
 use crate::engine::script::StepOutcome;
-use crate::engine::{ConnId, Event, EventKind, Link, Protocol};
+use crate::engine::{Event, EventKind, Link, Protocol};
 use crate::i18n::{Language, Tr};
-use crate::vocabulary::{self, Message};
+use crate::vocabulary;
 
 /// Which way a line goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,45 +63,29 @@ impl Direction {
     }
 }
 
-/// Turns events into transcript lines, keeping the per-stream text decoders. The words come
-/// from the one vocabulary ([`crate::vocabulary`]), in the formatter's language.
+/// Turns events into transcript lines. The words come from the one vocabulary
+/// ([`crate::vocabulary`]), in the formatter's language.
 pub struct LineFormatter {
     tz: TimeZone,
     tr: Tr,
     show_hex: bool,
     stream: bool,
-    decoders: HashMap<(ConnId, bool), StreamText>,
 }
 
 impl LineFormatter {
-    /// An English formatter. `stream` is true for TCP (decode across reads); `show_hex` adds
-    /// the hex.
+    /// An English formatter. `stream` is true for TCP; `show_hex` adds the hex.
     pub fn new(stream: bool, show_hex: bool) -> Self {
         LineFormatter::in_language(Language::English, stream, show_hex)
     }
 
     /// A formatter in a language.
     pub fn in_language(language: Language, stream: bool, show_hex: bool) -> Self {
-        LineFormatter {
-            tz: TimeZone::system(),
-            tr: Tr::new(language),
-            show_hex,
-            stream,
-            decoders: HashMap::new(),
-        }
+        LineFormatter { tz: TimeZone::system(), tr: Tr::new(language), show_hex, stream }
     }
 
     /// The wall-clock time of an event, local, to the millisecond.
     pub fn time(&self, event: &Event) -> String {
         event.at.to_zoned(self.tz.clone()).strftime("%H:%M:%S%.3f").to_string()
-    }
-
-    fn payload(&mut self, link: &Link, outgoing: bool, data: &[u8]) -> String {
-        if self.stream {
-            self.decoders.entry((link.conn, outgoing)).or_default().push(data)
-        } else {
-            escape(data)
-        }
     }
 
     /// The line for one event.
@@ -113,11 +96,11 @@ impl LineFormatter {
         let _ = write!(line, " {conn:>5} {} ", direction.arrow());
         match &event.kind {
             EventKind::Sent { link, data } => {
-                let text = self.payload(link, true, data);
+                let text = escape(data);
                 self.bytes_line(&mut line, link, data, &text);
             }
             EventKind::Received { link, data, truncated, echo } => {
-                let text = self.payload(link, false, data);
+                let text = escape(data);
                 self.bytes_line(&mut line, link, data, &text);
                 if let Some(words) = vocabulary::received(*truncated, echo.as_ref()) {
                     let _ = write!(line, "  {}", self.tr.render(&words));
@@ -127,22 +110,6 @@ impl LineFormatter {
                 let protocol = if self.stream { Protocol::Tcp } else { Protocol::Udp };
                 if let Some(words) = vocabulary::event(kind, protocol) {
                     line.push_str(&self.tr.render(&words));
-                }
-                if let EventKind::ConnectionClosed { link, .. } = kind {
-                    for outgoing in [false, true] {
-                        if let Some(mut decoder) = self.decoders.remove(&(link.conn, outgoing)) {
-                            let rest = decoder.finish();
-                            if !rest.is_empty() {
-                                let id = if outgoing {
-                                    "data-unfinished-sent"
-                                } else {
-                                    "data-unfinished-received"
-                                };
-                                let words = Message::new(id).arg("bytes", rest);
-                                line.push_str(&self.tr.render(&words));
-                            }
-                        }
-                    }
                 }
             }
         }

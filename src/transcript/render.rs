@@ -1,8 +1,7 @@
 //! Showing bytes safely: escaped text, hex, and hex dumps.
 //!
-//! Any bytes may arrive, so nothing here assumes UTF-8. A UTF-8 character split across two
-//! TCP reads is carried over by [`StreamText`] and shown whole in the line that completes it,
-//! never as two garbage escapes; invalid bytes become `\xNN`.
+//! Any bytes may arrive, so nothing here assumes UTF-8: invalid bytes, and the pieces of a
+//! character split across two TCP reads, become `\xNN` in the line that holds them.
 
 use std::fmt::Write;
 
@@ -160,51 +159,6 @@ pub fn hex_dump(bytes: &[u8]) -> String {
     out
 }
 
-/// Renders successive reads of one byte stream as text, carrying an incomplete UTF-8
-/// character from one read into the next.
-#[derive(Debug, Default, Clone)]
-pub struct StreamText {
-    carry: Vec<u8>,
-}
-
-impl StreamText {
-    /// Renders one read. The returned text holds every complete character up to the end of
-    /// this read; the start of a character cut at the end waits for the next read.
-    pub fn push(&mut self, bytes: &[u8]) -> String {
-        let mut joined = std::mem::take(&mut self.carry);
-        joined.extend_from_slice(bytes);
-        let keep = incomplete_tail(&joined);
-        self.carry = joined.split_off(joined.len() - keep);
-        escape(&joined)
-    }
-
-    /// Ends the stream: anything still carried was never completed, and shows as escapes.
-    pub fn finish(&mut self) -> String {
-        escape(&std::mem::take(&mut self.carry))
-    }
-}
-
-/// How many bytes at the end of `bytes` start a UTF-8 character that is not complete yet.
-pub(crate) fn incomplete_tail(bytes: &[u8]) -> usize {
-    let start = bytes.len().saturating_sub(3);
-    for i in (start..bytes.len()).rev() {
-        let b = bytes[i];
-        if b & 0xC0 == 0x80 {
-            continue; // a continuation byte: look further back for the lead byte
-        }
-        let need = match b {
-            0xC2..=0xDF => 2,
-            0xE0..=0xEF => 3,
-            0xF0..=0xF4 => 4,
-            _ => return 0,
-        };
-        let have = bytes.len() - i;
-        let valid_so_far = std::str::from_utf8(&bytes[i..]).err().is_some_and(|e| e.error_len().is_none());
-        return if have < need && valid_so_far { have } else { 0 };
-    }
-    0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,36 +169,6 @@ mod tests {
         assert_eq!(escape(&[0x41, 0xFF, 0x00, 0x7F, 0x1B]), "A\\xFF\\0\\x7F\\x1B");
         assert_eq!(escape("repetirá.".as_bytes()), "repetirá.");
         assert_eq!(escape("\u{202E}x".as_bytes()), "\\u{202E}x");
-    }
-
-    #[test]
-    fn a_character_split_across_reads_shows_whole() {
-        let message = "123456789012345á".as_bytes();
-        assert_eq!(message.len(), 17);
-        let mut text = StreamText::default();
-        assert_eq!(text.push(&message[..16]), "123456789012345");
-        assert_eq!(text.push(&message[16..]), "á");
-        assert_eq!(text.finish(), "");
-    }
-
-    #[test]
-    fn an_unfinished_character_shows_as_escapes_at_the_end() {
-        let mut text = StreamText::default();
-        assert_eq!(text.push(&[b'a', 0xE2, 0x82]), "a");
-        assert_eq!(text.finish(), "\\xE2\\x82");
-        // A lead byte followed by something that is not a continuation is invalid at once.
-        assert_eq!(StreamText::default().push(&[0xC3, b'a']), "\\xC3a");
-    }
-
-    #[test]
-    fn four_byte_characters_split_every_way() {
-        let emoji = "😀".as_bytes();
-        for cut in 1..emoji.len() {
-            let mut text = StreamText::default();
-            let first = text.push(&emoji[..cut]);
-            let second = text.push(&emoji[cut..]);
-            assert_eq!((first.as_str(), second.as_str()), ("", "😀"), "cut at {cut}");
-        }
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! Ingesting is cheap (no text is rendered until a row is shown) so that a million events fit
 //! in well under a second. The memory retained is capped; when the cap is reached the oldest
 //! entries are let go, the counters stay exact, and [`Transcript::dropped`] says how many
-//! lines were not retained. A character split across TCP reads is handled at ingest: each
-//! entry remembers the bytes it carries in from the previous read of its stream and the bytes
-//! it leaves to the next, so rendering one row needs no other row.
+//! lines were not retained. Each row shows its own bytes only: a character split across TCP
+//! reads shows as escapes on both rows, as the bytes arrived (never joined into a row that
+//! does not hold them), so rendering one row needs no other row.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -14,7 +14,7 @@ use bytes::Bytes;
 use jiff::Timestamp;
 
 use super::line::Direction;
-use super::render::{escape, incomplete_tail};
+use super::render::escape;
 use crate::engine::script::StepOutcome;
 use crate::engine::{EchoCheck, Event, EventKind, Link, Protocol};
 
@@ -45,26 +45,18 @@ pub struct Entry {
     pub echo: Option<EchoCheck>,
     /// A datagram longer than the buffer.
     pub truncated: bool,
-    head: [u8; 3],
-    head_len: u8,
-    tail_len: u8,
     /// Any event that is not plain data (a connection, a failure, a notice), whole, so that
     /// every view renders it from the one vocabulary.
     pub event: Option<Box<EventKind>>,
 }
 
 impl Entry {
-    /// The payload as one line of escaped text, with a split character shown whole in the
-    /// entry that completes it. Long payloads are cut at [`PREVIEW_BYTES`] with an ellipsis.
+    /// This row's bytes as one line of escaped text (an incomplete character as `\xNN`).
+    /// Long payloads are cut at [`PREVIEW_BYTES`] with an ellipsis.
     pub fn text(&self) -> String {
-        let end = self.data.len() - usize::from(self.tail_len);
-        let head = &self.head[..usize::from(self.head_len)];
-        let cut = end.min(PREVIEW_BYTES);
-        let mut bytes = Vec::with_capacity(head.len() + cut);
-        bytes.extend_from_slice(head);
-        bytes.extend_from_slice(&self.data[..cut]);
-        let mut text = escape(&bytes);
-        if cut < end {
+        let cut = self.data.len().min(PREVIEW_BYTES);
+        let mut text = escape(&self.data[..cut]);
+        if cut < self.data.len() {
             text.push('…');
         }
         text
@@ -131,7 +123,6 @@ pub struct Transcript {
     dropped: u64,
     counters: Counters,
     stream: bool,
-    carry: HashMap<(u64, bool), ([u8; 3], u8)>,
     links: HashMap<u64, Link>,
     last_at: Option<Timestamp>,
     next_seq: u64,
@@ -152,7 +143,6 @@ impl Transcript {
             dropped: 0,
             counters: Counters::default(),
             stream,
-            carry: HashMap::new(),
             links: HashMap::new(),
             last_at: None,
             next_seq: 1,
@@ -246,9 +236,6 @@ impl Transcript {
             data: Bytes::new(),
             echo: None,
             truncated: false,
-            head: [0; 3],
-            head_len: 0,
-            tail_len: 0,
             event: None,
         };
         match &event.kind {
@@ -256,11 +243,11 @@ impl Transcript {
             EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
             EventKind::Sent { data, .. } => {
                 self.counters.bytes_out += data.len() as u64;
-                self.attach(&mut entry, data, true);
+                entry.data = data.clone();
             }
             EventKind::Received { data, truncated, echo, .. } => {
                 self.counters.bytes_in += data.len() as u64;
-                self.attach(&mut entry, data, false);
+                entry.data = data.clone();
                 entry.truncated = *truncated;
                 if let Some(echo) = echo {
                     entry.echo = Some(*echo);
@@ -273,10 +260,6 @@ impl Transcript {
                     }
                 }
             }
-            EventKind::ConnectionClosed { .. } => {
-                self.carry.remove(&(conn, true));
-                self.carry.remove(&(conn, false));
-            }
             EventKind::Failed { .. } => self.counters.errors += 1,
             EventKind::Checked { check, .. } => {
                 if check.passed() {
@@ -285,7 +268,10 @@ impl Transcript {
                     self.counters.checks_bad += 1;
                 }
             }
-            EventKind::Notice(_) | EventKind::Closed { .. } | EventKind::StepsEnded(_) => {}
+            EventKind::ConnectionClosed { .. }
+            | EventKind::Notice(_)
+            | EventKind::Closed { .. }
+            | EventKind::StepsEnded(_) => {}
             EventKind::Step { outcome, .. } => match outcome {
                 StepOutcome::Passed => self.counters.steps_passed += 1,
                 StepOutcome::Failed { .. } | StepOutcome::Error { .. } => self.counters.steps_failed += 1,
@@ -310,42 +296,6 @@ impl Transcript {
         self.retained += entry.retained_bytes();
         self.entries.push_back(entry);
         self.enforce_cap();
-    }
-
-    fn attach(&mut self, entry: &mut Entry, data: &Bytes, outgoing: bool) {
-        entry.data = data.clone();
-        if !self.stream {
-            return;
-        }
-        let key = (entry.conn, outgoing);
-        let (head, head_len) = self.carry.remove(&key).unwrap_or(([0; 3], 0));
-        let head_len_usize = usize::from(head_len);
-        let mut joined = [0u8; 6];
-        // Only the last few bytes matter for the tail: the carried head and up to 3 new bytes.
-        let take = data.len().min(3);
-        let recent: &[u8] = if data.len() > take {
-            &data[data.len() - take..]
-        } else {
-            joined[..head_len_usize].copy_from_slice(&head[..head_len_usize]);
-            joined[head_len_usize..head_len_usize + take].copy_from_slice(data);
-            &joined[..head_len_usize + take]
-        };
-        let tail = incomplete_tail(recent);
-        entry.head = head;
-        entry.head_len = head_len;
-        // The withheld bytes start in this read or, when this read is all continuation,
-        // include the carried head too.
-        let tail_here = tail.min(data.len());
-        entry.tail_len = tail_here as u8;
-        if tail > 0 {
-            let mut next = [0u8; 3];
-            next[..tail].copy_from_slice(&recent[recent.len() - tail..]);
-            if tail > data.len() {
-                // Nothing of this read is shown; the head moves on with it.
-                entry.head_len = 0;
-            }
-            self.carry.insert(key, (next, tail as u8));
-        }
     }
 
     fn enforce_cap(&mut self) {
@@ -383,30 +333,19 @@ mod tests {
     }
 
     #[test]
-    fn split_characters_show_whole_in_the_completing_row() {
+    fn each_row_shows_its_own_bytes_and_a_split_character_as_escapes() {
+        // TCP rows are never joined: a character cut by a read shows as the bytes each holds.
         let mut t = Transcript::new(true, DEFAULT_CAP_BYTES);
         let message = "123456789012345á".as_bytes();
         t.push_event(&received(&message[..16]), 1);
         t.push_event(&received(&message[16..]), 1);
-        let texts: Vec<String> = t.iter().map(Entry::text).collect();
-        assert_eq!(texts, ["123456789012345", "á"]);
-        assert_eq!(t.get(0).map(|e| e.data.len()), Some(16), "the bytes stay exact");
-    }
-
-    #[test]
-    fn a_character_split_over_three_reads() {
-        let mut t = Transcript::new(true, DEFAULT_CAP_BYTES);
         let emoji = "a😀b".as_bytes();
         for part in [&emoji[..2], &emoji[2..3], &emoji[3..]] {
             t.push_event(&received(part), 1);
         }
         let texts: Vec<String> = t.iter().map(Entry::text).collect();
-        assert_eq!(texts.concat(), "a😀b");
-        assert_eq!(texts, ["a", "", "😀b"]);
-    }
-
-    #[test]
-    fn udp_datagrams_are_not_joined() {
+        assert_eq!(texts, ["123456789012345\\xC3", "\\xA1", "a\\xF0", "\\x9F", "\\x98\\x80b"]);
+        // UDP alike.
         let mut t = Transcript::new(false, DEFAULT_CAP_BYTES);
         t.push_event(&received(&[0xC3]), 1);
         t.push_event(&received(&[0xA1]), 1);

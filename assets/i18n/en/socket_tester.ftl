@@ -98,8 +98,6 @@ ev-closed-peer = Session ended: the peer closed the connection
 ev-closed-failed = Session ended by the error above
 
 data-truncated = (truncated)
-data-unfinished-sent = ; sent an unfinished character: { $bytes }
-data-unfinished-received = ; received an unfinished character: { $bytes }
 echo-ok = rtt { $rtt }, echo ok ({ $bytes } B)
 echo-mismatch = rtt { $rtt }, echo MISMATCH: it differs from the { $bytes } B sent
 

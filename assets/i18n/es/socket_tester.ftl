@@ -98,8 +98,6 @@ ev-closed-peer = Sesión terminada: el otro extremo cerró la conexión
 ev-closed-failed = Sesión terminada por el error anterior
 
 data-truncated = (truncado)
-data-unfinished-sent = ; se envió un carácter incompleto: { $bytes }
-data-unfinished-received = ; se recibió un carácter incompleto: { $bytes }
 echo-ok = rtt { $rtt }, eco correcto ({ $bytes } B)
 echo-mismatch = rtt { $rtt }, el eco NO COINCIDE: difiere de los { $bytes } B enviados
 

@@ -6,8 +6,7 @@ use super::Record;
 use crate::engine::Protocol;
 use crate::transcript::line::LineFormatter;
 
-/// A `.txt` file written a line at a time (the formatter carries what spans lines, such as a
-/// character split across reads).
+/// A `.txt` file written a line at a time.
 pub(crate) struct TxtLines<W: Write> {
     out: W,
     lines: LineFormatter,
