@@ -296,6 +296,11 @@ pub(crate) mod tests {
         assert_eq!(en.render(&message), "rtt 1.420 ms, echo ok (145,345,577 B)");
         assert_eq!(es.render(&message), "rtt 1,420 ms, eco correcto (145.345.577 B)");
         assert_eq!(es.duration(1_420), "1,42 ms");
+        // Counts take the language's plural.
+        let saved = |n: u64| Message::new("file-saved").arg("count", n).arg("path", "/tmp/t.csv");
+        assert_eq!(en.render(&saved(1)), "Saved 1 line to /tmp/t.csv");
+        assert_eq!(es.render(&saved(1)), "Guardada 1 línea en /tmp/t.csv");
+        assert_eq!(es.render(&saved(12_345)), "Guardadas 12.345 líneas en /tmp/t.csv");
         assert_eq!(en.duration(3_200_000), "3.20 s");
     }
 

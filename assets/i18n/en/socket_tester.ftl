@@ -72,7 +72,10 @@ peers-last = Last heard
 view-show = Show:
 view-text = Text
 view-hex = Hex
-view-dropped = { $count } older lines not kept (memory cap { $cap } MiB); the counters are exact.
+view-dropped = { $count ->
+        [one] 1 older line not kept
+       *[other] { $count } older lines not kept
+    } (memory cap { $cap } MiB); the counters are exact.
 
 col-time = Time
 col-dt = Δt
@@ -295,7 +298,10 @@ problem-invalid = { $words }
 step-passed = ✔ Step { $step } passed ({ $time })
 step-failed = ✘ Step { $step } failed: { $reason } ({ $time })
 step-skipped = Step { $step } skipped: an earlier step failed
-steps-all-passed = All { $total } steps passed
+steps-all-passed = { $total ->
+        [one] The step passed
+       *[other] All { $total } steps passed
+    }
 steps-ended = { $passed } of { $total } steps passed, { $failed } failed{ $skipped ->
     [0] {""}
    *[other] , { $skipped } skipped
@@ -327,12 +333,18 @@ file-path = File
 file-record-pcap = Also write a .pcap
 file-no-dialog = No file dialog is available on this system: type the path in the field.
 file-formats = The extension picks the format: .jsonl keeps every byte and reopens here; .csv, .txt, and .pcap for Wireshark.
-file-saved = Saved { $count } lines to { $path }
+file-saved = Saved { $count ->
+        [one] 1 line
+       *[other] { $count } lines
+    } to { $path }
 file-save-failed = Could not save: { $error }
 file-recording = ● Recording every event to { $path }
 file-record-failed = Recording stopped: { $error }
 file-record-behind = Recording stopped: the disk fell { $events } events behind the traffic. { $path } holds everything up to that point; the transcript in the window holds it all (save it to keep it).
-file-opened = Opened { $path }: { $count } lines
+file-opened = Opened { $path }: { $count ->
+        [one] 1 line
+       *[other] { $count } lines
+    }
 file-open-failed = Could not open: { $error }
 opened-title = Opened from { $path } (read-only)
 recovery-offer = { $count ->

@@ -72,7 +72,10 @@ peers-last = Última vez
 view-show = Mostrar:
 view-text = Texto
 view-hex = Hex
-view-dropped = { $count } líneas antiguas no conservadas (límite de memoria { $cap } MiB); los contadores son exactos.
+view-dropped = { $count ->
+        [one] 1 línea antigua no conservada
+       *[other] { $count } líneas antiguas no conservadas
+    } (límite de memoria { $cap } MiB); los contadores son exactos.
 
 col-time = Hora
 col-dt = Δt
@@ -304,7 +307,10 @@ problem-invalid = { $words }
 step-passed = ✔ Paso { $step } superado ({ $time })
 step-failed = ✘ Paso { $step } fallido: { $reason } ({ $time })
 step-skipped = Paso { $step } omitido: falló un paso anterior
-steps-all-passed = Los { $total } pasos superados
+steps-all-passed = { $total ->
+        [one] El paso se superó
+       *[other] Los { $total } pasos superados
+    }
 steps-ended = { $passed } de { $total } pasos superados, { $failed } fallidos{ $skipped ->
     [0] {""}
    *[other] , { $skipped } omitidos
@@ -342,12 +348,18 @@ file-path = Archivo
 file-record-pcap = Escribir también un .pcap
 file-no-dialog = No hay diálogo de archivos en este sistema: escriba la ruta en el campo.
 file-formats = La extensión elige el formato: .jsonl guarda cada byte y se reabre aquí; .csv, .txt, y .pcap para Wireshark.
-file-saved = Guardadas { $count } líneas en { $path }
+file-saved = { $count ->
+        [one] Guardada 1 línea
+       *[other] Guardadas { $count } líneas
+    } en { $path }
 file-save-failed = No se pudo guardar: { $error }
 file-recording = ● Grabando cada evento en { $path }
 file-record-failed = Grabación detenida: { $error }
 file-record-behind = Grabación detenida: el disco se quedó { $events } eventos por detrás del tráfico. { $path } guarda todo hasta ese momento; la transcripción de la ventana lo tiene todo (guárdela para conservarlo).
-file-opened = Abierto { $path }: { $count } líneas
+file-opened = Abierto { $path }: { $count ->
+        [one] 1 línea
+       *[other] { $count } líneas
+    }
 file-open-failed = No se pudo abrir: { $error }
 opened-title = Abierto desde { $path } (solo lectura)
 recovery-offer = { $count ->
