@@ -791,12 +791,20 @@ impl SocketTesterApp {
             ui.label(
                 RichText::new(t!(self.tr, "recovery-offer", count = count)).color(ui.visuals().warn_fg_color),
             );
-            if ui.button(t!(self.tr, "recovery-open")).clicked() {
+            if ui
+                .button(t!(self.tr, "recovery-open"))
+                .on_hover_text(t!(self.tr, "recovery-open-hint"))
+                .clicked()
+            {
                 for path in std::mem::take(&mut self.recovered) {
                     files::open(path, self.jobs_tx.clone(), self.waker.clone());
                 }
             }
-            if ui.button(t!(self.tr, "recovery-delete")).clicked() {
+            if ui
+                .button(t!(self.tr, "recovery-delete"))
+                .on_hover_text(t!(self.tr, "recovery-delete-hint"))
+                .clicked()
+            {
                 for path in std::mem::take(&mut self.recovered) {
                     if let Err(err) = std::fs::remove_file(&path) {
                         let error = format!("{}: {err}", path.display());

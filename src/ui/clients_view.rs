@@ -79,7 +79,12 @@ pub fn clients_ui(
                                 if send.on_hover_text(t!(tr, "clients-send-hint")).clicked() {
                                     disconnect = Some(ClientAction::Send(*conn));
                                 }
-                                if !udp && ui.small_button(t!(tr, "btn-disconnect")).clicked() {
+                                if !udp
+                                    && ui
+                                        .small_button(t!(tr, "btn-disconnect"))
+                                        .on_hover_text(t!(tr, "clients-disconnect-hint"))
+                                        .clicked()
+                                {
                                     disconnect = Some(ClientAction::Disconnect(*conn));
                                 }
                             });

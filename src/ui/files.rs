@@ -244,7 +244,7 @@ pub fn path_bar_ui(
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t!(tr, "file-path"));
         ui.add(egui::TextEdit::singleline(&mut bar.path).desired_width(260.0)).labelled_by(label.id);
-        if ui.button(t!(tr, "btn-browse")).clicked() {
+        if ui.button(t!(tr, "btn-browse")).on_hover_text(t!(tr, "btn-browse-hint")).clicked() {
             let name = Path::new(&bar.path)
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -252,7 +252,8 @@ pub fn path_bar_ui(
             action = Some(FileAction::Browse(bar.purpose, name));
         }
         if matches!(bar.purpose, Purpose::Record(_)) {
-            ui.checkbox(&mut bar.pcap, t!(tr, "file-record-pcap"));
+            ui.checkbox(&mut bar.pcap, t!(tr, "file-record-pcap"))
+                .on_hover_text(t!(tr, "file-record-pcap-hint"));
         }
         let path = PathBuf::from(bar.path.trim());
         let ready = !bar.path.trim().is_empty();
@@ -263,10 +264,14 @@ pub fn path_bar_ui(
                 (t!(tr, "btn-open-file"), FileAction::Open(path))
             }
         };
-        if ui.add_enabled(ready, egui::Button::new(confirm)).clicked() {
+        if ui
+            .add_enabled(ready, egui::Button::new(confirm))
+            .on_hover_text(t!(tr, "btn-confirm-hint"))
+            .clicked()
+        {
             action = Some(picked);
         }
-        if ui.button(t!(tr, "btn-cancel")).clicked() {
+        if ui.button(t!(tr, "btn-cancel")).on_hover_text(t!(tr, "btn-cancel-hint")).clicked() {
             action = Some(FileAction::Cancel);
         }
     });

@@ -132,7 +132,11 @@ pub fn message_editor_ui(
                 let label = ui.label(t!(tr, "file-path"));
                 let edit = egui::TextEdit::singleline(file).desired_width(260.0);
                 ui.add_enabled(enabled, edit).labelled_by(label.id);
-                if ui.add_enabled(enabled, egui::Button::new(t!(tr, "btn-browse"))).clicked() {
+                if ui
+                    .add_enabled(enabled, egui::Button::new(t!(tr, "btn-browse")))
+                    .on_hover_text(t!(tr, "btn-browse-hint"))
+                    .clicked()
+                {
                     action = Some(EditorAction::BrowseFile);
                 }
             });

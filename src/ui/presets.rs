@@ -239,17 +239,23 @@ pub fn bar_ui(ui: &mut Ui, tr: &Tr, bar: &mut NameBar) -> Option<BarAction> {
         let label = ui.label(label);
         let field =
             ui.add(egui::TextEdit::singleline(&mut bar.text).desired_width(240.0)).labelled_by(label.id);
-        if bar.kind.is_path() && ui.button(t!(tr, "btn-browse")).clicked() {
+        if bar.kind.is_path()
+            && ui.button(t!(tr, "btn-browse")).on_hover_text(t!(tr, "btn-browse-hint")).clicked()
+        {
             action = Some(BarAction::Browse(bar.kind.clone()));
         }
         let ready = !bar.text.trim().is_empty();
         let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if (ui.add_enabled(ready, egui::Button::new(confirm)).clicked() || (enter && ready))
+        if (ui
+            .add_enabled(ready, egui::Button::new(confirm))
+            .on_hover_text(t!(tr, "btn-confirm-hint"))
+            .clicked()
+            || (enter && ready))
             && action.is_none()
         {
             action = Some(BarAction::Confirm(bar.kind.clone(), bar.text.trim().to_string()));
         }
-        if ui.button(t!(tr, "btn-cancel")).clicked() {
+        if ui.button(t!(tr, "btn-cancel")).on_hover_text(t!(tr, "btn-cancel-hint")).clicked() {
             action = Some(BarAction::Cancel);
         }
     });
@@ -273,15 +279,15 @@ pub enum MenuAction {
 pub fn presets_menu_ui(ui: &mut Ui, tr: &Tr, names: &[String]) -> Option<MenuAction> {
     let mut action = None;
     let menu = ui.menu_button(t!(tr, "presets"), |ui| {
-        if ui.button(t!(tr, "preset-save-as")).clicked() {
+        if ui.button(t!(tr, "preset-save-as")).on_hover_text(t!(tr, "preset-save-as-hint")).clicked() {
             action = Some(MenuAction::Open(BarKind::SavePreset));
             ui.close();
         }
-        if ui.button(t!(tr, "preset-import")).clicked() {
+        if ui.button(t!(tr, "preset-import")).on_hover_text(t!(tr, "preset-import-hint")).clicked() {
             action = Some(MenuAction::Open(BarKind::ImportPreset));
             ui.close();
         }
-        if ui.button(t!(tr, "preset-export")).clicked() {
+        if ui.button(t!(tr, "preset-export")).on_hover_text(t!(tr, "preset-export-hint")).clicked() {
             action = Some(MenuAction::Open(BarKind::ExportPreset));
             ui.close();
         }
@@ -295,11 +301,19 @@ pub fn presets_menu_ui(ui: &mut Ui, tr: &Tr, names: &[String]) -> Option<MenuAct
                     action = Some(MenuAction::Load(name.clone()));
                     ui.close();
                 }
-                if ui.small_button(t!(tr, "preset-rename")).clicked() {
+                if ui
+                    .small_button(t!(tr, "preset-rename"))
+                    .on_hover_text(t!(tr, "preset-rename-hint"))
+                    .clicked()
+                {
                     action = Some(MenuAction::Open(BarKind::RenamePreset(name.clone())));
                     ui.close();
                 }
-                if ui.small_button(t!(tr, "preset-delete")).clicked() {
+                if ui
+                    .small_button(t!(tr, "preset-delete"))
+                    .on_hover_text(t!(tr, "preset-delete-hint"))
+                    .clicked()
+                {
                     action = Some(MenuAction::Delete(name.clone()));
                     ui.close();
                 }

@@ -80,10 +80,11 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                         words.push(t!(tr, "close-confirm-unsaved", count = count));
                     }
                     ui.label(RichText::new(words.join(" ")).color(ui.visuals().warn_fg_color));
-                    if ui.button(t!(tr, "btn-close-anyway")).clicked() {
+                    if ui.button(t!(tr, "btn-close-anyway")).on_hover_text(t!(tr, "close-session")).clicked()
+                    {
                         actions.push(AppAction::Close { uid });
                     }
-                    if ui.button(t!(tr, "btn-cancel")).clicked() {
+                    if ui.button(t!(tr, "btn-cancel")).on_hover_text(t!(tr, "btn-cancel-hint")).clicked() {
                         session.confirm_close = false;
                     }
                 });
@@ -142,7 +143,11 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
                 ui.label(
                     RichText::new(t!(tr, "file-recording", path = path)).color(ui.visuals().warn_fg_color),
                 );
-                if ui.button(t!(tr, "btn-stop-recording")).clicked() {
+                if ui
+                    .button(t!(tr, "btn-stop-recording"))
+                    .on_hover_text(t!(tr, "btn-stop-recording-hint"))
+                    .clicked()
+                {
                     action = Some(FileAction::StopRecording);
                 }
             }

@@ -157,11 +157,16 @@ pub fn steps_ui(
                         step_fields_ui(ui, tr, step, &mut drafts[index], &number);
                         result_ui(ui, tr, results.get(&number));
                         ui.horizontal(|ui| {
-                            if ui.add_enabled(index > 0, egui::Button::new("▲").small()).clicked() {
+                            if ui
+                                .add_enabled(index > 0, egui::Button::new("▲").small())
+                                .on_hover_text(t!(tr, "steps-up"))
+                                .clicked()
+                            {
                                 row_action = Some(RowAction::Up(index));
                             }
                             if ui
                                 .add_enabled(index + 1 < drafts.len(), egui::Button::new("▼").small())
+                                .on_hover_text(t!(tr, "steps-down"))
                                 .clicked()
                             {
                                 row_action = Some(RowAction::Down(index));
@@ -191,24 +196,33 @@ pub fn steps_ui(
             None => {}
         }
         ui.horizontal_wrapped(|ui| {
-            if ui.add_enabled(!running, egui::Button::new(t!(tr, "steps-add"))).clicked() {
+            if ui
+                .add_enabled(!running, egui::Button::new(t!(tr, "steps-add")))
+                .on_hover_text(t!(tr, "steps-add-hint"))
+                .clicked()
+            {
                 let step = reshaped(&StepSpec::default(), Kind::Send);
                 drafts.push(expect_draft(&step));
                 steps.push(step);
             }
-            ui.add_enabled(!running, egui::Checkbox::new(continue_on_failure, t!(tr, "steps-continue")));
+            ui.add_enabled(!running, egui::Checkbox::new(continue_on_failure, t!(tr, "steps-continue")))
+                .on_hover_text(t!(tr, "steps-continue-hint"));
             let valid = drafts.iter().all(|d| d.is_empty() || Expectation::parse(d).is_ok());
             if running {
-                if ui.button(t!(tr, "steps-stop")).clicked() {
+                if ui.button(t!(tr, "steps-stop")).on_hover_text(t!(tr, "btn-stop-hint")).clicked() {
                     action = Some(StepsAction::Stop);
                 }
             } else if ui
                 .add_enabled(valid && !steps.is_empty(), egui::Button::new(t!(tr, "steps-run")))
+                .on_hover_text(t!(tr, "steps-run-hint"))
                 .clicked()
             {
                 action = Some(StepsAction::Run);
             }
-            if ui.add_enabled(results.summary.is_some(), egui::Button::new(t!(tr, "steps-export"))).clicked()
+            if ui
+                .add_enabled(results.summary.is_some(), egui::Button::new(t!(tr, "steps-export")))
+                .on_hover_text(t!(tr, "steps-export-hint"))
+                .clicked()
             {
                 action = Some(StepsAction::Export);
             }
