@@ -2,7 +2,8 @@
 # Runs every test, after installing what the tests need on a fresh machine (Debian, as root or
 # with sudo): the real peers (python3 for the seed's programs, socat) and the tools for the
 # error-kind and fault tests (setpriv, unshare and prlimit from util-linux, ip from iproute2),
-# tshark to read pcap files back, and redis-server, a real service that is not an echo server.
+# tshark to read pcap files back, redis-server, a real service that is not an echo server, and
+# Xvfb with Mesa (libegl1, libgl1-mesa-dri) for the test that runs the real window.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,9 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v tshark >/dev/null || need+=(tshark)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v ps >/dev/null || need+=(procps)
+command -v Xvfb >/dev/null || need+=(xvfb)
+[ -e /usr/lib/x86_64-linux-gnu/libEGL.so.1 ] || need+=(libegl1)
+[ -d /usr/lib/x86_64-linux-gnu/dri ] || need+=(libgl1-mesa-dri)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing test dependencies: ${need[*]}"

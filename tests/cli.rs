@@ -1056,3 +1056,46 @@ fn serve_prints_errors_on_stderr_like_send_and_saves_them() {
     let kept = std::fs::read_to_string(&saved).unwrap();
     assert!(kept.contains("\"event\":\"failed\""), "the transcript keeps the error: {kept}");
 }
+
+#[test]
+fn a_closed_terminal_closes_the_window_and_keeps_its_transcript() {
+    // The real window, on a virtual display of its own (Xvfb, installed by scripts/test.sh).
+    let display =
+        (90..140).find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()).unwrap();
+    let _xvfb = common::Service::spawn(Command::new("Xvfb").args([
+        &format!(":{display}"),
+        "-screen",
+        "0",
+        "1400x900x24",
+        "-nolisten",
+        "tcp",
+    ]));
+    let socket = format!("/tmp/.X11-unix/X{display}");
+    let started = Instant::now();
+    while !std::path::Path::new(&socket).exists() {
+        assert!(started.elapsed() < WAIT, "Xvfb did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let home = tempfile::tempdir().unwrap();
+    let port = free_tcp_port();
+    let mut app = bin()
+        .env("DISPLAY", format!(":{display}"))
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--start-server"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    common::wait_tcp(port);
+    let (code, text) = send(&["tcp", &format!("127.0.0.1:{port}")]);
+    assert_eq!(code, Some(0), "{text}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(Command::new("kill").args(["-HUP", &app.id().to_string()]).status().unwrap().success());
+    let status = common::wait_child(&mut app, Duration::from_secs(10)).expect("the window closed");
+    assert_eq!(status.code(), Some(0), "closed as by its close button, not killed");
+    let kept: Vec<String> = std::fs::read_dir(home.path().join("data/socket-tester/recovery"))
+        .map(|dir| dir.flatten().map(|e| std::fs::read_to_string(e.path()).unwrap_or_default()).collect())
+        .unwrap_or_default();
+    assert!(kept.iter().any(|t| t.contains("\"event\":\"received\"")), "the transcript is kept: {kept:?}");
+}

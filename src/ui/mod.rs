@@ -40,6 +40,22 @@ Use the command line instead, which needs no display:
   socket-tester --help                    # every option
 Or start a virtual display first, for example: xvfb-run socket-tester";
 
+/// Ctrl-C, SIGTERM and a closed terminal (SIGHUP) close the window as its close button does,
+/// so unsaved transcripts are kept for the next start instead of lost. A thread waits for
+/// the signal and asks the window to close; the UI thread never blocks on it.
+fn close_on_signals(ctx: &egui::Context) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new().name("signals".into()).spawn(move || {
+        if signals.forever().next().is_some() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            ctx.request_repaint();
+        }
+    });
+    drop(spawned);
+}
+
 /// Opens the window and runs until it is closed.
 pub fn run(options: StartupOptions) -> anyhow::Result<()> {
     if !display_available() {
@@ -57,7 +73,10 @@ pub fn run(options: StartupOptions) -> anyhow::Result<()> {
     eframe::run_native(
         "Socket Tester",
         native,
-        Box::new(move |cc| Ok(Box::new(SocketTesterApp::new(cc, options)))),
+        Box::new(move |cc| {
+            close_on_signals(&cc.egui_ctx);
+            Ok(Box::new(SocketTesterApp::new(cc, options)))
+        }),
     )
     .map_err(|err| anyhow::anyhow!("could not open the window: {err}\n\n{NO_DISPLAY_HELP}"))
 }
