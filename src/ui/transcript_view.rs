@@ -123,9 +123,9 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
     };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     // Table (its heading row included) and details share what is left, so neither runs under
-    // the status line: the details take at most 45 % of it.
+    // the status line: the details take at most 35 % of it.
     let available = ui.available_height();
-    let hex_height = hex_height.min(available * 0.45);
+    let hex_height = hex_height.min(available * 0.35);
     let spacing = ui.spacing().item_spacing.y;
     let table_height = (available - hex_height - row_height - 3.0 * spacing).max(3.0 * row_height);
     let error_color = ui.visuals().error_fg_color;
@@ -140,6 +140,7 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
             .resizable(true)
             .stick_to_bottom(true)
             .sense(egui::Sense::click())
+            .min_scrolled_height(0.0)
             .max_scroll_height(table_height)
             .column(Column::initial(102.0).at_least(60.0).clip(true))
             .column(Column::initial(60.0).at_least(40.0).clip(true))
