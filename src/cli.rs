@@ -24,7 +24,7 @@ use crate::engine::{
 use crate::i18n::{Language, Tr};
 use crate::spec::preset::{self, Presets};
 use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding};
-use crate::transcript::export::{Format, Record, Recorder, Saver};
+use crate::transcript::export::{Format, Record, RecordTo, Recorder, Saver};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::{Arg, Message};
 
@@ -143,9 +143,9 @@ pub struct RunArgs {
     /// Go on after a failed step (otherwise the rest are skipped).
     #[arg(long)]
     pub continue_on_failure: bool,
-    /// Also show every payload in hex.
-    #[arg(long)]
-    pub hex: bool,
+    /// How payloads are shown on the lines.
+    #[command(flatten)]
+    pub show: ShowArgs,
 }
 
 /// `preset` subcommands.
@@ -243,24 +243,47 @@ impl From<EncodingArg> for TextEncoding {
     }
 }
 
+/// How `serve`, `send` and `run` show payloads on their lines.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Also show every payload in hex.
+    #[arg(long)]
+    pub hex: bool,
+    /// Show whole payloads; by default a line shows the first 256 bytes and the size.
+    #[arg(long)]
+    pub full: bool,
+}
+
+impl ShowArgs {
+    /// The line formatter these options ask for.
+    fn formatter(&self, language: Language, protocol: Protocol) -> LineFormatter {
+        let shown = if self.full { None } else { Some(LINE_PAYLOAD_BYTES) };
+        LineFormatter::in_language(language, protocol == Protocol::Tcp, self.hex).showing(shown)
+    }
+}
+
+/// The payload bytes a line shows unless `--full`: enough to recognise a message, and cheap
+/// enough that printing every read keeps up with a fast stream.
+pub const LINE_PAYLOAD_BYTES: usize = 256;
+
 /// Where `serve` and `send` keep their transcript.
 #[derive(Debug, Args)]
 pub struct FileArgs {
     /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
-    /// Record every event to FILE (.jsonl) as it happens, flushed line by line.
+    /// Record every event to FILE (.jsonl, appended) as it happens, flushed every 10 ms.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
-    /// With --record, also write the packets to FILE (.pcap) as they happen.
-    #[arg(long, value_name = "FILE", requires = "record")]
+    /// Write the packets to FILE (.pcap) as they happen, alone or beside --record.
+    #[arg(long, value_name = "FILE")]
     pub record_pcap: Option<PathBuf>,
 }
 
 impl FileArgs {
     /// True when a file will hold the transcript, so the payloads must be kept.
     pub fn keeps_payloads(&self) -> bool {
-        self.save.is_some() || self.record.is_some()
+        self.save.is_some() || self.record.is_some() || self.record_pcap.is_some()
     }
 }
 
@@ -306,9 +329,9 @@ pub struct ServeArgs {
     /// unless --save or --record keeps them.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also show every payload in hex.
-    #[arg(long)]
-    pub hex: bool,
+    /// How payloads are shown on the lines.
+    #[command(flatten)]
+    pub show: ShowArgs,
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
@@ -370,9 +393,9 @@ pub struct SendArgs {
     /// Send every message on one connection (TCP) or socket (UDP), instead of one each.
     #[arg(long)]
     pub persistent: bool,
-    /// Also show every payload in hex.
-    #[arg(long)]
-    pub hex: bool,
+    /// How payloads are shown on the lines.
+    #[command(flatten)]
+    pub show: ShowArgs,
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
@@ -624,7 +647,7 @@ fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8> {
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Script(script), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
+    let mut lines = args.show.formatter(language, protocol);
     let mut steps = Vec::new();
     let mut summary = None;
     let mut failed_to_start = false;
@@ -691,6 +714,10 @@ fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
     Ok(out.code(EXIT_OK))
 }
 
+/// Events waiting for the recorder's writer at most: when it falls behind, the command waits
+/// for it (nothing is dropped), and the payloads held stay bounded.
+const RECORD_QUEUE: usize = 256;
+
 /// Where a command's events go besides stdout: `--save` writes them to a temporary file that
 /// becomes the saved file at the end (so memory stays bounded however much is echoed);
 /// `--record` appends them, flushed, as they happen.
@@ -715,9 +742,11 @@ impl Keeper {
         {
             anyhow::bail!("--record-pcap {}: must be a .pcap file", path.display());
         }
-        let recorder = match record {
-            Some(path) => Some(Recorder::create(path, record_pcap.map(PathBuf::as_path), protocol)?),
-            None => None,
+        let to = RecordTo { jsonl: record.cloned(), pcap: record_pcap.cloned() };
+        let recorder = if to == RecordTo::default() {
+            None
+        } else {
+            Some(Recorder::start(&to, protocol, RECORD_QUEUE)?)
         };
         let saver = match save {
             Some(path) => Some(Saver::create(path, protocol)?),
@@ -830,7 +859,7 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
+    let mut lines = args.show.formatter(language, protocol);
     let mut failed = false;
     let mut listening = false;
     loop {
@@ -931,7 +960,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = LineFormatter::in_language(language, protocol == Protocol::Tcp, args.hex);
+    let mut lines = args.show.formatter(language, protocol);
     let mut mismatches = 0u64;
     let mut rtts: Vec<u64> = Vec::new();
     // A watchdog for a worker that stops talking: far beyond any timeout or interval.

@@ -965,6 +965,26 @@ fn each_line_shows_the_bytes_it_holds_and_a_split_character_as_escapes() {
 }
 
 #[test]
+fn a_long_payload_shows_its_first_256_bytes_and_its_size_unless_full() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
+    let target = format!("127.0.0.1:{}", bound_port(&serve.line()));
+    let message = "x".repeat(1000);
+    let (code, text) = send(&["tcp", &target, &message, "--hex"]);
+    assert_eq!(code, Some(0), "{text}");
+    let sent = text.lines().find(|l| l.contains(" → ")).unwrap();
+    let shown = format!("1,000 B \"{}\"… (1,000 B) [{}]… (1,000 B)", "x".repeat(256), ["78"; 256].join(" "));
+    assert!(sent.ends_with(&shown), "{sent}");
+    // The server's lines are cut the same way; --full shows everything.
+    let served = serve.wait_line(" ← ");
+    assert!(served.contains(&format!("\"{}\"… (1,000 B)", "x".repeat(256))), "{served}");
+    let (code, text) = send(&["tcp", &target, &message, "--full"]);
+    assert_eq!(code, Some(0), "{text}");
+    let sent = text.lines().find(|l| l.contains(" → ")).unwrap();
+    assert!(sent.ends_with(&format!("1,000 B \"{message}\"")), "{sent}");
+    let _ = serve.signal("INT");
+}
+
+#[test]
 fn a_closed_terminal_saves_like_ctrl_c_and_a_full_stdout_fails() {
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("t.jsonl");

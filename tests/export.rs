@@ -73,12 +73,12 @@ fn every_format_from_the_cli_reads_back_in_real_readers() {
     assert!(rows.lines().any(|l| l.starts_with("received|1|2e|.|") && l.ends_with("|true")), "{rows}");
 
     let lines = python(
-        "import json,sys\nfor l in open(sys.argv[1], encoding='utf-8'):\n    \
-         r=json.loads(l); print(r['v'], r['event'], r['time'], bytes.fromhex(r['hex']).decode('utf-8','replace'), sep='|')",
+        "import base64,json,sys\nfor l in open(sys.argv[1], encoding='utf-8'):\n    \
+         r=json.loads(l); print(r['v'], r['event'], r['time'], base64.b64decode(r.get('b64', '')).decode('utf-8','replace'), sep='|')",
         &dir.path().join("exchange.jsonl"),
     );
     let sent = lines.lines().find(|l| l.contains("|sent|")).unwrap();
-    assert!(sent.starts_with("1|sent|20") && sent.ends_with(&format!("Z|{MESSAGE}")), "{sent}");
+    assert!(sent.starts_with("2|sent|20") && sent.ends_with(&format!("Z|{MESSAGE}")), "{sent}");
 
     let (client, server_side) = tshark_follow(&dir.path().join("exchange.pcap"), "tcp");
     assert_eq!(client, MESSAGE.as_bytes(), "follow-stream shows exactly what the client sent");
@@ -91,12 +91,12 @@ fn every_format_from_the_cli_reads_back_in_real_readers() {
 
 fn record(event: EventName, local: SocketAddr, peer: SocketAddr, data: Vec<u8>) -> Record {
     let text = format!(
-        r#"{{"time":"{}","session":1,"conn":1,"event":"{}","local":"{local}","peer":"{peer}","hex":""}}"#,
+        r#"{{"time":"{}","session":1,"conn":1,"event":"{}","local":"{local}","peer":"{peer}"}}"#,
         Timestamp::now(),
         event.as_str()
     );
     let mut r: Record = serde_json::from_str(&text).unwrap();
-    r.data = data;
+    r.data = data.into();
     r
 }
 

@@ -70,6 +70,8 @@ pub struct LineFormatter {
     tr: Tr,
     show_hex: bool,
     stream: bool,
+    /// At most this many payload bytes per line (`None`: all).
+    shown: Option<usize>,
 }
 
 impl LineFormatter {
@@ -80,7 +82,13 @@ impl LineFormatter {
 
     /// A formatter in a language.
     pub fn in_language(language: Language, stream: bool, show_hex: bool) -> Self {
-        LineFormatter { tz: TimeZone::system(), tr: Tr::new(language), show_hex, stream }
+        LineFormatter { tz: TimeZone::system(), tr: Tr::new(language), show_hex, stream, shown: None }
+    }
+
+    /// Shows at most `bytes` of each payload (`None`: whole payloads), then an ellipsis and
+    /// the size.
+    pub fn showing(self, bytes: Option<usize>) -> Self {
+        LineFormatter { shown: bytes, ..self }
     }
 
     /// The wall-clock time of an event, local, to the millisecond.
@@ -95,13 +103,9 @@ impl LineFormatter {
         let conn = event.kind.link().map(|link| format!("#{}", link.conn)).unwrap_or_default();
         let _ = write!(line, " {conn:>5} {} ", direction.arrow());
         match &event.kind {
-            EventKind::Sent { link, data } => {
-                let text = escape(data);
-                self.bytes_line(&mut line, link, data, &text);
-            }
+            EventKind::Sent { link, data } => self.bytes_line(&mut line, link, data),
             EventKind::Received { link, data, truncated, echo } => {
-                let text = escape(data);
-                self.bytes_line(&mut line, link, data, &text);
+                self.bytes_line(&mut line, link, data);
                 if let Some(words) = vocabulary::received(*truncated, echo.as_ref()) {
                     let _ = write!(line, "  {}", self.tr.render(&words));
                 }
@@ -116,10 +120,16 @@ impl LineFormatter {
         line
     }
 
-    fn bytes_line(&self, line: &mut String, link: &Link, data: &[u8], text: &str) {
-        let _ = write!(line, "{} {} B \"{text}\"", link.peer, self.tr.number(data.len() as f64, 0));
+    fn bytes_line(&self, line: &mut String, link: &Link, data: &[u8]) {
+        let size = self.tr.number(data.len() as f64, 0);
+        let shown = match self.shown {
+            Some(limit) if data.len() > limit => &data[..limit],
+            _ => data,
+        };
+        let more = if shown.len() < data.len() { format!("… ({size} B)") } else { String::new() };
+        let _ = write!(line, "{} {size} B \"{}\"{more}", link.peer, escape(shown));
         if self.show_hex {
-            let _ = write!(line, " [{}]", hex(data));
+            let _ = write!(line, " [{}]{more}", hex(shown));
         }
     }
 }

@@ -359,7 +359,7 @@ impl SocketTesterApp {
             }
         }
         for session in &mut self.sessions {
-            let Some(recording) = &session.recording else { continue };
+            let Some(recording) = &mut session.recording else { continue };
             let Some(failure) = recording.failure() else { continue };
             let text = match failure {
                 RecordingFailure::Write(error) => t!(self.tr, "file-record-failed", error = error),

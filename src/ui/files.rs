@@ -8,10 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::Sender;
 
 use crate::engine::{Event, Link, Protocol, Waker};
-use crate::transcript::export::{self, ExportError, Record, Recorder, read_jsonl};
+use crate::transcript::export::{self, ExportError, Record, RecordTo, Recorder, read_jsonl};
 use crate::transcript::store::{Entry, Transcript};
 
 /// What a file dialog was opened for.
@@ -122,12 +122,12 @@ pub fn open(path: PathBuf, jobs: Sender<FileJob>, waker: Waker) {
     });
 }
 
-/// A live recording: events go to a thread that appends them to the file, flushed.
+/// A live recording: events go to the recorder's writer thread, which appends them to the
+/// file in flushed batches.
 pub struct LiveRecording {
     /// The file.
     pub path: PathBuf,
-    events: Sender<(Event, u64)>,
-    failure: Receiver<String>,
+    recorder: Recorder,
     /// Set when the disk fell so far behind that the queue filled: the recording stops.
     overflowed: std::cell::Cell<bool>,
 }
@@ -156,45 +156,27 @@ impl LiveRecording {
                 reason: "recording writes .jsonl files".into(),
             });
         }
-        let pcap = with_pcap.then(|| path.with_extension("pcap"));
-        let mut recorder = Recorder::create(path, pcap.as_deref(), protocol)?;
-        let (tx, rx) = crossbeam_channel::bounded::<(Event, u64)>(RECORDING_QUEUE);
-        let (fail_tx, failure) = crossbeam_channel::bounded(1);
-        std::thread::Builder::new()
-            .name("recorder".into())
-            .spawn(move || {
-                for (event, conn) in rx {
-                    if let Err(err) = recorder.record(&event, conn) {
-                        let _ = fail_tx.send(err.to_string());
-                        return;
-                    }
-                }
-                if let Err(err) = recorder.finish() {
-                    let _ = fail_tx.send(err.to_string());
-                }
-            })
-            .map_err(|e| ExportError::io(path, &e))?;
-        Ok(LiveRecording {
-            path: path.to_path_buf(),
-            events: tx,
-            failure,
-            overflowed: std::cell::Cell::new(false),
-        })
+        let to = RecordTo {
+            jsonl: Some(path.to_path_buf()),
+            pcap: with_pcap.then(|| path.with_extension("pcap")),
+        };
+        let recorder = Recorder::start(&to, protocol, RECORDING_QUEUE)?;
+        Ok(LiveRecording { path: path.to_path_buf(), recorder, overflowed: std::cell::Cell::new(false) })
     }
 
     /// Hands one event to the recorder thread.
     pub fn push(&self, event: &Event, conn: u64) {
-        if let Err(crossbeam_channel::TrySendError::Full(_)) = self.events.try_send((event.clone(), conn)) {
+        if self.recorder.try_record(event, conn).is_err() {
             self.overflowed.set(true);
         }
     }
 
     /// Why the recording stopped, if it did.
-    pub fn failure(&self) -> Option<RecordingFailure> {
+    pub fn failure(&mut self) -> Option<RecordingFailure> {
         if self.overflowed.get() {
             return Some(RecordingFailure::Behind);
         }
-        self.failure.try_recv().ok().map(RecordingFailure::Write)
+        self.recorder.failure().map(|err| RecordingFailure::Write(err.to_string()))
     }
 }
 
@@ -337,7 +319,7 @@ mod tests {
         assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
         const O_NONBLOCK: i32 = 0o4000;
         let reader = std::fs::OpenOptions::new().read(true).custom_flags(O_NONBLOCK).open(&fifo).unwrap();
-        let recording = LiveRecording::start(&fifo, false, Protocol::Tcp).unwrap();
+        let mut recording = LiveRecording::start(&fifo, false, Protocol::Tcp).unwrap();
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
         let link = Link { conn: 1, local: addr, peer: addr };
         let event = Event {

@@ -1,17 +1,22 @@
-//! `.jsonl`: one JSON object per line, lossless: the exact bytes in hex, RFC 3339 times with
-//! nanoseconds, and a schema version `v` on every line so that a reader can refuse what it
-//! does not know.
+//! `.jsonl`: one JSON object per line, lossless: the exact bytes in base64 (`b64`, the last
+//! field), RFC 3339 times with nanoseconds, and a schema version `v` on every line so that a
+//! reader can refuse what it does not know. Version 1 (release 0.1) kept the bytes as `hex`;
+//! it is still read.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use super::{ExportError, Record};
+use super::{ExportError, Record, b64_field};
 
 /// The schema version written on every line.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest schema version read.
+const OLDEST_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct LineOut<'a> {
@@ -23,14 +28,32 @@ struct LineOut<'a> {
 #[derive(Deserialize)]
 struct LineIn {
     v: u32,
+    /// Version 1's bytes.
+    #[serde(default, deserialize_with = "super::hex_field::deserialize_bytes")]
+    hex: Option<Bytes>,
     #[serde(flatten)]
     record: Record,
 }
 
+/// Appends one record as one line to `line`: the fields, then the bytes encoded straight
+/// into the buffer, without a copy of them as a string.
+pub(crate) fn encode_line(record: &Record, line: &mut Vec<u8>) -> io::Result<()> {
+    serde_json::to_writer(&mut *line, &LineOut { v: SCHEMA_VERSION, record }).map_err(io::Error::other)?;
+    if !record.data.is_empty() && line.last() == Some(&b'}') {
+        line.pop();
+        line.extend_from_slice(b",\"b64\":\"");
+        b64_field::encode_into(&record.data, line);
+        line.extend_from_slice(b"\"}");
+    }
+    line.push(b'\n');
+    Ok(())
+}
+
 /// Writes one record as one line.
 pub(crate) fn write_line(record: &Record, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, &LineOut { v: SCHEMA_VERSION, record }).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+    let mut line = Vec::with_capacity(256 + record.data.len() * 4 / 3);
+    encode_line(record, &mut line)?;
+    out.write_all(&line)
 }
 
 /// Reads a `.jsonl` transcript. Blank lines are skipped; anything else that is not a record of
@@ -48,17 +71,29 @@ pub fn read_jsonl_from(reader: impl BufRead, path: &Path) -> Result<Vec<Record>,
         if line.trim().is_empty() {
             continue;
         }
-        let parse = |reason: String| ExportError::Parse { path: path.to_path_buf(), line: index + 1, reason };
-        let parsed: LineIn = serde_json::from_str(&line).map_err(|e| parse(e.to_string()))?;
-        if parsed.v != SCHEMA_VERSION {
-            return Err(parse(format!(
-                "schema version {} is not supported (this app reads {SCHEMA_VERSION})",
-                parsed.v
-            )));
-        }
-        records.push(parsed.record);
+        records.push(parse_line(&line).map_err(|reason| ExportError::Parse {
+            path: path.to_path_buf(),
+            line: index + 1,
+            reason,
+        })?);
     }
     Ok(records)
+}
+
+/// One line of any schema version read.
+fn parse_line(line: &str) -> Result<Record, String> {
+    let parsed: LineIn = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    if !(OLDEST_VERSION..=SCHEMA_VERSION).contains(&parsed.v) {
+        return Err(format!(
+            "schema version {} is not supported (this app reads {OLDEST_VERSION} to {SCHEMA_VERSION})",
+            parsed.v
+        ));
+    }
+    let mut record = parsed.record;
+    if let Some(hex) = parsed.hex {
+        record.data = hex;
+    }
+    Ok(record)
 }
 
 #[cfg(test)]
@@ -97,9 +132,18 @@ mod tests {
             let mut line = Vec::new();
             write_line(&record, &mut line).unwrap_or_default();
             let text = String::from_utf8(line).unwrap_or_default();
-            let parsed: LineIn = serde_json::from_str(&text).map_err(|e| TestCaseError::fail(e.to_string()))?;
-            prop_assert_eq!(parsed.v, SCHEMA_VERSION);
-            prop_assert_eq!(parsed.record, record);
+            prop_assert!(text.starts_with(&format!("{{\"v\":{SCHEMA_VERSION},")), "{}", text);
+            prop_assert_eq!(text.matches('\n').count(), 1);
+            let parsed = parse_line(text.trim_end()).map_err(TestCaseError::fail)?;
+            prop_assert_eq!(parsed, record);
         }
+    }
+    #[test]
+    fn version_1_lines_with_hex_are_still_read() {
+        let line = r#"{"v":1,"time":"2026-11-28T07:34:51.505999317Z","session":1,"conn":1,"event":"sent","local":"[::1]:35700","peer":"[::1]:17501","hex":"4f4bff"}"#;
+        let record = parse_line(line).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&record.data[..], b"OK\xff");
+        let future = line.replace(r#""v":1"#, r#""v":3"#);
+        assert!(parse_line(&future).is_err_and(|e| e.contains("schema version 3")));
     }
 }

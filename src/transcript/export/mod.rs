@@ -22,12 +22,12 @@ use std::path::{Path, PathBuf};
 pub use jsonl::{SCHEMA_VERSION, read_jsonl, read_jsonl_from};
 pub use pcap::PcapSynth;
 pub use record::{EventName, Record};
-pub use recorder::Recorder;
+pub use recorder::{QueueFull, RecordTo, Recorder};
 
 use crate::engine::Protocol;
 
 /// Why a save or a load failed, with the path and the reason in words.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ExportError {
     /// The file's extension names no format we write.
     #[error("{path}: unknown format; use .txt, .csv, .jsonl or .pcap")]
@@ -216,29 +216,19 @@ fn temporary_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
-/// Lower-case hex without separators, for the files.
+/// Lower-case hex without separators, for the files (vectorised).
 pub(crate) fn compact_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    out
+    const_hex::encode(bytes)
 }
 
+/// Hex digits (either case) back into bytes; `None` unless they come in pairs.
 pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect()
+    const_hex::decode(text).ok()
 }
 
 /// Bytes as compact hex in files (`"hex": "4f4b"`), for serde's `with`.
 pub(crate) mod hex_field {
+    use bytes::Bytes;
     use serde::{Deserialize, Deserializer, Serializer};
 
     /// Writes the bytes as hex.
@@ -248,7 +238,32 @@ pub(crate) mod hex_field {
 
     /// Reads hex back into bytes.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
         super::parse_hex(&text).ok_or_else(|| serde::de::Error::custom("hex must be pairs of hex digits"))
+    }
+
+    /// Reads the optional `hex` of schema version 1's lines.
+    pub fn deserialize_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bytes>, D::Error> {
+        deserialize(d).map(|bytes| Some(Bytes::from(bytes)))
+    }
+}
+
+/// Bytes as standard base64 in files (`"b64": "T0s="`), for serde; vectorised both ways.
+pub(crate) mod b64_field {
+    use bytes::Bytes;
+    use serde::{Deserialize, Deserializer};
+
+    /// Appends the base64 of `bytes` to `out`.
+    pub fn encode_into(bytes: &[u8], out: &mut Vec<u8>) {
+        base64_simd::STANDARD.encode_append(bytes, out);
+    }
+
+    /// Reads base64 back into bytes.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        base64_simd::STANDARD
+            .decode_to_vec(text.as_bytes())
+            .map(Bytes::from)
+            .map_err(|_| serde::de::Error::custom("b64 must be standard base64"))
     }
 }

@@ -1,17 +1,18 @@
 //! `.pcap` for Wireshark and tshark: raw IP packets (LINKTYPE_RAW) synthesized from the
 //! transcript with the real addresses and ports. TCP connections get a handshake, sequence
 //! numbers per direction and FINs, so "Follow TCP stream" shows exactly the bytes exchanged;
-//! reads larger than one IP packet are split into segments. pcap-file writes the file and
-//! etherparse builds the headers.
+//! reads larger than one IP packet are split into segments. pcap-file writes the file header,
+//! etherparse builds the packets' headers, and each payload goes straight from the event into
+//! the writer (no packet buffer in between).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use etherparse::PacketBuilder;
-use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
-use pcap_file::{DataLink, TsResolution};
+use etherparse::{IpNumber, Ipv4Header, Ipv6Header, PacketBuilder, TcpHeader};
+use pcap_file::pcap::PcapHeader;
+use pcap_file::{DataLink, Endianness, TsResolution};
 
 use super::{EventName, Record};
 use crate::engine::Protocol;
@@ -19,6 +20,30 @@ use crate::engine::Protocol;
 /// Payload bytes per synthesized TCP segment: fits an IPv4 or IPv6 packet (65,535 bytes).
 const SEGMENT_BYTES: usize = 65_000;
 const WINDOW: u16 = 65_535;
+
+/// The ones'-complement sum of `data` as big-endian 16-bit words (a last odd byte padded
+/// with zero), not yet folded: summed 64 bits at a time, which is the same modulo 0xFFFF.
+fn ones_sum(data: &[u8]) -> u64 {
+    let mut acc: u128 = 0;
+    let chunks = data.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        acc += u128::from(u64::from_be_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default()));
+    }
+    let mut last = [0u8; 8];
+    last[..rest.len()].copy_from_slice(rest);
+    acc += u128::from(u64::from_be_bytes(last));
+    fold(acc as u64 as u128 + (acc >> 64)) as u64
+}
+
+/// Folds a sum into 16 bits, ones'-complement style (end-around carry).
+fn fold(sum: impl Into<u128>) -> u16 {
+    let mut sum: u128 = sum.into();
+    while sum >> 16 != 0 {
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    sum as u16
+}
 
 #[derive(Clone, Copy)]
 struct Flow {
@@ -64,10 +89,9 @@ impl<'a> Segment<'a> {
 /// Turns records into packets, one at a time, remembering each TCP connection's sequence
 /// numbers: used for a whole file and for live recording alike.
 pub struct PcapSynth<W: Write> {
-    writer: PcapWriter<W>,
+    out: W,
     protocol: Protocol,
     flows: HashMap<(SocketAddr, SocketAddr), Flow>,
-    buf: Vec<u8>,
 }
 
 fn to_io(err: impl std::fmt::Display) -> io::Error {
@@ -81,10 +105,12 @@ impl<W: Write> PcapSynth<W> {
             datalink: DataLink::RAW,
             ts_resolution: TsResolution::NanoSecond,
             snaplen: 262_144,
+            endianness: Endianness::native(),
             ..PcapHeader::default()
         };
-        let writer = PcapWriter::with_header(out, header).map_err(to_io)?;
-        Ok(PcapSynth { writer, protocol, flows: HashMap::new(), buf: Vec::with_capacity(70_000) })
+        let mut out = out;
+        header.write_to(&mut out).map_err(to_io)?;
+        Ok(PcapSynth { out, protocol, flows: HashMap::new() })
     }
 
     /// Adds the packets of one record (none for records that are not on the wire).
@@ -150,15 +176,37 @@ impl<W: Write> PcapSynth<W> {
         }
     }
 
-    /// Flushes and returns the writer.
+    /// Returns the writer.
     pub fn finish(self) -> W {
-        self.writer.into_writer()
+        self.out
     }
 
-    fn write(&mut self, at: Duration) -> io::Result<()> {
-        let len = u32::try_from(self.buf.len()).unwrap_or(u32::MAX);
-        self.writer.write_packet(&PcapPacket::new(at, len, &self.buf)).map_err(to_io)?;
-        Ok(())
+    /// The writer.
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    /// The writer, to take what was written (a buffer, say).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    /// Flushes the writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// A packet record's header (in the file header's native byte order): its time and its
+    /// length, whole (nothing is cut to the snap length).
+    fn record_header(&mut self, at: Duration, len: usize) -> io::Result<()> {
+        let len = u32::try_from(len).map_err(to_io)?.to_ne_bytes();
+        let seconds = u32::try_from(at.as_secs()).map_err(to_io)?.to_ne_bytes();
+        let mut header = [0u8; 16];
+        header[..4].copy_from_slice(&seconds);
+        header[4..8].copy_from_slice(&at.subsec_nanos().to_ne_bytes());
+        header[8..12].copy_from_slice(&len);
+        header[12..].copy_from_slice(&len);
+        self.out.write_all(&header)
     }
 
     fn builder(
@@ -174,30 +222,60 @@ impl<W: Write> PcapSynth<W> {
 
     fn udp(&mut self, at: Duration, src: SocketAddr, dst: SocketAddr, payload: &[u8]) -> io::Result<()> {
         let Some(ip) = Self::builder(src, dst) else { return Ok(()) };
-        self.buf.clear();
-        ip.udp(src.port(), dst.port()).write(&mut self.buf, payload).map_err(to_io)?;
-        self.write(at)
+        let step = ip.udp(src.port(), dst.port());
+        self.record_header(at, step.size(payload.len()))?;
+        step.write(&mut self.out, payload).map_err(to_io)
     }
 
     fn tcp(&mut self, at: Duration, segment: Segment<'_>) -> io::Result<()> {
         let Segment { src, dst, seq, ack, syn, fin, payload } = segment;
-        let Some(ip) = Self::builder(src, dst) else { return Ok(()) };
-        let mut step = ip.tcp(src.port(), dst.port(), seq, WINDOW);
-        if syn {
-            step = step.syn();
-        }
-        if fin {
-            step = step.fin();
-        }
+        let mut tcp = TcpHeader::new(src.port(), dst.port(), seq, WINDOW);
+        tcp.syn = syn;
+        tcp.fin = fin;
         if let Some(ack) = ack {
-            step = step.ack(ack);
+            tcp.ack = true;
+            tcp.acknowledgment_number = ack;
         }
-        if !payload.is_empty() {
-            step = step.psh();
+        tcp.psh = !payload.is_empty();
+        let tcp_len = tcp.header_len() + payload.len();
+        let tcp_len16 = u16::try_from(tcp_len).map_err(to_io)?;
+        // The checksum over the pseudo-header, the header and the payload, summed in 64-bit
+        // words: the payload is read once, at memory speed.
+        let pseudo = match (src.ip(), dst.ip()) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => ones_sum(&s.octets()) + ones_sum(&d.octets()),
+            (IpAddr::V6(s), IpAddr::V6(d)) => ones_sum(&s.octets()) + ones_sum(&d.octets()),
+            _ => return Ok(()),
+        };
+        let sum = pseudo
+            + u64::from(u8::from(IpNumber::TCP))
+            + tcp_len as u64
+            + ones_sum(&tcp.to_bytes())
+            + ones_sum(payload);
+        tcp.checksum = !fold(sum);
+        match (src.ip(), dst.ip()) {
+            (IpAddr::V4(s), IpAddr::V4(d)) => {
+                let ip =
+                    Ipv4Header::new(tcp_len16, 64, IpNumber::TCP, s.octets(), d.octets()).map_err(to_io)?;
+                self.record_header(at, ip.header_len() + tcp_len)?;
+                ip.write(&mut self.out)?;
+            }
+            (IpAddr::V6(s), IpAddr::V6(d)) => {
+                let ip = Ipv6Header {
+                    traffic_class: 0,
+                    flow_label: Default::default(),
+                    payload_length: tcp_len16,
+                    next_header: IpNumber::TCP,
+                    hop_limit: 64,
+                    source: s.octets(),
+                    destination: d.octets(),
+                };
+                self.record_header(at, Ipv6Header::LEN + tcp_len)?;
+                ip.write(&mut self.out)?;
+            }
+            _ => return Ok(()),
         }
-        self.buf.clear();
-        step.write(&mut self.buf, payload).map_err(to_io)?;
-        self.write(at)
+        tcp.write(&mut self.out)?;
+        self.out.write_all(payload)
     }
 
     fn handshake(
@@ -271,5 +349,49 @@ impl<W: Write> PcapSynth<W> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Our packets are byte for byte what etherparse builds, checksums included.
+        #[test]
+        fn tcp_packets_match_etherparse(
+            payload in proptest::collection::vec(any::<u8>(), 0..3000),
+            v6 in any::<bool>(),
+            ports in (any::<u16>(), any::<u16>()),
+            seq in any::<u32>(),
+            ack in proptest::option::of(any::<u32>()),
+            flags in (any::<bool>(), any::<bool>()),
+        ) {
+            let (src, dst) = if v6 {
+                (SocketAddr::from(([0xfe80, 0, 0, 0, 1, 2, 3, 4], ports.0)), SocketAddr::from(([0, 0, 0, 0, 0, 0, 0, 1], ports.1)))
+            } else {
+                (SocketAddr::from(([10, 1, 2, 3], ports.0)), SocketAddr::from(([127, 0, 0, 1], ports.1)))
+            };
+            let mut ours = PcapSynth::new(Vec::new(), Protocol::Tcp).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let header_len = ours.get_ref().len();
+            let mut segment = Segment::new(src, dst, seq, ack).with(&payload);
+            if flags.0 { segment = segment.syn(); }
+            if flags.1 { segment = segment.fin(); }
+            ours.tcp(Duration::from_secs(1), segment).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let ours = &ours.get_ref()[header_len + 16..];
+
+            let mut step = PcapSynth::<Vec<u8>>::builder(src, dst)
+                .ok_or_else(|| TestCaseError::fail("builder"))?
+                .tcp(src.port(), dst.port(), seq, WINDOW);
+            if flags.0 { step = step.syn(); }
+            if flags.1 { step = step.fin(); }
+            if let Some(ack) = ack { step = step.ack(ack); }
+            if !payload.is_empty() { step = step.psh(); }
+            let mut theirs = Vec::new();
+            step.write(&mut theirs, &payload).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(ours, &theirs[..]);
+        }
     }
 }

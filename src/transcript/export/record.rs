@@ -96,9 +96,10 @@ pub struct Record {
     /// The other side's address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer: Option<SocketAddr>,
-    /// The exact bytes (in files: `hex`).
-    #[serde(with = "super::hex_field", rename = "hex", default)]
-    pub data: Vec<u8>,
+    /// The exact bytes. In `.jsonl` they are the line's last field, `b64`, written by
+    /// [`jsonl`](super::jsonl) after the others (so serde skips them when writing).
+    #[serde(rename = "b64", deserialize_with = "super::b64_field::deserialize", default, skip_serializing)]
+    pub data: Bytes,
     /// A datagram longer than the buffer.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub truncated: bool,
@@ -166,7 +167,7 @@ impl Record {
             event: name,
             local: None,
             peer: None,
-            data: Vec::new(),
+            data: Bytes::new(),
             truncated: false,
             rtt_us: None,
             echo_ok: None,
@@ -212,9 +213,9 @@ impl Record {
                 record.local = Some(*local);
                 record.all_interfaces = *all_interfaces;
             }
-            EventKind::Sent { data, .. } => record.data = data.to_vec(),
+            EventKind::Sent { data, .. } => record.data = data.clone(),
             EventKind::Received { data, truncated, echo, .. } => {
-                record.data = data.to_vec();
+                record.data = data.clone();
                 record.truncated = *truncated;
                 if let Some(echo) = echo {
                     record.rtt_us = Some(echo.rtt_us);
@@ -250,7 +251,7 @@ impl Record {
             (Some(local), Some(peer)) => Some(Link { conn: self.conn, local, peer }),
             _ => None,
         };
-        let data = || Bytes::copy_from_slice(&self.data);
+        let data = || self.data.clone();
         let kind = match self.event {
             EventName::Listening => {
                 EventKind::Listening { local: self.local?, all_interfaces: self.all_interfaces }
