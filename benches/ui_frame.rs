@@ -10,9 +10,11 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use socket_tester::engine::{EchoCheck, Event, EventKind, Link, next_session_id};
-use socket_tester::i18n::Language;
 use socket_tester::transcript::store::{DEFAULT_CAP_BYTES, Transcript};
-use socket_tester::ui::{SocketTesterApp, StartupOptions};
+
+#[path = "common/headless.rs"]
+mod headless;
+use headless::{frame, new_app};
 
 fn link() -> Link {
     let local: SocketAddr = "127.0.0.1:10000".parse().unwrap();
@@ -30,30 +32,6 @@ fn synthetic(session: u64, i: u64) -> Event {
         EventKind::Received { link: link(), data, truncated: false, echo }
     };
     Event { at: Timestamp::now(), session, kind }
-}
-
-fn new_app() -> (egui::Context, SocketTesterApp) {
-    let ctx = egui::Context::default();
-    let options = StartupOptions { language: Some(Language::English), ..StartupOptions::default() };
-    let app = SocketTesterApp::with_context(&ctx, None, options);
-    (ctx, app)
-}
-
-fn input() -> egui::RawInput {
-    egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1400.0, 900.0))),
-        ..egui::RawInput::default()
-    }
-}
-
-fn frame(ctx: &egui::Context, app: &mut SocketTesterApp) {
-    let mut output = ctx.run_ui(input(), |ui| {
-        app.drain(ui.ctx());
-        app.draw(ui);
-    });
-    // No renderer takes the font texture here; say so, as egui asks.
-    output.textures_delta.clear();
-    black_box(output);
 }
 
 fn benches(c: &mut Criterion) {

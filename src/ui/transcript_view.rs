@@ -66,6 +66,18 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String
     }
 }
 
+/// A row keeps at least this many characters, so that every sentence stays whole.
+const MIN_ROW_CHARS: usize = 240;
+
+/// `text` cut after `chars` characters (with an ellipsis), or whole if it is that short.
+fn clip_chars(mut text: String, chars: usize) -> String {
+    if let Some((at, _)) = text.char_indices().nth(chars) {
+        text.truncate(at);
+        text.push('…');
+    }
+    text
+}
+
 /// Rows the details pane shows at most; Copy takes the whole selection.
 const DETAIL_ROWS: usize = 200;
 
@@ -128,6 +140,13 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
     let hex_height = hex_height.min(available * 0.35);
     let spacing = ui.spacing().item_spacing.y;
     let table_height = (available - hex_height - row_height - 3.0 * spacing).max(3.0 * row_height);
+    // The narrowest glyph a row may hold, for clipping what cannot show anyway.
+    let narrowest = ui
+        .fonts_mut(|f| {
+            let body = f.glyph_width(&egui::TextStyle::Body.resolve(ui.style()), '.');
+            body.min(f.glyph_width(&egui::TextStyle::Monospace.resolve(ui.style()), '.'))
+        })
+        .max(1.0);
     let error_color = ui.visuals().error_fg_color;
     let mut clicked: Option<(u64, bool)> = None;
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
@@ -209,7 +228,12 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                         }
                     });
                     row.col(|ui| {
-                        let text = content(tr, entry, view.hex, protocol);
+                        // Only what the column can show is laid out: a long payload's full
+                        // preview would cost shaping thousands of glyphs per row per frame.
+                        // Sentences (events, errors) stay whole for screen readers.
+                        let fits =
+                            ((ui.available_width() / narrowest).ceil() as usize + 1).max(MIN_ROW_CHARS);
+                        let text = clip_chars(content(tr, entry, view.hex, protocol), fits);
                         let mut rich = RichText::new(text);
                         if matches!(entry.direction, Direction::Sent | Direction::Received) {
                             rich = rich.monospace();
