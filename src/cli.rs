@@ -776,15 +776,15 @@ impl Keeper {
     }
 
     /// Finishes the files; false if any of them failed.
-    fn finish(self) -> bool {
+    fn finish(&mut self) -> bool {
         let mut ok = !self.failed;
-        if let Some(recorder) = self.recorder
+        if let Some(recorder) = self.recorder.take()
             && let Err(err) = recorder.finish()
         {
             eprintln!("socket-tester: recording: {err}");
             ok = false;
         }
-        if let Some(saver) = self.saver {
+        if let Some(saver) = self.saver.take() {
             let (count, path) = (saver.records(), saver.path().to_path_buf());
             match saver.finish() {
                 Ok(()) => eprintln!("saved {count} events to {}", path.display()),
@@ -795,6 +795,14 @@ impl Keeper {
             }
         }
         ok
+    }
+}
+
+impl Drop for Keeper {
+    /// A command that ends some other way (a panic) still finishes its files: the recording
+    /// writes what it holds and the save is put in place.
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

@@ -267,6 +267,7 @@ pub fn op(op: Op, target: &str) -> Message {
         Op::Receive => "op-receive",
         Op::Spawn => "op-spawn",
         Op::ReadFile => "op-read-file",
+        Op::Run => "op-run",
     };
     Message::new(id).arg("target", target)
 }
@@ -286,6 +287,7 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
             ErrorKind::Other => "kind-other",
         }),
         Reason::Os { text } => Message::new("reason-os").arg("text", text.as_str()),
+        Reason::Panicked { detail } => Message::new("reason-panicked").arg("detail", detail.as_str()),
         Reason::HostUnreachable => Message::new("reason-host-unreachable"),
         Reason::AddrNotAvailable => Message::new("reason-addr-not-available"),
         Reason::LookupFailed { detail } => {
@@ -429,11 +431,13 @@ mod tests {
                 Reason::UnknownDatagram { .. } => 30,
                 Reason::DatagramDiffers { .. } => 31,
                 Reason::DatagramLength { .. } => 32,
+                Reason::Panicked { .. } => 33,
             }
         }
         let all = vec![
             Reason::Plain,
             Reason::Os { text: "xyz (os error 9)".into() },
+            Reason::Panicked { detail: "xyz".into() },
             Reason::HostUnreachable,
             Reason::AddrNotAvailable,
             Reason::LookupFailed { detail: "xyz".into() },
@@ -467,7 +471,7 @@ mod tests {
             Reason::DatagramLength { size: 32, got: 30 },
         ];
         let seen: BTreeSet<usize> = all.iter().map(index).collect();
-        assert_eq!(seen.len(), 33, "every reason is listed once");
+        assert_eq!(seen.len(), 34, "every reason is listed once");
         let mut all = all;
         all.push(Reason::ServerClosed { missing: 5 });
         all

@@ -352,6 +352,25 @@ fn an_unsaved_transcript_is_kept_at_close_and_offered_at_the_next_start() {
 }
 
 #[test]
+fn a_panic_in_a_frame_is_said_in_plain_words_and_keeps_the_transcripts() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.state_mut().use_recovery_dir(Some(dir.path().to_path_buf()));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the failure line", |app| app.sessions()[1].transcript.counters().errors > 0);
+    harness.state_mut().guarded(|_| panic!("index out of bounds"));
+    harness.run_steps(2);
+    let (notice, error) = harness.state().notice().cloned().unwrap();
+    assert!(error);
+    assert!(notice.starts_with("Socket Tester itself failed, a bug (index out of bounds)."), "{notice}");
+    assert!(notice.contains(&dir.path().display().to_string()), "{notice}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "the client's lines were kept");
+    // The window goes on.
+    assert!(harness.query_by_label("Send").is_some());
+}
+
+#[test]
 fn a_full_disk_stops_the_recording_and_keeps_the_transcript() {
     let dir = tempfile::tempdir().unwrap();
     let full = dir.path().join("full.jsonl");

@@ -85,11 +85,13 @@ pub enum Op {
     Spawn,
     /// Reading a file to send.
     ReadFile,
+    /// Running the worker itself.
+    Run,
 }
 
 impl Op {
     /// Every operation, for tests that walk the vocabulary.
-    pub const ALL: [Op; 9] = [
+    pub const ALL: [Op; 10] = [
         Op::Parse,
         Op::Resolve,
         Op::Bind,
@@ -99,6 +101,7 @@ impl Op {
         Op::Receive,
         Op::Spawn,
         Op::ReadFile,
+        Op::Run,
     ];
 }
 
@@ -108,6 +111,11 @@ impl Op {
 pub enum Reason {
     /// The kind says it all ("connection refused", "timed out").
     Plain,
+    /// A bug in Socket Tester stopped the worker (a panic), in its own words.
+    Panicked {
+        /// The panic's message.
+        detail: String,
+    },
     /// The operating system's own words, for failures we have no words of our own for.
     Os {
         /// What the operating system said (lower case, with its error number).

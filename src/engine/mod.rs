@@ -36,7 +36,7 @@ use jiff::Timestamp;
 
 pub use command::Command;
 pub use endpoint::{DEFAULT_HOST, DEFAULT_PORT, Endpoint};
-pub use error::{Error, ErrorKind, Op};
+pub use error::{Error, ErrorKind, Op, Reason};
 pub use event::{CloseReason, EchoCheck, Event, EventKind, Link, Notice};
 pub use payload::Payload;
 
@@ -469,8 +469,21 @@ fn spawn_thread(
     body: impl FnOnce(&Emitter) -> CloseReason + Send + 'static,
 ) -> Option<JoinHandle<()>> {
     let fallback = emitter.clone();
+    let target = name.to_string();
     let spawned = std::thread::Builder::new().name(name.to_string()).spawn(move || {
-        let reason = body(&emitter);
+        // A bug that panics stops this worker only: it is said in plain words, as a failure
+        // of the worker, and everything it reported before stays with the consumer.
+        let reason = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(&emitter))) {
+            Ok(reason) => reason,
+            Err(payload) => {
+                let detail = panic_text(payload.as_ref());
+                emitter.failed(
+                    None,
+                    Error::new(ErrorKind::Other, Op::Run, &target, Reason::Panicked { detail }),
+                );
+                CloseReason::Failed
+            }
+        };
         emitter.emit(EventKind::Closed { reason });
     });
     match spawned {
@@ -480,6 +493,17 @@ fn spawn_thread(
             fallback.emit(EventKind::Closed { reason: CloseReason::Failed });
             None
         }
+    }
+}
+
+/// A panic's message, whatever its payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic".to_string()
     }
 }
 
@@ -506,4 +530,38 @@ pub fn collect_until_closed(events: &Receiver<Event>, timeout: Duration) -> Vec<
 /// Whether an address is 0.0.0.0 or `::`, reachable from every interface.
 pub fn is_all_interfaces(addr: &SocketAddr) -> bool {
     addr.ip().is_unspecified()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_worker_that_panics_says_so_in_plain_words_and_closes() {
+        let (tx, rx) = crossbeam_channel::bounded(16);
+        let session = next_session_id();
+        let emitter = Emitter { session, events: tx, waker: no_waker(), stats: Arc::new(Stats::default()) };
+        let thread = spawn_thread("tcp-server 127.0.0.1:1", emitter, |em| {
+            em.emit(EventKind::Notice(Notice::Legacy { text: "before".into() }));
+            panic!("index out of bounds");
+        });
+        let events = collect_until_closed(&rx, Duration::from_secs(10));
+        assert!(thread.is_some());
+        let kinds: Vec<&EventKind> = events.iter().map(|e| &e.kind).collect();
+        assert!(matches!(kinds[0], EventKind::Notice(_)), "what came before is kept: {kinds:?}");
+        match kinds[1] {
+            EventKind::Failed { link: None, error } => {
+                assert_eq!(error.op, Op::Run);
+                assert_eq!(error.reason, Reason::Panicked { detail: "index out of bounds".into() });
+                let words = crate::i18n::Tr::new(crate::i18n::Language::English)
+                    .render(&crate::vocabulary::error(error));
+                assert!(
+                    words.contains("Socket Tester itself failed, a bug (index out of bounds)"),
+                    "{words}"
+                );
+            }
+            other => panic!("expected the failure, got {other:?}"),
+        }
+        assert!(matches!(kinds[2], EventKind::Closed { reason: CloseReason::Failed }));
+    }
 }

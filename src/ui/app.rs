@@ -84,6 +84,8 @@ pub struct SocketTesterApp {
     no_dialog: bool,
     recovery_dir: Option<PathBuf>,
     recovered: Vec<PathBuf>,
+    /// When a panic last made the app keep the unsaved transcripts.
+    panic_kept_at: Option<Instant>,
 }
 
 /// The message in `language` when the spec still holds another language's default.
@@ -133,6 +135,22 @@ impl SocketTesterApp {
         kept
     }
 
+    /// Runs a part of a frame. A panic in it (a bug) does not take the window and its
+    /// transcripts with it: it is said in plain words on the status line, and the unsaved
+    /// transcripts are kept in the recovery folder (at most every 5 s, should it recur).
+    pub fn guarded(&mut self, part: impl FnOnce(&mut Self)) {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| part(self)));
+        if let Err(payload) = result {
+            let detail = engine::panic_text(payload.as_ref());
+            if self.panic_kept_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(5)) {
+                self.keep_unsaved();
+                self.panic_kept_at = Some(Instant::now());
+            }
+            let dir = self.recovery_dir.as_ref().map_or_else(|| "-".to_string(), |d| d.display().to_string());
+            self.notice = Some((t!(self.tr, "app-internal-error", detail = detail, dir = dir), true));
+        }
+    }
+
     /// Builds the app on a context (tests and benchmarks use this directly).
     pub fn with_context(
         ctx: &egui::Context,
@@ -165,6 +183,7 @@ impl SocketTesterApp {
             no_dialog: false,
             recovery_dir: None,
             recovered: Vec::new(),
+            panic_kept_at: None,
             tr,
             tz: TimeZone::system(),
             sessions: Vec::new(),
@@ -916,11 +935,13 @@ fn setup_style(ctx: &egui::Context, zoom: f32) {
 
 impl eframe::App for SocketTesterApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.drain(ctx);
+        self.guarded(|app| {
+            app.drain(ctx);
+        });
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        self.draw(ui);
+        self.guarded(|app| app.draw(ui));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -123,6 +123,7 @@ op-send = send to { $target }
 op-receive = receive from { $target }
 op-spawn = start worker for { $target }
 op-read-file = read { $target }
+op-run = run the worker for { $target }
 
 kind-refused = connection refused (nothing listens there)
 kind-timed-out = timed out
@@ -134,6 +135,7 @@ kind-unreachable = network unreachable
 kind-invalid = invalid input
 kind-other = failed
 reason-os = { $text }
+reason-panicked = Socket Tester itself failed, a bug ({ $detail }); everything recorded before it is kept
 reason-host-unreachable = host unreachable
 reason-addr-not-available = address not available on this machine
 reason-lookup-failed = host not found ({ $detail })
@@ -426,3 +428,5 @@ preset-delete-hint = Delete this preset file
 recovery-open-hint = Open the transcripts an earlier run could not save
 recovery-delete-hint = Delete the kept transcripts for good
 btn-stop-recording-hint = Stop writing to the file; what is written stays
+
+app-internal-error = Socket Tester itself failed, a bug ({ $detail }). Unsaved transcripts were kept in { $dir }; the window goes on. Please report this.

@@ -123,6 +123,7 @@ op-send = enviar a { $target }
 op-receive = recibir de { $target }
 op-spawn = iniciar el trabajador de { $target }
 op-read-file = leer { $target }
+op-run = ejecutar el trabajador de { $target }
 
 kind-refused = conexión rechazada (nada escucha allí)
 kind-timed-out = tiempo de espera agotado
@@ -134,6 +135,7 @@ kind-unreachable = red inalcanzable
 kind-invalid = dato no válido
 kind-other = falló
 reason-os = error del sistema: { $text }
+reason-panicked = la aplicación misma falló por un error de programa ({ $detail }); todo lo registrado antes se conserva
 reason-host-unreachable = host inalcanzable
 reason-addr-not-available = esa dirección no es de esta máquina
 reason-lookup-failed = host no encontrado ({ $detail })
@@ -441,3 +443,5 @@ preset-delete-hint = Borrar el archivo de este preajuste
 recovery-open-hint = Abrir las transcripciones que una ejecución anterior no pudo guardar
 recovery-delete-hint = Borrar para siempre las transcripciones conservadas
 btn-stop-recording-hint = Dejar de escribir en el archivo; lo escrito se conserva
+
+app-internal-error = La aplicación misma falló por un error de programa ({ $detail }). Las transcripciones sin guardar se conservaron en { $dir }; la ventana sigue abierta. Por favor, infórmelo.
