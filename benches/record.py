@@ -4,8 +4,9 @@
 For each round, measurement and variant it starts a fresh `socket-tester serve` on a free
 127.0.0.1 port, runs `socket-tester load` against it, and stops it; variants alternate in
 ABBA order. Recorded files are named pipes drained by `wc -c` (so the recorder's own cost is
-measured, not the disk's), except in the disk variants, which write a real file and are
-compared with `dd`'s sequential write rate measured in the same run.
+measured, not the disk's), except in the disk variant, which writes real files: its write
+rate (bytes written over the time from the server's start to its exit, which ends with the
+files' fsync) is compared with `dd conv=fsync`'s sequential write rate in the same run.
 
 Usage: benches/record.py --bin target/release/socket-tester [--rounds 3] [--seconds 3]
 Only 127.0.0.1 is ever used.
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from load import HOST, Server, run_load  # noqa: E402
@@ -72,10 +74,12 @@ class Pipes:
         return total
 
 
-def dd_rate(tmp):
-    """The disk's sequential write rate in bytes/s: 1 GiB through dd with a final fsync."""
+def dd_rate(tmp, size):
+    """The disk's sequential write rate in bytes/s for `size` bytes (as many as the recorder
+    wrote: a disk's rate falls once its caches fill), through dd with a final fsync."""
     path = os.path.join(tmp, "dd.bin")
-    out = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", "count=1024", "conv=fsync"],
+    count = max(64, size >> 20)
+    out = subprocess.run(["dd", "if=/dev/zero", f"of={path}", "bs=1M", f"count={count}", "conv=fsync"],
                          capture_output=True, text=True)
     os.remove(path)
     m = re.search(r"(\d+) bytes .* copied, ([\d.]+) s", out.stderr)
@@ -105,17 +109,19 @@ def main():
                 pipes = Pipes(tmp, files, disk)
                 argv = lambda p, port, _: [args.bin, "serve", p, "--bind", f"{HOST}:{port}", *flags, *pipes.args()]
                 server = Server(name, argv, proto, None, tmp)
+                started = time.monotonic()
                 try:
                     report = run_load(args, proto, server.port, load_args, False, args.seconds)
                 finally:
-                    server.stop()
+                    server.stop()  # serve finishes its files: the rest of the queue, then fsync
+                    elapsed = time.monotonic() - started
                     written = pipes.close()
                 figure = "echo_bytes_per_s" if proto == "tcp" else "echoes_per_s"
                 row = {"round": r, "variant": name, "measurement": title, "value": report.get(figure),
                        "echo_bytes_per_s": report.get("echo_bytes_per_s"), "written": written,
-                       "seconds": args.seconds, "errors": report["errors"], "mismatches": report["mismatches"]}
+                       "seconds": elapsed, "errors": report["errors"], "mismatches": report["mismatches"]}
                 if disk:
-                    row["dd"] = dd_rate(tmp)
+                    row["dd"] = dd_rate(tmp, written)
                 rows.append(row)
                 print(f"round {r + 1} | {title} | {name}: {figure}={row['value']} written={written:,} "
                       f"errors={report['errors']} dd={row.get('dd')}", flush=True)

@@ -3,7 +3,8 @@
 # with sudo): the real peers (python3 for the seed's programs, socat) and the tools for the
 # error-kind and fault tests (setpriv, unshare and prlimit from util-linux, ip from iproute2),
 # tshark to read pcap files back, redis-server, a real service that is not an echo server, and
-# Xvfb with Mesa (libegl1, libgl1-mesa-dri) for the test that runs the real window.
+# Xvfb with Mesa (libegl1, libgl1-mesa-dri) for the test that runs the real window, and
+# desktop-file-utils to validate the menu entry.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,7 @@ command -v tshark >/dev/null || need+=(tshark)
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v ps >/dev/null || need+=(procps)
 command -v Xvfb >/dev/null || need+=(xvfb)
+command -v desktop-file-validate >/dev/null || need+=(desktop-file-utils)
 [ -e /usr/lib/x86_64-linux-gnu/libEGL.so.1 ] || need+=(libegl1)
 [ -d /usr/lib/x86_64-linux-gnu/dri ] || need+=(libgl1-mesa-dri)
 

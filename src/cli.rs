@@ -75,6 +75,23 @@ pub struct GuiArgs {
     /// App: open a workspace file (every session's settings and the layout) at launch.
     #[arg(long, value_name = "FILE")]
     pub workspace: Option<PathBuf>,
+    /// App: the theme (default: the saved choice, else the system's).
+    #[arg(long, value_name = "system|light|dark")]
+    pub theme: Option<ThemeArg>,
+    /// App: transcripts (.jsonl) to open at launch.
+    #[arg(value_name = "FILE.jsonl")]
+    pub open: Vec<PathBuf>,
+}
+
+/// A theme, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ThemeArg {
+    /// Follow the system.
+    System,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
 }
 
 /// A language, as typed.
@@ -108,6 +125,12 @@ impl GuiArgs {
             language: lang.map(Language::from),
             workspace: self.workspace,
             presets_dir: None,
+            theme: self.theme.map(|theme| match theme {
+                ThemeArg::System => crate::ui::theme::ThemeChoice::System,
+                ThemeArg::Light => crate::ui::theme::ThemeChoice::Light,
+                ThemeArg::Dark => crate::ui::theme::ThemeChoice::Dark,
+            }),
+            open: self.open,
         }
     }
 }

@@ -950,3 +950,105 @@ fn a_udp_send_with_no_reply_counts_as_a_failed_echo_in_both_languages() {
         assert!(harness.query_by_label(shown).is_some(), "{shown}");
     }
 }
+
+/// Every button, text field, checkbox, combo box and slider in the accessibility tree, with
+/// its name; fails the test for any that has none.
+fn unnamed_controls(harness: &Harness<'static, SocketTesterApp>) -> Vec<String> {
+    use egui::accesskit::Role;
+    let controls = [Role::Button, Role::TextInput, Role::MultilineTextInput, Role::CheckBox, Role::ComboBox];
+    let mut unnamed = Vec::new();
+    for node in
+        harness.query_all(egui_kittest::kittest::by().predicate(move |n| controls.contains(&n.role())))
+    {
+        let ak = node.accesskit_node();
+        let name = ak.label().unwrap_or_default();
+        if name.trim().is_empty() {
+            unnamed.push(format!("{:?} (value {:?})", ak.role(), ak.value()));
+        }
+    }
+    unnamed
+}
+
+#[test]
+fn every_control_has_an_accessible_name_in_both_languages() {
+    for language in [Language::English, Language::Spanish] {
+        let mut harness = harness(StartupOptions { language: Some(language), ..StartupOptions::default() });
+        harness.run_steps(2);
+        // Open what folds away, so its controls are walked too: Help, Open's bar, Save's bar.
+        harness.state_mut().sessions_mut()[1].file_bar = Some(socket_tester::ui::files::FileBar {
+            purpose: socket_tester::ui::files::Purpose::Record(1),
+            path: "x.jsonl".into(),
+            pcap: false,
+        });
+        harness.key_press(egui::Key::F1);
+        harness.run_steps(2);
+        let unnamed = unnamed_controls(&harness);
+        assert!(unnamed.is_empty(), "{language:?}: controls without a name: {unnamed:#?}");
+    }
+}
+
+#[test]
+fn f1_lists_every_shortcut_in_the_windows_language() {
+    let mut harness =
+        harness(StartupOptions { language: Some(Language::Spanish), ..StartupOptions::default() });
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Atajos de teclado").is_none());
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Atajos de teclado").is_some());
+    for (keys, _) in socket_tester::ui::app::SHORTCUTS {
+        assert!(harness.query_by_label(keys).is_some(), "{keys} is listed");
+    }
+    assert!(
+        harness.query_by_label("Enviar el mensaje del cliente (en la sesión usada por última vez)").is_some()
+    );
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Atajos de teclado").is_none());
+}
+
+#[test]
+fn tab_reaches_the_send_button_and_enter_presses_it() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.run_steps(2);
+    // Tab through the window until Send has the keyboard focus (bounded).
+    let mut reached = false;
+    for _ in 0..200 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+        if harness.get_by_label("Send").accesskit_node().is_focused() {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab reaches Send");
+    harness.key_press(egui::Key::Enter);
+    step_until(&mut harness, "the refused connection", |app| {
+        app.sessions()[1].transcript.counters().errors > 0
+    });
+}
+
+#[test]
+fn the_theme_is_chosen_in_the_window_kept_in_the_settings_and_readable() {
+    use socket_tester::ui::theme::{self, ThemeChoice};
+    let mut harness =
+        harness(StartupOptions { theme: Some(ThemeChoice::Light), ..StartupOptions::default() });
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings().theme, ThemeChoice::Light, "--theme light is kept");
+    // Both themes carry the readable colours (theme.rs tests their contrast).
+    for t in [egui::Theme::Light, egui::Theme::Dark] {
+        assert_eq!(harness.ctx.style_of(t).visuals.error_fg_color, theme::visuals(t).error_fg_color);
+    }
+    harness.get_by_label("Theme").click();
+    harness.run_steps(2);
+    harness.get_by_label("Dark").click();
+    harness.run_steps(2);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
+    assert_eq!(harness.state().settings().theme, ThemeChoice::Dark);
+    harness.get_by_label("Theme").click();
+    harness.run_steps(2);
+    harness.get_by_label("Light").click();
+    harness.run_steps(2);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Light);
+}

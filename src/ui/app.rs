@@ -29,10 +29,24 @@ use crate::spec::preset::{Presets, Workspace};
 use crate::spec::{MessageMode, MessageSpec, Role, SessionSpec};
 use crate::t;
 use crate::transcript::export::{EventName, Record};
+use crate::ui::theme::ThemeChoice;
 use crate::vocabulary::Message;
 
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
+/// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
+pub const SHORTCUTS: [(&str, &str); 9] = [
+    ("F1", "help-f1"),
+    ("Tab / Shift+Tab", "help-tab"),
+    ("Enter / Space", "help-activate"),
+    ("Ctrl+Enter", "help-send"),
+    ("Esc", "help-stop"),
+    ("Ctrl+C", "help-copy"),
+    ("Shift+click", "help-select-range"),
+    ("Ctrl + / Ctrl −", "help-zoom"),
+    ("Ctrl+0", "help-zoom-reset"),
+];
+
 /// Most time spent draining events in one frame.
 pub const MAX_DRAIN_TIME: Duration = Duration::from_millis(2);
 
@@ -51,10 +65,14 @@ pub struct StartupOptions {
     pub start_server: bool,
     /// Force a language (otherwise the saved one, or the system's).
     pub language: Option<Language>,
+    /// Force a theme (otherwise the saved choice, else the system's).
+    pub theme: Option<ThemeChoice>,
     /// A workspace file to open at launch.
     pub workspace: Option<PathBuf>,
     /// Where presets are kept (default: the user's config directory).
     pub presets_dir: Option<PathBuf>,
+    /// Transcripts (`.jsonl`) to open at launch, as from the desktop's "Open with".
+    pub open: Vec<PathBuf>,
 }
 
 /// The desktop app.
@@ -69,6 +87,7 @@ pub struct SocketTesterApp {
     active: usize,
     cap_mib: usize,
     zoom: f32,
+    theme: ThemeChoice,
     start_server_pending: bool,
     /// A workspace asked for at launch has not arrived yet (`--start-server` waits for it).
     awaiting_workspace: bool,
@@ -78,6 +97,9 @@ pub struct SocketTesterApp {
     presets_rx: Receiver<PresetJob>,
     preset_names: Vec<String>,
     history: Vec<MessageSpec>,
+    recent: Vec<PathBuf>,
+    /// The keyboard help (F1) is open.
+    help_open: bool,
     open_bar: Option<FileBar>,
     workspace_bar: Option<NameBar>,
     notice: Option<(String, bool)>,
@@ -165,6 +187,8 @@ impl SocketTesterApp {
         let waker: Waker = std::sync::Arc::new(move || repaint.request_repaint());
         let (events_tx, events_rx) = crossbeam_channel::bounded(engine::EVENT_CHANNEL_CAPACITY);
         let zoom = settings.zoom.clamp(0.5, 3.0);
+        let theme = options.theme.unwrap_or(settings.theme);
+        crate::ui::theme::apply(ctx, theme);
         let cap_mib = settings.cap_mib.max(1);
         setup_style(ctx, zoom);
         let (jobs_tx, jobs_rx) = crossbeam_channel::unbounded();
@@ -177,6 +201,8 @@ impl SocketTesterApp {
             presets_rx,
             preset_names: Vec::new(),
             history: settings.history.clone(),
+            recent: settings.recent.clone(),
+            help_open: false,
             open_bar: None,
             workspace_bar: None,
             notice: None,
@@ -194,6 +220,7 @@ impl SocketTesterApp {
             active: 0,
             cap_mib,
             zoom,
+            theme,
             start_server_pending: options.start_server,
             awaiting_workspace: options.workspace.is_some(),
         };
@@ -227,6 +254,9 @@ impl SocketTesterApp {
         };
         if let Some(path) = options.workspace {
             app.preset_jobs.open_workspace(path);
+        }
+        for path in options.open {
+            files::open(path, app.jobs_tx.clone(), app.waker.clone());
         }
         app.preset_jobs.list();
         app
@@ -282,9 +312,11 @@ impl SocketTesterApp {
         Settings {
             language: self.tr.language(),
             zoom: self.zoom,
+            theme: self.theme,
             cap_mib: self.cap_mib,
             workspace: self.workspace(),
             history: self.history.clone(),
+            recent: self.recent.clone(),
             forms: Vec::new(),
         }
     }
@@ -297,6 +329,62 @@ impl SocketTesterApp {
             self.add_session(spec);
         }
         self.active = workspace.active.min(self.sessions.len().saturating_sub(1));
+    }
+
+    /// The keyboard help: every shortcut, in the window's language.
+    fn help_ui(&mut self, ctx: &egui::Context) {
+        let mut open = self.help_open;
+        egui::Window::new(t!(self.tr, "help-title"))
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
+                    for (keys, id) in SHORTCUTS {
+                        ui.label(RichText::new(keys).monospace().strong());
+                        ui.label(self.tr.render(&Message::new(id)));
+                        ui.end_row();
+                    }
+                });
+            });
+        self.help_open = open;
+    }
+
+    /// Opens `.jsonl` transcripts dropped onto the window; says so for anything else. While
+    /// files hover over the window, says what dropping does.
+    fn take_dropped_files(&mut self, ui: &Ui) {
+        let (dropped, hovering) = ui.ctx().input(|i| {
+            let paths: Vec<PathBuf> = i
+                .raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect();
+            (paths, !i.raw.hovered_files.is_empty())
+        });
+        for path in dropped {
+            if path.extension().is_some_and(|x| x == "jsonl") {
+                files::open(path, self.jobs_tx.clone(), self.waker.clone());
+            } else {
+                let path = path.display().to_string();
+                self.notice = Some((t!(self.tr, "file-drop-not-jsonl", path = path), true));
+            }
+        }
+        if hovering {
+            let screen = ui.ctx().content_rect();
+            let painter = ui
+                .ctx()
+                .layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("drop-overlay")));
+            painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(180));
+            painter.text(
+                screen.center(),
+                egui::Align2::CENTER_CENTER,
+                t!(self.tr, "file-drop-here"),
+                egui::FontId::proportional(28.0),
+                egui::Color32::WHITE,
+            );
+        }
     }
 
     /// Starts (or sends from) the session at `index`, as its primary button does.
@@ -367,10 +455,11 @@ impl SocketTesterApp {
                     self.picked(purpose, path);
                 }
                 FileJob::Saved { uid, path, result, entries } => {
-                    if result.is_ok()
-                        && let Some(session) = self.session_mut(uid)
-                    {
-                        session.saved_at_entries = session.saved_at_entries.max(entries);
+                    if result.is_ok() {
+                        files::remember_recent(&mut self.recent, &path);
+                        if let Some(session) = self.session_mut(uid) {
+                            session.saved_at_entries = session.saved_at_entries.max(entries);
+                        }
                     }
                     // The whole path, so the file can be found again.
                     let path = std::path::absolute(&path).unwrap_or(path).display().to_string();
@@ -380,7 +469,10 @@ impl SocketTesterApp {
                     });
                 }
                 FileJob::Opened { path, result } => match result {
-                    Ok(records) => self.add_opened(&path, &records),
+                    Ok(records) => {
+                        files::remember_recent(&mut self.recent, &path);
+                        self.add_opened(&path, &records);
+                    }
                     Err(error) => self.notice = Some((t!(self.tr, "file-open-failed", error = error), true)),
                 },
             }
@@ -578,6 +670,7 @@ impl SocketTesterApp {
             (FileAction::StartRecording(path, pcap), Some(session)) => {
                 match LiveRecording::start(&path, pcap, session.protocol()) {
                     Ok(recording) => {
+                        files::remember_recent(&mut self.recent, &path);
                         session.recording = Some(recording);
                         session.file_bar = None;
                     }
@@ -675,6 +768,9 @@ impl SocketTesterApp {
     }
 
     fn shortcuts(&mut self, ui: &mut Ui) {
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
+            self.help_open = !self.help_open;
+        }
         let send = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
         let stop = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
         let Some(session) = self.sessions.get(self.active) else { return };
@@ -721,7 +817,8 @@ impl SocketTesterApp {
                 new_session(self, Role::Client, Protocol::Udp);
             }
             if ui.button(t!(self.tr, "btn-open")).on_hover_text(t!(self.tr, "btn-open-hint")).clicked() {
-                self.open_bar = Some(FileBar { purpose: Purpose::Open, path: String::new(), pcap: false });
+                let path = format!("{}{}", files::default_dir().display(), std::path::MAIN_SEPARATOR);
+                self.open_bar = Some(FileBar { purpose: Purpose::Open, path, pcap: false });
             }
             ui.separator();
             if ui
@@ -740,6 +837,10 @@ impl SocketTesterApp {
                 self.workspace_bar = Some(NameBar { kind: BarKind::SaveWorkspace, text });
             }
             ui.separator();
+            if ui.button(t!(self.tr, "help-button")).on_hover_text(t!(self.tr, "help-button-hint")).clicked()
+            {
+                self.help_open = !self.help_open;
+            }
             let mut chosen = language;
             egui::ComboBox::from_label(t!(self.tr, "language")).selected_text(chosen.native_name()).show_ui(
                 ui,
@@ -751,6 +852,24 @@ impl SocketTesterApp {
             );
             if chosen != language {
                 self.set_language(chosen);
+            }
+            let mut theme = self.theme;
+            egui::ComboBox::from_label(t!(self.tr, "theme"))
+                .selected_text(self.tr.render(&Message::new(theme.label_id())))
+                .show_ui(ui, |ui| {
+                    for choice in ThemeChoice::ALL {
+                        ui.selectable_value(
+                            &mut theme,
+                            choice,
+                            self.tr.render(&Message::new(choice.label_id())),
+                        );
+                    }
+                })
+                .response
+                .on_hover_text(t!(self.tr, "theme-hint"));
+            if theme != self.theme {
+                self.theme = theme;
+                ui.ctx().set_theme(theme.preference());
             }
             ui.separator();
             if ui.button("A−").on_hover_text(t!(self.tr, "zoom-out")).clicked() {
@@ -783,7 +902,7 @@ impl SocketTesterApp {
         });
         ui.label(RichText::new(t!(self.tr, "intro")).weak());
         if let Some(bar) = &mut self.open_bar
-            && let Some(action) = path_bar_ui(ui, &self.tr, bar, self.no_dialog)
+            && let Some(action) = path_bar_ui(ui, &self.tr, bar, self.no_dialog, &self.recent)
         {
             actions.push(AppAction::File { uid: None, action });
         }
@@ -855,6 +974,10 @@ impl SocketTesterApp {
             }
         }
         self.shortcuts(ui);
+        self.take_dropped_files(ui);
+        if self.help_open {
+            self.help_ui(&ui.ctx().clone());
+        }
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));
         let (tr, tz) = (&self.tr, &self.tz);

@@ -186,6 +186,31 @@ pub fn suggested_name(uid: u64, extension: &str) -> String {
     format!("socket-tester-{uid}-{now}.{extension}")
 }
 
+/// Where files go by default: the user's documents folder, else the home folder, else the
+/// current one.
+pub fn default_dir() -> PathBuf {
+    let user = directories::UserDirs::new();
+    let documents = user.as_ref().and_then(|u| u.document_dir()).filter(|d| d.is_dir());
+    let home = user.as_ref().map(|u| u.home_dir()).filter(|d| d.is_dir());
+    documents.or(home).map_or_else(|| std::path::absolute(".").unwrap_or_default(), Path::to_path_buf)
+}
+
+/// The full default path of a session's transcript, as the path field shows it.
+pub fn suggested_path(uid: u64, extension: &str) -> String {
+    default_dir().join(suggested_name(uid, extension)).display().to_string()
+}
+
+/// Recent files kept at most.
+pub const RECENT_FILES: usize = 10;
+
+/// Puts `path` (made absolute) first among the recent files.
+pub fn remember_recent(recent: &mut Vec<PathBuf>, path: &Path) {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    recent.retain(|p| p != &path);
+    recent.insert(0, path);
+    recent.truncate(RECENT_FILES);
+}
+
 /// The file bar of one session: what the user is typing, and what it is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileBar {
@@ -220,9 +245,23 @@ pub fn path_bar_ui(
     tr: &crate::i18n::Tr,
     bar: &mut FileBar,
     no_dialog: bool,
+    recent: &[PathBuf],
 ) -> Option<FileAction> {
     use crate::t;
     let mut action = None;
+    let transcripts: Vec<&PathBuf> =
+        recent.iter().filter(|p| p.extension().is_some_and(|x| x == "jsonl")).collect();
+    if matches!(bar.purpose, Purpose::Open) && !transcripts.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(t!(tr, "file-recent"));
+            for path in transcripts {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                if ui.button(name).on_hover_text(path.display().to_string()).clicked() {
+                    action = Some(FileAction::Open(path.clone()));
+                }
+            }
+        });
+    }
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t!(tr, "file-path"));
         ui.add(egui::TextEdit::singleline(&mut bar.path).desired_width(260.0)).labelled_by(label.id);

@@ -18,12 +18,13 @@ pub mod session_view;
 pub mod settings;
 pub mod status_bar;
 pub mod steps_view;
+pub mod theme;
 pub mod transcript_view;
 
 pub use app::{SocketTesterApp, StartupOptions};
 
 /// The window icon, from `assets/`.
-const ICON_PNG: &[u8] = include_bytes!("../../assets/icon.png");
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/socket-tester-64.png");
 
 /// Whether a display server is reachable by name. Without one, winit fails with a raw error;
 /// we say what to do instead.

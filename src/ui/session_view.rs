@@ -134,7 +134,7 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
     let mut action = None;
     ui.horizontal(|ui| {
         if ui.button(t!(tr, "btn-save-as")).on_hover_text(t!(tr, "btn-save-as-hint")).clicked() {
-            let path = files::suggested_name(session.uid, "jsonl");
+            let path = files::suggested_path(session.uid, "jsonl");
             session.file_bar = Some(FileBar { purpose: Purpose::Save(session.uid), path, pcap: false });
         }
         match &session.recording {
@@ -154,14 +154,14 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
             None if session.opened_from.is_none()
                 && ui.button(t!(tr, "btn-record")).on_hover_text(t!(tr, "btn-record-hint")).clicked() =>
             {
-                let path = files::suggested_name(session.uid, "jsonl");
+                let path = files::suggested_path(session.uid, "jsonl");
                 session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
             }
             None => {}
         }
     });
     if let Some(bar) = &mut session.file_bar
-        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog)
+        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &[])
     {
         action = Some(picked);
     }

@@ -26,12 +26,16 @@ pub struct Settings {
     pub language: Language,
     /// Zoom factor.
     pub zoom: f32,
+    /// System, light or dark.
+    pub theme: crate::ui::theme::ThemeChoice,
     /// Memory cap of one transcript, in MiB.
     pub cap_mib: usize,
     /// The last workspace: every session's spec, and which one was active.
     pub workspace: Workspace,
     /// Messages sent, newest first.
     pub history: Vec<MessageSpec>,
+    /// Transcripts saved, recorded or opened, newest first.
+    pub recent: Vec<std::path::PathBuf>,
     /// The first release's forms, read once into the workspace and never written again.
     #[serde(skip_serializing)]
     pub forms: Vec<LegacyForm>,
@@ -42,9 +46,11 @@ impl Default for Settings {
         Settings {
             language: Language::default(),
             zoom: 1.0,
+            theme: crate::ui::theme::ThemeChoice::System,
             cap_mib: DEFAULT_CAP_BYTES >> 20,
             workspace: Workspace::default(),
             history: Vec::new(),
+            recent: Vec::new(),
             forms: Vec::new(),
         }
     }

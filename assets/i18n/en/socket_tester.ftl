@@ -430,3 +430,25 @@ recovery-delete-hint = Delete the kept transcripts for good
 btn-stop-recording-hint = Stop writing to the file; what is written stays
 
 app-internal-error = Socket Tester itself failed, a bug ({ $detail }). Unsaved transcripts were kept in { $dir }; the window goes on. Please report this.
+
+theme = Theme
+theme-hint = Follow the system's light or dark setting, or choose one (kept for the next start)
+theme-system = System
+theme-light = Light
+theme-dark = Dark
+file-recent = Recent:
+file-drop-here = Drop a .jsonl transcript to open it
+file-drop-not-jsonl = Only .jsonl transcripts can be opened here: { $path }
+
+help-button = Help (F1)
+help-button-hint = Every keyboard shortcut
+help-title = Keyboard shortcuts
+help-f1 = Open or close this help
+help-tab = Move to the next or the previous control (the focused one is outlined)
+help-activate = Press the focused button, tick the focused box
+help-send = Send the client's message (in the session you last used)
+help-stop = Stop the session you last used
+help-copy = Copy the selected transcript rows
+help-select-range = Select a range of transcript rows
+help-zoom = Larger or smaller text
+help-zoom-reset = Text at its normal size

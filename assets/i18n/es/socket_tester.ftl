@@ -445,3 +445,25 @@ recovery-delete-hint = Borrar para siempre las transcripciones conservadas
 btn-stop-recording-hint = Dejar de escribir en el archivo; lo escrito se conserva
 
 app-internal-error = La aplicación misma falló por un error de programa ({ $detail }). Las transcripciones sin guardar se conservaron en { $dir }; la ventana sigue abierta. Por favor, infórmelo.
+
+theme = Tema
+theme-hint = Seguir el ajuste claro u oscuro del sistema, o elegir uno (se conserva para el próximo inicio)
+theme-system = Sistema
+theme-light = Claro
+theme-dark = Oscuro
+file-recent = Recientes:
+file-drop-here = Suelte una transcripción .jsonl para abrirla
+file-drop-not-jsonl = Aquí solo se abren transcripciones .jsonl: { $path }
+
+help-button = Ayuda (F1)
+help-button-hint = Todos los atajos de teclado
+help-title = Atajos de teclado
+help-f1 = Abrir o cerrar esta ayuda
+help-tab = Pasar al control siguiente o al anterior (el enfocado se ve resaltado)
+help-activate = Pulsar el botón enfocado, marcar la casilla enfocada
+help-send = Enviar el mensaje del cliente (en la sesión usada por última vez)
+help-stop = Detener la sesión usada por última vez
+help-copy = Copiar las filas seleccionadas de la transcripción
+help-select-range = Seleccionar un rango de filas de la transcripción
+help-zoom = Texto más grande o más pequeño
+help-zoom-reset = Texto a su tamaño normal
