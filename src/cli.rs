@@ -131,6 +131,7 @@ impl GuiArgs {
                 ThemeArg::Dark => crate::ui::theme::ThemeChoice::Dark,
             }),
             open: self.open,
+            first_frame_probe: false,
         }
     }
 }

@@ -177,8 +177,9 @@ fn a_udp_pair_exchanges_a_datagram() {
     starts[1].click();
 
     step_until(&mut harness, "the UDP server listens", |app| listening(app, 2));
+    // The pair opened side by side in one tab beside the client: its Send is the last one.
     let sends: Vec<_> = harness.get_all_by_label("Send").collect();
-    sends[1].click();
+    sends.last().unwrap().click();
     step_until(&mut harness, "the UDP echo", |app| app.sessions()[3].transcript.counters().echoes_ok == 1);
     let server = &harness.state().sessions()[2].transcript;
     assert!(server.iter().any(|e| e.direction == Direction::Sent && e.peer.is_some_and(|p| p.is_ipv6())));
@@ -609,6 +610,8 @@ fn a_workspace_file_opens_at_launch_and_the_history_is_remembered() {
     let path = dir.path().join("demo.toml");
     let mut client = SessionSpec::new(Role::Client, socket_tester::engine::Protocol::Udp);
     client.message.text = "from the workspace".into();
+    use socket_tester::spec::preset::Arrangement;
+    let one = |index| Arrangement::Session { index };
     let workspace = Workspace {
         active: 2,
         sessions: vec![
@@ -616,6 +619,11 @@ fn a_workspace_file_opens_at_launch_and_the_history_is_remembered() {
             client.clone(),
             client,
         ],
+        // The arrangement comes back exactly, shares included.
+        layout: Some(Arrangement::Row {
+            children: vec![one(0), one(1), one(2)],
+            shares: vec![300, 350, 350],
+        }),
     };
     write_file(&path, &workspace).unwrap();
     let options = StartupOptions { workspace: Some(path), ..StartupOptions::default() };

@@ -20,10 +20,55 @@ pub const VERSION: u64 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Workspace {
-    /// The session that has the keyboard (Ctrl+Enter, Esc), by its place from the left.
+    /// The session that has the keyboard (Ctrl+Enter, Esc), by its place in `sessions`.
     pub active: usize,
-    /// The sessions, left to right.
+    /// The sessions, in the order they were opened.
     pub sessions: Vec<SessionSpec>,
+    /// How the sessions are arranged in the window (side by side, stacked, tabs); none: side
+    /// by side, the rest as tabs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Arrangement>,
+}
+
+/// How sessions are arranged: a tree whose leaves are sessions, by their place in the
+/// workspace's `sessions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Arrangement {
+    /// One session.
+    Session {
+        /// Its place in the workspace's sessions.
+        index: usize,
+    },
+    /// Tabs: one shows at a time.
+    Tabs {
+        /// The tabs, in order.
+        children: Vec<Arrangement>,
+        /// The one showing, by its place in `children`.
+        #[serde(default)]
+        active: usize,
+    },
+    /// Side by side, left to right; each child's share of the width in thousandths.
+    Row {
+        /// The children.
+        children: Vec<Arrangement>,
+        /// Their shares (empty: equal).
+        #[serde(default)]
+        shares: Vec<u32>,
+    },
+    /// Stacked, top to bottom; each child's share of the height in thousandths.
+    Column {
+        /// The children.
+        children: Vec<Arrangement>,
+        /// Their shares (empty: equal).
+        #[serde(default)]
+        shares: Vec<u32>,
+    },
+    /// A grid.
+    Grid {
+        /// The children, row by row.
+        children: Vec<Arrangement>,
+    },
 }
 
 /// Why a preset or workspace could not be read or written.

@@ -9,6 +9,11 @@ use super::session_form::FormAction;
 /// What the user asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppAction {
+    /// The session's title was dragged: the tiles move the session.
+    Drag {
+        /// The session.
+        uid: u64,
+    },
     /// A button of a session's form.
     Form {
         /// The session.

@@ -19,7 +19,7 @@ use super::message_editor::remember;
 use super::presets::{BarAction, BarKind, MenuAction, NameBar, PresetJob, PresetJobs, bar_ui};
 use super::session::{Activity, Session};
 use super::session_form::FormAction;
-use super::session_view::{PanelContext, session_ui};
+use super::session_view::{PanelContext, session_title, session_ui};
 use super::settings::SETTINGS_KEY;
 pub use super::settings::Settings;
 use super::steps_view::StepsAction;
@@ -30,13 +30,15 @@ use crate::spec::{MessageMode, MessageSpec, Role, SessionSpec};
 use crate::t;
 use crate::transcript::export::{EventName, Record};
 use crate::ui::theme::ThemeChoice;
+use crate::ui::tiles::{self, SessionTree};
 use crate::vocabulary::Message;
 
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
-pub const SHORTCUTS: [(&str, &str); 9] = [
+pub const SHORTCUTS: [(&str, &str); 10] = [
     ("F1", "help-f1"),
+    ("Ctrl+Tab", "help-next-session"),
     ("Tab / Shift+Tab", "help-tab"),
     ("Enter / Space", "help-activate"),
     ("Ctrl+Enter", "help-send"),
@@ -73,6 +75,9 @@ pub struct StartupOptions {
     pub presets_dir: Option<PathBuf>,
     /// Transcripts (`.jsonl`) to open at launch, as from the desktop's "Open with".
     pub open: Vec<PathBuf>,
+    /// Say "first frame" on stderr once the first frame is laid out (`scripts/startup.sh`
+    /// times the launch with it).
+    pub first_frame_probe: bool,
 }
 
 /// The desktop app.
@@ -80,6 +85,8 @@ pub struct SocketTesterApp {
     tr: Tr,
     tz: TimeZone,
     sessions: Vec<Session>,
+    /// How the sessions are arranged (tiles: side by side, stacked, tabs).
+    tree: SessionTree,
     events_tx: Sender<Event>,
     events_rx: Receiver<Event>,
     waker: Waker,
@@ -100,6 +107,8 @@ pub struct SocketTesterApp {
     recent: Vec<PathBuf>,
     /// The keyboard help (F1) is open.
     help_open: bool,
+    /// Still to say "first frame" on stderr.
+    first_frame_probe: bool,
     open_bar: Option<FileBar>,
     workspace_bar: Option<NameBar>,
     notice: Option<(String, bool)>,
@@ -203,6 +212,7 @@ impl SocketTesterApp {
             history: settings.history.clone(),
             recent: settings.recent.clone(),
             help_open: false,
+            first_frame_probe: options.first_frame_probe,
             open_bar: None,
             workspace_bar: None,
             notice: None,
@@ -213,6 +223,7 @@ impl SocketTesterApp {
             tr,
             tz: TimeZone::system(),
             sessions: Vec::new(),
+            tree: SessionTree::empty(tiles::tree_id()),
             events_tx,
             events_rx,
             waker,
@@ -247,6 +258,11 @@ impl SocketTesterApp {
             }
             app.add_session(spec);
         }
+        let uids: Vec<u64> = app.sessions.iter().map(|s| s.uid).collect();
+        app.tree = match &settings.workspace.layout {
+            Some(layout) => tiles::from_arrangement(layout, &uids),
+            None => tiles::default_tree(&uids),
+        };
         app.active = if settings.workspace.sessions.is_empty() {
             app.sessions.iter().position(|s| s.spec().role == Role::Client).unwrap_or(0)
         } else {
@@ -262,10 +278,50 @@ impl SocketTesterApp {
         app
     }
 
-    fn add_session(&mut self, spec: SessionSpec) {
+    fn add_session(&mut self, spec: SessionSpec) -> u64 {
         let uid = self.next_uid;
         self.next_uid += 1;
         self.sessions.push(Session::new(uid, spec, self.cap_mib << 20));
+        uid
+    }
+
+    /// Opens a session as a tab beside the one in focus, and gives it the focus.
+    fn open_session(&mut self, spec: SessionSpec) {
+        let focused = self.sessions.get(self.active).map(|s| s.uid);
+        let uid = self.add_session(spec);
+        tiles::add_beside(&mut self.tree, focused, uid);
+        self.active = self.sessions.len() - 1;
+    }
+
+    /// Opens sessions that belong together side by side, in one tab beside the one in focus.
+    fn open_group(&mut self, specs: Vec<SessionSpec>) {
+        let focused = self.sessions.get(self.active).map(|s| s.uid);
+        let uids: Vec<u64> = specs.into_iter().map(|spec| self.add_session(spec)).collect();
+        tiles::add_group_beside(&mut self.tree, focused, &uids);
+        self.active = self.sessions.len() - 1;
+    }
+
+    /// Gives the session at `index` the focus and brings it into view (its tab to the front).
+    pub fn show_session(&mut self, index: usize) {
+        if let Some(uid) = self.sessions.get(index).map(|s| s.uid) {
+            self.active = index;
+            tiles::show(&mut self.tree, uid);
+        }
+    }
+
+    /// Where a session is drawn, if it is on screen (not behind another tab).
+    pub fn session_rect(&self, index: usize) -> Option<egui::Rect> {
+        let uid = self.sessions.get(index)?.uid;
+        if !tiles::is_shown(&self.tree, uid) {
+            return None;
+        }
+        self.tree.tiles.rect(tiles::tile_of(&self.tree, uid)?)
+    }
+
+    /// How the sessions are arranged.
+    pub fn arrangement(&self) -> Option<crate::spec::preset::Arrangement> {
+        let uids: Vec<u64> = self.sessions.iter().map(|s| s.uid).collect();
+        tiles::to_arrangement(&self.tree, &uids)
     }
 
     /// The sessions, left to right.
@@ -304,7 +360,11 @@ impl SocketTesterApp {
 
     /// Every open session's spec and which one is active.
     pub fn workspace(&self) -> Workspace {
-        Workspace { active: self.active, sessions: self.sessions.iter().map(|s| s.spec().clone()).collect() }
+        Workspace {
+            active: self.active,
+            sessions: self.sessions.iter().map(|s| s.spec().clone()).collect(),
+            layout: self.arrangement(),
+        }
     }
 
     /// What to remember between runs.
@@ -328,6 +388,11 @@ impl SocketTesterApp {
         for spec in workspace.sessions {
             self.add_session(spec);
         }
+        let uids: Vec<u64> = self.sessions.iter().map(|s| s.uid).collect();
+        self.tree = match &workspace.layout {
+            Some(layout) => tiles::from_arrangement(layout, &uids),
+            None => tiles::default_tree(&uids),
+        };
         self.active = workspace.active.min(self.sessions.len().saturating_sub(1));
     }
 
@@ -574,7 +639,7 @@ impl SocketTesterApp {
             spec.host = addr.ip().to_string();
             spec.port = addr.port();
         }
-        self.add_session(spec);
+        self.open_session(spec);
         let source = engine::next_session_id();
         if let Some(session) = self.sessions.last_mut() {
             session.opened_from = Some(path.to_path_buf());
@@ -595,6 +660,7 @@ impl SocketTesterApp {
     fn act(&mut self, action: AppAction) {
         match action {
             AppAction::Form { uid, action } => self.act_form(uid, action),
+            AppAction::Drag { .. } => {}
             AppAction::SendToClient { uid, conn } => {
                 if let Some(session) = self.session_mut(uid) {
                     session.send_to_clients(Some(conn));
@@ -609,6 +675,7 @@ impl SocketTesterApp {
                 if let Some(index) = self.sessions.iter().position(|s| s.uid == uid) {
                     let mut session = self.sessions.remove(index);
                     session.stop();
+                    tiles::remove(&mut self.tree, uid);
                     self.active = self.active.min(self.sessions.len().saturating_sub(1));
                 }
             }
@@ -771,6 +838,10 @@ impl SocketTesterApp {
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
             self.help_open = !self.help_open;
         }
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) && !self.sessions.is_empty()
+        {
+            self.show_session((self.active + 1) % self.sessions.len());
+        }
         let send = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
         let stop = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape));
         let Some(session) = self.sessions.get(self.active) else { return };
@@ -792,7 +863,7 @@ impl SocketTesterApp {
             ui.heading(RichText::new("Socket Tester").strong());
             ui.separator();
             let language = self.tr.language();
-            let new_session = |app: &mut SocketTesterApp, role, protocol| {
+            let spec_for = |app: &SocketTesterApp, role, protocol| {
                 let mut spec = SessionSpec::new(role, protocol);
                 follow_language(&mut spec, Language::Spanish, language);
                 if role == Role::Client
@@ -800,7 +871,11 @@ impl SocketTesterApp {
                 {
                     (spec.host, spec.port) = (host, port);
                 }
-                app.add_session(spec);
+                spec
+            };
+            let new_session = |app: &mut SocketTesterApp, role, protocol| {
+                let spec = spec_for(app, role, protocol);
+                app.open_session(spec);
             };
             if ui.button(t!(self.tr, "add-client")).on_hover_text(t!(self.tr, "add-client-hint")).clicked() {
                 new_session(self, Role::Client, Protocol::Tcp);
@@ -813,8 +888,24 @@ impl SocketTesterApp {
                 .on_hover_text(t!(self.tr, "add-udp-pair-hint"))
                 .clicked()
             {
-                new_session(self, Role::Server, Protocol::Udp);
-                new_session(self, Role::Client, Protocol::Udp);
+                let server = spec_for(self, Role::Server, Protocol::Udp);
+                let client = spec_for(self, Role::Client, Protocol::Udp);
+                self.open_group(vec![server, client]);
+            }
+            let mut shown = None;
+            ui.menu_button(t!(self.tr, "sessions-menu"), |ui| {
+                for (index, session) in self.sessions.iter().enumerate() {
+                    let title = session_title(&self.tr, session);
+                    if ui.selectable_label(index == self.active, title).clicked() {
+                        shown = Some(index);
+                        ui.close();
+                    }
+                }
+            })
+            .response
+            .on_hover_text(t!(self.tr, "sessions-menu-hint"));
+            if let Some(index) = shown {
+                self.show_session(index);
             }
             if ui.button(t!(self.tr, "btn-open")).on_hover_text(t!(self.tr, "btn-open-hint")).clicked() {
                 let path = format!("{}{}", files::default_dir().display(), std::path::MAIN_SEPARATOR);
@@ -980,48 +1071,133 @@ impl SocketTesterApp {
         }
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));
-        let (tr, tz) = (&self.tr, &self.tz);
-        let context = |active| PanelContext {
-            tr,
-            tz,
-            active,
+        let active_uid = self.sessions.get(self.active).map(|s| s.uid);
+        let mut behavior = SessionTiles {
+            sessions: &mut self.sessions,
+            tr: &self.tr,
+            tz: &self.tz,
             no_dialog: self.no_dialog,
             presets: &self.preset_names,
             history: &self.history,
+            active: active_uid,
+            actions: Vec::new(),
+            clicked: None,
         };
-        let mut clicked = None;
-        egui::CentralPanel::default().show(ui, |ui| {
-            let count = self.sessions.len().max(1) as f32;
-            let spacing = ui.spacing().item_spacing.x;
-            let width = ((ui.available_width() - spacing * (count - 1.0)) / count).max(560.0);
-            let height = ui.available_height();
-            egui::ScrollArea::horizontal().id_salt("sessions").show(ui, |ui| {
-                ui.horizontal_top(|ui| {
-                    for (index, session) in self.sessions.iter_mut().enumerate() {
-                        // An exact rect per session: what a session draws can never push
-                        // its neighbours (remembered table widths, long lines).
-                        let (rect, response) =
-                            ui.allocate_exact_size(egui::vec2(width, height), egui::Sense::hover());
-                        let mut child = ui.new_child(
-                            egui::UiBuilder::new()
-                                .max_rect(rect)
-                                .layout(egui::Layout::top_down(egui::Align::Min)),
-                        );
-                        child.set_clip_rect(rect.intersect(ui.clip_rect()));
-                        actions.extend(session_ui(&mut child, session, &context(index == self.active)));
-                        if response.contains_pointer() && ui.input(|i| i.pointer.any_pressed()) {
-                            clicked = Some(index);
-                        }
-                    }
-                });
-            });
-        });
+        let tree = &mut self.tree;
+        egui::CentralPanel::default().show(ui, |ui| tree.ui(&mut behavior, ui));
+        actions.extend(behavior.actions);
+        let clicked = behavior.clicked.and_then(|uid| self.sessions.iter().position(|s| s.uid == uid));
         if let Some(index) = clicked {
             self.active = index;
         }
         for action in actions {
             self.act(action);
         }
+    }
+}
+
+/// Draws the sessions as the tiles' panes and names their tabs.
+struct SessionTiles<'a> {
+    sessions: &'a mut [Session],
+    tr: &'a Tr,
+    tz: &'a TimeZone,
+    no_dialog: bool,
+    presets: &'a [String],
+    history: &'a [MessageSpec],
+    /// The session with the keyboard.
+    active: Option<u64>,
+    actions: Vec<AppAction>,
+    /// A session the pointer pressed on this frame.
+    clicked: Option<u64>,
+}
+
+/// Below this size a session scrolls inside its tile rather than squeeze its form and
+/// transcript out of reach.
+const MIN_SESSION_SIZE: egui::Vec2 = egui::vec2(470.0, 440.0);
+
+impl egui_tiles::Behavior<u64> for SessionTiles<'_> {
+    fn pane_ui(&mut self, ui: &mut Ui, _tile: egui_tiles::TileId, uid: &mut u64) -> egui_tiles::UiResponse {
+        let Some(session) = self.sessions.iter_mut().find(|s| s.uid == *uid) else {
+            return egui_tiles::UiResponse::None;
+        };
+        let context = PanelContext {
+            tr: self.tr,
+            tz: self.tz,
+            active: self.active == Some(*uid),
+            no_dialog: self.no_dialog,
+            presets: self.presets,
+            history: self.history,
+        };
+        let rect = ui.max_rect();
+        if ui.rect_contains_pointer(rect) && ui.input(|i| i.pointer.any_pressed()) {
+            self.clicked = Some(*uid);
+        }
+        let available = ui.available_size();
+        let mut actions = if available.x >= MIN_SESSION_SIZE.x && available.y >= MIN_SESSION_SIZE.y {
+            session_ui(ui, session, &context)
+        } else {
+            // Too small: the session keeps its least size and scrolls, never clipped.
+            egui::ScrollArea::both()
+                .id_salt(("session-scroll", *uid))
+                .auto_shrink(false)
+                .show(ui, |ui| {
+                    let size = available.max(MIN_SESSION_SIZE);
+                    let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+                    let mut child = ui.new_child(
+                        egui::UiBuilder::new()
+                            .max_rect(rect)
+                            .layout(egui::Layout::top_down(egui::Align::Min)),
+                    );
+                    session_ui(&mut child, session, &context)
+                })
+                .inner
+        };
+        let dragged = actions.iter().any(|a| matches!(a, AppAction::Drag { .. }));
+        actions.retain(|a| !matches!(a, AppAction::Drag { .. }));
+        self.actions.extend(actions);
+        if dragged { egui_tiles::UiResponse::DragStarted } else { egui_tiles::UiResponse::None }
+    }
+
+    fn tab_title_for_tile(
+        &mut self,
+        tiles: &egui_tiles::Tiles<u64>,
+        tile: egui_tiles::TileId,
+    ) -> egui::WidgetText {
+        // A group's tab names its sessions: "Server 3 · UDP + Client 4 · UDP".
+        fn names(tiles: &egui_tiles::Tiles<u64>, tile: egui_tiles::TileId, out: &mut Vec<u64>) {
+            match tiles.get(tile) {
+                Some(egui_tiles::Tile::Pane(uid)) => out.push(*uid),
+                Some(egui_tiles::Tile::Container(c)) => {
+                    c.children().for_each(|child| names(tiles, *child, out))
+                }
+                None => {}
+            }
+        }
+        let mut uids = Vec::new();
+        names(tiles, tile, &mut uids);
+        let titles: Vec<String> = uids
+            .iter()
+            .filter_map(|uid| self.sessions.iter().find(|s| s.uid == *uid))
+            .map(|s| session_title(self.tr, s))
+            .collect();
+        titles.join(" + ").into()
+    }
+
+    fn tab_title_for_pane(&mut self, uid: &u64) -> egui::WidgetText {
+        self.sessions
+            .iter()
+            .find(|s| s.uid == *uid)
+            .map(|s| session_title(self.tr, s))
+            .unwrap_or_default()
+            .into()
+    }
+
+    fn simplification_options(&self) -> egui_tiles::SimplificationOptions {
+        egui_tiles::SimplificationOptions { all_panes_must_have_tabs: false, ..Default::default() }
+    }
+
+    fn gap_width(&self, _style: &egui::Style) -> f32 {
+        6.0
     }
 }
 
@@ -1065,6 +1241,9 @@ impl eframe::App for SocketTesterApp {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.guarded(|app| app.draw(ui));
+        if std::mem::take(&mut self.first_frame_probe) {
+            eprintln!("socket-tester: first frame");
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -19,6 +19,7 @@ pub mod settings;
 pub mod status_bar;
 pub mod steps_view;
 pub mod theme;
+pub mod tiles;
 pub mod transcript_view;
 
 pub use app::{SocketTesterApp, StartupOptions};
@@ -62,6 +63,8 @@ pub fn run(options: StartupOptions) -> anyhow::Result<()> {
     if !display_available() {
         anyhow::bail!("{NO_DISPLAY_HELP}");
     }
+    let first_frame_probe = std::env::var_os("SOCKET_TESTER_FIRST_FRAME_PROBE").is_some();
+    let options = StartupOptions { first_frame_probe, ..options };
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Socket Tester")
         .with_app_id("socket-tester")

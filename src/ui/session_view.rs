@@ -35,6 +35,15 @@ pub struct PanelContext<'a> {
     pub history: &'a [MessageSpec],
 }
 
+/// A session's name, as its heading, its tab and the session list show it.
+pub fn session_title(tr: &Tr, session: &Session) -> String {
+    let role = match session.spec().role {
+        Role::Server => t!(tr, "role-server"),
+        Role::Client => t!(tr, "role-client"),
+    };
+    format!("{role} {} · {}", session.uid, session.protocol())
+}
+
 /// Draws one session; returns what the user asked for.
 pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>) -> Vec<AppAction> {
     let tr = context.tr;
@@ -49,11 +58,13 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
         ui.set_min_size(ui.available_size());
         ui.push_id(uid, |ui| {
             ui.horizontal(|ui| {
-                let role = match session.spec().role {
-                    Role::Server => t!(tr, "role-server"),
-                    Role::Client => t!(tr, "role-client"),
-                };
-                ui.heading(RichText::new(format!("{role} {uid} · {}", session.protocol())).strong());
+                // The title is the handle that drags the session into a split or a tab group.
+                let title = egui::Label::new(RichText::new(session_title(tr, session)).heading().strong())
+                    .sense(egui::Sense::click_and_drag());
+                let title = ui.add(title).on_hover_text(t!(tr, "session-drag-hint"));
+                if title.drag_started() {
+                    actions.push(AppAction::Drag { uid });
+                }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
                         if session.busy() || session.has_unsaved() {

@@ -62,6 +62,8 @@ pub fn visuals(theme: Theme) -> Visuals {
             v.selection.bg_fill = rgb(0, 62, 92);
             v.widgets.noninteractive.fg_stroke.color = rgb(214, 214, 214);
             v.widgets.inactive.fg_stroke.color = rgb(224, 224, 224);
+            // The focused control (egui draws it as "active") has an outline that shows.
+            v.widgets.active.bg_stroke = egui::Stroke::new(2.0, rgb(120, 186, 255));
             v
         }
         Theme::Light => {
@@ -73,6 +75,7 @@ pub fn visuals(theme: Theme) -> Visuals {
             v.selection.bg_fill = rgb(188, 222, 255);
             v.widgets.noninteractive.fg_stroke.color = rgb(40, 40, 40);
             v.widgets.inactive.fg_stroke.color = rgb(30, 30, 30);
+            v.widgets.active.bg_stroke = egui::Stroke::new(2.0, rgb(0, 84, 168));
             v
         }
     }
@@ -142,6 +145,20 @@ mod tests {
             }
         }
         assert!(short.is_empty(), "below WCAG AA (4.5:1):\n{}", short.join("\n"));
+    }
+
+    #[test]
+    fn the_focus_outline_shows_on_every_background() {
+        for theme in [Theme::Dark, Theme::Light] {
+            let v = visuals(theme);
+            let outline = v.widgets.active.bg_stroke;
+            assert!(outline.width >= 2.0);
+            for (bg_name, bg) in backgrounds(&v) {
+                // WCAG's 3:1 for the parts of a control that show its state.
+                let ratio = contrast(outline.color, bg);
+                assert!(ratio >= 3.0, "{theme:?}: focus outline on {bg_name}: {ratio:.2}");
+            }
+        }
     }
 
     #[test]

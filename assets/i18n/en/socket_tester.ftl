@@ -452,3 +452,7 @@ help-copy = Copy the selected transcript rows
 help-select-range = Select a range of transcript rows
 help-zoom = Larger or smaller text
 help-zoom-reset = Text at its normal size
+session-drag-hint = Drag the title to move this session: beside another, above or below it, or into its tabs
+sessions-menu = Sessions
+sessions-menu-hint = Every open session: choose one to bring it into view (Ctrl+Tab goes to the next)
+help-next-session = Go to the next session, bringing its tab into view

@@ -467,3 +467,7 @@ help-copy = Copiar las filas seleccionadas de la transcripción
 help-select-range = Seleccionar un rango de filas de la transcripción
 help-zoom = Texto más grande o más pequeño
 help-zoom-reset = Texto a su tamaño normal
+session-drag-hint = Arrastre el título para mover esta sesión: junto a otra, encima o debajo, o entre sus pestañas
+sessions-menu = Sesiones
+sessions-menu-hint = Todas las sesiones abiertas: elija una para verla (Ctrl+Tab pasa a la siguiente)
+help-next-session = Pasar a la sesión siguiente y mostrar su pestaña
