@@ -12,6 +12,11 @@ use crate::transcript::render::hex;
 
 /// Bytes shown in the preview; the count is always exact.
 const PREVIEW_BYTES: usize = 48;
+/// The most text the message box edits in place; a longer message is shown as a summary
+/// with View, so that no keystroke lays out more than this (BENCHMARKS.md: typing).
+pub const INLINE_LIMIT: usize = 64 * 1024;
+/// The message box's height at first, in lines; it can be dragged taller or shorter.
+const BOX_LINES: f32 = 3.0;
 /// Messages kept in the history.
 pub const HISTORY_LEN: usize = 50;
 
@@ -110,22 +115,42 @@ pub fn message_editor_ui(
         });
     });
     match message.mode {
+        MessageMode::Text | MessageMode::Hex if message.text.len() > INLINE_LIMIT => {
+            large_message_ui(ui, tr, message, enabled);
+        }
         MessageMode::Text | MessageMode::Hex => {
             let hint = if message.mode == MessageMode::Hex { "48 65 6C 6C 6F" } else { "" };
-            let edit = egui::TextEdit::multiline(&mut message.text)
-                .desired_rows(2)
-                .desired_width(ui.available_width())
-                .hint_text(hint)
-                .font(egui::TextStyle::Monospace);
             let hover = if message.mode == MessageMode::Hex {
                 format!("{}\n{}", t!(tr, "editor-hex-hint"), t!(tr, "editor-macros-hint"))
             } else {
                 format!("{}\n{}", t!(tr, "form-message-hint"), t!(tr, "editor-macros-hint"))
             };
-            let response = ui.add_enabled(enabled, edit).on_hover_text(hover);
-            if let Some(id) = label_id {
-                response.labelled_by(id);
-            }
+            // A bounded box (a few lines, its lower edge drags) that scrolls on its own: a long
+            // message never pushes the buttons and the transcript away.
+            let line = ui.text_style_height(&egui::TextStyle::Monospace);
+            let width = ui.available_width();
+            egui::Resize::default()
+                .id_salt(ui.scope_id().with("message-box"))
+                .default_size(egui::vec2(width, BOX_LINES * line + 12.0))
+                .min_size(egui::vec2(width, line + 12.0))
+                .max_size(egui::vec2(width, 20.0 * line))
+                .resizable([false, true])
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical().id_salt("message-scroll").auto_shrink(false).show(
+                        ui,
+                        |ui| {
+                            let edit = egui::TextEdit::multiline(&mut message.text)
+                                .desired_rows(BOX_LINES as usize)
+                                .desired_width(ui.available_width())
+                                .hint_text(hint)
+                                .font(egui::TextStyle::Monospace);
+                            let response = ui.add_enabled(enabled, edit).on_hover_text(hover);
+                            if let Some(id) = label_id {
+                                response.labelled_by(id);
+                            }
+                        },
+                    );
+                });
         }
         MessageMode::File => {
             ui.horizontal(|ui| {
@@ -174,6 +199,45 @@ pub fn message_editor_ui(
     });
     preview_ui(ui, tr, message, protocol, errors);
     action
+}
+
+/// A message too long to edit in place: its size and kind, View (a read-only window), and
+/// Clear. What is sent is the whole message.
+fn large_message_ui(ui: &mut Ui, tr: &Tr, message: &mut MessageSpec, enabled: bool) {
+    let viewing_id = ui.scope_id().with("viewing-large-message");
+    let mut viewing = ui.data(|d| d.get_temp::<bool>(viewing_id)).unwrap_or(false);
+    ui.horizontal_wrapped(|ui| {
+        let kind = match message.mode {
+            MessageMode::Hex => t!(tr, "editor-large-hex"),
+            _ => message.encoding.name().to_string(),
+        };
+        let size = tr.number(message.text.len() as f64, 0);
+        ui.label(RichText::new(t!(tr, "editor-large", size = size, kind = kind)).strong());
+        if ui.button(t!(tr, "editor-large-view")).on_hover_text(t!(tr, "editor-large-view-hint")).clicked() {
+            viewing = true;
+        }
+        if ui
+            .add_enabled(enabled, egui::Button::new(t!(tr, "editor-large-clear")))
+            .on_hover_text(t!(tr, "editor-large-clear-hint"))
+            .clicked()
+        {
+            message.text.clear();
+            viewing = false;
+        }
+    });
+    ui.weak(t!(tr, "editor-large-hint"));
+    if viewing {
+        egui::Window::new(t!(tr, "editor-large-title"))
+            .id(viewing_id.with("window"))
+            .open(&mut viewing)
+            .default_size(egui::vec2(640.0, 420.0))
+            .show(ui.ctx(), |ui| {
+                egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
+                    ui.add(egui::Label::new(RichText::new(message.text.as_str()).monospace()).extend());
+                });
+            });
+    }
+    ui.data_mut(|d| d.insert_temp(viewing_id, viewing));
 }
 
 /// The exact bytes that will go out (count and hex), or what is wrong, where.
