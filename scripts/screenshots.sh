@@ -7,6 +7,11 @@
 #                   editor's preview of the exact bytes
 #   steps-failure.png a server that answers by rule, and a client's three steps run against
 #                   it: one passes, one fails, one is skipped
+#   tcp-echo-light.png the seed's exchange in the light theme
+#   tcp-echo-hidpi.png the same at a scale factor of 2 (WINIT_X11_SCALE_FACTOR=2), on a
+#                   2800×1800 display; tcp-echo-hidpi-1.5.png at 1.5
+#   small-six-sessions.png an 800×600 window with six sessions (tabs) and a 120,000-byte
+#                   message shown as a summary
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,10 +37,14 @@ mkdir -p "$out"
 display=":$((90 + RANDOM % 9))"
 Xvfb "$display" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
+# A second, larger display for the HiDPI pictures.
+big=":$((190 + RANDOM % 9))"
+Xvfb "$big" -screen 0 2800x1800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_big=$!
 app=""
 cleanup() {
   [ -n "$app" ] && kill "$app" 2>/dev/null || true
-  kill "$xvfb" 2>/dev/null || true
+  kill "$xvfb" "$xvfb_big" 2>/dev/null || true
 }
 trap cleanup EXIT
 export DISPLAY="$display"
@@ -47,12 +56,20 @@ free_port() {
 
 # shot NAME X Y ARGS...: start the app with fresh settings, press Ctrl+Enter (Send), click
 # the transcript row at X,Y (window coordinates; 0 0 for none) to open its details, capture.
+# SCALE=N runs it at that scale factor on the large display; SIZE="W H" resizes the window.
 shot() {
   local name=$1 x=$2 y=$3
   shift 3
   local home
   home=$(mktemp -d)
-  HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
+  if [ -n "${SCALE:-}" ]; then
+    DISPLAY="$big" WINIT_X11_SCALE_FACTOR="$SCALE" HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
+  else
+    HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
+  fi
+  local DISPLAY="${SCALE:+$big}"
+  DISPLAY="${DISPLAY:-$display}"
+  export DISPLAY
   app=$!
   local wid=""
   for _ in $(seq 1 100); do
@@ -61,6 +78,10 @@ shot() {
     sleep 0.1
   done
   [ -n "$wid" ] || { echo "the window did not appear for $name" >&2; exit 1; }
+  if [ -n "${SIZE:-}" ]; then
+    # shellcheck disable=SC2086
+    xdotool windowsize "$wid" $SIZE
+  fi
   sleep 2
   xdotool windowfocus --sync "$wid"
   xdotool key --window "$wid" ctrl+Return
@@ -191,4 +212,23 @@ shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_po
 shot error-refused 1150 634 --lang en --host 127.0.0.1 --port "$(free_port)"
 shot editor-hex 0 0 --lang en --workspace "$workspace" --start-server
 steps_shot steps-failure --lang en --workspace "$steps_workspace" --start-server
+shot tcp-echo-light 1150 699 --lang en --theme light --host 127.0.0.1 --port "$(free_port)" --start-server
+SCALE=2 shot tcp-echo-hidpi 0 0 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
+SCALE=1.5 shot tcp-echo-hidpi-1.5 0 0 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
+
+# Six sessions and a 120,000-byte message in an 800×600 window.
+six="$workspace_dir/six.toml"
+six_port=$(free_port)
+python3 - "$six" "$six_port" <<'PY'
+import sys
+path, port = sys.argv[1], sys.argv[2]
+long = ("Este es el mensaje. Se repetirá. " * 4000)[:120000]
+sessions = [("server", "tcp"), ("client", "tcp"), ("server", "udp"), ("client", "udp"), ("client", "tcp"), ("client", "tcp")]
+with open(path, "w") as f:
+    f.write("version = 1\nactive = 5\n")
+    for role, proto in sessions:
+        f.write(f'\n[[sessions]]\nrole = "{role}"\nprotocol = "{proto}"\nhost = "127.0.0.1"\nport = {port}\n')
+    f.write(f'\n[sessions.message]\ntext = "{long}"\n')
+PY
+SIZE="800 600" shot small-six-sessions 0 0 --lang en --workspace "$six"
 rm -rf "$workspace_dir"

@@ -49,6 +49,10 @@ pub const SHORTCUTS: [(&str, &str); 10] = [
     ("Ctrl+0", "help-zoom-reset"),
 ];
 
+/// Below this width (in points) the top bar keeps one row: its settings fold into a menu,
+/// and the hint line goes.
+const NARROW_WINDOW: f32 = 1100.0;
+
 /// Most time spent draining events in one frame.
 pub const MAX_DRAIN_TIME: Duration = Duration::from_millis(2);
 
@@ -263,11 +267,12 @@ impl SocketTesterApp {
             Some(layout) => tiles::from_arrangement(layout, &uids),
             None => tiles::default_tree(&uids),
         };
-        app.active = if settings.workspace.sessions.is_empty() {
+        let active = if settings.workspace.sessions.is_empty() {
             app.sessions.iter().position(|s| s.spec().role == Role::Client).unwrap_or(0)
         } else {
             settings.workspace.active.min(app.sessions.len().saturating_sub(1))
         };
+        app.show_session(active);
         if let Some(path) = options.workspace {
             app.preset_jobs.open_workspace(path);
         }
@@ -286,7 +291,7 @@ impl SocketTesterApp {
     }
 
     /// Opens a session as a tab beside the one in focus, and gives it the focus.
-    fn open_session(&mut self, spec: SessionSpec) {
+    pub fn open_session(&mut self, spec: SessionSpec) {
         let focused = self.sessions.get(self.active).map(|s| s.uid);
         let uid = self.add_session(spec);
         tiles::add_beside(&mut self.tree, focused, uid);
@@ -299,6 +304,16 @@ impl SocketTesterApp {
         let uids: Vec<u64> = specs.into_iter().map(|spec| self.add_session(spec)).collect();
         tiles::add_group_beside(&mut self.tree, focused, &uids);
         self.active = self.sessions.len() - 1;
+    }
+
+    /// Closes the session at `index` (stopping it), as its ✖ does once confirmed.
+    pub fn close_session(&mut self, index: usize) {
+        if index < self.sessions.len() {
+            let mut session = self.sessions.remove(index);
+            session.stop();
+            tiles::remove(&mut self.tree, session.uid);
+            self.active = self.active.min(self.sessions.len().saturating_sub(1));
+        }
     }
 
     /// Gives the session at `index` the focus and brings it into view (its tab to the front).
@@ -393,7 +408,7 @@ impl SocketTesterApp {
             Some(layout) => tiles::from_arrangement(layout, &uids),
             None => tiles::default_tree(&uids),
         };
-        self.active = workspace.active.min(self.sessions.len().saturating_sub(1));
+        self.show_session(workspace.active.min(self.sessions.len().saturating_sub(1)));
     }
 
     /// The keyboard help: every shortcut, in the window's language.
@@ -673,10 +688,7 @@ impl SocketTesterApp {
             }
             AppAction::Close { uid } => {
                 if let Some(index) = self.sessions.iter().position(|s| s.uid == uid) {
-                    let mut session = self.sessions.remove(index);
-                    session.stop();
-                    tiles::remove(&mut self.tree, uid);
-                    self.active = self.active.min(self.sessions.len().saturating_sub(1));
+                    self.close_session(index);
                 }
             }
             AppAction::File { uid, action } => self.act_file(uid, action),
@@ -857,11 +869,92 @@ impl SocketTesterApp {
         }
     }
 
+    /// The window's settings: workspaces, Help, language, theme, zoom and memory.
+    fn settings_items(&mut self, ui: &mut Ui) {
+        let language = self.tr.language();
+        if ui
+            .button(t!(self.tr, "workspace-open"))
+            .on_hover_text(t!(self.tr, "workspace-open-hint"))
+            .clicked()
+        {
+            self.workspace_bar = Some(NameBar { kind: BarKind::OpenWorkspace, text: String::new() });
+        }
+        if ui
+            .button(t!(self.tr, "workspace-save"))
+            .on_hover_text(t!(self.tr, "workspace-save-hint"))
+            .clicked()
+        {
+            let text = String::from("socket-tester-workspace.toml");
+            self.workspace_bar = Some(NameBar { kind: BarKind::SaveWorkspace, text });
+        }
+        ui.separator();
+        if ui.button(t!(self.tr, "help-button")).on_hover_text(t!(self.tr, "help-button-hint")).clicked() {
+            self.help_open = !self.help_open;
+        }
+        let mut chosen = language;
+        egui::ComboBox::from_label(t!(self.tr, "language")).selected_text(chosen.native_name()).show_ui(
+            ui,
+            |ui| {
+                for lang in Language::ALL {
+                    ui.selectable_value(&mut chosen, lang, lang.native_name());
+                }
+            },
+        );
+        if chosen != language {
+            self.set_language(chosen);
+        }
+        let mut theme = self.theme;
+        egui::ComboBox::from_label(t!(self.tr, "theme"))
+            .selected_text(self.tr.render(&Message::new(theme.label_id())))
+            .show_ui(ui, |ui| {
+                for choice in ThemeChoice::ALL {
+                    ui.selectable_value(&mut theme, choice, self.tr.render(&Message::new(choice.label_id())));
+                }
+            })
+            .response
+            .on_hover_text(t!(self.tr, "theme-hint"));
+        if theme != self.theme {
+            self.theme = theme;
+            ui.ctx().set_theme(theme.preference());
+        }
+        ui.separator();
+        if ui.button("A−").on_hover_text(t!(self.tr, "zoom-out")).clicked() {
+            self.zoom = (self.zoom - 0.1).max(0.5);
+            ui.ctx().set_zoom_factor(self.zoom);
+        }
+        let percent = (self.zoom * 100.0).round() as u64;
+        let reset = ui.button(t!(self.tr, "zoom-reset", percent = percent));
+        if reset.on_hover_text(t!(self.tr, "zoom-reset-hint", percent = percent)).clicked() {
+            self.zoom = 1.0;
+            ui.ctx().set_zoom_factor(self.zoom);
+        }
+        if ui.button("A+").on_hover_text(t!(self.tr, "zoom-in")).clicked() {
+            self.zoom = (self.zoom + 0.1).min(3.0);
+            ui.ctx().set_zoom_factor(self.zoom);
+        }
+        ui.separator();
+        // The label and its value wrap together, never the label's words apart.
+        ui.add(egui::Label::new(t!(self.tr, "memory-cap")).wrap_mode(egui::TextWrapMode::Extend))
+            .on_hover_text(t!(self.tr, "memory-cap-hint"));
+        let changed = ui
+            .add(egui::DragValue::new(&mut self.cap_mib).range(1..=16_384).suffix(" MiB"))
+            .on_hover_text(t!(self.tr, "memory-cap-hint"))
+            .changed();
+        if changed {
+            for session in &mut self.sessions {
+                session.transcript.set_cap_bytes(self.cap_mib << 20);
+            }
+        }
+    }
+
     fn top_bar(&mut self, ui: &mut Ui) -> Vec<AppAction> {
         let mut actions = Vec::new();
+        let narrow = ui.available_width() < NARROW_WINDOW;
         ui.horizontal_wrapped(|ui| {
-            ui.heading(RichText::new("Socket Tester").strong());
-            ui.separator();
+            if !narrow {
+                ui.heading(RichText::new("Socket Tester").strong());
+                ui.separator();
+            }
             let language = self.tr.language();
             let spec_for = |app: &SocketTesterApp, role, protocol| {
                 let mut spec = SessionSpec::new(role, protocol);
@@ -883,14 +976,18 @@ impl SocketTesterApp {
             if ui.button(t!(self.tr, "add-server")).on_hover_text(t!(self.tr, "add-server-hint")).clicked() {
                 new_session(self, Role::Server, Protocol::Tcp);
             }
-            if ui
-                .button(t!(self.tr, "add-udp-pair"))
-                .on_hover_text(t!(self.tr, "add-udp-pair-hint"))
-                .clicked()
+            let add_pair = |app: &mut SocketTesterApp| {
+                let server = spec_for(app, Role::Server, Protocol::Udp);
+                let client = spec_for(app, Role::Client, Protocol::Udp);
+                app.open_group(vec![server, client]);
+            };
+            if !narrow
+                && ui
+                    .button(t!(self.tr, "add-udp-pair"))
+                    .on_hover_text(t!(self.tr, "add-udp-pair-hint"))
+                    .clicked()
             {
-                let server = spec_for(self, Role::Server, Protocol::Udp);
-                let client = spec_for(self, Role::Client, Protocol::Udp);
-                self.open_group(vec![server, client]);
+                add_pair(self);
             }
             let mut shown = None;
             ui.menu_button(t!(self.tr, "sessions-menu"), |ui| {
@@ -907,91 +1004,39 @@ impl SocketTesterApp {
             if let Some(index) = shown {
                 self.show_session(index);
             }
-            if ui.button(t!(self.tr, "btn-open")).on_hover_text(t!(self.tr, "btn-open-hint")).clicked() {
+            let open_bar = |app: &mut SocketTesterApp| {
                 let path = format!("{}{}", files::default_dir().display(), std::path::MAIN_SEPARATOR);
-                self.open_bar = Some(FileBar { purpose: Purpose::Open, path, pcap: false });
-            }
-            ui.separator();
-            if ui
-                .button(t!(self.tr, "workspace-open"))
-                .on_hover_text(t!(self.tr, "workspace-open-hint"))
-                .clicked()
+                app.open_bar = Some(FileBar { purpose: Purpose::Open, path, pcap: false });
+            };
+            if !narrow
+                && ui.button(t!(self.tr, "btn-open")).on_hover_text(t!(self.tr, "btn-open-hint")).clicked()
             {
-                self.workspace_bar = Some(NameBar { kind: BarKind::OpenWorkspace, text: String::new() });
+                open_bar(self);
             }
-            if ui
-                .button(t!(self.tr, "workspace-save"))
-                .on_hover_text(t!(self.tr, "workspace-save-hint"))
-                .clicked()
-            {
-                let text = String::from("socket-tester-workspace.toml");
-                self.workspace_bar = Some(NameBar { kind: BarKind::SaveWorkspace, text });
-            }
-            ui.separator();
-            if ui.button(t!(self.tr, "help-button")).on_hover_text(t!(self.tr, "help-button-hint")).clicked()
-            {
-                self.help_open = !self.help_open;
-            }
-            let mut chosen = language;
-            egui::ComboBox::from_label(t!(self.tr, "language")).selected_text(chosen.native_name()).show_ui(
-                ui,
-                |ui| {
-                    for lang in Language::ALL {
-                        ui.selectable_value(&mut chosen, lang, lang.native_name());
+            // A narrow window keeps one row: the rest folds into a menu.
+            if narrow {
+                ui.menu_button(t!(self.tr, "menu-more"), |ui| {
+                    if ui.button(t!(self.tr, "add-udp-pair")).clicked() {
+                        add_pair(self);
+                        ui.close();
                     }
-                },
-            );
-            if chosen != language {
-                self.set_language(chosen);
-            }
-            let mut theme = self.theme;
-            egui::ComboBox::from_label(t!(self.tr, "theme"))
-                .selected_text(self.tr.render(&Message::new(theme.label_id())))
-                .show_ui(ui, |ui| {
-                    for choice in ThemeChoice::ALL {
-                        ui.selectable_value(
-                            &mut theme,
-                            choice,
-                            self.tr.render(&Message::new(choice.label_id())),
-                        );
+                    if ui.button(t!(self.tr, "btn-open")).clicked() {
+                        open_bar(self);
+                        ui.close();
                     }
+                    ui.separator();
+                    self.settings_items(ui);
                 })
                 .response
-                .on_hover_text(t!(self.tr, "theme-hint"));
-            if theme != self.theme {
-                self.theme = theme;
-                ui.ctx().set_theme(theme.preference());
-            }
-            ui.separator();
-            if ui.button("A−").on_hover_text(t!(self.tr, "zoom-out")).clicked() {
-                self.zoom = (self.zoom - 0.1).max(0.5);
-                ui.ctx().set_zoom_factor(self.zoom);
-            }
-            let percent = (self.zoom * 100.0).round() as u64;
-            let reset = ui.button(t!(self.tr, "zoom-reset", percent = percent));
-            if reset.on_hover_text(t!(self.tr, "zoom-reset-hint", percent = percent)).clicked() {
-                self.zoom = 1.0;
-                ui.ctx().set_zoom_factor(self.zoom);
-            }
-            if ui.button("A+").on_hover_text(t!(self.tr, "zoom-in")).clicked() {
-                self.zoom = (self.zoom + 0.1).min(3.0);
-                ui.ctx().set_zoom_factor(self.zoom);
-            }
-            ui.separator();
-            // The label and its value wrap together, never the label's words apart.
-            ui.add(egui::Label::new(t!(self.tr, "memory-cap")).wrap_mode(egui::TextWrapMode::Extend))
-                .on_hover_text(t!(self.tr, "memory-cap-hint"));
-            let changed = ui
-                .add(egui::DragValue::new(&mut self.cap_mib).range(1..=16_384).suffix(" MiB"))
-                .on_hover_text(t!(self.tr, "memory-cap-hint"))
-                .changed();
-            if changed {
-                for session in &mut self.sessions {
-                    session.transcript.set_cap_bytes(self.cap_mib << 20);
-                }
+                .on_hover_text(t!(self.tr, "menu-more-hint"));
+            } else {
+                ui.separator();
+                self.settings_items(ui);
             }
         });
-        ui.label(RichText::new(t!(self.tr, "intro")).weak());
+        if !narrow {
+            ui.label(RichText::new(t!(self.tr, "intro")).weak());
+        }
         if let Some(bar) = &mut self.open_bar
             && let Some(action) = path_bar_ui(ui, &self.tr, bar, self.no_dialog, &self.recent)
         {
@@ -1111,9 +1156,9 @@ struct SessionTiles<'a> {
     clicked: Option<u64>,
 }
 
-/// Below this size a session scrolls inside its tile rather than squeeze its form and
-/// transcript out of reach.
-const MIN_SESSION_SIZE: egui::Vec2 = egui::vec2(470.0, 440.0);
+/// Below this width a session scrolls sideways inside its tile rather than squeeze its form
+/// and transcript out of reach.
+const MIN_SESSION_WIDTH: f32 = 380.0;
 
 impl egui_tiles::Behavior<u64> for SessionTiles<'_> {
     fn pane_ui(&mut self, ui: &mut Ui, _tile: egui_tiles::TileId, uid: &mut u64) -> egui_tiles::UiResponse {
@@ -1133,15 +1178,16 @@ impl egui_tiles::Behavior<u64> for SessionTiles<'_> {
             self.clicked = Some(*uid);
         }
         let available = ui.available_size();
-        let mut actions = if available.x >= MIN_SESSION_SIZE.x && available.y >= MIN_SESSION_SIZE.y {
+        let mut actions = if available.x >= MIN_SESSION_WIDTH {
             session_ui(ui, session, &context)
         } else {
-            // Too small: the session keeps its least size and scrolls, never clipped.
-            egui::ScrollArea::both()
+            // Too narrow: the session keeps its least width and scrolls sideways, never
+            // clipped; its height follows the tile (the fields scroll within it).
+            egui::ScrollArea::horizontal()
                 .id_salt(("session-scroll", *uid))
                 .auto_shrink(false)
                 .show(ui, |ui| {
-                    let size = available.max(MIN_SESSION_SIZE);
+                    let size = egui::vec2(MIN_SESSION_WIDTH, available.y);
                     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
                     let mut child = ui.new_child(
                         egui::UiBuilder::new()

@@ -34,9 +34,10 @@ pub fn clients_ui(
     } else {
         t!(tr, "clients-title", count = clients.len())
     };
-    egui::CollapsingHeader::new(title).id_salt(ui.scope_id().with("clients")).default_open(true).show(
-        ui,
-        |ui| {
+    egui::CollapsingHeader::new(title)
+        .id_salt(ui.scope_id().with("clients"))
+        .default_open(ui.available_height() > 420.0)
+        .show(ui, |ui| {
             if clients.is_empty() {
                 ui.weak(if udp {
                     t!(tr, "peers-none", seconds = super::session::UDP_PEER_IDLE.as_secs())
@@ -92,7 +93,6 @@ pub fn clients_ui(
                         }
                     });
             });
-        },
-    );
+        });
     disconnect
 }

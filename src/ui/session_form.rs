@@ -265,77 +265,105 @@ pub fn form_ui(
     let mut action = None;
     // The fields scroll within the upper half; the buttons below them and the transcript
     // under the form always stay in view.
-    let height = (ui.available_height() * 0.5).max(140.0);
-    egui::ScrollArea::vertical().id_salt("form").max_height(height).show(ui, |ui| {
-        ui.add_enabled_ui(!locked, |ui| {
-            ui.horizontal(|ui| {
-                let spec = &mut form.spec;
-                ui.label(t!(tr, "form-role"));
-                ui.radio_value(&mut spec.role, Role::Server, t!(tr, "role-server"));
-                ui.radio_value(&mut spec.role, Role::Client, t!(tr, "role-client"));
-                ui.separator();
-                ui.label(t!(tr, "form-protocol"));
-                ui.radio_value(&mut spec.protocol, Protocol::Tcp, "TCP");
-                ui.radio_value(&mut spec.protocol, Protocol::Udp, "UDP");
+    // A short tile (a small window, a projector's zoom) gives the fields less room, never the
+    // buttons and the transcript below.
+    let available = ui.available_height();
+    let height = if available > 420.0 { (available * 0.5).max(140.0) } else { (available * 0.15).max(24.0) };
+    egui::ScrollArea::vertical()
+        .id_salt("form")
+        .max_height(height)
+        .min_scrolled_height(height.min(64.0))
+        .show(ui, |ui| {
+            ui.add_enabled_ui(!locked, |ui| {
+                ui.horizontal(|ui| {
+                    let spec = &mut form.spec;
+                    ui.label(t!(tr, "form-role"));
+                    ui.radio_value(&mut spec.role, Role::Server, t!(tr, "role-server"));
+                    ui.radio_value(&mut spec.role, Role::Client, t!(tr, "role-client"));
+                    ui.separator();
+                    ui.label(t!(tr, "form-protocol"));
+                    ui.radio_value(&mut spec.protocol, Protocol::Tcp, "TCP");
+                    ui.radio_value(&mut spec.protocol, Protocol::Udp, "UDP");
+                });
+                egui::Grid::new(ui.scope_id().with("fields")).num_columns(2).spacing([8.0, 4.0]).show(
+                    ui,
+                    |ui| {
+                        let host_enabled = !(form.spec.role == Role::Server && form.spec.all_interfaces);
+                        let host_error = problem_text(tr, &errors, Field::Host);
+                        field_row(
+                            ui,
+                            t!(tr, "form-host"),
+                            &mut form.spec.host,
+                            220.0,
+                            host_enabled,
+                            host_error,
+                            "",
+                        );
+                        let port_error = problem_text(tr, &errors, Field::Port);
+                        field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error, "");
+                    },
+                );
             });
-            egui::Grid::new(ui.scope_id().with("fields")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-                let host_enabled = !(form.spec.role == Role::Server && form.spec.all_interfaces);
-                let host_error = problem_text(tr, &errors, Field::Host);
-                field_row(ui, t!(tr, "form-host"), &mut form.spec.host, 220.0, host_enabled, host_error, "");
-                let port_error = problem_text(tr, &errors, Field::Port);
-                field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error, "");
-            });
+            if form.spec.role == Role::Client {
+                let context = EditorContext {
+                    protocol: form.spec.protocol,
+                    errors: &errors,
+                    history,
+                    enabled: !locked,
+                };
+                let editor = message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context);
+                match editor {
+                    Some(EditorAction::BrowseFile) => action = Some(FormAction::BrowseFile),
+                    Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
+                    None => {}
+                }
+                ui.add_enabled_ui(!locked || state.running_steps, |ui| plan_ui(ui, tr, form, &errors));
+                let (spec, drafts) = (&mut form.spec, &mut form.step_drafts);
+                let steps_ran = steps_ui(
+                    ui,
+                    tr,
+                    &mut spec.steps,
+                    drafts,
+                    &mut spec.plan.continue_on_failure,
+                    (steps, state.running_steps),
+                );
+                if let Some(asked) = steps_ran {
+                    action = Some(FormAction::Steps(asked));
+                }
+            }
+            if form.spec.role == Role::Server {
+                ui.add_enabled_ui(!locked, |ui| replies_ui(ui, tr, &mut form.spec.server, &errors));
+                let header = egui::CollapsingHeader::new(t!(tr, "server-send-title"))
+                    .id_salt(ui.scope_id().with("server-send"));
+                header.show(ui, |ui| {
+                    let context = EditorContext {
+                        protocol: form.spec.protocol,
+                        errors: &errors,
+                        history,
+                        enabled: true,
+                    };
+                    if let Some(EditorAction::BrowseFile) =
+                        message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context)
+                    {
+                        action = Some(FormAction::BrowseFile);
+                    }
+                    let ready = state.running && form.message_is_valid();
+                    if ui
+                        .add_enabled(ready, egui::Button::new(t!(tr, "server-send-all")))
+                        .on_hover_text(t!(tr, "server-send-hint"))
+                        .clicked()
+                    {
+                        action = Some(FormAction::SendToAll);
+                    }
+                });
+            }
+            ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
+            if form.spec.role == Role::Server && form.spec.all_interfaces {
+                ui.label(
+                    RichText::new(t!(tr, "form-all-interfaces-warning")).color(ui.visuals().warn_fg_color),
+                );
+            }
         });
-        if form.spec.role == Role::Client {
-            let context =
-                EditorContext { protocol: form.spec.protocol, errors: &errors, history, enabled: !locked };
-            let editor = message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context);
-            match editor {
-                Some(EditorAction::BrowseFile) => action = Some(FormAction::BrowseFile),
-                Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
-                None => {}
-            }
-            ui.add_enabled_ui(!locked || state.running_steps, |ui| plan_ui(ui, tr, form, &errors));
-            let (spec, drafts) = (&mut form.spec, &mut form.step_drafts);
-            let steps_ran = steps_ui(
-                ui,
-                tr,
-                &mut spec.steps,
-                drafts,
-                &mut spec.plan.continue_on_failure,
-                (steps, state.running_steps),
-            );
-            if let Some(asked) = steps_ran {
-                action = Some(FormAction::Steps(asked));
-            }
-        }
-        if form.spec.role == Role::Server {
-            ui.add_enabled_ui(!locked, |ui| replies_ui(ui, tr, &mut form.spec.server, &errors));
-            let header = egui::CollapsingHeader::new(t!(tr, "server-send-title"))
-                .id_salt(ui.scope_id().with("server-send"));
-            header.show(ui, |ui| {
-                let context =
-                    EditorContext { protocol: form.spec.protocol, errors: &errors, history, enabled: true };
-                if let Some(EditorAction::BrowseFile) =
-                    message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context)
-                {
-                    action = Some(FormAction::BrowseFile);
-                }
-                let ready = state.running && form.message_is_valid();
-                if ui
-                    .add_enabled(ready, egui::Button::new(t!(tr, "server-send-all")))
-                    .on_hover_text(t!(tr, "server-send-hint"))
-                    .clicked()
-                {
-                    action = Some(FormAction::SendToAll);
-                }
-            });
-        }
-        ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
-        if form.spec.role == Role::Server && form.spec.all_interfaces {
-            ui.label(RichText::new(t!(tr, "form-all-interfaces-warning")).color(ui.visuals().warn_fg_color));
-        }
-    });
     let valid = errors.is_empty();
     ui.horizontal(|ui| {
         if let Some(pressed) = buttons_ui(ui, tr, form.spec.role, state, valid) {

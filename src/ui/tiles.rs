@@ -17,16 +17,18 @@ pub fn tree_id() -> egui::Id {
 /// Shares are kept in thousandths in files.
 const SHARE_SCALE: f32 = 1000.0;
 
-/// The default arrangement of sessions opened in this order: side by side; beyond three, the
-/// rest as tabs beside the last.
+/// The default arrangement of sessions opened in this order: the first two side by side; any
+/// more as tabs beside the second.
 pub fn default_tree(uids: &[u64]) -> SessionTree {
     let mut tiles = Tiles::default();
-    let mut children: Vec<TileId> = uids.iter().take(2).map(|&uid| tiles.insert_pane(uid)).collect();
-    if uids.len() == 3 {
-        children.push(tiles.insert_pane(uids[2]));
-    } else if uids.len() > 3 {
-        let rest: Vec<TileId> = uids[2..].iter().map(|&uid| tiles.insert_pane(uid)).collect();
-        children.push(tiles.insert_tab_tile(rest));
+    let mut children: Vec<TileId> = uids.iter().take(1).map(|&uid| tiles.insert_pane(uid)).collect();
+    match uids.len() {
+        0 | 1 => {}
+        2 => children.push(tiles.insert_pane(uids[1])),
+        _ => {
+            let rest: Vec<TileId> = uids[1..].iter().map(|&uid| tiles.insert_pane(uid)).collect();
+            children.push(tiles.insert_tab_tile(rest));
+        }
     }
     let root = tiles.insert_horizontal_tile(children);
     Tree::new(tree_id(), root, tiles)

@@ -464,3 +464,5 @@ editor-large-clear = Clear
 editor-large-clear-hint = Empty the message, to type a new one
 editor-large-hint = Send sends all of it. To change a message this long, edit it in a file and send the file (File above).
 editor-large-title = The whole message
+menu-more = ☰ More
+menu-more-hint = A UDP pair, Open…, workspaces, Help, language, theme, zoom and memory

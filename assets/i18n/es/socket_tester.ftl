@@ -479,3 +479,5 @@ editor-large-clear = Vaciar
 editor-large-clear-hint = Vaciar el mensaje para escribir otro
 editor-large-hint = Enviar lo envía entero. Para cambiar un mensaje tan largo, edítelo en un archivo y envíe el archivo (Archivo, arriba).
 editor-large-title = El mensaje entero
+menu-more = ☰ Más
+menu-more-hint = Un par UDP, Abrir…, espacios de trabajo, ayuda, idioma, tema, zoom y memoria

@@ -1,0 +1,101 @@
+//! The window holds its shape: for every window size from 800×600 up, zoom from 0.75 to 2, one
+//! to six sessions and messages of 0, 40 and 120,000 bytes, every session can be brought into
+//! view, and then its primary button (Start or Stop, or Send) and its transcript's header lie
+//! inside the window and inside the session's own rectangle, and no two sessions overlap.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use socket_tester::engine::Protocol;
+use socket_tester::i18n::Language;
+use socket_tester::spec::{MessageSpec, Role, SessionSpec};
+use socket_tester::ui::{SocketTesterApp, StartupOptions};
+
+const SIZES: [(f32, f32); 3] = [(800.0, 600.0), (1280.0, 720.0), (1920.0, 1080.0)];
+const ZOOMS: [f32; 3] = [0.75, 1.0, 2.0];
+const SESSIONS: [usize; 3] = [1, 2, 6];
+const MESSAGES: [usize; 3] = [0, 40, 120_000];
+
+fn within(inner: egui::Rect, outer: egui::Rect) -> bool {
+    outer.expand(0.5).contains_rect(inner)
+}
+
+/// What is wrong with one case, in words (empty: nothing).
+fn problems(size: (f32, f32), zoom: f32, sessions: usize, message: usize) -> Vec<String> {
+    let options = StartupOptions { language: Some(Language::English), ..StartupOptions::default() };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .build_eframe(move |cc| SocketTesterApp::with_context(&cc.egui_ctx, None, options));
+    harness.ctx.set_zoom_factor(zoom);
+    {
+        let app = harness.state_mut();
+        if sessions == 1 {
+            app.close_session(0);
+        }
+        while app.sessions().len() < sessions {
+            let role = if app.sessions().len().is_multiple_of(2) { Role::Server } else { Role::Client };
+            app.open_session(SessionSpec::new(role, Protocol::Tcp));
+        }
+        let text: String = "Este es el mensaje. Se repetirá. ".chars().cycle().take(message).collect();
+        for session in app.sessions_mut() {
+            if session.spec().role == Role::Client {
+                session.form.set_message(MessageSpec { text: text.clone(), ..MessageSpec::default() });
+            }
+        }
+    }
+    harness.run_steps(3);
+    let case = format!("{}×{} zoom {zoom} {sessions} sessions {message} B", size.0, size.1);
+    let mut wrong = Vec::new();
+    for index in 0..sessions {
+        harness.state_mut().show_session(index);
+        harness.run_steps(3);
+        let window = harness.ctx.content_rect();
+        let Some(rect) = harness.state().session_rect(index) else {
+            wrong.push(format!("{case}: session {index} cannot be brought into view"));
+            continue;
+        };
+        if !within(rect, window) {
+            wrong.push(format!("{case}: session {index} at {rect:?} leaves the window {window:?}"));
+        }
+        // No two sessions on screen overlap.
+        for other in 0..sessions {
+            if other != index
+                && let Some(r) = harness.state().session_rect(other)
+                && r.intersect(rect).area() > 1.0
+            {
+                wrong.push(format!("{case}: sessions {index} and {other} overlap"));
+            }
+        }
+        let role = harness.state().sessions()[index].spec().role;
+        let primary: &[&str] = if role == Role::Server { &["Start", "Stop"] } else { &["Send"] };
+        let inside = |label: &str| {
+            harness.query_all_by_label(label).any(|node| {
+                let r = node.rect();
+                rect.contains(r.center()) && within(r, rect) && within(r, window)
+            })
+        };
+        if !primary.iter().any(|label| inside(label)) {
+            wrong.push(format!("{case}: session {index}'s {} is not inside it and the window", primary[0]));
+        }
+        if !inside("Time") {
+            wrong
+                .push(format!("{case}: session {index}'s transcript header is not inside it and the window"));
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_size_zoom_session_count_and_message_length_keeps_the_controls_in_reach() {
+    let mut wrong = Vec::new();
+    for size in SIZES {
+        for zoom in ZOOMS {
+            for sessions in SESSIONS {
+                for message in MESSAGES {
+                    wrong.extend(problems(size, zoom, sessions, message));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{} problems:\n{}", wrong.len(), wrong.join("\n"));
+}
