@@ -93,8 +93,11 @@ shot() {
     sleep 0.1
     xdotool mouseup 1
   fi
-  # Park the pointer on the window's title row, away from any tooltip.
-  xdotool mousemove --window "$wid" 1200 40
+  # Park the pointer on the hint line, away from any button and its tooltip.
+  local park
+  park=$(awk -v s="${SCALE:-1}" 'BEGIN { printf "%d %d", 1000 * s, 76 * s }')
+  # shellcheck disable=SC2086
+  xdotool mousemove --window "$wid" $park
   sleep 2
   import -window "$wid" "$out/$name.png"
   kill "$app"
