@@ -1060,3 +1060,44 @@ fn the_theme_is_chosen_in_the_window_kept_in_the_settings_and_readable() {
     harness.run_steps(2);
     assert_eq!(harness.ctx.theme(), egui::Theme::Light);
 }
+
+/// A file dropped onto the window, as the windowing layer hands it over.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn a_jsonl_dropped_onto_the_window_opens_and_anything_else_is_said_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("kept.jsonl");
+    std::fs::write(
+        &jsonl,
+        concat!(
+            r#"{"v":2,"time":"2026-11-30T06:00:00Z","session":1,"conn":0,"event":"listening","local":"127.0.0.1:10000","protocol":"Tcp"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(jsonl.clone())));
+    step_until(&mut harness, "the dropped transcript", |app| app.sessions().len() == 3);
+    assert_eq!(harness.state().sessions()[2].opened_from.as_deref(), Some(jsonl.as_path()));
+    assert_eq!(harness.state().settings().recent.first(), Some(&jsonl), "it is a recent file now");
+    let text = dir.path().join("notes.txt");
+    std::fs::write(&text, "x").unwrap();
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(text.clone())));
+    harness.run_steps(2);
+    let (notice, error) = harness.state().notice().cloned().unwrap();
+    assert!(error && notice.contains("Only .jsonl transcripts can be opened here"), "{notice}");
+    assert_eq!(harness.state().sessions().len(), 3);
+}
