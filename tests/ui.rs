@@ -1101,3 +1101,74 @@ fn a_jsonl_dropped_onto_the_window_opens_and_anything_else_is_said_plainly() {
     assert!(error && notice.contains("Only .jsonl transcripts can be opened here"), "{notice}");
     assert_eq!(harness.state().sessions().len(), 3);
 }
+
+#[test]
+fn ctrl_tab_and_the_sessions_menu_reach_every_session_behind_its_tabs() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    for _ in 0..3 {
+        harness.get_by_label("+ Client").click();
+        harness.run_steps(2);
+    }
+    // Clients 3, 4, 5 open as tabs beside client 2: only the newest shows.
+    assert!(harness.state().session_rect(4).is_some());
+    assert!(harness.state().session_rect(2).is_none() && harness.state().session_rect(1).is_none());
+    harness.key_combination_modifiers(egui::Modifiers::CTRL, &[egui::Key::Tab]);
+    harness.run_steps(2);
+    assert!(harness.state().session_rect(0).is_some(), "Ctrl+Tab wraps round to the first");
+    harness.key_combination_modifiers(egui::Modifiers::CTRL, &[egui::Key::Tab]);
+    harness.run_steps(2);
+    assert!(harness.state().session_rect(1).is_some(), "and brings client 2's tab to the front");
+    assert!(harness.state().session_rect(4).is_none());
+    harness.get_by_label("Sessions").click();
+    harness.run_steps(2);
+    // Its tab bears the same name; the menu's entry is drawn last, on top.
+    harness.get_all_by_label("Client 4 · TCP").last().unwrap().click();
+    harness.run_steps(2);
+    assert!(harness.state().session_rect(3).is_some(), "the menu shows the session chosen by name");
+}
+
+#[test]
+fn dragging_a_session_by_its_title_onto_another_puts_them_in_one_tab_group() {
+    use socket_tester::spec::preset::Arrangement;
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let one = |index| Arrangement::Session { index };
+    assert!(
+        matches!(harness.state().arrangement(), Some(Arrangement::Row { children, .. }) if children == vec![one(0), one(1)])
+    );
+    let from = harness.get_by_label("Server 1 · TCP").rect().center();
+    let target = harness.state().session_rect(1).unwrap().center();
+    let pointer = |harness: &mut Harness<'static, SocketTesterApp>, event: egui::Event| {
+        harness.input_mut().events.push(event);
+        harness.step();
+    };
+    pointer(&mut harness, egui::Event::PointerMoved(from));
+    pointer(
+        &mut harness,
+        egui::Event::PointerButton {
+            pos: from,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::NONE,
+        },
+    );
+    for step in 1..=20 {
+        pointer(&mut harness, egui::Event::PointerMoved(from + (target - from) * (step as f32 / 20.0)));
+    }
+    pointer(
+        &mut harness,
+        egui::Event::PointerButton {
+            pos: target,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::NONE,
+        },
+    );
+    harness.run_steps(3);
+    let after = harness.state().arrangement();
+    assert!(
+        matches!(&after, Some(Arrangement::Tabs { children, .. }) if children.len() == 2),
+        "dropped on the middle of the other session: one tab group, {after:?}"
+    );
+}
