@@ -97,5 +97,8 @@ fn every_size_zoom_session_count_and_message_length_keeps_the_controls_in_reach(
             }
         }
     }
+    // The ends of the zoom range, where the window has room for them.
+    wrong.extend(problems((1920.0, 1080.0), 3.0, 2, 40));
+    wrong.extend(problems((800.0, 600.0), 0.5, 6, 120_000));
     assert!(wrong.is_empty(), "{} problems:\n{}", wrong.len(), wrong.join("\n"));
 }

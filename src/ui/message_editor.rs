@@ -217,6 +217,14 @@ fn large_message_ui(ui: &mut Ui, tr: &Tr, message: &mut MessageSpec, enabled: bo
             viewing = true;
         }
         if ui
+            .add_enabled(enabled, egui::Button::new(t!(tr, "editor-large-file")))
+            .on_hover_text(t!(tr, "editor-large-file-hint"))
+            .clicked()
+        {
+            message.mode = MessageMode::File;
+            viewing = false;
+        }
+        if ui
             .add_enabled(enabled, egui::Button::new(t!(tr, "editor-large-clear")))
             .on_hover_text(t!(tr, "editor-large-clear-hint"))
             .clicked()

@@ -466,3 +466,5 @@ editor-large-hint = Send sends all of it. To change a message this long, edit it
 editor-large-title = The whole message
 menu-more = ☰ More
 menu-more-hint = A UDP pair, Open…, workspaces, Help, language, theme, zoom and memory
+editor-large-file = Edit as a file…
+editor-large-file-hint = Switch to File: send a file's bytes, which any editor can change

@@ -481,3 +481,5 @@ editor-large-hint = Enviar lo envía entero. Para cambiar un mensaje tan largo, 
 editor-large-title = El mensaje entero
 menu-more = ☰ Más
 menu-more-hint = Un par UDP, Abrir…, espacios de trabajo, ayuda, idioma, tema, zoom y memoria
+editor-large-file = Editar como archivo…
+editor-large-file-hint = Pasar a Archivo: enviar los bytes de un archivo, que cualquier editor puede cambiar
