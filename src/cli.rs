@@ -150,6 +150,20 @@ pub enum CliCommand {
     Preset(PresetCommand),
     /// Run a steps file (send, expect, wait, close, reconnect, repeat) and report pass or fail.
     Run(RunArgs),
+    /// Round-trip times, jitter, losses and traffic of a saved transcript (.jsonl).
+    Stats(StatsArgs),
+}
+
+/// `stats` options.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// A transcript saved or recorded as .jsonl.
+    #[arg(value_name = "FILE.jsonl")]
+    pub file: PathBuf,
+    /// Print one JSON line (count, min_us, mean_us, p50_us, p90_us, p99_us, max_us, jitter_us,
+    /// lost, bytes_in, bytes_out, ...) instead of sentences.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `run` options.
@@ -640,6 +654,7 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
         CliCommand::Load(args) => load(&args),
         CliCommand::Preset(command) => preset_command(command),
         CliCommand::Run(args) => run_steps(&args, language),
+        CliCommand::Stats(args) => stats_command(&args, language),
     };
     match result {
         Ok(code) => code,
@@ -648,6 +663,55 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
             EXIT_USAGE
         }
     }
+}
+
+/// `socket-tester stats FILE.jsonl [--json]`: the same figures the app and `send` give, for a
+/// saved transcript. A file that is not a transcript is refused with its line number.
+fn stats_command(args: &StatsArgs, language: Language) -> anyhow::Result<u8> {
+    let records = crate::transcript::export::read_jsonl(&args.file)?;
+    let stats = crate::stats::of_records(&records);
+    let mut out = Out::new();
+    if args.json {
+        out.line(&serde_json::to_string(&stats)?);
+        return Ok(out.code(EXIT_OK));
+    }
+    let tr = Tr::new(language);
+    let time = |us: Option<u64>| us.map_or_else(|| "-".to_string(), |us| tr.duration(us));
+    out.line(&tr.render(&Message::new("stats-round-trips").arg("count", stats.count)));
+    if stats.count > 0 {
+        out.line(
+            &tr.render(
+                &Message::new("stats-rtt")
+                    .arg("min", time(stats.min_us))
+                    .arg("mean", time(stats.mean_us))
+                    .arg("p50", time(stats.p50_us))
+                    .arg("p90", time(stats.p90_us))
+                    .arg("p99", time(stats.p99_us))
+                    .arg("p999", time(stats.p999_us))
+                    .arg("max", time(stats.max_us)),
+            ),
+        );
+        out.line(&tr.render(&Message::new("stats-jitter").arg("jitter", time(stats.jitter_us))));
+    }
+    out.line(
+        &tr.render(
+            &Message::new("stats-traffic")
+                .arg("bytes_out", stats.bytes_out)
+                .arg("messages_out", stats.messages_out)
+                .arg("bytes_in", stats.bytes_in)
+                .arg("messages_in", stats.messages_in)
+                .arg("seconds", Arg::Decimal(stats.seconds, 3)),
+        ),
+    );
+    out.line(
+        &tr.render(
+            &Message::new("stats-verdicts")
+                .arg("passed", stats.passed)
+                .arg("failed", stats.failed)
+                .arg("lost", stats.lost),
+        ),
+    );
+    Ok(out.code(EXIT_OK))
 }
 
 fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8> {
@@ -994,7 +1058,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let mut out = Out::new();
     let mut lines = args.show.formatter(language, protocol);
     let mut mismatches = 0u64;
-    let mut rtts: Vec<u64> = Vec::new();
+    let mut rtts = crate::stats::RoundTrips::new();
     // A watchdog for a worker that stops talking: far beyond any timeout or interval.
     let quiet_limit =
         spec.timeout_ms.saturating_mul(4).saturating_add(spec.plan.interval_ms.saturating_mul(2)).max(60_000);
@@ -1011,7 +1075,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
                 };
                 if let Some((passed, rtt_us)) = verdict {
                     mismatches += u64::from(!passed);
-                    rtts.push(rtt_us);
+                    rtts.record(rtt_us);
                 }
                 if matches!(event.kind, EventKind::Closed { .. }) { break; }
             }
@@ -1023,8 +1087,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
         }
     }
     let stats = handle.stats();
-    rtts.sort_unstable();
-    let rtt = rtts.last().map(|max| (median(&rtts), *max));
+    let rtt = rtts.summary().map(|s| (s.p50_us, s.max_us));
     let expected = count.unwrap_or(stats.exchanges);
     let passed = stats.echoes_ok + stats.checks_ok;
     let checks = stats.checks_ok + stats.checks_bad > 0 || !spec.expect.is_echo();
@@ -1040,14 +1103,6 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
 }
 
 /// The median of sorted values; of an even count, the mean of the middle two.
-fn median(sorted: &[u64]) -> u64 {
-    match sorted.len() {
-        0 => 0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-    }
-}
-
 fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
     let line = lines.format(event);
     if matches!(event.kind, EventKind::Failed { .. }) {
@@ -1198,13 +1253,6 @@ mod tests {
             let spec = spec_of(&["tcp", &target]);
             prop_assert_eq!(spec.map(|s| s.endpoint().to_string()), Some(target));
         }
-    }
-
-    #[test]
-    fn the_median_of_two_is_their_mean() {
-        assert_eq!(median(&[100, 300]), 200);
-        assert_eq!(median(&[1, 2, 9]), 2);
-        assert_eq!(median(&[]), 0);
     }
 
     #[test]

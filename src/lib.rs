@@ -7,6 +7,7 @@ pub mod cli;
 pub mod engine;
 pub mod i18n;
 pub mod spec;
+pub mod stats;
 pub mod transcript;
 #[cfg(feature = "gui")]
 pub mod ui;

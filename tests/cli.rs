@@ -1119,3 +1119,64 @@ fn a_closed_terminal_closes_the_window_and_keeps_its_transcript() {
         .unwrap_or_default();
     assert!(kept.iter().any(|t| t.contains("\"event\":\"received\"")), "the transcript is kept: {kept:?}");
 }
+
+#[test]
+fn stats_agrees_with_a_computation_from_the_jsonl_and_refuses_foreign_files_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("run.jsonl");
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--quiet"]);
+    let target = format!("127.0.0.1:{}", bound_port(&serve.line()));
+    let (code, text) =
+        send(&["tcp", &target, "--count", "25", "--persistent", "--record", record.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{text}");
+    let _ = serve.signal("INT");
+
+    let out = bin().args(["stats", record.to_str().unwrap(), "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ours: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The same figures, computed by Python from the file itself.
+    let script = r#"
+import base64, json, math, sys
+rtts, bytes_in, bytes_out = [], 0, 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    n = len(base64.b64decode(r.get("b64", "")))
+    if r["event"] == "received":
+        bytes_in += n
+        if "rtt_us" in r:
+            rtts.append(r["rtt_us"])
+    elif r["event"] == "sent":
+        bytes_out += n
+jitter = sum(abs(a - b) for a, b in zip(rtts, rtts[1:])) // (len(rtts) - 1)
+s = sorted(rtts)
+print(json.dumps({"count": len(rtts), "min_us": min(rtts), "max_us": max(rtts), "mean_us": sum(rtts) // len(rtts),
+                  "jitter_us": jitter, "median": s[math.ceil(0.5 * len(s)) - 1], "p90": s[math.ceil(0.9 * len(s)) - 1],
+                  "bytes_in": bytes_in, "bytes_out": bytes_out}))
+"#;
+    let py = std::process::Command::new("python3").arg("-c").arg(script).arg(&record).output().unwrap();
+    assert!(py.status.success(), "{}", String::from_utf8_lossy(&py.stderr));
+    let theirs: serde_json::Value = serde_json::from_slice(&py.stdout).unwrap();
+    for key in ["count", "min_us", "max_us", "mean_us", "jitter_us", "bytes_in", "bytes_out"] {
+        assert_eq!(ours[key], theirs[key], "{key}: ours {ours} theirs {theirs}");
+    }
+    assert_eq!(theirs["count"], 25);
+    assert_eq!(ours["lost"], 0);
+    // Percentiles, nearest rank: hdrhistogram keeps three significant digits.
+    for (key, exact) in [("p50_us", "median"), ("p90_us", "p90")] {
+        let (got, want) = (ours[key].as_u64().unwrap(), theirs[exact].as_u64().unwrap());
+        assert!(got.abs_diff(want) * 100 <= want.max(100), "{key}: {got} vs {want}");
+    }
+    // In words, in Spanish.
+    let out = bin().args(["stats", record.to_str().unwrap(), "--lang", "es"]).output().unwrap();
+    let words = String::from_utf8(out.stdout).unwrap();
+    assert!(words.starts_with("25 viajes de ida y vuelta\n"), "{words}");
+    assert!(words.contains("0 perdidos"), "{words}");
+
+    // A file that is not a transcript: refused, with the line.
+    let foreign = dir.path().join("foreign.jsonl");
+    std::fs::write(&foreign, "{\"v\":2,\"time\":\"2026-11-30T06:00:00Z\",\"session\":1,\"conn\":0,\"event\":\"listening\",\"local\":\"127.0.0.1:1\"}\nnot json\n").unwrap();
+    let out = bin().args(["stats", foreign.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("foreign.jsonl, line 2:"), "{err}");
+}

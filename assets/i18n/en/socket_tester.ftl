@@ -468,3 +468,9 @@ menu-more = ☰ More
 menu-more-hint = A UDP pair, Open…, workspaces, Help, language, theme, zoom and memory
 editor-large-file = Edit as a file…
 editor-large-file-hint = Switch to File: send a file's bytes, which any editor can change
+
+stats-round-trips = { $count } round trips
+stats-rtt = min { $min } · mean { $mean } · p50 { $p50 } · p90 { $p90 } · p99 { $p99 } · p99.9 { $p999 } · max { $max }
+stats-jitter = jitter { $jitter } (the mean difference between consecutive round trips)
+stats-traffic = sent { $bytes_out } B in { $messages_out } writes or datagrams, received { $bytes_in } B in { $messages_in }, over { $seconds } s
+stats-verdicts = { $passed } passed, { $failed } failed, { $lost } lost

@@ -483,3 +483,9 @@ menu-more = ☰ Más
 menu-more-hint = Un par UDP, Abrir…, espacios de trabajo, ayuda, idioma, tema, zoom y memoria
 editor-large-file = Editar como archivo…
 editor-large-file-hint = Pasar a Archivo: enviar los bytes de un archivo, que cualquier editor puede cambiar
+
+stats-round-trips = { $count } viajes de ida y vuelta
+stats-rtt = mín. { $min } · media { $mean } · p50 { $p50 } · p90 { $p90 } · p99 { $p99 } · p99,9 { $p999 } · máx. { $max }
+stats-jitter = variación { $jitter } (la diferencia media entre viajes consecutivos)
+stats-traffic = enviados { $bytes_out } B en { $messages_out } escrituras o datagramas, recibidos { $bytes_in } B en { $messages_in }, en { $seconds } s
+stats-verdicts = { $passed } correctos, { $failed } fallidos, { $lost } perdidos
