@@ -189,6 +189,22 @@ impl Tr {
         number_text(self.language, value, fraction_digits)
     }
 
+    /// A byte count for people, in this language: exact below 10,000 (`9,999 B`), then scaled
+    /// in SI units with one decimal (`145.3 MB`, `145,3 MB` in Spanish).
+    pub fn bytes(&self, count: u64) -> String {
+        const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+        if count < 10_000 {
+            return format!("{} B", self.number(count as f64, 0));
+        }
+        let mut value = count as f64 / 1000.0;
+        let mut unit = 0;
+        while value >= 1000.0 && unit < UNITS.len() - 1 {
+            value /= 1000.0;
+            unit += 1;
+        }
+        format!("{} {}", self.number(value, 1), UNITS[unit])
+    }
+
     /// A duration for people, in this language: `850 µs`, `12.40 ms` (`12,40 ms`), `3.20 s`.
     pub fn duration(&self, us: u64) -> String {
         self.render(&vocabulary::duration_text(us))
@@ -226,6 +242,16 @@ macro_rules! t {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn byte_counts_are_grouped_then_scaled_in_each_language() {
+        let (en, es) = (Tr::new(Language::English), Tr::new(Language::Spanish));
+        assert_eq!(en.bytes(1_024), "1,024 B");
+        assert_eq!(en.bytes(145_345_577), "145.3 MB");
+        assert_eq!(es.bytes(145_345_577), "145,3 MB");
+        assert_eq!(en.bytes(65_536), "65.5 kB");
+        assert_eq!(en.bytes(3_000_000_000_000), "3.0 TB");
+    }
 
     #[test]
     fn the_spanish_catalogue_keeps_the_glossarys_terms() {

@@ -32,7 +32,14 @@ pub fn session_status_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
             text
         });
         ui.separator();
-        ui.label(t!(tr, "status-bytes", sent = counters.bytes_out, received = counters.bytes_in));
+        let (sent, received) = (tr.bytes(counters.bytes_out), tr.bytes(counters.bytes_in));
+        let exact = t!(
+            tr,
+            "status-bytes-exact",
+            sent = tr.number(counters.bytes_out as f64, 0),
+            received = tr.number(counters.bytes_in as f64, 0)
+        );
+        ui.label(t!(tr, "status-bytes", sent = sent, received = received)).on_hover_text(exact);
         if counters.errors > 0 {
             ui.label(
                 RichText::new(t!(tr, "status-errors", count = counters.errors))

@@ -314,7 +314,8 @@ status-starting = Starting…
 status-listening = Listening on { $addrs }
 status-connected = Connected to { $peer }
 status-udp-ready = Ready to send to { $peer } (UDP)
-status-bytes = Sent { $sent } B · received { $received } B
+status-bytes = Sent { $sent } · received { $received }
+status-bytes-exact = Exactly { $sent } bytes sent and { $received } bytes received
 status-errors = { $count ->
     [one] { $count } error
    *[other] { $count } errors

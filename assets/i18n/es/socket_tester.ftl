@@ -323,7 +323,8 @@ status-starting = Iniciando…
 status-listening = Escuchando en { $addrs }
 status-connected = Conectado a { $peer }
 status-udp-ready = Listo para enviar a { $peer } (UDP)
-status-bytes = Enviados { $sent } B · recibidos { $received } B
+status-bytes = Enviados { $sent } · recibidos { $received }
+status-bytes-exact = Exactamente { $sent } bytes enviados y { $received } bytes recibidos
 status-errors = { $count ->
     [one] { $count } error
    *[other] { $count } errores
