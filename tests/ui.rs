@@ -1172,3 +1172,61 @@ fn dragging_a_session_by_its_title_onto_another_puts_them_in_one_tab_group() {
         "dropped on the middle of the other session: one tab group, {after:?}"
     );
 }
+
+#[test]
+fn ctrl_f_finds_text_regex_and_hex_in_the_rows_bytes_and_enter_steps_through_them() {
+    use socket_tester::engine::{Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    {
+        let client = &mut harness.state_mut().sessions_mut()[1];
+        let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
+        let link = Link { conn: 1, local: addr, peer: addr };
+        for data in [&b"This is the message."[..], b"It will be REPEATED", b"\x00\xffrepeat\xc3", b"nothing"]
+        {
+            let kind = EventKind::Sent { link, data: bytes::Bytes::copy_from_slice(data) };
+            client.transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
+        }
+    }
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::F]);
+    harness.run_steps(2);
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find");
+    field.type_text("repeat");
+    harness.run_steps(3);
+    assert!(harness.query_by_label("2 matches").is_some(), "text, any case: two rows");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("1 of 2 matches").is_some());
+    assert_eq!(harness.state().sessions()[1].view.selection, Some((2, 2)), "the first match is selected");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].view.selection, Some((3, 3)));
+    // The search bar's own mode buttons: on the Find field's row.
+    let mode = |harness: &Harness<'static, SocketTesterApp>, label: &str| {
+        let y = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find").rect().center().y;
+        let node = harness.get_all_by_label(label).find(|n| (n.rect().center().y - y).abs() < 6.0);
+        node.unwrap_or_else(|| panic!("{label} beside Find")).click();
+    };
+    // Hex agrees with text on the bytes: "repeat" in lower case is only in the third row.
+    mode(&harness, "Hex");
+    harness.run_steps(1);
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find");
+    field.focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find").type_text("72 65 70 65 61 74");
+    harness.run_steps(3);
+    assert!(harness.query_by_label("1 matches").is_some());
+    // A regex that does not compile says why.
+    mode(&harness, "Regex");
+    harness.run_steps(1);
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find");
+    field.focus();
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find").type_text("mes+age\\.$");
+    harness.run_steps(3);
+    assert!(harness.query_by_label("1 matches").is_some());
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find").type_text("(");
+    harness.run_steps(3);
+    assert!(harness.query_all_by_label_contains("⚠ regex parse error").count() >= 1);
+}

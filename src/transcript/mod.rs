@@ -5,4 +5,5 @@
 pub mod export;
 pub mod line;
 pub mod render;
+pub mod search;
 pub mod store;

@@ -36,8 +36,10 @@ use crate::vocabulary::Message;
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
-pub const SHORTCUTS: [(&str, &str); 10] = [
+pub const SHORTCUTS: [(&str, &str); 12] = [
     ("F1", "help-f1"),
+    ("Ctrl+F", "help-find"),
+    ("Enter / Shift+Enter", "help-find-next"),
     ("Ctrl+Tab", "help-next-session"),
     ("Tab / Shift+Tab", "help-tab"),
     ("Enter / Space", "help-activate"),
@@ -849,6 +851,14 @@ impl SocketTesterApp {
     fn shortcuts(&mut self, ui: &mut Ui) {
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
             self.help_open = !self.help_open;
+        }
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F))
+            && let Some(session) = self.sessions.get_mut(self.active)
+        {
+            match &mut session.search {
+                Some(bar) => bar.focus = true,
+                None => session.search = Some(super::search_bar::SearchBar::opened()),
+            }
         }
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) && !self.sessions.is_empty()
         {

@@ -12,6 +12,7 @@ pub mod files;
 pub mod message_editor;
 pub mod presets;
 pub mod replies_view;
+pub mod search_bar;
 pub mod session;
 pub mod session_form;
 pub mod session_view;

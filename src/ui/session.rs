@@ -91,6 +91,8 @@ pub struct Session {
     pub clients: BTreeMap<u64, ClientRow>,
     /// How the transcript is shown.
     pub view: ViewState,
+    /// The transcript's search bar (Ctrl+F), when open.
+    pub search: Option<super::search_bar::SearchBar>,
     /// A live recording to a file, if on.
     pub recording: Option<LiveRecording>,
     /// The save or record bar, when open.
@@ -139,6 +141,7 @@ impl Session {
             activity: Activity::Idle,
             clients: BTreeMap::new(),
             view: ViewState::default(),
+            search: None,
             recording: None,
             file_bar: None,
             preset_bar: None,

@@ -81,6 +81,11 @@ pub fn visuals(theme: Theme) -> Visuals {
     }
 }
 
+/// The background of a transcript row's bytes that a search matched.
+pub fn search_match_bg(v: &Visuals) -> Color32 {
+    if v.dark_mode { Color32::from_rgb(66, 48, 0) } else { Color32::from_rgb(255, 232, 140) }
+}
+
 /// The text colours the app draws with, by name.
 pub fn text_colors(v: &Visuals) -> Vec<(&'static str, Color32)> {
     vec![
@@ -103,6 +108,7 @@ pub fn backgrounds(v: &Visuals) -> Vec<(&'static str, Color32)> {
         ("code", v.code_bg_color),
         ("striped row", over(v.faint_bg_color, v.panel_fill)),
         ("selected row", v.selection.bg_fill),
+        ("search match", search_match_bg(v)),
     ]
 }
 

@@ -8,6 +8,7 @@ use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use jiff::tz::TimeZone;
 
+use super::search_bar::{SearchAction, SearchBar, search_bar_ui};
 use super::session::ViewState;
 use crate::engine::Protocol;
 use crate::i18n::Tr;
@@ -82,8 +83,28 @@ fn clip_chars(mut text: String, chars: usize) -> String {
 const DETAIL_ROWS: usize = 200;
 
 /// Draws the transcript table, the hex pane, and the copy controls.
-pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcript, view: &mut ViewState) {
+pub fn transcript_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    tz: &TimeZone,
+    transcript: &Transcript,
+    view: &mut ViewState,
+    search: &mut Option<SearchBar>,
+) {
     let protocol = transcript.protocol();
+    let mut scroll_to = None;
+    if let Some(bar) = search {
+        match search_bar_ui(ui, tr, bar, transcript) {
+            Some(SearchAction::Show(seq)) => {
+                view.selection = Some((seq, seq));
+                scroll_to = transcript.index_of(seq);
+            }
+            Some(SearchAction::Close) => *search = None,
+            None => {}
+        }
+    }
+    let found = search.as_ref().and_then(SearchBar::search);
+    let match_bg = crate::ui::theme::search_match_bg(ui.visuals());
     ui.horizontal(|ui| {
         ui.label(t!(tr, "view-show"));
         ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
@@ -153,7 +174,11 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         // A click selects the row (for the details pane and Copy), not the text under it.
         ui.style_mut().interaction.selectable_labels = false;
-        TableBuilder::new(ui)
+        let mut table = TableBuilder::new(ui);
+        if let Some(index) = scroll_to {
+            table = table.scroll_to_row(index, Some(egui::Align::Center));
+        }
+        table
             .id_salt("transcript")
             .striped(true)
             .resizable(true)
@@ -235,6 +260,9 @@ pub fn transcript_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, transcript: &Transcrip
                             ((ui.available_width() / narrowest).ceil() as usize + 1).max(MIN_ROW_CHARS);
                         let text = clip_chars(content(tr, entry, view.hex, protocol), fits);
                         let mut rich = RichText::new(text);
+                        if found.is_some_and(|s| s.is_match(entry.seq)) {
+                            rich = rich.background_color(match_bg);
+                        }
                         if matches!(entry.direction, Direction::Sent | Direction::Received) {
                             rich = rich.monospace();
                         }
