@@ -7,6 +7,8 @@
 #                   editor's preview of the exact bytes
 #   steps-failure.png a server that answers by rule, and a client's three steps run against
 #                   it: one passes, one fails, one is skipped
+#   search.png     the client's transcript searched (Ctrl+F) for "repeated": matching rows
+#                   highlighted, the first one selected
 #   tcp-echo-light.png the seed's exchange in the light theme
 #   tcp-echo-hidpi.png the same at a scale factor of 2 (WINIT_X11_SCALE_FACTOR=2), on a
 #                   2800×1800 display; tcp-echo-hidpi-1.5.png at 1.5
@@ -72,7 +74,7 @@ shot() {
   export DISPLAY
   app=$!
   local wid=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     wid=$(xdotool search --name '^Socket Tester$' 2>/dev/null | head -1 || true)
     [ -n "$wid" ] && break
     sleep 0.1
@@ -86,6 +88,15 @@ shot() {
   xdotool windowfocus --sync "$wid"
   xdotool key --window "$wid" ctrl+Return
   sleep 1.5
+  if [ -n "${SEARCH:-}" ]; then
+    # Find in the client's transcript: Ctrl+F, the query, Enter for the first match.
+    xdotool key --window "$wid" ctrl+f
+    sleep 0.5
+    xdotool type --window "$wid" --delay 50 "$SEARCH"
+    sleep 0.3
+    xdotool key --window "$wid" Return
+    sleep 0.5
+  fi
   if [ "$x" != 0 ]; then
     xdotool mousemove --window "$wid" "$x" "$y"
     sleep 0.3
@@ -145,7 +156,7 @@ steps_shot() {
   HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
   app=$!
   local wid=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     wid=$(xdotool search --name '^Socket Tester$' 2>/dev/null | head -1 || true)
     [ -n "$wid" ] && break
     sleep 0.1
@@ -215,6 +226,7 @@ shot udp-echo-es 0 0 --lang es --protocol udp --host 127.0.0.1 --port "$(free_po
 shot error-refused 1150 634 --lang en --host 127.0.0.1 --port "$(free_port)"
 shot editor-hex 0 0 --lang en --workspace "$workspace" --start-server
 steps_shot steps-failure --lang en --workspace "$steps_workspace" --start-server
+SEARCH=repeated shot search 0 0 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
 shot tcp-echo-light 1150 699 --lang en --theme light --host 127.0.0.1 --port "$(free_port)" --start-server
 SCALE=2 shot tcp-echo-hidpi 0 0 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
 SCALE=1.5 shot tcp-echo-hidpi-1.5 0 0 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
