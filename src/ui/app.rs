@@ -1308,6 +1308,15 @@ impl eframe::App for SocketTesterApp {
 
     fn on_exit(&mut self) {
         self.stop_all();
+        // A recorded session holds its lines in its file: keep the others first.
         self.keep_unsaved();
+        // Live recordings write what is still queued before the process ends.
+        for session in &mut self.sessions {
+            if let Some(recording) = session.recording.take()
+                && let Err(err) = recording.finish()
+            {
+                eprintln!("socket-tester: recording: {err}");
+            }
+        }
     }
 }

@@ -171,6 +171,12 @@ impl LiveRecording {
         }
     }
 
+    /// Writes what is queued and syncs the files (the window is closing: nothing queued is
+    /// left behind).
+    pub fn finish(self) -> Result<(), ExportError> {
+        self.recorder.finish()
+    }
+
     /// Why the recording stopped, if it did.
     pub fn failure(&mut self) -> Option<RecordingFailure> {
         if self.overflowed.get() {

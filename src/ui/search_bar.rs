@@ -57,11 +57,13 @@ impl SearchBar {
     /// Recompiles after the query changed, then scans for at most the frame's budget; true
     /// while rows remain to scan.
     fn update(&mut self, transcript: &Transcript) -> bool {
-        let query = (self.mode, self.text.clone(), self.case_sensitive);
-        if self.compiled_from.as_ref() != Some(&query) {
+        let same = self.compiled_from.as_ref().is_some_and(|(mode, text, case)| {
+            (*mode, text.as_str(), *case) == (self.mode, self.text.as_str(), self.case_sensitive)
+        });
+        if !same {
             self.search = (!self.text.is_empty())
                 .then(|| compile(self.mode, &self.text, self.case_sensitive).map(Search::new));
-            self.compiled_from = Some(query);
+            self.compiled_from = Some((self.mode, self.text.clone(), self.case_sensitive));
             self.current = None;
         }
         match &mut self.search {
