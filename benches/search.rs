@@ -1,5 +1,5 @@
-//! Searching a 1,000,000-line transcript: text, regex and hex, each scanning every row's bytes
-//! from scratch. Run with `cargo bench --bench search`; BENCHMARKS.md records the numbers
+//! Searching and filtering a 1,000,000-line transcript: text, regex and hex, each scanning
+//! every row's bytes from scratch, and two filters. Run with `cargo bench --bench search`; BENCHMARKS.md records the numbers
 //! (target: at most 100 ms). Under `cargo test` it runs once on 10,000 rows, as a smoke test.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -10,7 +10,7 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use socket_tester::engine::{EchoCheck, Event, EventKind, Link};
-use socket_tester::transcript::search::{Search, SearchMode, compile};
+use socket_tester::transcript::search::{Filtered, RowFilter, Search, SearchMode, compile};
 use socket_tester::transcript::store::Transcript;
 
 fn transcript(n: u64) -> Transcript {
@@ -51,6 +51,19 @@ fn benches(c: &mut Criterion) {
                 let mut search = Search::new(regex.clone());
                 assert!(search.advance(&t, Duration::from_secs(60)));
                 assert_eq!(search.matches().len() as u64, n / 1000);
+            })
+        });
+    }
+    // Filtering: only the sent rows, then only failures (none here).
+    for (name, filter) in [
+        ("filter_sent_only", RowFilter { received: false, events: false, errors: false, ..RowFilter::default() }),
+        ("filter_only_failures", RowFilter { only_failures: true, ..RowFilter::default() }),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut filtered = Filtered::new(filter);
+                assert!(filtered.advance(&t, Duration::from_secs(60)));
+                std::hint::black_box(filtered.rows().len());
             })
         });
     }

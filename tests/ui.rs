@@ -1230,3 +1230,64 @@ fn ctrl_f_finds_text_regex_and_hex_in_the_rows_bytes_and_enter_steps_through_the
     harness.run_steps(3);
     assert!(harness.query_all_by_label_contains("⚠ regex parse error").count() >= 1);
 }
+
+#[test]
+fn the_rows_menu_hides_kinds_of_rows_and_shows_only_failures() {
+    use socket_tester::engine::{EchoCheck, Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    {
+        let client = &mut harness.state_mut().sessions_mut()[1];
+        let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
+        let link = Link { conn: 1, local: addr, peer: addr };
+        let at = jiff::Timestamp::now();
+        let push = |client: &mut socket_tester::ui::session::Session, kind| {
+            client.transcript.push_event(&Event { at, session: 1, kind }, 1);
+        };
+        push(client, EventKind::Connected(link));
+        push(client, EventKind::Sent { link, data: bytes::Bytes::from_static(b"ping-out") });
+        let bad = Some(EchoCheck { rtt_us: 40, matches: false, bytes: 8 });
+        push(
+            client,
+            EventKind::Received {
+                link,
+                data: bytes::Bytes::from_static(b"pong-bad"),
+                truncated: false,
+                echo: bad,
+            },
+        );
+        let good = Some(EchoCheck { rtt_us: 40, matches: true, bytes: 8 });
+        push(
+            client,
+            EventKind::Received {
+                link,
+                data: bytes::Bytes::from_static(b"ping-out"),
+                truncated: false,
+                echo: good,
+            },
+        );
+    }
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("\"pong-bad\"").is_some());
+    // The client's Rows menu: the second one (the server's comes first).
+    harness.get_all_by_label("Rows").nth(1).unwrap().click();
+    harness.run_steps(2);
+    harness.get_by_label("Sent").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("showing 3 of 4").is_some(), "sent rows hidden");
+    if harness.query_by_label("Only failures").is_none() {
+        harness.get_all_by_label("Rows").nth(1).unwrap().click();
+        harness.run_steps(2);
+    }
+    harness.get_by_label("Only failures").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("showing 1 of 4").is_some(), "only the echo that differs");
+    assert!(harness.query_by_label_contains("\"pong-bad\"").is_some());
+    assert!(harness.query_by_label_contains("\"ping-out\"").is_none());
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    harness.get_by_label("Show all").click();
+    harness.run_steps(2);
+    assert_eq!(harness.query_all_by_label_contains("\"ping-out\"").count(), 2, "sent and echoed again");
+    assert!(harness.query_by_label_contains("showing").is_none());
+}

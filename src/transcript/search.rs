@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use super::store::Transcript;
+use super::line::Direction;
+use super::store::{Entry, Transcript};
 use crate::engine::expect::parse_hex_pattern;
 
 /// What the query's text is.
@@ -54,31 +55,33 @@ pub fn compile(mode: SearchMode, text: &str, case_sensitive: bool) -> Result<Reg
     RegexBuilder::new(&pattern).case_insensitive(insensitive).build().map_err(|e| e.to_string())
 }
 
-/// A search over one transcript: the rows that match, by their number ([`Entry::seq`]).
+/// The rows of a transcript that pass a test, by their number ([`Entry::seq`]), found
+/// incrementally: [`RowScan::advance`] looks at the rows it has not seen for at most a time
+/// budget, follows new rows, and forgets rows let go by the memory cap. Search and filters
+/// share it.
 ///
 /// [`Entry::seq`]: super::store::Entry::seq
-#[derive(Debug, Clone)]
-pub struct Search {
-    regex: Regex,
-    /// Matching rows' numbers, ascending.
-    matches: Vec<u64>,
-    /// The next row number to scan.
+#[derive(Debug, Clone, Default)]
+pub struct RowScan {
+    /// The kept rows' numbers, ascending.
+    kept: Vec<u64>,
+    /// The next row number to look at.
     next_seq: u64,
 }
 
-impl Search {
-    /// A search that has scanned nothing yet.
-    pub fn new(regex: Regex) -> Search {
-        Search { regex, matches: Vec::new(), next_seq: 0 }
-    }
-
-    /// Scans the rows not yet scanned for at most `budget`; true when it has caught up.
-    pub fn advance(&mut self, transcript: &Transcript, budget: Duration) -> bool {
+impl RowScan {
+    /// Looks at the rows not yet seen for at most `budget`; true when it has caught up.
+    pub fn advance(
+        &mut self,
+        transcript: &Transcript,
+        budget: Duration,
+        mut keep: impl FnMut(&Entry) -> bool,
+    ) -> bool {
         let started = Instant::now();
-        // Rows let go by the memory cap (or cleared) take their matches with them.
+        // Rows let go by the memory cap (or cleared) take their places in the list with them.
         let first = transcript.get(0).map_or(u64::MAX, |e| e.seq);
-        let gone = self.matches.partition_point(|&seq| seq < first);
-        self.matches.drain(..gone);
+        let gone = self.kept.partition_point(|&seq| seq < first);
+        self.kept.drain(..gone);
         let start = if self.next_seq <= first {
             0
         } else {
@@ -86,8 +89,8 @@ impl Search {
         };
         for index in start..transcript.len() {
             let Some(entry) = transcript.get(index) else { break };
-            if !entry.data.is_empty() && self.regex.is_match(&entry.data) {
-                self.matches.push(entry.seq);
+            if keep(entry) {
+                self.kept.push(entry.seq);
             }
             self.next_seq = entry.seq + 1;
             if index % 1024 == 1023 && started.elapsed() >= budget {
@@ -97,19 +100,118 @@ impl Search {
         true
     }
 
+    /// The kept rows' numbers, oldest first.
+    pub fn kept(&self) -> &[u64] {
+        &self.kept
+    }
+
+    /// Whether a row is kept.
+    pub fn contains(&self, seq: u64) -> bool {
+        self.kept.binary_search(&seq).is_ok()
+    }
+}
+
+/// A search over one transcript: the rows whose bytes match.
+#[derive(Debug, Clone)]
+pub struct Search {
+    regex: Regex,
+    scan: RowScan,
+}
+
+impl Search {
+    /// A search that has scanned nothing yet.
+    pub fn new(regex: Regex) -> Search {
+        Search { regex, scan: RowScan::default() }
+    }
+
+    /// Scans the rows not yet scanned for at most `budget`; true when it has caught up.
+    pub fn advance(&mut self, transcript: &Transcript, budget: Duration) -> bool {
+        let regex = &self.regex;
+        self.scan.advance(transcript, budget, |entry| !entry.data.is_empty() && regex.is_match(&entry.data))
+    }
+
     /// The matching rows' numbers, oldest first.
     pub fn matches(&self) -> &[u64] {
-        &self.matches
+        self.scan.kept()
     }
 
     /// Whether a row matches.
     pub fn is_match(&self, seq: u64) -> bool {
-        self.matches.binary_search(&seq).is_ok()
+        self.scan.contains(seq)
     }
 
     /// Where in `data` the bytes match, for highlighting.
     pub fn ranges(&self, data: &[u8]) -> Vec<Range<usize>> {
         self.regex.find_iter(data).map(|m| m.range()).collect()
+    }
+}
+
+/// Which rows a transcript view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowFilter {
+    /// Bytes sent.
+    pub sent: bool,
+    /// Bytes received.
+    pub received: bool,
+    /// Events (connections, notices).
+    pub events: bool,
+    /// Errors.
+    pub errors: bool,
+    /// Only failures: errors, echoes that differ, failed expectations and steps.
+    pub only_failures: bool,
+}
+
+impl Default for RowFilter {
+    fn default() -> Self {
+        RowFilter { sent: true, received: true, events: true, errors: true, only_failures: false }
+    }
+}
+
+impl RowFilter {
+    /// Whether it shows every row.
+    pub fn is_everything(&self) -> bool {
+        *self == RowFilter::default()
+    }
+
+    /// Whether it shows this row.
+    pub fn keeps(&self, entry: &Entry) -> bool {
+        let direction = match entry.direction {
+            Direction::Sent => self.sent,
+            Direction::Received => self.received,
+            Direction::Event => self.events,
+            Direction::Error => self.errors,
+        };
+        direction && (!self.only_failures || entry.is_failure())
+    }
+}
+
+/// A transcript's rows through a filter, kept up to date incrementally.
+#[derive(Debug, Clone, Default)]
+pub struct Filtered {
+    filter: RowFilter,
+    scan: RowScan,
+}
+
+impl Filtered {
+    /// The rows `filter` keeps (none looked at yet).
+    pub fn new(filter: RowFilter) -> Filtered {
+        Filtered { filter, scan: RowScan::default() }
+    }
+
+    /// The filter.
+    pub fn filter(&self) -> RowFilter {
+        self.filter
+    }
+
+    /// Looks at the rows not yet seen for at most `budget`; true when it has caught up.
+    pub fn advance(&mut self, transcript: &Transcript, budget: Duration) -> bool {
+        let filter = self.filter;
+        self.scan.advance(transcript, budget, |entry| filter.keeps(entry))
+    }
+
+    /// The shown rows' numbers, oldest first.
+    pub fn rows(&self) -> &[u64] {
+        self.scan.kept()
     }
 }
 

@@ -72,6 +72,20 @@ impl Entry {
         self.echo.is_some_and(|e| !e.matches)
     }
 
+    /// Whether this row is a failure: an error, an echo that differs, or an expectation or
+    /// step that failed.
+    pub fn is_failure(&self) -> bool {
+        self.direction == Direction::Error
+            || self.echo_differs()
+            || match self.event.as_deref() {
+                Some(EventKind::Checked { check, .. }) => !check.passed(),
+                Some(EventKind::Step { outcome, .. }) => {
+                    matches!(outcome, StepOutcome::Failed { .. } | StepOutcome::Error { .. })
+                }
+                _ => false,
+            }
+    }
+
     fn retained_bytes(&self) -> usize {
         std::mem::size_of::<Entry>() + self.data.len()
     }

@@ -93,6 +93,8 @@ pub struct Session {
     pub view: ViewState,
     /// The transcript's search bar (Ctrl+F), when open.
     pub search: Option<super::search_bar::SearchBar>,
+    /// The rows shown, when a filter hides some.
+    pub rows: Option<crate::transcript::search::Filtered>,
     /// A live recording to a file, if on.
     pub recording: Option<LiveRecording>,
     /// The save or record bar, when open.
@@ -142,6 +144,7 @@ impl Session {
             clients: BTreeMap::new(),
             view: ViewState::default(),
             search: None,
+            rows: None,
             recording: None,
             file_bar: None,
             preset_bar: None,

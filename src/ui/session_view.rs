@@ -134,7 +134,15 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             egui::Panel::bottom(ui.scope_id().with("status"))
                 .show(ui, |ui| session_status_ui(ui, tr, session));
             ui.separator();
-            transcript_ui(ui, tr, context.tz, &session.transcript, &mut session.view, &mut session.search);
+            transcript_ui(
+                ui,
+                tr,
+                context.tz,
+                &session.transcript,
+                &mut session.view,
+                &mut session.search,
+                &mut session.rows,
+            );
         });
     });
     actions

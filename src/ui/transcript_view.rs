@@ -15,6 +15,7 @@ use crate::i18n::Tr;
 use crate::t;
 use crate::transcript::line::Direction;
 use crate::transcript::render::{hex, hex_dump};
+use crate::transcript::search::Filtered;
 use crate::transcript::store::{Entry, Transcript};
 use crate::vocabulary;
 
@@ -67,6 +68,40 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String
     }
 }
 
+/// The most a frame spends filtering rows.
+const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// The Rows menu (which kinds of rows show, or only failures) and, when some are hidden,
+/// "showing 12 of 3,456" with Show all.
+fn filter_toggles_ui(ui: &mut Ui, tr: &Tr, rows: &mut Option<Filtered>) {
+    let mut filter = rows.as_ref().map(Filtered::filter).unwrap_or_default();
+    ui.menu_button(t!(tr, "filter-menu"), |ui| {
+        ui.checkbox(&mut filter.sent, t!(tr, "filter-sent"));
+        ui.checkbox(&mut filter.received, t!(tr, "filter-received"));
+        ui.checkbox(&mut filter.events, t!(tr, "filter-events"));
+        ui.checkbox(&mut filter.errors, t!(tr, "filter-errors"));
+        ui.separator();
+        ui.checkbox(&mut filter.only_failures, t!(tr, "filter-failures"))
+            .on_hover_text(t!(tr, "filter-failures-hint"));
+    })
+    .response
+    .on_hover_text(t!(tr, "filter-menu-hint"));
+    if rows.as_ref().map(Filtered::filter).unwrap_or_default() != filter {
+        *rows = (!filter.is_everything()).then(|| Filtered::new(filter));
+    }
+}
+
+/// "Showing 12 of 3,456 rows" and Show all, while a filter hides some.
+fn filter_chip_ui(ui: &mut Ui, tr: &Tr, rows: &mut Option<Filtered>, total: usize) {
+    let Some(filtered) = rows.as_ref() else { return };
+    let shown = tr.number(filtered.rows().len() as f64, 0);
+    let total = tr.number(total as f64, 0);
+    ui.label(RichText::new(t!(tr, "filter-showing", shown = shown, total = total)).strong());
+    if ui.small_button(t!(tr, "filter-show-all")).on_hover_text(t!(tr, "filter-show-all-hint")).clicked() {
+        *rows = None;
+    }
+}
+
 /// A row keeps at least this many characters, so that every sentence stays whole.
 const MIN_ROW_CHARS: usize = 240;
 
@@ -90,18 +125,24 @@ pub fn transcript_ui(
     transcript: &Transcript,
     view: &mut ViewState,
     search: &mut Option<SearchBar>,
+    rows: &mut Option<Filtered>,
 ) {
     let protocol = transcript.protocol();
-    let mut scroll_to = None;
+    let mut scroll_to_seq = None;
     if let Some(bar) = search {
         match search_bar_ui(ui, tr, bar, transcript) {
             Some(SearchAction::Show(seq)) => {
                 view.selection = Some((seq, seq));
-                scroll_to = transcript.index_of(seq);
+                scroll_to_seq = Some(seq);
             }
             Some(SearchAction::Close) => *search = None,
             None => {}
         }
+    }
+    if let Some(filtered) = rows
+        && !filtered.advance(transcript, FILTER_BUDGET)
+    {
+        ui.ctx().request_repaint();
     }
     let found = search.as_ref().and_then(SearchBar::search);
     let match_bg = crate::ui::theme::search_match_bg(ui.visuals());
@@ -113,6 +154,7 @@ pub fn transcript_ui(
         let copy = ui
             .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
             .on_hover_text(t!(tr, "btn-copy-hint"));
+        filter_toggles_ui(ui, tr, rows);
         let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::C));
         if (copy.clicked() || (shortcut && view.selection.is_some()))
             && let Some((a, b)) = view.selection
@@ -124,6 +166,7 @@ pub fn transcript_ui(
                 .collect();
             ui.ctx().copy_text(lines.join("\n"));
         }
+        filter_chip_ui(ui, tr, rows, transcript.len());
         if transcript.dropped() > 0 {
             let mb = transcript.cap_bytes() / (1024 * 1024);
             ui.label(
@@ -175,6 +218,11 @@ pub fn transcript_ui(
         // A click selects the row (for the details pane and Copy), not the text under it.
         ui.style_mut().interaction.selectable_labels = false;
         let mut table = TableBuilder::new(ui);
+        // The row to bring into view, by its place among the rows shown.
+        let scroll_to = scroll_to_seq.and_then(|seq| match rows.as_ref() {
+            Some(filtered) => filtered.rows().binary_search(&seq).ok(),
+            None => transcript.index_of(seq),
+        });
         if let Some(index) = scroll_to {
             table = table.scroll_to_row(index, Some(egui::Align::Center));
         }
@@ -211,8 +259,15 @@ pub fn transcript_ui(
                 }
             })
             .body(|body| {
-                body.rows(row_height, transcript.len(), |mut row| {
-                    let index = row.index();
+                let count = rows.as_ref().map_or(transcript.len(), |f| f.rows().len());
+                body.rows(row_height, count, |mut row| {
+                    let index = match rows.as_ref() {
+                        Some(filtered) => {
+                            filtered.rows().get(row.index()).and_then(|&seq| transcript.index_of(seq))
+                        }
+                        None => Some(row.index()),
+                    };
+                    let Some(index) = index else { return };
                     let Some(entry) = transcript.get(index) else { return };
                     row.set_selected(view.selection.is_some_and(|(a, b)| (a..=b).contains(&entry.seq)));
                     let color = match entry.direction {

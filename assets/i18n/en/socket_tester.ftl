@@ -493,3 +493,15 @@ search-scanning = (still searching…)
 search-close = Close the search
 help-find = Find bytes in the transcript of the session you last used
 help-find-next = In the search field: the next match, or the previous one
+
+filter-menu = Rows
+filter-menu-hint = Which rows to show: hide the noise, or show only the failures
+filter-sent = Sent
+filter-received = Received
+filter-events = Events
+filter-errors = Errors
+filter-failures = Only failures
+filter-failures-hint = Errors, echoes that differ, and expectations and steps that failed
+filter-showing = showing { $shown } of { $total }
+filter-show-all = Show all
+filter-show-all-hint = Show every row again

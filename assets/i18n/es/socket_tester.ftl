@@ -508,3 +508,15 @@ search-scanning = (todavía buscando…)
 search-close = Cerrar la búsqueda
 help-find = Buscar bytes en la transcripción de la sesión usada por última vez
 help-find-next = En el campo de búsqueda: la coincidencia siguiente o la anterior
+
+filter-menu = Filas
+filter-menu-hint = Qué filas mostrar: ocultar el ruido, o mostrar solo los fallos
+filter-sent = Enviados
+filter-received = Recibidos
+filter-events = Eventos
+filter-errors = Errores
+filter-failures = Solo fallos
+filter-failures-hint = Errores, ecos distintos, y expectativas y pasos que fallaron
+filter-showing = { $shown } de { $total } filas
+filter-show-all = Mostrar todas
+filter-show-all-hint = Volver a mostrar todas las filas
