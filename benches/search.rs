@@ -56,7 +56,10 @@ fn benches(c: &mut Criterion) {
     }
     // Filtering: only the sent rows, then only failures (none here).
     for (name, filter) in [
-        ("filter_sent_only", RowFilter { received: false, events: false, errors: false, ..RowFilter::default() }),
+        (
+            "filter_sent_only",
+            RowFilter { received: false, events: false, errors: false, ..RowFilter::default() },
+        ),
         ("filter_only_failures", RowFilter { only_failures: true, ..RowFilter::default() }),
     ] {
         group.bench_function(name, |b| {
