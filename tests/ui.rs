@@ -1291,3 +1291,29 @@ fn the_rows_menu_hides_kinds_of_rows_and_shows_only_failures() {
     assert_eq!(harness.query_all_by_label_contains("\"ping-out\"").count(), 2, "sent and echoed again");
     assert!(harness.query_by_label_contains("showing").is_none());
 }
+
+#[test]
+fn the_statistics_menu_gives_the_figures_of_known_round_trips() {
+    use socket_tester::engine::{EchoCheck, Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    {
+        let client = &mut harness.state_mut().sessions_mut()[1];
+        let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
+        let link = Link { conn: 1, local: addr, peer: addr };
+        for rtt_us in [100, 300, 200, 400, 1000] {
+            let echo = Some(EchoCheck { rtt_us, matches: true, bytes: 4 });
+            let data = bytes::Bytes::from_static(b"ping");
+            let kind = EventKind::Received { link, data, truncated: false, echo };
+            client.ingest(&Event { at: jiff::Timestamp::now(), session: 1, kind });
+        }
+    }
+    harness.get_all_by_label("Statistics").nth(1).unwrap().click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Round trips").is_some());
+    // min 100 µs, mean 400 µs, p50 300 µs, p90 to max 1 ms (4 of them: p90, p99, p99.9 and
+    // max, by nearest rank of 5), jitter (200+100+200+600)/4 = 275 µs.
+    for (value, times) in [("100 µs", 1), ("400 µs", 1), ("300 µs", 1), ("1.00 ms", 4), ("275 µs", 1)] {
+        assert_eq!(harness.query_all_by_label(value).count(), times, "{value} in the statistics");
+    }
+}

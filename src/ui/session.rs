@@ -95,6 +95,8 @@ pub struct Session {
     pub search: Option<super::search_bar::SearchBar>,
     /// The rows shown, when a filter hides some.
     pub rows: Option<crate::transcript::search::Filtered>,
+    /// Round trips since the start or the last Clear (echoes and checked replies).
+    pub rtts: crate::stats::RoundTrips,
     /// A live recording to a file, if on.
     pub recording: Option<LiveRecording>,
     /// The save or record bar, when open.
@@ -145,6 +147,7 @@ impl Session {
             view: ViewState::default(),
             search: None,
             rows: None,
+            rtts: crate::stats::RoundTrips::new(),
             recording: None,
             file_bar: None,
             preset_bar: None,
@@ -357,6 +360,7 @@ impl Session {
     /// Clears the transcript (the workers go on).
     pub fn clear(&mut self) {
         self.transcript.clear();
+        self.rtts = crate::stats::RoundTrips::new();
         self.view.selection = None;
         self.echoes_cleared = self.echoes_total();
     }
@@ -408,7 +412,10 @@ impl Session {
             EventKind::Accepted(link) => {
                 self.clients.insert(conn, ClientRow::new(link.peer, event.at));
             }
-            EventKind::Received { link, data, .. } => {
+            EventKind::Received { link, data, echo, .. } => {
+                if let Some(echo) = echo {
+                    self.rtts.record(echo.rtt_us);
+                }
                 // A UDP peer forgotten after a silence is heard from again.
                 let udp_server = self.protocol() == Protocol::Udp && self.spec().role == Role::Server;
                 let row = match self.clients.get_mut(&conn) {
@@ -463,11 +470,9 @@ impl Session {
                     }
                 }
             }
+            EventKind::Checked { check, .. } => self.rtts.record(check.rtt_us),
             // A connection's own failure, its half-close and notices change no state here.
-            EventKind::Failed { link: Some(_), .. }
-            | EventKind::PeerClosed(_)
-            | EventKind::Notice(_)
-            | EventKind::Checked { .. } => {}
+            EventKind::Failed { link: Some(_), .. } | EventKind::PeerClosed(_) | EventKind::Notice(_) => {}
             EventKind::Step { label, outcome, elapsed_us } => {
                 let result =
                     StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us: *elapsed_us };

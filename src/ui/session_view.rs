@@ -148,6 +148,43 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
     actions
 }
 
+/// The Statistics menu: the session's round trips (count, min, mean, p50, p90, p99, p99.9,
+/// max, jitter), passes and fails, from the one statistics module the command line uses.
+fn stats_menu_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
+    ui.menu_button(t!(tr, "stats-menu"), |ui| {
+        let (passed, failed) = session.echo_counts();
+        egui::Grid::new("stats").num_columns(2).striped(true).show(ui, |ui| {
+            let mut row = |name: String, value: String| {
+                ui.label(name);
+                ui.label(RichText::new(value).monospace());
+                ui.end_row();
+            };
+            row(t!(tr, "stats-count"), tr.number(session.rtts.count() as f64, 0));
+            if let Some(s) = session.rtts.summary() {
+                for (name, us) in [
+                    ("min", s.min_us),
+                    ("mean", s.mean_us),
+                    ("p50", s.p50_us),
+                    ("p90", s.p90_us),
+                    ("p99", s.p99_us),
+                    ("p99.9", s.p999_us),
+                    ("max", s.max_us),
+                ] {
+                    row(name.to_string(), tr.duration(us));
+                }
+                row(t!(tr, "stats-jitter-name"), tr.duration(s.jitter_us));
+            }
+            row(t!(tr, "stats-passed"), tr.number(passed as f64, 0));
+            row(t!(tr, "stats-failed"), tr.number(failed as f64, 0));
+            let counters = session.transcript.counters();
+            row(t!(tr, "stats-bytes-out"), tr.bytes(counters.bytes_out));
+            row(t!(tr, "stats-bytes-in"), tr.bytes(counters.bytes_in));
+        });
+    })
+    .response
+    .on_hover_text(t!(tr, "stats-menu-hint"));
+}
+
 /// The Save and Record buttons of a session, the live-recording line, and the file bar.
 fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) -> Option<FileAction> {
     let mut action = None;
@@ -178,6 +215,7 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
             }
             None => {}
         }
+        stats_menu_ui(ui, tr, session);
     });
     if let Some(bar) = &mut session.file_bar
         && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &[])

@@ -505,3 +505,12 @@ filter-failures-hint = Errors, echoes that differ, and expectations and steps th
 filter-showing = showing { $shown } of { $total }
 filter-show-all = Show all
 filter-show-all-hint = Show every row again
+
+stats-menu = Statistics
+stats-menu-hint = Round-trip times (min, mean, percentiles, max), jitter, passes and fails, bytes each way
+stats-count = Round trips
+stats-jitter-name = jitter
+stats-passed = Passed
+stats-failed = Failed
+stats-bytes-out = Sent
+stats-bytes-in = Received

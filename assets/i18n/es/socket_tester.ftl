@@ -520,3 +520,12 @@ filter-failures-hint = Errores, ecos distintos, y expectativas y pasos que falla
 filter-showing = { $shown } de { $total } filas
 filter-show-all = Mostrar todas
 filter-show-all-hint = Volver a mostrar todas las filas
+
+stats-menu = Estadísticas
+stats-menu-hint = Tiempos de ida y vuelta (mínimo, media, percentiles, máximo), variación, correctos y fallidos, bytes en cada sentido
+stats-count = Viajes de ida y vuelta
+stats-jitter-name = variación
+stats-passed = Correctos
+stats-failed = Fallidos
+stats-bytes-out = Enviados
+stats-bytes-in = Recibidos
