@@ -44,36 +44,40 @@ big=":$((190 + RANDOM % 9))"
 Xvfb "$big" -screen 0 2800x1800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_big=$!
 app=""
+wid=""
+home=""
 cleanup() {
   [ -n "$app" ] && kill "$app" 2>/dev/null || true
   kill "$xvfb" "$xvfb_big" 2>/dev/null || true
 }
 trap cleanup EXIT
 export DISPLAY="$display"
-sleep 1
+# Both displays are up once their sockets exist (a fixed sleep lost the race on a busy machine).
+for _ in $(seq 1 100); do
+  [ -e "/tmp/.X11-unix/X${display#:}" ] && [ -e "/tmp/.X11-unix/X${big#:}" ] && break
+  sleep 0.1
+done
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# shot NAME X Y ARGS...: start the app with fresh settings, press Ctrl+Enter (Send), click
-# the transcript row at X,Y (window coordinates; 0 0 for none) to open its details, capture.
-# SCALE=N runs it at that scale factor on the large display; SIZE="W H" resizes the window.
-shot() {
-  local name=$1 x=$2 y=$3
-  shift 3
-  local home
+# launch NAME ARGS...: start the app with fresh settings and wait for its window; sets
+# $app, $wid and $home. SCALE=N runs it at that scale factor on the large display; SIZE="W H"
+# resizes the window.
+launch() {
+  local name=$1
+  shift
   home=$(mktemp -d)
   if [ -n "${SCALE:-}" ]; then
-    DISPLAY="$big" WINIT_X11_SCALE_FACTOR="$SCALE" HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
+    export DISPLAY="$big"
+    WINIT_X11_SCALE_FACTOR="$SCALE" HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
   else
+    export DISPLAY="$display"
     HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
   fi
-  local DISPLAY="${SCALE:+$big}"
-  DISPLAY="${DISPLAY:-$display}"
-  export DISPLAY
   app=$!
-  local wid=""
+  wid=""
   for _ in $(seq 1 300); do
     wid=$(xdotool search --name '^Socket Tester$' 2>/dev/null | head -1 || true)
     [ -n "$wid" ] && break
@@ -86,6 +90,32 @@ shot() {
   fi
   sleep 2
   xdotool windowfocus --sync "$wid"
+}
+
+# capture NAME: park the pointer on the hint line (away from any button and its tooltip),
+# write screenshots/NAME.png, and close the app.
+capture() {
+  local name=$1 park
+  park=$(awk -v s="${SCALE:-1}" 'BEGIN { printf "%d %d", 1000 * s, 76 * s }')
+  # shellcheck disable=SC2086
+  xdotool mousemove --window "$wid" $park
+  sleep 2
+  import -window "$wid" "$out/$name.png"
+  kill "$app"
+  wait "$app" 2>/dev/null || true
+  app=""
+  rm -rf "$home"
+  export DISPLAY="$display"
+  echo "wrote screenshots/$name.png"
+}
+
+# shot NAME X Y ARGS...: press Ctrl+Enter (Send), then with SEARCH=TEXT find TEXT (Ctrl+F),
+# click the transcript row at X,Y (window coordinates; 0 0 for none) to open its details,
+# and capture.
+shot() {
+  local name=$1 x=$2 y=$3
+  shift 3
+  launch "$name" "$@"
   xdotool key --window "$wid" ctrl+Return
   sleep 1.5
   if [ -n "${SEARCH:-}" ]; then
@@ -104,18 +134,7 @@ shot() {
     sleep 0.1
     xdotool mouseup 1
   fi
-  # Park the pointer on the hint line, away from any button and its tooltip.
-  local park
-  park=$(awk -v s="${SCALE:-1}" 'BEGIN { printf "%d %d", 1000 * s, 76 * s }')
-  # shellcheck disable=SC2086
-  xdotool mousemove --window "$wid" $park
-  sleep 2
-  import -window "$wid" "$out/$name.png"
-  kill "$app"
-  wait "$app" 2>/dev/null || true
-  app=""
-  rm -rf "$home"
-  echo "wrote screenshots/$name.png"
+  capture "$name"
 }
 
 # A workspace file for the editor's picture: the same TOML the app saves.
@@ -151,19 +170,7 @@ EOF
 steps_shot() {
   local name=$1
   shift
-  local home
-  home=$(mktemp -d)
-  HOME="$home" XDG_DATA_HOME="$home" "$bin" "$@" >/dev/null 2>&1 &
-  app=$!
-  local wid=""
-  for _ in $(seq 1 300); do
-    wid=$(xdotool search --name '^Socket Tester$' 2>/dev/null | head -1 || true)
-    [ -n "$wid" ] && break
-    sleep 0.1
-  done
-  [ -n "$wid" ] || { echo "the window did not appear for $name" >&2; exit 1; }
-  sleep 2
-  xdotool windowfocus --sync "$wid"
+  launch "$name" "$@"
   xdotool mousemove --window "$wid" 1000 400
   sleep 0.3
   for _ in $(seq 1 10); do xdotool click 5; done
@@ -172,14 +179,7 @@ steps_shot() {
   sleep 0.3
   xdotool click 1
   sleep 1.5
-  xdotool mousemove --window "$wid" 1200 40
-  sleep 1
-  import -window "$wid" "$out/$name.png"
-  kill "$app"
-  wait "$app" 2>/dev/null || true
-  app=""
-  rm -rf "$home"
-  echo "wrote screenshots/$name.png"
+  capture "$name"
 }
 
 steps_workspace="$workspace_dir/steps-workspace.toml"

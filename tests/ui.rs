@@ -1173,21 +1173,34 @@ fn dragging_a_session_by_its_title_onto_another_puts_them_in_one_tab_group() {
     );
 }
 
+/// The connection of the rows the tests make by hand.
+fn row_link() -> socket_tester::engine::Link {
+    let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
+    socket_tester::engine::Link { conn: 1, local: addr, peer: addr }
+}
+
+/// Puts hand-made rows in the client's transcript, as its worker's events would.
+fn push_client_rows(
+    harness: &mut Harness<'static, SocketTesterApp>,
+    kinds: impl IntoIterator<Item = EventKind>,
+) {
+    let client = &mut harness.state_mut().sessions_mut()[1];
+    for kind in kinds {
+        let event = socket_tester::engine::Event { at: jiff::Timestamp::now(), session: 1, kind };
+        client.transcript.push_event(&event, 1);
+    }
+}
+
 #[test]
 fn ctrl_f_finds_text_regex_and_hex_in_the_rows_bytes_and_enter_steps_through_them() {
-    use socket_tester::engine::{Event, Link};
     let mut harness = harness(StartupOptions::default());
     harness.run_steps(2);
-    {
-        let client = &mut harness.state_mut().sessions_mut()[1];
-        let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
-        let link = Link { conn: 1, local: addr, peer: addr };
-        for data in [&b"This is the message."[..], b"It will be REPEATED", b"\x00\xffrepeat\xc3", b"nothing"]
-        {
-            let kind = EventKind::Sent { link, data: bytes::Bytes::copy_from_slice(data) };
-            client.transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
-        }
-    }
+    let link = row_link();
+    push_client_rows(
+        &mut harness,
+        [&b"This is the message."[..], b"It will be REPEATED", b"\x00\xffrepeat\xc3", b"nothing"]
+            .map(|data| EventKind::Sent { link, data: bytes::Bytes::copy_from_slice(data) }),
+    );
     harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::F]);
     harness.run_steps(2);
     let field = harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Find");
@@ -1233,40 +1246,26 @@ fn ctrl_f_finds_text_regex_and_hex_in_the_rows_bytes_and_enter_steps_through_the
 
 #[test]
 fn the_rows_menu_hides_kinds_of_rows_and_shows_only_failures() {
-    use socket_tester::engine::{EchoCheck, Event, Link};
+    use socket_tester::engine::EchoCheck;
     let mut harness = harness(StartupOptions::default());
     harness.run_steps(2);
-    {
-        let client = &mut harness.state_mut().sessions_mut()[1];
-        let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
-        let link = Link { conn: 1, local: addr, peer: addr };
-        let at = jiff::Timestamp::now();
-        let push = |client: &mut socket_tester::ui::session::Session, kind| {
-            client.transcript.push_event(&Event { at, session: 1, kind }, 1);
-        };
-        push(client, EventKind::Connected(link));
-        push(client, EventKind::Sent { link, data: bytes::Bytes::from_static(b"ping-out") });
-        let bad = Some(EchoCheck { rtt_us: 40, matches: false, bytes: 8 });
-        push(
-            client,
-            EventKind::Received {
-                link,
-                data: bytes::Bytes::from_static(b"pong-bad"),
-                truncated: false,
-                echo: bad,
-            },
-        );
-        let good = Some(EchoCheck { rtt_us: 40, matches: true, bytes: 8 });
-        push(
-            client,
-            EventKind::Received {
-                link,
-                data: bytes::Bytes::from_static(b"ping-out"),
-                truncated: false,
-                echo: good,
-            },
-        );
-    }
+    let link = row_link();
+    let echo = |matches| Some(EchoCheck { rtt_us: 40, matches, bytes: 8 });
+    let received = |data: &'static [u8], matches| EventKind::Received {
+        link,
+        data: bytes::Bytes::from_static(data),
+        truncated: false,
+        echo: echo(matches),
+    };
+    push_client_rows(
+        &mut harness,
+        [
+            EventKind::Connected(link),
+            EventKind::Sent { link, data: bytes::Bytes::from_static(b"ping-out") },
+            received(b"pong-bad", false),
+            received(b"ping-out", true),
+        ],
+    );
     harness.run_steps(2);
     assert!(harness.query_by_label_contains("\"pong-bad\"").is_some());
     // The client's Rows menu: the second one (the server's comes first).
@@ -1294,13 +1293,12 @@ fn the_rows_menu_hides_kinds_of_rows_and_shows_only_failures() {
 
 #[test]
 fn the_statistics_menu_gives_the_figures_of_known_round_trips() {
-    use socket_tester::engine::{EchoCheck, Event, Link};
+    use socket_tester::engine::{EchoCheck, Event};
     let mut harness = harness(StartupOptions::default());
     harness.run_steps(2);
     {
         let client = &mut harness.state_mut().sessions_mut()[1];
-        let addr: std::net::SocketAddr = "127.0.0.1:10000".parse().unwrap();
-        let link = Link { conn: 1, local: addr, peer: addr };
+        let link = row_link();
         for rtt_us in [100, 300, 200, 400, 1000] {
             let echo = Some(EchoCheck { rtt_us, matches: true, bytes: 4 });
             let data = bytes::Bytes::from_static(b"ping");
