@@ -1292,26 +1292,53 @@ fn the_rows_menu_hides_kinds_of_rows_and_shows_only_failures() {
 }
 
 #[test]
-fn the_statistics_menu_gives_the_figures_of_known_round_trips() {
+fn the_statistics_panel_gives_the_figures_of_known_round_trips_and_a_click_on_a_point_selects_its_row() {
     use socket_tester::engine::{EchoCheck, Event};
     let mut harness = harness(StartupOptions::default());
     harness.run_steps(2);
+    let start = jiff::Timestamp::now();
     {
         let client = &mut harness.state_mut().sessions_mut()[1];
         let link = row_link();
-        for rtt_us in [100, 300, 200, 400, 1000] {
+        for (i, rtt_us) in [100, 300, 200, 400, 1000].into_iter().enumerate() {
             let echo = Some(EchoCheck { rtt_us, matches: true, bytes: 4 });
             let data = bytes::Bytes::from_static(b"ping");
             let kind = EventKind::Received { link, data, truncated: false, echo };
-            client.ingest(&Event { at: jiff::Timestamp::now(), session: 1, kind });
+            let at = start + jiff::SignedDuration::from_millis(100 * i as i64);
+            client.ingest(&Event { at, session: 1, kind });
         }
     }
     harness.get_all_by_label("Statistics").nth(1).unwrap().click();
-    harness.run_steps(2);
+    harness.run_steps(3);
     assert!(harness.query_by_label("Round trips").is_some());
     // min 100 µs, mean 400 µs, p50 300 µs, p90 to max 1 ms (4 of them: p90, p99, p99.9 and
     // max, by nearest rank of 5), jitter (200+100+200+600)/4 = 275 µs.
     for (value, times) in [("100 µs", 1), ("400 µs", 1), ("300 µs", 1), ("1.00 ms", 4), ("275 µs", 1)] {
         assert_eq!(harness.query_all_by_label(value).count(), times, "{value} in the statistics");
     }
+    assert!(harness.query_by_label("Lost").is_some());
+    // The fourth round trip (400 µs, 0.3 s in) is the fourth row: a click on its point selects it.
+    let transform = harness.state().sessions()[1].stats_view.as_ref().and_then(|v| v.transform).unwrap();
+    let at = transform.position_from_point(&egui_plot::PlotPoint::new(0.3, 0.4));
+    harness.event(egui::Event::PointerMoved(at));
+    harness.run_steps(1);
+    for pressed in [true, false] {
+        let modifiers = egui::Modifiers::NONE;
+        harness.event(egui::Event::PointerButton {
+            pos: at,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers,
+        });
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].view.selection, Some((4, 4)), "the clicked point's row");
+    // The histogram and the throughput draw from the same figures.
+    harness.get_by_label("Histogram").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Round trips").is_some());
+    harness.get_by_label("Throughput").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("Nothing to plot").is_none());
 }

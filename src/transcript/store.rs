@@ -140,6 +140,7 @@ pub struct Transcript {
     links: HashMap<u64, Link>,
     last_at: Option<Timestamp>,
     next_seq: u64,
+    live: crate::stats::Live,
 }
 
 impl Transcript {
@@ -160,6 +161,7 @@ impl Transcript {
             links: HashMap::new(),
             last_at: None,
             next_seq: 1,
+            live: crate::stats::Live::new(),
         }
     }
 
@@ -198,6 +200,12 @@ impl Transcript {
     /// The exact totals.
     pub fn counters(&self) -> &Counters {
         &self.counters
+    }
+
+    /// Round trips, losses and the plots' series since the start or the last clear (exact
+    /// figures; the plots' points go with their rows).
+    pub fn live(&self) -> &crate::stats::Live {
+        &self.live
     }
 
     /// The memory cap in bytes.
@@ -307,17 +315,41 @@ impl Transcript {
         }
         self.last_at = Some(entry.at);
         self.counters.entries += 1;
+        self.observe(&entry);
         self.retained += entry.retained_bytes();
         self.entries.push_back(entry);
         self.enforce_cap();
     }
 
+    /// Feeds the statistics with one new row.
+    fn observe(&mut self, entry: &Entry) {
+        match entry.direction {
+            Direction::Sent => self.live.bytes(entry.at, true, entry.data.len() as u64),
+            Direction::Received => self.live.bytes(entry.at, false, entry.data.len() as u64),
+            Direction::Event | Direction::Error => {}
+        }
+        if let Some(rtt) = entry.rtt_us() {
+            self.live.round_trip(entry.at, entry.seq, rtt);
+        }
+        match entry.event.as_deref() {
+            Some(EventKind::Checked { check, .. }) => self.live.round_trip(entry.at, entry.seq, check.rtt_us),
+            Some(EventKind::Failed { error, .. }) => self.live.failure(entry.at, &error.reason),
+            _ => {}
+        }
+    }
+
     fn enforce_cap(&mut self) {
+        let before = self.dropped;
         while self.retained > self.cap_bytes && self.entries.len() > 1 {
             if let Some(old) = self.entries.pop_front() {
                 self.retained -= old.retained_bytes();
                 self.dropped += 1;
             }
+        }
+        if self.dropped != before
+            && let Some(first) = self.entries.front()
+        {
+            self.live.series.forget_before(first.seq);
         }
     }
 }

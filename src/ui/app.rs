@@ -106,6 +106,8 @@ pub struct SocketTesterApp {
     awaiting_workspace: bool,
     jobs_tx: Sender<FileJob>,
     jobs_rx: Receiver<FileJob>,
+    /// Plots to save as PNG once drawn: the session and the path.
+    plot_requests: Vec<(u64, PathBuf)>,
     preset_jobs: PresetJobs,
     presets_rx: Receiver<PresetJob>,
     preset_names: Vec<String>,
@@ -212,6 +214,7 @@ impl SocketTesterApp {
         let mut app = SocketTesterApp {
             jobs_tx,
             jobs_rx,
+            plot_requests: Vec::new(),
             preset_jobs: PresetJobs { presets, jobs: presets_tx, waker: waker.clone() },
             presets_rx,
             preset_names: Vec::new(),
@@ -550,6 +553,13 @@ impl SocketTesterApp {
                         Err(error) => (t!(self.tr, "file-save-failed", error = error), true),
                     });
                 }
+                FileJob::PlotSaved { path, result } => {
+                    let path = std::path::absolute(&path).unwrap_or(path).display().to_string();
+                    self.notice = Some(match result {
+                        Ok(()) => (t!(self.tr, "plot-saved", path = path), false),
+                        Err(error) => (t!(self.tr, "plot-save-failed", path = path, error = error), true),
+                    });
+                }
                 FileJob::Opened { path, result } => match result {
                     Ok(records) => {
                         files::remember_recent(&mut self.recent, &path);
@@ -584,7 +594,7 @@ impl SocketTesterApp {
                     bar.path = text;
                 }
             }
-            Purpose::Save(uid) | Purpose::Record(uid) => {
+            Purpose::Save(uid) | Purpose::Record(uid) | Purpose::Plot(uid) => {
                 if let Some(bar) = self.session_mut(uid).and_then(|s| s.file_bar.as_mut()) {
                     bar.path = text;
                 }
@@ -761,7 +771,17 @@ impl SocketTesterApp {
                 }
             }
             (FileAction::StopRecording, Some(session)) => session.recording = None,
-            (FileAction::Save(_) | FileAction::StartRecording(..) | FileAction::StopRecording, None) => {}
+            (FileAction::SavePlot(path), Some(session)) => {
+                session.file_bar = None;
+                self.plot_requests.push((session.uid, path));
+            }
+            (
+                FileAction::Save(_)
+                | FileAction::StartRecording(..)
+                | FileAction::StopRecording
+                | FileAction::SavePlot(_),
+                None,
+            ) => {}
         }
     }
 
@@ -1119,6 +1139,8 @@ impl SocketTesterApp {
                 self.active = self.sessions.iter().position(|s| s.spec().role == Role::Client).unwrap_or(0);
             }
         }
+        // Plots asked for last frame: this frame draws them where the picture will be taken.
+        let plot_requests = std::mem::take(&mut self.plot_requests);
         self.shortcuts(ui);
         self.take_dropped_files(ui);
         if self.help_open {
@@ -1145,8 +1167,24 @@ impl SocketTesterApp {
         if let Some(index) = clicked {
             self.active = index;
         }
+        for (uid, path) in plot_requests {
+            let rect = self.session_mut(uid).and_then(|s| s.stats_view.as_ref()).and_then(|v| v.plot_rect);
+            match rect {
+                Some(rect) => {
+                    files::save_plot(ui.ctx(), rect, path, self.jobs_tx.clone(), self.waker.clone())
+                }
+                None => {
+                    let path = path.display().to_string();
+                    let error = t!(self.tr, "plot-not-shown");
+                    self.notice = Some((t!(self.tr, "plot-save-failed", path = path, error = error), true));
+                }
+            }
+        }
         for action in actions {
             self.act(action);
+        }
+        if !self.plot_requests.is_empty() {
+            ui.ctx().request_repaint();
         }
     }
 }

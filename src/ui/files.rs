@@ -27,6 +27,8 @@ pub enum Purpose {
     MessageFile(u64),
     /// Choosing a preset or workspace file for a session's bar (`None`: the top bar's).
     Toml(Option<u64>),
+    /// Saving the plot of the session with this uid as PNG.
+    Plot(u64),
 }
 
 /// A finished background job.
@@ -52,6 +54,13 @@ pub enum FileJob {
         /// Lines written, or the failure.
         result: Result<usize, String>,
     },
+    /// A plot was saved as PNG.
+    PlotSaved {
+        /// Where.
+        path: PathBuf,
+        /// The failure, if any.
+        result: Result<(), String>,
+    },
     /// A transcript was read.
     Opened {
         /// From where.
@@ -76,6 +85,7 @@ pub fn browse(purpose: Purpose, suggested: &str, jobs: Sender<FileJob>, waker: W
                 dialog.add_filter("Transcript", &["jsonl", "csv", "txt", "pcap"]).save_file(),
             ),
             Purpose::MessageFile(_) => pollster::block_on(dialog.pick_file()),
+            Purpose::Plot(_) => pollster::block_on(dialog.add_filter("PNG", &["png"]).save_file()),
             // One dialog both picks and names a file: it serves Open and Save alike.
             Purpose::Toml(_) => pollster::block_on(dialog.add_filter("TOML", &["toml"]).save_file()),
         };
@@ -239,10 +249,56 @@ pub enum FileAction {
     StartRecording(PathBuf, bool),
     /// Stop the live recording.
     StopRecording,
+    /// Save the session's plot as PNG to this path.
+    SavePlot(PathBuf),
     /// Open this transcript.
     Open(PathBuf),
     /// Close the bar.
     Cancel,
+}
+
+/// Asks for a screenshot of the window and writes the part under `rect` (in points) to `path`
+/// as PNG, on a thread; the result comes back as [`FileJob::PlotSaved`].
+pub fn save_plot(ctx: &egui::Context, rect: egui::Rect, path: PathBuf, jobs: Sender<FileJob>, waker: Waker) {
+    let pixels_per_point = ctx.pixels_per_point();
+    ctx.request_screenshot(move |image| {
+        let spawned = std::thread::Builder::new().name("plot-png".into()).spawn(move || {
+            let result = write_png(&image, rect, pixels_per_point, &path);
+            let _ = jobs.send(FileJob::PlotSaved { path, result });
+            waker();
+        });
+        if let Err(err) = spawned {
+            eprintln!("socket-tester: could not start the PNG writer: {err}");
+        }
+    });
+}
+
+/// Writes the part of `image` under `rect` (in points) to `path` as an RGBA PNG.
+fn write_png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+    path: &Path,
+) -> Result<(), String> {
+    let [width, height] = image.size;
+    let bounds = egui::Rect::from_min_size(
+        egui::Pos2::ZERO,
+        egui::vec2(width as f32, height as f32) / pixels_per_point.max(0.01),
+    );
+    let rect = rect.intersect(bounds);
+    if !rect.is_positive() {
+        return Err("the plot is not on screen".into());
+    }
+    let region = image.region(&rect, Some(pixels_per_point));
+    let [w, h] = region.size;
+    let rgba: Vec<u8> = region.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&rgba).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())
 }
 
 /// Draws a path field with Browse and the confirm button; returns what was asked.
@@ -286,6 +342,7 @@ pub fn path_bar_ui(
         let ready = !bar.path.trim().is_empty();
         let (confirm, picked) = match bar.purpose {
             Purpose::Save(_) => (t!(tr, "btn-save"), FileAction::Save(path)),
+            Purpose::Plot(_) => (t!(tr, "btn-save"), FileAction::SavePlot(path)),
             Purpose::Record(_) => (t!(tr, "btn-start-recording"), FileAction::StartRecording(path, bar.pcap)),
             Purpose::Open | Purpose::MessageFile(_) | Purpose::Toml(_) => {
                 (t!(tr, "btn-open-file"), FileAction::Open(path))

@@ -17,6 +17,7 @@ pub mod session;
 pub mod session_form;
 pub mod session_view;
 pub mod settings;
+pub mod stats_view;
 pub mod status_bar;
 pub mod steps_view;
 pub mod theme;

@@ -75,6 +75,8 @@ pub struct ViewState {
     ///
     /// [`Entry::seq`]: crate::transcript::store::Entry::seq
     pub selection: Option<(u64, u64)>,
+    /// A row to bring into view on the next frame (a plot's point was clicked).
+    pub scroll_to: Option<u64>,
 }
 
 /// One session.
@@ -93,10 +95,10 @@ pub struct Session {
     pub view: ViewState,
     /// The transcript's search bar (Ctrl+F), when open.
     pub search: Option<super::search_bar::SearchBar>,
+    /// The statistics panel, when open.
+    pub stats_view: Option<super::stats_view::StatsView>,
     /// The rows shown, when a filter hides some.
     pub rows: Option<crate::transcript::search::Filtered>,
-    /// Round trips since the start or the last Clear (echoes and checked replies).
-    pub rtts: crate::stats::RoundTrips,
     /// A live recording to a file, if on.
     pub recording: Option<LiveRecording>,
     /// The save or record bar, when open.
@@ -145,9 +147,9 @@ impl Session {
             activity: Activity::Idle,
             clients: BTreeMap::new(),
             view: ViewState::default(),
+            stats_view: None,
             search: None,
             rows: None,
-            rtts: crate::stats::RoundTrips::new(),
             recording: None,
             file_bar: None,
             preset_bar: None,
@@ -360,7 +362,6 @@ impl Session {
     /// Clears the transcript (the workers go on).
     pub fn clear(&mut self) {
         self.transcript.clear();
-        self.rtts = crate::stats::RoundTrips::new();
         self.view.selection = None;
         self.echoes_cleared = self.echoes_total();
     }
@@ -412,10 +413,7 @@ impl Session {
             EventKind::Accepted(link) => {
                 self.clients.insert(conn, ClientRow::new(link.peer, event.at));
             }
-            EventKind::Received { link, data, echo, .. } => {
-                if let Some(echo) = echo {
-                    self.rtts.record(echo.rtt_us);
-                }
+            EventKind::Received { link, data, .. } => {
                 // A UDP peer forgotten after a silence is heard from again.
                 let udp_server = self.protocol() == Protocol::Udp && self.spec().role == Role::Server;
                 let row = match self.clients.get_mut(&conn) {
@@ -470,9 +468,11 @@ impl Session {
                     }
                 }
             }
-            EventKind::Checked { check, .. } => self.rtts.record(check.rtt_us),
-            // A connection's own failure, its half-close and notices change no state here.
-            EventKind::Failed { link: Some(_), .. } | EventKind::PeerClosed(_) | EventKind::Notice(_) => {}
+            // Checked replies, a connection's own failure, its half-close and notices change no state here.
+            EventKind::Checked { .. }
+            | EventKind::Failed { link: Some(_), .. }
+            | EventKind::PeerClosed(_)
+            | EventKind::Notice(_) => {}
             EventKind::Step { label, outcome, elapsed_us } => {
                 let result =
                     StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us: *elapsed_us };

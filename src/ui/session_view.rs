@@ -12,6 +12,7 @@ use super::files::{self, FileAction, FileBar, Purpose, path_bar_ui};
 use super::presets::{bar_ui, presets_menu_ui};
 use super::session::Session;
 use super::session_form::form_ui;
+use super::stats_view::{Figures, StatsAction, StatsView, stats_panel_ui};
 use super::status_bar::session_status_ui;
 use super::transcript_view::transcript_ui;
 use crate::engine::Protocol;
@@ -134,6 +135,10 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             egui::Panel::bottom(ui.scope_id().with("status"))
                 .show(ui, |ui| session_status_ui(ui, tr, session));
             ui.separator();
+            if session.stats_view.is_some() {
+                stats_ui(ui, tr, session);
+                ui.separator();
+            }
             transcript_ui(
                 ui,
                 tr,
@@ -148,41 +153,37 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
     actions
 }
 
-/// The Statistics menu: the session's round trips (count, min, mean, p50, p90, p99, p99.9,
-/// max, jitter), passes and fails, from the one statistics module the command line uses.
-fn stats_menu_ui(ui: &mut Ui, tr: &Tr, session: &Session) {
-    ui.menu_button(t!(tr, "stats-menu"), |ui| {
-        let (passed, failed) = session.echo_counts();
-        egui::Grid::new("stats").num_columns(2).striped(true).show(ui, |ui| {
-            let mut row = |name: String, value: String| {
-                ui.label(name);
-                ui.label(RichText::new(value).monospace());
-                ui.end_row();
-            };
-            row(t!(tr, "stats-count"), tr.number(session.rtts.count() as f64, 0));
-            if let Some(s) = session.rtts.summary() {
-                for (name, us) in [
-                    ("min", s.min_us),
-                    ("mean", s.mean_us),
-                    ("p50", s.p50_us),
-                    ("p90", s.p90_us),
-                    ("p99", s.p99_us),
-                    ("p99.9", s.p999_us),
-                    ("max", s.max_us),
-                ] {
-                    row(name.to_string(), tr.duration(us));
-                }
-                row(t!(tr, "stats-jitter-name"), tr.duration(s.jitter_us));
-            }
-            row(t!(tr, "stats-passed"), tr.number(passed as f64, 0));
-            row(t!(tr, "stats-failed"), tr.number(failed as f64, 0));
-            let counters = session.transcript.counters();
-            row(t!(tr, "stats-bytes-out"), tr.bytes(counters.bytes_out));
-            row(t!(tr, "stats-bytes-in"), tr.bytes(counters.bytes_in));
-        });
-    })
-    .response
-    .on_hover_text(t!(tr, "stats-menu-hint"));
+/// The statistics panel, above the transcript, and what its clicks ask for.
+fn stats_ui(ui: &mut Ui, tr: &Tr, session: &mut Session) {
+    let verdicts = echo_verdicts(session);
+    let Some(view) = session.stats_view.as_mut() else { return };
+    let height = (ui.available_height() * 0.45).clamp(200.0, 360.0);
+    let figures =
+        Figures { live: session.transcript.live(), counters: session.transcript.counters(), verdicts };
+    let action = ui
+        .allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
+            ui.set_min_height(height);
+            stats_panel_ui(ui, tr, &figures, view)
+        })
+        .inner;
+    match action {
+        Some(StatsAction::Select(seq)) => {
+            session.view.selection = Some((seq, seq));
+            session.view.scroll_to = Some(seq);
+        }
+        Some(StatsAction::SavePng) => {
+            let path = files::suggested_path(session.uid, "png");
+            session.file_bar = Some(FileBar { purpose: Purpose::Plot(session.uid), path, pcap: false });
+        }
+        None => {}
+    }
+}
+
+/// Echoes and expectations that passed and failed.
+fn echo_verdicts(session: &Session) -> (u64, u64) {
+    let (ok, bad) = session.echo_counts();
+    let counters = session.transcript.counters();
+    (ok + counters.checks_ok, bad + counters.checks_bad)
 }
 
 /// The Save and Record buttons of a session, the live-recording line, and the file bar.
@@ -215,7 +216,11 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
             }
             None => {}
         }
-        stats_menu_ui(ui, tr, session);
+        let open = session.stats_view.is_some();
+        if ui.selectable_label(open, t!(tr, "stats-menu")).on_hover_text(t!(tr, "stats-menu-hint")).clicked()
+        {
+            session.stats_view = if open { None } else { Some(StatsView::default()) };
+        }
     });
     if let Some(bar) = &mut session.file_bar
         && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &[])

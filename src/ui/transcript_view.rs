@@ -128,7 +128,7 @@ pub fn transcript_ui(
     rows: &mut Option<Filtered>,
 ) {
     let protocol = transcript.protocol();
-    let mut scroll_to_seq = None;
+    let mut scroll_to_seq = view.scroll_to.take();
     if let Some(bar) = search {
         match search_bar_ui(ui, tr, bar, transcript) {
             Some(SearchAction::Show(seq)) => {

@@ -1,7 +1,10 @@
 //! Round-trip statistics, in one place: an hdrhistogram for the percentiles (three
 //! significant digits, from 1 µs to one hour), exact count, minimum, maximum and mean, and
 //! jitter as the plain mean absolute difference of consecutive round trips (not RFC 3550's
-//! smoothed estimate). `send`'s summary and `socket-tester stats` use it.
+//! smoothed estimate). `send`'s summary, `socket-tester stats`, `load` and the window's
+//! statistics panel use it; [`series`] keeps what the plots draw.
+
+pub mod series;
 
 use hdrhistogram::Histogram;
 use serde::Serialize;
@@ -73,6 +76,78 @@ impl RoundTrips {
     }
 }
 
+/// One bar of a histogram of round trips: those from `lo_us` up to (not including) `hi_us`;
+/// the last bar holds every round trip from its `lo_us` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bin {
+    /// The bar's lowest round trip.
+    pub lo_us: u64,
+    /// Where the next bar starts.
+    pub hi_us: u64,
+    /// Round trips in it.
+    pub count: u64,
+}
+
+impl RoundTrips {
+    /// The round trips as at most `bars` bars of equal width, from the fastest to the slowest;
+    /// when a few outliers lie far beyond the rest (the slowest more than 4 × p99), the bars
+    /// end at p99.9 and the last one holds the outliers too. Exact to three significant digits.
+    pub fn bins(&self, bars: usize) -> Vec<Bin> {
+        let Some(s) = self.summary() else { return Vec::new() };
+        let bars = bars.max(1) as u64;
+        let top = if s.max_us > 4 * s.p99_us.max(1) { s.p999_us } else { s.max_us };
+        let lo = s.min_us;
+        let width = (top.saturating_sub(lo) + 1).div_ceil(bars).max(1);
+        let bars = (top.saturating_sub(lo) + 1).div_ceil(width).max(1);
+        let mut out: Vec<Bin> =
+            (0..bars).map(|i| Bin { lo_us: lo + i * width, hi_us: lo + (i + 1) * width, count: 0 }).collect();
+        for value in self.histogram.iter_recorded() {
+            let v = self.histogram.median_equivalent(value.value_iterated_to()).clamp(lo, s.max_us);
+            let index = ((v - lo) / width).min(bars - 1) as usize;
+            out[index].count += value.count_at_value();
+        }
+        out
+    }
+}
+
+/// A transcript's figures, kept as its rows arrive: round trips, losses, and the series the
+/// plots draw.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// Every round trip (exact, whatever the transcript lets go).
+    pub rtts: RoundTrips,
+    /// Points and per-second counts for the plots.
+    pub series: series::Series,
+    /// Datagrams (or echoes) that never came back within the timeout.
+    pub lost: u64,
+}
+
+impl Live {
+    /// Nothing yet.
+    pub fn new() -> Live {
+        Live::default()
+    }
+
+    /// A round trip completed by row `seq` at `at`.
+    pub fn round_trip(&mut self, at: jiff::Timestamp, seq: u64, rtt_us: u64) {
+        self.rtts.record(rtt_us);
+        self.series.record_rtt(at, seq, rtt_us);
+    }
+
+    /// Bytes sent (`sent`) or received in one message at `at`.
+    pub fn bytes(&mut self, at: jiff::Timestamp, sent: bool, bytes: u64) {
+        self.series.record_bytes(at, sent, bytes);
+    }
+
+    /// A failure at `at`: counted as a loss when it is one.
+    pub fn failure(&mut self, at: jiff::Timestamp, reason: &Reason) {
+        self.series.touch(at);
+        if is_loss(reason) {
+            self.lost += 1;
+        }
+    }
+}
+
 /// Round-trip figures, in microseconds. Percentiles are exact to three significant digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RttSummary {
@@ -134,7 +209,7 @@ pub struct TranscriptStats {
 }
 
 /// A datagram (or an echo) that never came back within the timeout.
-fn is_loss(reason: &Reason) -> bool {
+pub fn is_loss(reason: &Reason) -> bool {
     matches!(reason, Reason::NoReply { .. } | Reason::NoEchoWithin { .. })
 }
 
@@ -210,6 +285,30 @@ mod tests {
         // |300-100| + |200-300| + |400-200| + |1000-400| = 1100, over 4 differences.
         assert_eq!(s.jitter_us, 275);
         assert!(RoundTrips::new().summary().is_none());
+    }
+
+    #[test]
+    fn bins_hold_every_round_trip_and_outliers_go_in_the_last() {
+        let mut rtts = RoundTrips::new();
+        for rtt in 100..200u64 {
+            rtts.record(rtt);
+        }
+        let bins = rtts.bins(10);
+        assert_eq!(bins.len(), 10);
+        assert_eq!(bins.iter().map(|b| b.count).sum::<u64>(), 100);
+        assert!(bins.iter().all(|b| b.count == 10), "{bins:?}");
+        assert_eq!((bins[0].lo_us, bins[9].hi_us), (100, 200));
+        // One outlier far beyond the rest: the bars end near p99.9 and the last holds it.
+        for _ in 0..99 {
+            for rtt in 100..200u64 {
+                rtts.record(rtt);
+            }
+        }
+        rtts.record(1_000_000);
+        let bins = rtts.bins(10);
+        assert_eq!(bins.iter().map(|b| b.count).sum::<u64>(), 10_001);
+        assert!(bins.last().is_some_and(|b| b.hi_us < 1_000_000));
+        assert!(RoundTrips::new().bins(10).is_empty());
     }
 
     #[test]
