@@ -10,7 +10,9 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use socket_tester::engine::{EchoCheck, Event, EventKind, Link, next_session_id};
+use socket_tester::stats::series::Series;
 use socket_tester::transcript::store::{DEFAULT_CAP_BYTES, Transcript};
+use socket_tester::ui::stats_view::{PlotTab, StatsView};
 
 #[path = "common/headless.rs"]
 mod headless;
@@ -53,6 +55,38 @@ fn benches(c: &mut Criterion) {
         frame(&ctx, &mut app);
     }
     group.bench_function("frame_with_1m_lines", |b| b.iter(|| frame(&ctx, &mut app)));
+
+    // A window whose client's statistics panel is open on 1,000,000 round trips: plotted
+    // (decimated to the plot's columns), then as a histogram.
+    let (ctx, mut app) = new_app();
+    {
+        let client = &mut app.sessions_mut()[1];
+        client.transcript.set_cap_bytes(usize::MAX);
+        for i in 0..2_000_000 {
+            client.transcript.push_event(&synthetic(source, i), 1);
+        }
+        client.stats_view = Some(StatsView::default());
+    }
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    let points = app.sessions()[1].transcript.live().series.points().len();
+    assert_eq!(points, 1_000_000, "every echo is a point");
+    group.bench_function("frame_plotting_1m_round_trips", |b| b.iter(|| frame(&ctx, &mut app)));
+    app.sessions_mut()[1].stats_view = Some(StatsView { tab: PlotTab::Histogram, ..StatsView::default() });
+    group.bench_function("frame_with_histogram_of_1m_round_trips", |b| b.iter(|| frame(&ctx, &mut app)));
+    drop(app);
+
+    // Decimating 1,000,000 round trips spread over an hour to 1,000 columns, alone.
+    let mut series = Series::new();
+    let start = Timestamp::now();
+    for i in 0..1_000_000u64 {
+        let at = start + jiff::SignedDuration::from_micros(i as i64 * 3_600);
+        series.record_rtt(at, i + 1, 40 + (i * 7919) % 500);
+    }
+    group.bench_function("decimate_1m_round_trips", |b| {
+        b.iter(|| black_box(series.decimate(0.0, series.span(), 1000).points.len()))
+    });
 
     // One frame under a flood of 100,000 events per second: at 60 frames per second, each
     // frame drains about 1,667 new events, then draws.
