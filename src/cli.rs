@@ -8,7 +8,6 @@
 //! network failure or a failed expectation, 2 bad arguments.
 
 use std::io::{self, Write};
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -1112,60 +1111,15 @@ fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
     }
 }
 
-/// The first address that answers (`localhost` is 127.0.0.1 and ::1; a server may listen on
-/// one only), else the first: the run then says why it fails.
-fn reachable(protocol: Protocol, addrs: &[SocketAddr], wait: Duration) -> Option<SocketAddr> {
-    let answers = |addr: &SocketAddr| match protocol {
-        Protocol::Tcp => std::net::TcpStream::connect_timeout(addr, wait).is_ok(),
-        Protocol::Udp => {
-            let any: SocketAddr = if addr.is_ipv4() {
-                ([0, 0, 0, 0], 0).into()
-            } else {
-                (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-            };
-            let Ok(socket) = std::net::UdpSocket::bind(any) else { return false };
-            let mut buf = [0u8; 64];
-            socket.connect(addr).is_ok()
-                && socket.set_read_timeout(Some(wait)).is_ok()
-                && socket.send(b"socket-tester probe").is_ok()
-                && socket.recv(&mut buf).is_ok()
-        }
-    };
-    if addrs.len() > 1
-        && let Some(addr) = addrs.iter().find(|a| answers(a))
-    {
-        return Some(*addr);
-    }
-    addrs.first().copied()
-}
-
 /// The longest run `--duration` may ask for.
 const MAX_LOAD_SECONDS: f64 = 24.0 * 3600.0;
 
 fn load(args: &LoadArgs) -> anyhow::Result<u8> {
     use crate::engine::load::{self, LoadConfig, Mode};
     let protocol = Protocol::from(args.protocol);
-    let endpoint = Endpoint::parse(&args.target, DEFAULT_PORT)?;
-    endpoint.check_client_target()?;
-    let addrs = endpoint.resolve()?;
-    let remote: Vec<String> =
-        addrs.iter().filter(|a| !a.ip().to_canonical().is_loopback()).map(|a| a.ip().to_string()).collect();
-    if !remote.is_empty() && !args.allow_remote {
-        let named = if endpoint.host.parse::<std::net::IpAddr>().is_ok() {
-            endpoint.to_string()
-        } else {
-            format!("{endpoint} ({})", remote.join(", "))
-        };
-        anyhow::bail!(
-            "{named} is not a loopback address: a load run floods its target, so it only goes \
-             to another machine with --allow-remote"
-        );
-    }
-    let Some(target) = reachable(protocol, &addrs, Duration::from_millis(args.timeout_ms.clamp(1, 1000)))
-    else {
-        anyhow::bail!("{endpoint}: no address")
-    };
-    let seconds = args.duration.unwrap_or(if args.count.is_some() { 60.0 } else { 5.0 });
+    let probe = Duration::from_millis(args.timeout_ms.clamp(1, 1000));
+    let target = load::target(protocol, &args.target, args.allow_remote, probe)?;
+    let seconds = args.duration.unwrap_or(LoadConfig::default_seconds(args.count));
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_LOAD_SECONDS) {
         anyhow::bail!("--duration {seconds}: must be more than 0 and at most {MAX_LOAD_SECONDS} seconds");
     }
@@ -1175,7 +1129,6 @@ fn load(args: &LoadArgs) -> anyhow::Result<u8> {
     if let Some(0) = args.window {
         anyhow::bail!("--window 0: must be at least 1");
     }
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let config = LoadConfig {
         protocol,
         target,
@@ -1190,8 +1143,9 @@ fn load(args: &LoadArgs) -> anyhow::Result<u8> {
         },
         rate: args.rate,
         window: args.window.unwrap_or(0),
-        threads: args.threads.unwrap_or(cores).clamp(1, args.connections.max(1)),
+        threads: args.threads.unwrap_or(LoadConfig::default_threads()).clamp(1, args.connections.max(1)),
         timeout: Duration::from_millis(args.timeout_ms),
+        progress: None,
     };
     config.validate().map_err(anyhow::Error::msg)?;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -319,6 +319,9 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
         Reason::BracketsNotV6 => Message::new("reason-brackets-not-v6"),
         Reason::V6NeedsBrackets => Message::new("reason-v6-needs-brackets"),
         Reason::ClientPortZero => Message::new("reason-client-port-zero"),
+        Reason::NotLoopback { addresses } => {
+            Message::new("reason-not-loopback").arg("addresses", addresses.as_str())
+        }
         Reason::TooLargeForDatagram { bytes, max } => {
             Message::new("reason-too-large-for-datagram").arg("bytes", *bytes).arg("max", *max)
         }
@@ -432,6 +435,7 @@ mod tests {
                 Reason::DatagramDiffers { .. } => 31,
                 Reason::DatagramLength { .. } => 32,
                 Reason::Panicked { .. } => 33,
+                Reason::NotLoopback { .. } => 34,
             }
         }
         let all = vec![
@@ -469,9 +473,10 @@ mod tests {
             Reason::UnknownDatagram { bytes: 12 },
             Reason::DatagramDiffers { size: 32 },
             Reason::DatagramLength { size: 32, got: 30 },
+            Reason::NotLoopback { addresses: "192.0.2.1".into() },
         ];
         let seen: BTreeSet<usize> = all.iter().map(index).collect();
-        assert_eq!(seen.len(), 34, "every reason is listed once");
+        assert_eq!(seen.len(), 35, "every reason is listed once");
         let mut all = all;
         all.push(Reason::ServerClosed { missing: 5 });
         all
@@ -633,6 +638,8 @@ mod tests {
             "latin",
             "regex",
             "ulimit",
+            "allow",
+            "remote",
             "idle",
             "xyz",
             "hola",

@@ -306,3 +306,27 @@ fn socat_echoes_verify_in_stream_mode() {
     assert!(report.ok, "{}", report.summary());
     assert_eq!(report.bytes_echoed, 4_000_000);
 }
+
+#[test]
+fn progress_adds_up_to_the_report_for_tcp_and_udp() {
+    use std::sync::atomic::Ordering;
+    for protocol in [Protocol::Tcp, Protocol::Udp] {
+        let server = quiet_server(protocol, "127.0.0.1:0");
+        let progress = load::Progress::new();
+        let report = run(&LoadConfig {
+            connections: 3,
+            threads: 2,
+            count: Some(600),
+            progress: Some(Arc::clone(&progress)),
+            ..config(protocol, server.addrs[0])
+        });
+        assert!(report.ok, "{protocol:?}: {}", report.summary());
+        assert_eq!(progress.echoes.load(Ordering::Relaxed), report.messages_echoed, "{protocol:?}");
+        assert_eq!(progress.bytes_sent.load(Ordering::Relaxed), report.bytes_sent, "{protocol:?}");
+        assert_eq!(progress.bytes_echoed.load(Ordering::Relaxed), report.bytes_echoed, "{protocol:?}");
+        let rtts = progress.round_trips();
+        assert_eq!(rtts.count(), 600, "{protocol:?}: every round trip, once");
+        let (live, reported) = (rtts.summary().unwrap().max_us as f64, report.rtt_us.unwrap().max);
+        assert!((live - reported).abs() <= reported * 0.01 + 1.0, "{live} vs {reported}");
+    }
+}

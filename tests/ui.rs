@@ -1342,3 +1342,45 @@ fn the_statistics_panel_gives_the_figures_of_known_round_trips_and_a_click_on_a_
     harness.run_steps(3);
     assert!(harness.query_by_label_contains("Nothing to plot").is_none());
 }
+
+#[test]
+fn the_load_window_runs_the_load_generator_against_this_windows_server_and_saves_its_json() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    // The load's bytes are a pseudo-random pattern: the server's transcript shows characters
+    // from every script, which the app draws as boxes where its fonts have no glyph.
+    harness.ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_by_label("Load test").click();
+    harness.run_steps(4);
+    // A bad value is named, in words, and nothing starts.
+    harness.state_mut().load.form.connections = "0".into();
+    harness.get_by_label("Start load").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Connections: enter a number from 1 to 100000").is_some());
+    assert!(harness.state().load.run.is_none());
+    harness.state_mut().load.form.connections = "2".into();
+    harness.state_mut().load.form.count = "300".into();
+    harness.get_by_label("This window's server").click();
+    harness.run_steps(1);
+    assert_eq!(harness.state().load.form.target, format!("127.0.0.1:{port}"));
+    harness.get_by_label("Start load").click();
+    harness.run_steps(1);
+    assert!(harness.state().load.run.is_some(), "running");
+    step_until(&mut harness, "the load run ends", |app| app.load.run.is_none());
+    harness.run_steps(2);
+    let Some(Ok(report)) = &harness.state().load.outcome else { panic!("a report") };
+    assert!(report.ok, "{}", report.summary());
+    assert_eq!(report.messages_echoed, 300);
+    assert!(harness.query_by_label("Every echo came back right.").is_some());
+    // The same JSON line as the command line, saved where the field says.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("load.json");
+    harness.state_mut().load.json_path = path.display().to_string();
+    harness.get_by_label("Save JSON").click();
+    step_until(&mut harness, "the report is written", |_| path.exists());
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(json["messages_echoed"], 300);
+    assert_eq!(json["target"], format!("127.0.0.1:{port}"));
+}

@@ -192,6 +192,11 @@ pub enum Reason {
     V6NeedsBrackets,
     /// A client given port 0.
     ClientPortZero,
+    /// A load run aimed at another machine without leave.
+    NotLoopback {
+        /// The addresses the target resolved to that are not loopback.
+        addresses: String,
+    },
     /// A message or file longer than one UDP datagram can hold.
     TooLargeForDatagram {
         /// Its length.

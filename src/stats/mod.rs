@@ -22,6 +22,8 @@ pub struct RoundTrips {
     max: u64,
     last: Option<u64>,
     jitter_sum: u128,
+    /// Consecutive differences summed in `jitter_sum`.
+    diffs: u64,
 }
 
 impl Default for RoundTrips {
@@ -36,7 +38,7 @@ impl RoundTrips {
         #[allow(clippy::expect_used)]
         // One microsecond to one hour at three significant digits: constant, valid bounds.
         let histogram = Histogram::new_with_bounds(1, 3_600_000_000, 3).expect("valid histogram bounds");
-        RoundTrips { histogram, count: 0, sum: 0, min: u64::MAX, max: 0, last: None, jitter_sum: 0 }
+        RoundTrips { histogram, count: 0, sum: 0, min: u64::MAX, max: 0, last: None, jitter_sum: 0, diffs: 0 }
     }
 
     /// Adds one round trip.
@@ -48,8 +50,24 @@ impl RoundTrips {
         self.max = self.max.max(rtt_us);
         if let Some(last) = self.last {
             self.jitter_sum += u128::from(last.abs_diff(rtt_us));
+            self.diffs += 1;
         }
         self.last = Some(rtt_us);
+    }
+
+    /// Adds another set of round trips (another connection's): the jitter stays the mean of
+    /// each set's consecutive differences.
+    pub fn merge(&mut self, other: &RoundTrips) {
+        if other.count == 0 {
+            return;
+        }
+        let _ = self.histogram.add(&other.histogram);
+        self.count += other.count;
+        self.sum += other.sum;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.jitter_sum += other.jitter_sum;
+        self.diffs += other.diffs;
     }
 
     /// How many.
@@ -71,7 +89,7 @@ impl RoundTrips {
             p99_us: at(0.99),
             p999_us: at(0.999),
             max_us: self.max,
-            jitter_us: if self.count > 1 { (self.jitter_sum / u128::from(self.count - 1)) as u64 } else { 0 },
+            jitter_us: if self.diffs > 0 { (self.jitter_sum / u128::from(self.diffs)) as u64 } else { 0 },
         })
     }
 }
@@ -107,6 +125,44 @@ impl RoundTrips {
             out[index].count += value.count_at_value();
         }
         out
+    }
+}
+
+/// Round-trip (or connect) time percentiles, in microseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// 99.9th percentile.
+    pub p999: f64,
+    /// Slowest.
+    pub max: f64,
+    /// Mean.
+    pub mean: f64,
+    /// How many were measured.
+    pub samples: u64,
+}
+
+impl Percentiles {
+    /// The percentiles of a histogram of nanoseconds (a load run's round trips or connects).
+    pub fn of(h: &Histogram<u64>) -> Option<Percentiles> {
+        if h.is_empty() {
+            return None;
+        }
+        let us = |ns: u64| ns as f64 / 1000.0;
+        Some(Percentiles {
+            p50: us(h.value_at_quantile(0.50)),
+            p90: us(h.value_at_quantile(0.90)),
+            p99: us(h.value_at_quantile(0.99)),
+            p999: us(h.value_at_quantile(0.999)),
+            max: us(h.max()),
+            mean: h.mean() / 1000.0,
+            samples: h.len(),
+        })
     }
 }
 

@@ -15,6 +15,7 @@ use super::action::AppAction;
 use super::files::{
     self, FileAction, FileBar, FileJob, LiveRecording, Purpose, RecordingFailure, path_bar_ui,
 };
+use super::load_view::LoadAction;
 use super::message_editor::remember;
 use super::presets::{BarAction, BarKind, MenuAction, NameBar, PresetJob, PresetJobs, bar_ui};
 use super::session::{Activity, Session};
@@ -115,6 +116,8 @@ pub struct SocketTesterApp {
     recent: Vec<PathBuf>,
     /// The keyboard help (F1) is open.
     help_open: bool,
+    /// The Load window and its run.
+    pub load: super::load_view::LoadPanel,
     /// Still to say "first frame" on stderr.
     first_frame_probe: bool,
     open_bar: Option<FileBar>,
@@ -221,6 +224,7 @@ impl SocketTesterApp {
             history: settings.history.clone(),
             recent: settings.recent.clone(),
             help_open: false,
+            load: super::load_view::LoadPanel::default(),
             first_frame_probe: options.first_frame_probe,
             open_bar: None,
             workspace_bar: None,
@@ -499,6 +503,7 @@ impl SocketTesterApp {
         }
         self.take_file_jobs();
         self.take_preset_jobs();
+        self.load.poll();
         taken
     }
 
@@ -558,6 +563,15 @@ impl SocketTesterApp {
                     self.notice = Some(match result {
                         Ok(()) => (t!(self.tr, "plot-saved", path = path), false),
                         Err(error) => (t!(self.tr, "plot-save-failed", path = path, error = error), true),
+                    });
+                }
+                FileJob::TextSaved { path, result } => {
+                    let path = std::path::absolute(&path).unwrap_or(path).display().to_string();
+                    self.notice = Some(match result {
+                        Ok(()) => (t!(self.tr, "load-json-saved", path = path), false),
+                        Err(error) => {
+                            (t!(self.tr, "load-json-save-failed", path = path, error = error), true)
+                        }
                     });
                 }
                 FileJob::Opened { path, result } => match result {
@@ -850,6 +864,7 @@ impl SocketTesterApp {
         for session in &mut self.sessions {
             session.stop();
         }
+        self.load.stop();
     }
 
     fn set_language(&mut self, language: Language) {
@@ -1043,6 +1058,14 @@ impl SocketTesterApp {
             {
                 open_bar(self);
             }
+            if !narrow
+                && ui
+                    .selectable_label(self.load.open, t!(self.tr, "load-open"))
+                    .on_hover_text(t!(self.tr, "load-open-hint"))
+                    .clicked()
+            {
+                self.load.open = !self.load.open;
+            }
             // A narrow window keeps one row: the rest folds into a menu.
             if narrow {
                 ui.menu_button(t!(self.tr, "menu-more"), |ui| {
@@ -1052,6 +1075,10 @@ impl SocketTesterApp {
                     }
                     if ui.button(t!(self.tr, "btn-open")).clicked() {
                         open_bar(self);
+                        ui.close();
+                    }
+                    if ui.button(t!(self.tr, "load-open")).clicked() {
+                        self.load.open = true;
                         ui.close();
                     }
                     ui.separator();
@@ -1127,6 +1154,39 @@ impl SocketTesterApp {
         });
     }
 
+    /// The Load window, and what it asks for.
+    fn load_window(&mut self, ctx: &egui::Context) {
+        let mut open = self.load.open;
+        let own = self.server_address(self.load.form.protocol).map(|(host, port)| {
+            let host = if host.contains(':') { format!("[{host}]") } else { host };
+            format!("{host}:{port}")
+        });
+        let action = egui::Window::new(t!(self.tr, "load-title"))
+            .open(&mut open)
+            .default_width(560.0)
+            .show(ctx, |ui| super::load_view::load_ui(ui, &self.tr, &mut self.load, own.as_deref()))
+            .and_then(|r| r.inner)
+            .flatten();
+        self.load.open = open;
+        match action {
+            Some(LoadAction::Start) => {
+                let waker = self.waker.clone();
+                self.load.start(move || waker());
+            }
+            Some(LoadAction::UseOwnServer) => {
+                if let Some(own) = own {
+                    self.load.form.target = own;
+                }
+            }
+            Some(LoadAction::SaveJson(path)) => {
+                if let Some(json) = self.load.report_json() {
+                    files::write_text(path, json + "\n", self.jobs_tx.clone(), self.waker.clone());
+                }
+            }
+            None => {}
+        }
+    }
+
     /// Draws the whole window into `ui` (eframe's `App::ui` calls this).
     pub fn draw(&mut self, ui: &mut Ui) {
         // Keyboard zoom (Ctrl +/−) changes the context's factor; remember it.
@@ -1145,6 +1205,9 @@ impl SocketTesterApp {
         self.take_dropped_files(ui);
         if self.help_open {
             self.help_ui(&ui.ctx().clone());
+        }
+        if self.load.open {
+            self.load_window(&ui.ctx().clone());
         }
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));

@@ -61,6 +61,13 @@ pub enum FileJob {
         /// The failure, if any.
         result: Result<(), String>,
     },
+    /// A text file (a load report) was written.
+    TextSaved {
+        /// Where.
+        path: PathBuf,
+        /// The failure, if any.
+        result: Result<(), String>,
+    },
     /// A transcript was read.
     Opened {
         /// From where.
@@ -255,6 +262,22 @@ pub enum FileAction {
     Open(PathBuf),
     /// Close the bar.
     Cancel,
+}
+
+/// Writes `text` to `path` on a thread; the result comes back as [`FileJob::TextSaved`].
+pub fn write_text(path: PathBuf, text: String, jobs: Sender<FileJob>, waker: Waker) {
+    let spawned = std::thread::Builder::new().name("write-text".into()).spawn({
+        let (path, jobs, waker) = (path.clone(), jobs.clone(), waker.clone());
+        move || {
+            let result = std::fs::write(&path, text).map_err(|e| e.to_string());
+            let _ = jobs.send(FileJob::TextSaved { path, result });
+            waker();
+        }
+    });
+    if let Err(err) = spawned {
+        let _ = jobs.send(FileJob::TextSaved { path, result: Err(err.to_string()) });
+        waker();
+    }
 }
 
 /// Asks for a screenshot of the window and writes the part under `rect` (in points) to `path`

@@ -9,6 +9,7 @@ pub mod action;
 pub mod app;
 pub mod clients_view;
 pub mod files;
+pub mod load_view;
 pub mod message_editor;
 pub mod presets;
 pub mod replies_view;

@@ -15,7 +15,7 @@ mod udp;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use hdrhistogram::Histogram;
@@ -72,7 +72,43 @@ pub struct LoadConfig {
     pub threads: usize,
     /// Limit for connecting and for each echo; an unanswered UDP datagram counts as lost.
     pub timeout: Duration,
+    /// Where the threads add their counts while the run goes on (for a live view), if
+    /// anywhere.
+    pub progress: Option<Arc<Progress>>,
 }
+
+/// A running load's counts so far: each thread adds its share every [`PUBLISH_EVERY`] and at
+/// its end, so a live view reads them without slowing the run.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes written.
+    pub bytes_sent: AtomicU64,
+    /// Bytes echoed back and verified.
+    pub bytes_echoed: AtomicU64,
+    /// Messages fully echoed and verified.
+    pub echoes: AtomicU64,
+    /// Failures of every kind.
+    pub errors: AtomicU64,
+    /// UDP datagrams with no echo in time.
+    pub lost: AtomicU64,
+    /// Round trips so far, in the one statistics module.
+    pub rtts: std::sync::Mutex<crate::stats::RoundTrips>,
+}
+
+impl Progress {
+    /// Nothing yet.
+    pub fn new() -> Arc<Progress> {
+        Arc::new(Progress::default())
+    }
+
+    /// The round trips so far (a copy, so the threads never wait on the reader for long).
+    pub fn round_trips(&self) -> crate::stats::RoundTrips {
+        self.rtts.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+/// How often a thread adds its counts to [`Progress`].
+pub const PUBLISH_EVERY: Duration = Duration::from_millis(100);
 
 impl LoadConfig {
     /// A small ping-pong run against `target`: 1 connection, 32-byte messages, 1 second.
@@ -89,7 +125,18 @@ impl LoadConfig {
             window: 0,
             threads: 1,
             timeout: Duration::from_secs(5),
+            progress: None,
         }
+    }
+
+    /// How long a run lasts when not told: 5 seconds, or 60 with a count (which ends it first).
+    pub fn default_seconds(count: Option<u64>) -> f64 {
+        if count.is_some() { 60.0 } else { 5.0 }
+    }
+
+    /// Threads when not told: one per core.
+    pub fn default_threads() -> usize {
+        std::thread::available_parallelism().map_or(1, usize::from)
     }
 
     /// Checks the values against each other; the message names the option.
@@ -186,6 +233,11 @@ pub(crate) struct Tally {
     pub rtt: Histogram<u64>,
     /// Connection set-up times in nanoseconds (TCP).
     pub connect_time: Histogram<u64>,
+    /// Round trips not yet added to the run's [`Progress`] (µs), when it has one.
+    fresh: Option<crate::stats::RoundTrips>,
+    /// What was added to the [`Progress`] so far, and when last.
+    published: [u64; 5],
+    published_at: Option<Instant>,
 }
 
 /// Distinct error messages kept per run; the rest are counted under one line.
@@ -208,6 +260,47 @@ impl Tally {
             errors: BTreeMap::new(),
             rtt: histogram(),
             connect_time: histogram(),
+            fresh: None,
+            published: [0; 5],
+            published_at: None,
+        }
+    }
+
+    /// A tally that keeps its round trips for a [`Progress`] too.
+    pub fn for_config(config: &LoadConfig) -> Tally {
+        let mut tally = Tally::new();
+        if config.progress.is_some() {
+            tally.fresh = Some(crate::stats::RoundTrips::new());
+        }
+        tally
+    }
+
+    /// Adds what changed since the last time to `progress`, at most every [`PUBLISH_EVERY`]
+    /// unless `last`.
+    pub fn publish(&mut self, progress: Option<&Progress>, now: Instant, last: bool) {
+        let Some(progress) = progress else { return };
+        if !last && self.published_at.is_some_and(|at| now.duration_since(at) < PUBLISH_EVERY) {
+            return;
+        }
+        self.published_at = Some(now);
+        let current =
+            [self.bytes_sent, self.bytes_received, self.messages_echoed, self.error_count, self.lost];
+        let targets = [
+            &progress.bytes_sent,
+            &progress.bytes_echoed,
+            &progress.echoes,
+            &progress.errors,
+            &progress.lost,
+        ];
+        for ((now, before), target) in current.iter().zip(&mut self.published).zip(targets) {
+            target.fetch_add(now.saturating_sub(*before), Ordering::Relaxed);
+            *before = *now;
+        }
+        if let Some(fresh) = self.fresh.as_mut().filter(|f| f.count() > 0)
+            && let Ok(mut rtts) = progress.rtts.lock()
+        {
+            rtts.merge(fresh);
+            *fresh = crate::stats::RoundTrips::new();
         }
     }
 
@@ -224,6 +317,9 @@ impl Tally {
     pub fn record_rtt(&mut self, since: Instant, now: Instant) {
         let ns = now.saturating_duration_since(since).as_nanos().min(u128::from(u64::MAX)) as u64;
         self.rtt.saturating_record(ns.max(1));
+        if let Some(fresh) = &mut self.fresh {
+            fresh.record(ns.div_ceil(1000));
+        }
     }
 
     pub fn record_connect(&mut self, since: Instant, now: Instant) {
@@ -331,6 +427,60 @@ pub fn run(config: &LoadConfig, stop: Arc<AtomicBool>) -> Report {
     let elapsed = started.elapsed();
     let interrupted = clock.stop.load(std::sync::atomic::Ordering::Relaxed);
     Report::new(&config, total, elapsed, interrupted)
+}
+
+/// The address a load run goes to, from `text` (HOST:PORT, [IPV6]:PORT, or a host on port
+/// 10000): loopback only unless `allow_remote`, since a run floods its target. Of several
+/// addresses, the first that answers within `probe`. Resolves names, so call it off the UI
+/// thread.
+pub fn target(
+    protocol: Protocol,
+    text: &str,
+    allow_remote: bool,
+    probe: Duration,
+) -> Result<SocketAddr, Error> {
+    let endpoint = super::Endpoint::parse(text, super::DEFAULT_PORT)?;
+    endpoint.check_client_target()?;
+    let addrs = endpoint.resolve()?;
+    let remote: Vec<String> =
+        addrs.iter().filter(|a| !a.ip().to_canonical().is_loopback()).map(|a| a.ip().to_string()).collect();
+    if !remote.is_empty() && !allow_remote {
+        let addresses = if endpoint.host.parse::<std::net::IpAddr>().is_ok() {
+            endpoint.to_string()
+        } else {
+            format!("{endpoint} ({})", remote.join(", "))
+        };
+        return Err(Error::invalid(&endpoint, super::error::Reason::NotLoopback { addresses }));
+    }
+    reachable(protocol, &addrs, probe)
+        .ok_or_else(|| Error::invalid(&endpoint, super::error::Reason::NoAddresses))
+}
+
+/// The first address that answers (`localhost` is 127.0.0.1 and ::1; a server may listen on
+/// one only), else the first: the run then says why it fails.
+fn reachable(protocol: Protocol, addrs: &[SocketAddr], wait: Duration) -> Option<SocketAddr> {
+    let answers = |addr: &SocketAddr| match protocol {
+        Protocol::Tcp => std::net::TcpStream::connect_timeout(addr, wait).is_ok(),
+        Protocol::Udp => {
+            let any: SocketAddr = if addr.is_ipv4() {
+                ([0, 0, 0, 0], 0).into()
+            } else {
+                (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+            };
+            let Ok(socket) = std::net::UdpSocket::bind(any) else { return false };
+            let mut buf = [0u8; 64];
+            socket.connect(addr).is_ok()
+                && socket.set_read_timeout(Some(wait)).is_ok()
+                && socket.send(b"socket-tester probe").is_ok()
+                && socket.recv(&mut buf).is_ok()
+        }
+    };
+    if addrs.len() > 1
+        && let Some(addr) = addrs.iter().find(|a| answers(a))
+    {
+        return Some(*addr);
+    }
+    addrs.first().copied()
 }
 
 fn failed_thread(reason: &str) -> Tally {

@@ -4,48 +4,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use hdrhistogram::Histogram;
 use serde::Serialize;
 
 use super::{LoadConfig, Mode, Tally};
 use crate::engine::Protocol;
-
-/// Round-trip (or connect) time percentiles, in microseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Percentiles {
-    /// Median.
-    pub p50: f64,
-    /// 90th percentile.
-    pub p90: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// 99.9th percentile.
-    pub p999: f64,
-    /// Slowest.
-    pub max: f64,
-    /// Mean.
-    pub mean: f64,
-    /// How many were measured.
-    pub samples: u64,
-}
-
-impl Percentiles {
-    fn of(h: &Histogram<u64>) -> Option<Percentiles> {
-        if h.is_empty() {
-            return None;
-        }
-        let us = |ns: u64| ns as f64 / 1000.0;
-        Some(Percentiles {
-            p50: us(h.value_at_quantile(0.50)),
-            p90: us(h.value_at_quantile(0.90)),
-            p99: us(h.value_at_quantile(0.99)),
-            p999: us(h.value_at_quantile(0.999)),
-            max: us(h.max()),
-            mean: h.mean() / 1000.0,
-            samples: h.len(),
-        })
-    }
-}
+pub use crate::stats::Percentiles;
 
 /// Everything a load run measured. Its JSON form is the run's last line of output.
 #[derive(Debug, Clone, Serialize)]

@@ -76,7 +76,7 @@ struct Thread<'a> {
 }
 
 pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, pattern: &Pattern) -> Tally {
-    let mut tally = Tally::new();
+    let mut tally = Tally::for_config(config);
     let Some(poll) = new_poll(&mut tally) else { return tally };
     let start = Instant::now();
     let connect_mode = config.mode == Mode::Connect;
@@ -117,6 +117,7 @@ pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, patt
         buf: vec![0; SPAN],
     };
     me.run();
+    me.tally.publish(config.progress.as_deref(), Instant::now(), true);
     me.tally
 }
 
@@ -138,6 +139,7 @@ impl Thread<'_> {
             if now.duration_since(last_tick) >= TICK {
                 last_tick = now;
                 self.tick(now, stopping);
+                self.tally.publish(self.config.progress.as_deref(), now, false);
             }
             if self.active == 0 {
                 break;

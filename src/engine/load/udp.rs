@@ -66,7 +66,7 @@ fn open(target: SocketAddr) -> io::Result<UdpSocket> {
 }
 
 pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, pattern: &Pattern) -> Tally {
-    let mut tally = Tally::new();
+    let mut tally = Tally::for_config(config);
     let Some(poll) = new_poll(&mut tally) else { return tally };
     let start = Instant::now();
     let mut socks = Vec::new();
@@ -122,6 +122,7 @@ pub(super) fn run_thread(config: &LoadConfig, thread: usize, clock: &Clock, patt
         buf: vec![0; 65_536],
     };
     me.run();
+    me.tally.publish(config.progress.as_deref(), Instant::now(), true);
     me.tally
 }
 
@@ -137,6 +138,7 @@ impl Thread<'_> {
             if now.duration_since(last_tick) >= TICK {
                 last_tick = now;
                 self.tick(now);
+                self.tally.publish(self.config.progress.as_deref(), now, false);
             }
             if self.active == 0 {
                 break;
