@@ -1384,3 +1384,66 @@ fn the_load_window_runs_the_load_generator_against_this_windows_server_and_saves
     assert_eq!(json["messages_echoed"], 300);
     assert_eq!(json["target"], format!("127.0.0.1:{port}"));
 }
+
+#[test]
+fn the_rows_menu_keeps_one_connection_peer_or_time_range_as_removable_chips() {
+    use socket_tester::engine::{Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let one = row_link();
+    let other_peer: std::net::SocketAddr = "[::1]:40002".parse().unwrap();
+    let two = Link { conn: 2, peer: other_peer, ..one };
+    let start = jiff::Timestamp::now();
+    {
+        let client = &mut harness.state_mut().sessions_mut()[1];
+        let rows: [(u64, Link, &'static [u8]); 5] = [
+            (1, one, b"one-a"),
+            (2, two, b"two-a"),
+            (1, one, b"one-b"),
+            (2, two, b"two-b"),
+            (1, one, b"one-c"),
+        ];
+        for (i, (conn, link, data)) in rows.into_iter().enumerate() {
+            let at = start + jiff::SignedDuration::from_millis(10 * i as i64);
+            let kind = EventKind::Sent { link, data: bytes::Bytes::from_static(data) };
+            client.transcript.push_event(&Event { at, session: 1, kind }, conn);
+        }
+    }
+    harness.run_steps(2);
+    let rows_menu = |harness: &mut Harness<'static, SocketTesterApp>| {
+        harness.get_all_by_label("Rows").nth(1).unwrap().click();
+        harness.run_steps(2);
+    };
+    // With no row selected, the entries say what they need.
+    rows_menu(&mut harness);
+    assert!(harness.query_by_label("Only one connection (select a row first)").is_some());
+    rows_menu(&mut harness);
+    assert!(harness.query_by_label("Only one connection (select a row first)").is_none(), "closed");
+    // Select "two-a" (connection 2, peer [::1]:40002): only its connection.
+    harness.state_mut().sessions_mut()[1].view.selection = Some((2, 2));
+    harness.run_steps(2);
+    rows_menu(&mut harness);
+    harness.get_by_label("Connection #2").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("showing 2 of 5").is_some());
+    assert!(harness.query_by_label_contains("\"one-a\"").is_none());
+    // Its chip removes it.
+    harness.get_by_label("Connection #2  ✖").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("showing").is_none());
+    // The same row's peer, then from its time on: the two parts combine.
+    rows_menu(&mut harness);
+    harness.get_by_label("Peer [::1]:40002").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("showing 2 of 5").is_some());
+    harness.state_mut().sessions_mut()[1].view.selection = Some((4, 4));
+    harness.run_steps(2);
+    rows_menu(&mut harness);
+    harness.get_by_label_contains("From ").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("showing 1 of 5").is_some(), "peer and time together");
+    assert_eq!(harness.query_all_by_label_contains("  ✖").count(), 2, "two chips");
+    harness.get_by_label("Show all").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label_contains("showing").is_none());
+}

@@ -159,11 +159,29 @@ pub struct RowFilter {
     pub errors: bool,
     /// Only failures: errors, echoes that differ, failed expectations and steps.
     pub only_failures: bool,
+    /// Only this connection's rows (its number in the transcript).
+    pub conn: Option<u64>,
+    /// Only rows with this peer.
+    pub peer: Option<std::net::SocketAddr>,
+    /// Only rows at or after this time.
+    pub from: Option<jiff::Timestamp>,
+    /// Only rows at or before this time.
+    pub until: Option<jiff::Timestamp>,
 }
 
 impl Default for RowFilter {
     fn default() -> Self {
-        RowFilter { sent: true, received: true, events: true, errors: true, only_failures: false }
+        RowFilter {
+            sent: true,
+            received: true,
+            events: true,
+            errors: true,
+            only_failures: false,
+            conn: None,
+            peer: None,
+            from: None,
+            until: None,
+        }
     }
 }
 
@@ -181,7 +199,12 @@ impl RowFilter {
             Direction::Event => self.events,
             Direction::Error => self.errors,
         };
-        direction && (!self.only_failures || entry.is_failure())
+        direction
+            && (!self.only_failures || entry.is_failure())
+            && self.conn.is_none_or(|conn| entry.conn == conn)
+            && self.peer.is_none_or(|peer| entry.peer == Some(peer))
+            && self.from.is_none_or(|from| entry.at >= from)
+            && self.until.is_none_or(|until| entry.at <= until)
     }
 }
 
@@ -258,6 +281,28 @@ mod tests {
         search.advance(&t, Duration::from_secs(1));
         assert_eq!(search.matches(), &[3]);
         assert_eq!(search.ranges(b"repeat, repeat"), vec![0..6, 8..14]);
+    }
+
+    #[test]
+    fn filters_by_connection_peer_and_time_combine() {
+        let t = transcript(&[b"a", b"b", b"c", b"d"], usize::MAX);
+        let mut rows: Vec<Entry> = t.iter().cloned().collect();
+        let other: SocketAddr = "[::1]:5".parse().unwrap_or_else(|_| unreachable!());
+        rows[1].conn = 2;
+        rows[1].peer = Some(other);
+        let start = Timestamp::UNIX_EPOCH;
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.at = start + jiff::SignedDuration::from_millis(i as i64);
+        }
+        let kept = |f: RowFilter| -> Vec<u64> { rows.iter().filter(|e| f.keeps(e)).map(|e| e.seq).collect() };
+        assert_eq!(kept(RowFilter { conn: Some(2), ..RowFilter::default() }), vec![2]);
+        assert_eq!(kept(RowFilter { conn: Some(1), ..RowFilter::default() }), vec![1, 3, 4]);
+        assert_eq!(kept(RowFilter { peer: Some(other), ..RowFilter::default() }), vec![2]);
+        let (second, third) = (rows[1].at, rows[2].at);
+        let range = RowFilter { from: Some(second), until: Some(third), ..RowFilter::default() };
+        assert_eq!(kept(range), vec![2, 3]);
+        assert_eq!(kept(RowFilter { sent: false, ..range }), Vec::<u64>::new());
+        assert!(!range.is_everything());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::i18n::Tr;
 use crate::t;
 use crate::transcript::line::Direction;
 use crate::transcript::render::{hex, hex_dump};
-use crate::transcript::search::Filtered;
+use crate::transcript::search::{Filtered, RowFilter};
 use crate::transcript::store::{Entry, Transcript};
 use crate::vocabulary;
 
@@ -71,9 +71,9 @@ fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String
 /// The most a frame spends filtering rows.
 const FILTER_BUDGET: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// The Rows menu (which kinds of rows show, or only failures) and, when some are hidden,
-/// "showing 12 of 3,456" with Show all.
-fn filter_toggles_ui(ui: &mut Ui, tr: &Tr, rows: &mut Option<Filtered>) {
+/// The Rows menu: which kinds of rows show, or only failures; and, from the selected rows,
+/// only their connection, their peer, or their time range.
+fn filter_toggles_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, rows: &mut Option<Filtered>, selected: &[&Entry]) {
     let mut filter = rows.as_ref().map(Filtered::filter).unwrap_or_default();
     ui.menu_button(t!(tr, "filter-menu"), |ui| {
         ui.checkbox(&mut filter.sent, t!(tr, "filter-sent"));
@@ -83,6 +83,47 @@ fn filter_toggles_ui(ui: &mut Ui, tr: &Tr, rows: &mut Option<Filtered>) {
         ui.separator();
         ui.checkbox(&mut filter.only_failures, t!(tr, "filter-failures"))
             .on_hover_text(t!(tr, "filter-failures-hint"));
+        ui.separator();
+        let (first, last) = (selected.first(), selected.last());
+        let conn = first.map(|e| e.conn).filter(|&c| c > 0);
+        let text = conn.map_or(t!(tr, "filter-conn-none"), |c| t!(tr, "filter-conn", conn = c));
+        if ui
+            .add_enabled(conn.is_some(), egui::Button::new(text))
+            .on_hover_text(t!(tr, "filter-from-selection-hint"))
+            .clicked()
+        {
+            filter.conn = conn;
+            ui.close();
+        }
+        let peer = first.and_then(|e| e.peer);
+        let text = peer.map_or(t!(tr, "filter-peer-none"), |p| t!(tr, "filter-peer", peer = p.to_string()));
+        if ui
+            .add_enabled(peer.is_some(), egui::Button::new(text))
+            .on_hover_text(t!(tr, "filter-from-selection-hint"))
+            .clicked()
+        {
+            filter.peer = peer;
+            ui.close();
+        }
+        let time = |e: &&Entry| e.at.to_zoned(tz.clone()).strftime("%H:%M:%S%.3f").to_string();
+        let from = first.map_or(t!(tr, "filter-from-none"), |e| t!(tr, "filter-from", time = time(e)));
+        if ui
+            .add_enabled(first.is_some(), egui::Button::new(from))
+            .on_hover_text(t!(tr, "filter-from-selection-hint"))
+            .clicked()
+        {
+            filter.from = first.map(|e| e.at);
+            ui.close();
+        }
+        let until = last.map_or(t!(tr, "filter-until-none"), |e| t!(tr, "filter-until", time = time(e)));
+        if ui
+            .add_enabled(last.is_some(), egui::Button::new(until))
+            .on_hover_text(t!(tr, "filter-from-selection-hint"))
+            .clicked()
+        {
+            filter.until = last.map(|e| e.at);
+            ui.close();
+        }
     })
     .response
     .on_hover_text(t!(tr, "filter-menu-hint"));
@@ -91,14 +132,59 @@ fn filter_toggles_ui(ui: &mut Ui, tr: &Tr, rows: &mut Option<Filtered>) {
     }
 }
 
-/// "Showing 12 of 3,456 rows" and Show all, while a filter hides some.
-fn filter_chip_ui(ui: &mut Ui, tr: &Tr, rows: &mut Option<Filtered>, total: usize) {
+/// Each part of the filter as a chip that removes it, "showing 12 of 3,456", and Show all.
+fn filter_chips_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, rows: &mut Option<Filtered>, total: usize) {
     let Some(filtered) = rows.as_ref() else { return };
+    let filter = filtered.filter();
+    let time = |at: jiff::Timestamp| at.to_zoned(tz.clone()).strftime("%H:%M:%S%.3f").to_string();
+    let mut chips: Vec<(String, RowFilter)> = Vec::new();
+    let hidden: Vec<String> = [
+        (filter.sent, t!(tr, "filter-sent")),
+        (filter.received, t!(tr, "filter-received")),
+        (filter.events, t!(tr, "filter-events")),
+        (filter.errors, t!(tr, "filter-errors")),
+    ]
+    .into_iter()
+    .filter(|(shown, _)| !shown)
+    .map(|(_, name)| name)
+    .collect();
+    if !hidden.is_empty() {
+        let all_kinds = RowFilter { sent: true, received: true, events: true, errors: true, ..filter };
+        chips.push((t!(tr, "chip-hidden", kinds = hidden.join(", ")), all_kinds));
+    }
+    if filter.only_failures {
+        chips.push((t!(tr, "filter-failures"), RowFilter { only_failures: false, ..filter }));
+    }
+    if let Some(conn) = filter.conn {
+        chips.push((t!(tr, "filter-conn", conn = conn), RowFilter { conn: None, ..filter }));
+    }
+    if let Some(peer) = filter.peer {
+        chips.push((t!(tr, "filter-peer", peer = peer.to_string()), RowFilter { peer: None, ..filter }));
+    }
+    if let Some(from) = filter.from {
+        chips.push((t!(tr, "filter-from", time = time(from)), RowFilter { from: None, ..filter }));
+    }
+    if let Some(until) = filter.until {
+        chips.push((t!(tr, "filter-until", time = time(until)), RowFilter { until: None, ..filter }));
+    }
     let shown = tr.number(filtered.rows().len() as f64, 0);
     let total = tr.number(total as f64, 0);
-    ui.label(RichText::new(t!(tr, "filter-showing", shown = shown, total = total)).strong());
-    if ui.small_button(t!(tr, "filter-show-all")).on_hover_text(t!(tr, "filter-show-all-hint")).clicked() {
-        *rows = None;
+    let mut replace = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(t!(tr, "filter-showing", shown = shown, total = total)).strong());
+        for (name, without) in chips {
+            let chip = egui::Button::new(format!("{name}  ✖")).small().corner_radius(8.0);
+            if ui.add(chip).on_hover_text(t!(tr, "chip-remove-hint")).clicked() {
+                replace = Some(without);
+            }
+        }
+        if ui.small_button(t!(tr, "filter-show-all")).on_hover_text(t!(tr, "filter-show-all-hint")).clicked()
+        {
+            replace = Some(RowFilter::default());
+        }
+    });
+    if let Some(filter) = replace {
+        *rows = (!filter.is_everything()).then(|| Filtered::new(filter));
     }
 }
 
@@ -144,37 +230,6 @@ pub fn transcript_ui(
     {
         ui.ctx().request_repaint();
     }
-    let found = search.as_ref().and_then(SearchBar::search);
-    let match_bg = crate::ui::theme::search_match_bg(ui.visuals());
-    ui.horizontal(|ui| {
-        ui.label(t!(tr, "view-show"));
-        ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
-            .on_hover_text(t!(tr, "view-text-hint"));
-        ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex")).on_hover_text(t!(tr, "view-hex-hint"));
-        let copy = ui
-            .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
-            .on_hover_text(t!(tr, "btn-copy-hint"));
-        filter_toggles_ui(ui, tr, rows);
-        let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::C));
-        if (copy.clicked() || (shortcut && view.selection.is_some()))
-            && let Some((a, b)) = view.selection
-        {
-            let lines: Vec<String> = transcript
-                .iter()
-                .filter(|e| (a..=b).contains(&e.seq))
-                .map(|e| row_line(tr, tz, e, (view.hex, protocol)))
-                .collect();
-            ui.ctx().copy_text(lines.join("\n"));
-        }
-        filter_chip_ui(ui, tr, rows, transcript.len());
-        if transcript.dropped() > 0 {
-            let mb = transcript.cap_bytes() / (1024 * 1024);
-            ui.label(
-                RichText::new(t!(tr, "view-dropped", count = transcript.dropped(), cap = mb))
-                    .color(ui.visuals().warn_fg_color),
-            );
-        }
-    });
     // A selection names rows by number; a row let go by the memory cap is no longer selected.
     if view.selection.is_some_and(|(a, _)| transcript.index_of(a).is_none()) {
         view.selection = None;
@@ -190,6 +245,46 @@ pub fn transcript_ui(
         },
         None => Vec::new(),
     };
+    // The first and the last selected row, for the Rows menu's "only these" entries.
+    let ends: Vec<&Entry> = match view.selection {
+        Some((a, b)) => [a, b]
+            .iter()
+            .filter_map(|&seq| transcript.index_of(seq))
+            .filter_map(|i| transcript.get(i))
+            .collect(),
+        None => Vec::new(),
+    };
+    let found = search.as_ref().and_then(SearchBar::search);
+    let match_bg = crate::ui::theme::search_match_bg(ui.visuals());
+    ui.horizontal(|ui| {
+        ui.label(t!(tr, "view-show"));
+        ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
+            .on_hover_text(t!(tr, "view-text-hint"));
+        ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex")).on_hover_text(t!(tr, "view-hex-hint"));
+        let copy = ui
+            .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
+            .on_hover_text(t!(tr, "btn-copy-hint"));
+        filter_toggles_ui(ui, tr, tz, rows, &ends);
+        let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::C));
+        if (copy.clicked() || (shortcut && view.selection.is_some()))
+            && let Some((a, b)) = view.selection
+        {
+            let lines: Vec<String> = transcript
+                .iter()
+                .filter(|e| (a..=b).contains(&e.seq))
+                .map(|e| row_line(tr, tz, e, (view.hex, protocol)))
+                .collect();
+            ui.ctx().copy_text(lines.join("\n"));
+        }
+        if transcript.dropped() > 0 {
+            let mb = transcript.cap_bytes() / (1024 * 1024);
+            ui.label(
+                RichText::new(t!(tr, "view-dropped", count = transcript.dropped(), cap = mb))
+                    .color(ui.visuals().warn_fg_color),
+            );
+        }
+    });
+    filter_chips_ui(ui, tr, tz, rows, transcript.len());
     let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
     let hex_height: f32 = match selected.as_slice() {
         [] => 0.0,

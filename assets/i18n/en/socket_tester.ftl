@@ -504,6 +504,17 @@ filter-errors = Errors
 filter-failures = Only failures
 filter-failures-hint = Errors, echoes that differ, and expectations and steps that failed
 filter-showing = showing { $shown } of { $total }
+filter-conn = Connection #{ $conn }
+filter-conn-none = Only one connection (select a row first)
+filter-peer = Peer { $peer }
+filter-peer-none = Only one peer (select a row first)
+filter-from = From { $time }
+filter-from-none = From a time (select a row first)
+filter-until = Until { $time }
+filter-until-none = Until a time (select a row first)
+filter-from-selection-hint = From the selected rows: the first row's connection, peer or time, or the last row's time
+chip-hidden = Hidden: { $kinds }
+chip-remove-hint = Remove this part of the filter
 filter-show-all = Show all
 filter-show-all-hint = Show every row again
 

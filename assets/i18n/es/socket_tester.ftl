@@ -519,6 +519,17 @@ filter-errors = Errores
 filter-failures = Solo fallos
 filter-failures-hint = Errores, ecos distintos, y expectativas y pasos que fallaron
 filter-showing = { $shown } de { $total } filas
+filter-conn = Conexión n.º { $conn }
+filter-conn-none = Solo una conexión (seleccione antes una fila)
+filter-peer = Par { $peer }
+filter-peer-none = Solo un par (seleccione antes una fila)
+filter-from = Desde { $time }
+filter-from-none = Desde una hora (seleccione antes una fila)
+filter-until = Hasta { $time }
+filter-until-none = Hasta una hora (seleccione antes una fila)
+filter-from-selection-hint = De las filas seleccionadas: la conexión, el par o la hora de la primera, o la hora de la última
+chip-hidden = Ocultas: { $kinds }
+chip-remove-hint = Quitar esta parte del filtro
 filter-show-all = Mostrar todas
 filter-show-all-hint = Volver a mostrar todas las filas
 
