@@ -1447,3 +1447,35 @@ fn the_rows_menu_keeps_one_connection_peer_or_time_range_as_removable_chips() {
     harness.run_steps(3);
     assert!(harness.query_by_label_contains("showing").is_none());
 }
+
+#[test]
+fn columns_fit_their_widest_real_values() {
+    use socket_tester::engine::{Event, Link};
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let peer: std::net::SocketAddr = "[::1]:10000".parse().unwrap();
+    let link = Link { conn: 12, peer, ..row_link() };
+    let start = jiff::Timestamp::now();
+    {
+        let client = &mut harness.state_mut().sessions_mut()[1];
+        let big = bytes::Bytes::from(vec![b'x'; 65_536]);
+        let rows = [(0, EventKind::Sent { link, data: big }), (1290, EventKind::Connected(link))];
+        for (dt_us, kind) in rows {
+            let at = start + jiff::SignedDuration::from_micros(dt_us);
+            client.transcript.push_event(&Event { at, session: 1, kind }, 12);
+        }
+    }
+    harness.run_steps(4);
+    let body = egui::TextStyle::Body.resolve(&harness.ctx.global_style());
+    for text in ["65,536 B", "+1.29 ms", "[::1]:10000", "#12"] {
+        let needed = harness
+            .ctx
+            .fonts_mut(|f| f.layout_no_wrap(text.to_string(), body.clone(), egui::Color32::WHITE).size().x);
+        let nodes: Vec<_> = harness.query_all_by_label(text).collect();
+        assert!(!nodes.is_empty(), "{text} is shown");
+        for node in nodes {
+            let shown = node.accesskit_node().bounding_box().map_or(0.0, |b| b.width() as f32);
+            assert!(shown + 0.5 >= needed, "{text}: {shown} px shown of {needed} px");
+        }
+    }
+}

@@ -128,6 +128,37 @@ impl Counters {
     }
 }
 
+/// The largest value of each column a view shows, since the start or the last clear, so that
+/// every column can be as wide as its widest value without scanning the rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Widest {
+    /// The longest payload, in bytes.
+    pub bytes: usize,
+    /// The longest gap between rows, in microseconds.
+    pub dt_us: u64,
+    /// The highest connection number.
+    pub conn: u64,
+    /// The peer with the longest written form.
+    pub peer: Option<SocketAddr>,
+    /// The longest round trip, in microseconds.
+    pub rtt_us: u64,
+}
+
+/// The length of an address's written form (`[::1]:10000` is 11).
+fn written_len(addr: &SocketAddr) -> usize {
+    use std::fmt::Write as _;
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = write!(count, "{addr}");
+    count.0
+}
+
 /// A session's transcript.
 #[derive(Debug)]
 pub struct Transcript {
@@ -141,6 +172,9 @@ pub struct Transcript {
     last_at: Option<Timestamp>,
     next_seq: u64,
     live: crate::stats::Live,
+    widest: Widest,
+    /// The last peer measured, and its written length (most rows repeat the last peer).
+    last_peer: Option<(SocketAddr, usize)>,
 }
 
 impl Transcript {
@@ -162,6 +196,8 @@ impl Transcript {
             last_at: None,
             next_seq: 1,
             live: crate::stats::Live::new(),
+            widest: Widest::default(),
+            last_peer: None,
         }
     }
 
@@ -206,6 +242,11 @@ impl Transcript {
     /// figures; the plots' points go with their rows).
     pub fn live(&self) -> &crate::stats::Live {
         &self.live
+    }
+
+    /// The largest value of each column, for sizing them.
+    pub fn widest(&self) -> &Widest {
+        &self.widest
     }
 
     /// The memory cap in bytes.
@@ -321,8 +362,22 @@ impl Transcript {
         self.enforce_cap();
     }
 
-    /// Feeds the statistics with one new row.
+    /// Feeds the statistics and the widest values with one new row.
     fn observe(&mut self, entry: &Entry) {
+        let widest = &mut self.widest;
+        widest.bytes = widest.bytes.max(entry.data.len());
+        widest.dt_us = widest.dt_us.max(entry.dt_us);
+        widest.conn = widest.conn.max(entry.conn);
+        widest.rtt_us = widest.rtt_us.max(entry.rtt_us().unwrap_or(0));
+        if let Some(peer) = entry.peer
+            && self.last_peer.is_none_or(|(last, _)| last != peer)
+        {
+            let len = written_len(&peer);
+            self.last_peer = Some((peer, len));
+            if widest.peer.is_none_or(|p| written_len(&p) < len) {
+                widest.peer = Some(peer);
+            }
+        }
         match entry.direction {
             Direction::Sent => self.live.bytes(entry.at, true, entry.data.len() as u64),
             Direction::Received => self.live.bytes(entry.at, false, entry.data.len() as u64),

@@ -188,6 +188,47 @@ fn filter_chips_ui(ui: &mut Ui, tr: &Tr, tz: &TimeZone, rows: &mut Option<Filter
     }
 }
 
+/// Where the columns' widths are kept between runs (the user's resizing), for every session.
+fn widths_id() -> egui::Id {
+    egui::Id::unique("transcript-column-widths")
+}
+
+/// Columns: time, Δt, connection, direction, peer, bytes, content, round trip.
+const COLUMNS: usize = 8;
+
+/// The width each column needs for its widest real value (and its title), from the
+/// transcript's [`Widest`](crate::transcript::store::Widest) values: no row is scanned.
+fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLUMNS]) -> [f32; COLUMNS] {
+    let widest = transcript.widest();
+    let body = egui::TextStyle::Body.resolve(ui.style());
+    let mono = egui::TextStyle::Monospace.resolve(ui.style());
+    let width = |text: &str, font: &egui::FontId| {
+        ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font.clone(), Color32::WHITE).size().x)
+    };
+    // A duration's widest form under `max`: each unit at its longest.
+    let durations = |max: u64, prefix: &str, suffix: &str| -> f32 {
+        [max, max.min(999), max.min(999_990), max.min(99_990_000)]
+            .iter()
+            .map(|&us| width(&format!("{prefix}{}{suffix}", tr.duration(us)), &body))
+            .fold(0.0, f32::max)
+    };
+    let padding = 2.0 * ui.spacing().item_spacing.x;
+    let mut fits = [0.0; COLUMNS];
+    fits[0] = width("00:00:00.000", &mono);
+    fits[1] = durations(widest.dt_us, "+", "");
+    fits[2] =
+        if widest.conn > 0 { width(&format!("#{}", tr.number(widest.conn as f64, 0)), &body) } else { 0.0 };
+    fits[3] = 18.0;
+    fits[4] = widest.peer.map_or(0.0, |p| width(&p.to_string(), &body));
+    fits[5] = width(&format!("{} B", tr.number(widest.bytes as f64, 0)), &body);
+    fits[7] = if widest.rtt_us > 0 { durations(widest.rtt_us, "", " ✘") } else { 0.0 };
+    for (fit, title) in fits.iter_mut().zip(titles) {
+        *fit = fit.max(width(title, &body)) + padding;
+    }
+    fits[6] = 80.0;
+    fits
+}
+
 /// A row keeps at least this many characters, so that every sentence stays whole.
 const MIN_ROW_CHARS: usize = 240;
 
@@ -308,6 +349,29 @@ pub fn transcript_ui(
         .max(1.0);
     let error_color = ui.visuals().error_fg_color;
     let mut clicked: Option<(u64, bool)> = None;
+    let titles = [
+        t!(tr, "col-time"),
+        t!(tr, "col-dt"),
+        t!(tr, "col-conn"),
+        t!(tr, "col-dir"),
+        t!(tr, "col-peer"),
+        t!(tr, "col-bytes"),
+        t!(tr, "col-content"),
+        t!(tr, "col-rtt"),
+    ];
+    let hints = [
+        t!(tr, "col-time-hint"),
+        t!(tr, "col-dt-hint"),
+        t!(tr, "col-conn-hint"),
+        t!(tr, "col-dir-hint"),
+        t!(tr, "col-peer-hint"),
+        t!(tr, "col-bytes-hint"),
+        t!(tr, "col-content-hint"),
+        t!(tr, "col-rtt-hint"),
+    ];
+    let fits = column_fits(ui, tr, transcript, &titles);
+    let saved: Vec<f32> = ui.data_mut(|d| d.get_persisted(widths_id())).unwrap_or_default();
+    let mut widths = [0.0f32; COLUMNS];
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         // A click selects the row (for the details pane and Copy), not the text under it.
@@ -321,6 +385,15 @@ pub fn transcript_ui(
         if let Some(index) = scroll_to {
             table = table.scroll_to_row(index, Some(egui::Align::Center));
         }
+        for i in 0..COLUMNS {
+            table = table.column(match i {
+                3 => Column::exact(fits[3]),
+                6 => Column::remainder().at_least(fits[6]).clip(true),
+                _ => Column::initial(saved.get(i).copied().unwrap_or(fits[i]).max(fits[i]))
+                    .at_least(fits[i])
+                    .clip(true),
+            });
+        }
         table
             .id_salt("transcript")
             .striped(true)
@@ -329,28 +402,12 @@ pub fn transcript_ui(
             .sense(egui::Sense::click())
             .min_scrolled_height(0.0)
             .max_scroll_height(table_height)
-            .column(Column::initial(102.0).at_least(60.0).clip(true))
-            .column(Column::initial(60.0).at_least(40.0).clip(true))
-            .column(Column::initial(44.0).at_least(24.0).clip(true))
-            .column(Column::exact(18.0))
-            .column(Column::initial(120.0).at_least(60.0).clip(true))
-            .column(Column::initial(44.0).at_least(36.0).clip(true))
-            .column(Column::remainder().at_least(80.0).clip(true))
-            .column(Column::initial(70.0).at_least(50.0).clip(true))
             .header(row_height, |mut header| {
-                for (title, hint) in [
-                    (t!(tr, "col-time"), t!(tr, "col-time-hint")),
-                    (t!(tr, "col-dt"), t!(tr, "col-dt-hint")),
-                    (t!(tr, "col-conn"), t!(tr, "col-conn-hint")),
-                    (t!(tr, "col-dir"), t!(tr, "col-dir-hint")),
-                    (t!(tr, "col-peer"), t!(tr, "col-peer-hint")),
-                    (t!(tr, "col-bytes"), t!(tr, "col-bytes-hint")),
-                    (t!(tr, "col-content"), t!(tr, "col-content-hint")),
-                    (t!(tr, "col-rtt"), t!(tr, "col-rtt-hint")),
-                ] {
-                    header.col(|ui| {
+                for (i, (title, hint)) in titles.iter().zip(hints).enumerate() {
+                    let (rect, _) = header.col(|ui| {
                         ui.strong(title).on_hover_text(hint);
                     });
+                    widths[i] = rect.width();
                 }
             })
             .body(|body| {
@@ -438,6 +495,13 @@ pub fn transcript_ui(
                 });
             });
     });
+    // The widths the user left (content takes what remains), for the next session and run.
+    let mut keep: Vec<f32> = widths.to_vec();
+    keep[6] = 0.0;
+    let drawn = widths.iter().enumerate().all(|(i, w)| i == 6 || *w > 0.0);
+    if drawn && keep != saved {
+        ui.data_mut(|d| d.insert_persisted(widths_id(), keep));
+    }
     if let Some((seq, shift)) = clicked {
         view.selection = match (shift, view.selection) {
             (true, Some((a, _))) => Some((a.min(seq), a.max(seq))),
