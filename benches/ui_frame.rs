@@ -55,6 +55,13 @@ fn benches(c: &mut Criterion) {
         frame(&ctx, &mut app);
     }
     group.bench_function("frame_with_1m_lines", |b| b.iter(|| frame(&ctx, &mut app)));
+    // The same with payloads wrapping (the rows' heights are kept between frames).
+    app.sessions_mut()[1].view.wrap = true;
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    group.bench_function("frame_with_1m_lines_wrapped", |b| b.iter(|| frame(&ctx, &mut app)));
+    app.sessions_mut()[1].view.wrap = false;
 
     // A window whose client's statistics panel is open on 1,000,000 round trips: plotted
     // (decimated to the plot's columns), then as a histogram.

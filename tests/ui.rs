@@ -1479,3 +1479,35 @@ fn columns_fit_their_widest_real_values() {
         }
     }
 }
+
+#[test]
+fn wrap_shows_a_long_payload_over_several_lines_and_rows_keep_their_order() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let link = row_link();
+    let long: String = "Este es el mensaje. Se repetirá. ".repeat(8);
+    let long: &'static str = Box::leak(long.into_boxed_str());
+    push_client_rows(
+        &mut harness,
+        [
+            EventKind::Sent { link, data: bytes::Bytes::from_static(long.as_bytes()) },
+            EventKind::Sent { link, data: bytes::Bytes::from_static(b"short") },
+        ],
+    );
+    harness.run_steps(2);
+    let height = |harness: &Harness<'static, SocketTesterApp>, text: &str| {
+        let node = harness.get_by_label_contains(text);
+        node.accesskit_node().bounding_box().map_or(0.0, |b| b.height())
+    };
+    let line = height(&harness, "\"short\"");
+    assert!(height(&harness, "Se repetirá. Este") < line * 1.5, "one line while not wrapping");
+    harness.get_all_by_label("Wrap").nth(1).unwrap().click();
+    harness.run_steps(4);
+    let wrapped = height(&harness, "Se repetirá. Este");
+    assert!(wrapped > line * 2.5, "several lines: {wrapped} against {line}");
+    // The next row sits below the whole wrapped one.
+    let top = |harness: &Harness<'static, SocketTesterApp>, text: &str| {
+        harness.get_by_label_contains(text).accesskit_node().bounding_box().map_or(0.0, |b| b.y0)
+    };
+    assert!(top(&harness, "\"short\"") >= top(&harness, "Se repetirá. Este") + wrapped - 1.0);
+}

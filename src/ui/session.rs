@@ -66,7 +66,7 @@ pub enum Activity {
 }
 
 /// How the transcript is shown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ViewState {
     /// Show hex instead of text.
     pub hex: bool,
@@ -77,6 +77,10 @@ pub struct ViewState {
     pub selection: Option<(u64, u64)>,
     /// A row to bring into view on the next frame (a plot's point was clicked).
     pub scroll_to: Option<u64>,
+    /// Payloads wrap over several lines.
+    pub wrap: bool,
+    /// The rows' heights while payloads wrap.
+    pub wrap_heights: super::transcript_view::WrapHeights,
 }
 
 /// One session.

@@ -4,6 +4,8 @@
 //! round-trip time on echo lines. The view follows the newest row unless the user scrolled
 //! up. Click selects a row, Shift+click a range; Ctrl+C or the Copy button copies it.
 
+use std::collections::VecDeque;
+
 use egui::{Color32, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 use jiff::tz::TimeZone;
@@ -16,7 +18,7 @@ use crate::t;
 use crate::transcript::line::Direction;
 use crate::transcript::render::{hex, hex_dump};
 use crate::transcript::search::{Filtered, RowFilter};
-use crate::transcript::store::{Entry, Transcript};
+use crate::transcript::store::{Entry, PREVIEW_BYTES, Transcript};
 use crate::vocabulary;
 
 /// What an event row says, in the user's language, from the one vocabulary.
@@ -229,6 +231,69 @@ fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLU
     fits
 }
 
+/// A wrapped row shows at most this many lines; the details pane shows the rest.
+const MAX_WRAP_LINES: usize = 24;
+
+/// The height of every shown row when payloads wrap, kept between frames: rows are added as
+/// they arrive and dropped as the memory cap lets them go; the list is rebuilt only when the
+/// filter, the width or the view changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WrapHeights {
+    key: Option<(usize, bool, Option<RowFilter>)>,
+    seqs: VecDeque<u64>,
+    heights: VecDeque<f32>,
+}
+
+impl WrapHeights {
+    /// The heights of the rows shown (all of them, or the filter's), for `chars_per_line`
+    /// characters of the text (or hex) view per line.
+    pub fn heights(
+        &mut self,
+        transcript: &Transcript,
+        rows: Option<&Filtered>,
+        (chars_per_line, hex): (usize, bool),
+        (row_height, line_height): (f32, f32),
+    ) -> &VecDeque<f32> {
+        let key = Some((chars_per_line, hex, rows.map(Filtered::filter)));
+        if key != self.key {
+            self.key = key;
+            self.seqs.clear();
+            self.heights.clear();
+        }
+        let seq_at = |i: usize| match rows {
+            Some(f) => f.rows().get(i).copied(),
+            None => transcript.get(i).map(|e| e.seq),
+        };
+        // Rows let go by the memory cap (or cleared) leave the front.
+        let first = seq_at(0).unwrap_or(u64::MAX);
+        while self.seqs.front().is_some_and(|&seq| seq < first) {
+            self.seqs.pop_front();
+            self.heights.pop_front();
+        }
+        if self.seqs.front().is_some_and(|&seq| seq != first) {
+            self.seqs.clear();
+            self.heights.clear();
+        }
+        let height = |entry: &Entry| {
+            let chars = match entry.direction {
+                Direction::Sent | Direction::Received if hex => entry.data.len().min(PREVIEW_BYTES / 3) * 3,
+                Direction::Sent | Direction::Received => entry.data.len().min(PREVIEW_BYTES) + 2,
+                Direction::Event | Direction::Error => 0,
+            };
+            let lines = chars.div_ceil(chars_per_line.max(1)).clamp(1, MAX_WRAP_LINES);
+            row_height + (lines - 1) as f32 * line_height
+        };
+        let count = rows.map_or(transcript.len(), |f| f.rows().len());
+        for i in self.seqs.len()..count {
+            let Some(seq) = seq_at(i) else { break };
+            let entry = transcript.index_of(seq).and_then(|i| transcript.get(i));
+            self.seqs.push_back(seq);
+            self.heights.push_back(entry.map_or(row_height, height));
+        }
+        &self.heights
+    }
+}
+
 /// A row keeps at least this many characters, so that every sentence stays whole.
 const MIN_ROW_CHARS: usize = 240;
 
@@ -302,6 +367,7 @@ pub fn transcript_ui(
         ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
             .on_hover_text(t!(tr, "view-text-hint"));
         ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex")).on_hover_text(t!(tr, "view-hex-hint"));
+        ui.checkbox(&mut view.wrap, t!(tr, "view-wrap")).on_hover_text(t!(tr, "view-wrap-hint"));
         let copy = ui
             .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
             .on_hover_text(t!(tr, "btn-copy-hint"));
@@ -370,6 +436,12 @@ pub fn transcript_ui(
         t!(tr, "col-rtt-hint"),
     ];
     let fits = column_fits(ui, tr, transcript, &titles);
+    let mono_glyph =
+        ui.fonts_mut(|f| f.glyph_width(&egui::TextStyle::Monospace.resolve(ui.style()), '0')).max(1.0);
+    let ui_line_height = ui.text_style_height(&egui::TextStyle::Monospace);
+    // The content column's width last frame (wrapping needs it before the table is laid out).
+    let content_width_id = ui.scope_id().with("content-width");
+    let content_width: f32 = ui.data(|d| d.get_temp(content_width_id)).unwrap_or(400.0);
     let saved: Vec<f32> = ui.data_mut(|d| d.get_persisted(widths_id())).unwrap_or_default();
     let mut widths = [0.0f32; COLUMNS];
     ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
@@ -412,7 +484,7 @@ pub fn transcript_ui(
             })
             .body(|body| {
                 let count = rows.as_ref().map_or(transcript.len(), |f| f.rows().len());
-                body.rows(row_height, count, |mut row| {
+                let draw = |mut row: egui_extras::TableRow<'_, '_>| {
                     let index = match rows.as_ref() {
                         Some(filtered) => {
                             filtered.rows().get(row.index()).and_then(|&seq| transcript.index_of(seq))
@@ -463,9 +535,10 @@ pub fn transcript_ui(
                         // Only what the column can show is laid out: a long payload's full
                         // preview would cost shaping thousands of glyphs per row per frame.
                         // Sentences (events, errors) stay whole for screen readers.
-                        let fits =
-                            ((ui.available_width() / narrowest).ceil() as usize + 1).max(MIN_ROW_CHARS);
-                        let text = clip_chars(content(tr, entry, view.hex, protocol), fits);
+                        let line = (ui.available_width() / narrowest).ceil() as usize + 1;
+                        let shown = if view.wrap { line * MAX_WRAP_LINES } else { line };
+                        let text =
+                            clip_chars(content(tr, entry, view.hex, protocol), shown.max(MIN_ROW_CHARS));
                         let mut rich = RichText::new(text);
                         if found.is_some_and(|s| s.is_match(entry.seq)) {
                             rich = rich.background_color(match_bg);
@@ -476,8 +549,12 @@ pub fn transcript_ui(
                         if entry.direction == Direction::Error || entry.echo_differs() {
                             rich = rich.color(error_color);
                         }
-                        let label = ui.add(egui::Label::new(rich).truncate());
-                        if label.hovered() {
+                        let label = if view.wrap {
+                            ui.add(egui::Label::new(rich).wrap())
+                        } else {
+                            ui.add(egui::Label::new(rich).truncate())
+                        };
+                        if label.hovered() && !view.wrap {
                             label.on_hover_text(content(tr, entry, view.hex, protocol));
                         }
                     });
@@ -492,9 +569,25 @@ pub fn transcript_ui(
                         let shift = row.response().ctx.input(|i| i.modifiers.shift);
                         clicked = Some((entry.seq, shift));
                     }
-                });
+                };
+                if view.wrap {
+                    let chars_per_line = (content_width / mono_glyph).floor().max(8.0) as usize;
+                    let line = ui_line_height;
+                    let heights = view.wrap_heights.heights(
+                        transcript,
+                        rows.as_ref(),
+                        (chars_per_line, view.hex),
+                        (row_height, line),
+                    );
+                    body.heterogeneous_rows(heights.iter().copied(), draw);
+                } else {
+                    body.rows(row_height, count, draw);
+                }
             });
     });
+    if widths[6] > 0.0 {
+        ui.data_mut(|d| d.insert_temp(content_width_id, widths[6]));
+    }
     // The widths the user left (content takes what remains), for the next session and run.
     let mut keep: Vec<f32> = widths.to_vec();
     keep[6] = 0.0;

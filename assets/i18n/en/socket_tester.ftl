@@ -71,6 +71,8 @@ peers-last = Last heard
 
 view-show = Show:
 view-text = Text
+view-wrap = Wrap
+view-wrap-hint = Show whole payloads over several lines (up to 24 lines a row; the details below show every byte)
 view-hex = Hex
 view-dropped = { $count ->
         [one] 1 older line not kept

@@ -71,6 +71,8 @@ peers-last = Última vez
 
 view-show = Mostrar:
 view-text = Texto
+view-wrap = Ajustar
+view-wrap-hint = Mostrar los contenidos completos en varias líneas (hasta 24 por fila; los detalles de abajo muestran cada byte)
 view-hex = Hex
 view-dropped = { $count ->
         [one] 1 línea antigua no conservada
