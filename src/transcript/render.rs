@@ -136,27 +136,44 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// A classic hex dump: offset, 16 bytes of hex, and their printable ASCII.
 pub fn hex_dump(bytes: &[u8]) -> String {
-    let mut out = String::new();
+    hex_dump_marked(bytes, &[]).into_iter().map(|(text, _)| text).collect()
+}
+
+/// [`hex_dump`] as runs of text, each saying whether it shows bytes within `marked` (byte
+/// ranges, such as a search's matches): both a marked byte's hex and its ASCII are marked.
+pub fn hex_dump_marked(bytes: &[u8], marked: &[std::ops::Range<usize>]) -> Vec<(String, bool)> {
+    let is_marked = |at: usize| marked.iter().any(|r| r.contains(&at));
+    let mut runs: Vec<(String, bool)> = Vec::new();
+    let mut push = |text: &str, mark: bool| match runs.last_mut() {
+        Some((last, m)) if *m == mark => last.push_str(text),
+        _ => runs.push((text.to_string(), mark)),
+    };
     for (row, chunk) in bytes.chunks(16).enumerate() {
-        let _ = write!(out, "{:08X}  ", row * 16);
+        let base = row * 16;
+        push(&format!("{base:08X}  "), false);
         for i in 0..16 {
             match chunk.get(i) {
                 Some(b) => {
-                    let _ = write!(out, "{b:02X} ");
+                    let mark = is_marked(base + i);
+                    push(&format!("{b:02X}"), mark);
+                    // The space between two marked bytes is marked too, so a match reads as one.
+                    let next = i + 1 < chunk.len() && i != 7 && is_marked(base + i + 1);
+                    push(" ", mark && next);
                 }
-                None => out.push_str("   "),
+                None => push("   ", false),
             }
             if i == 7 {
-                out.push(' ');
+                push(" ", false);
             }
         }
-        out.push(' ');
-        for &b in chunk {
-            out.push(if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' });
+        push(" ", false);
+        for (i, &b) in chunk.iter().enumerate() {
+            let c = if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' };
+            push(c.encode_utf8(&mut [0; 4]), is_marked(base + i));
         }
-        out.push('\n');
+        push("\n", false);
     }
-    out
+    runs
 }
 
 #[cfg(test)]
@@ -169,6 +186,17 @@ mod tests {
         assert_eq!(escape(&[0x41, 0xFF, 0x00, 0x7F, 0x1B]), "A\\xFF\\0\\x7F\\x1B");
         assert_eq!(escape("repetirá.".as_bytes()), "repetirá.");
         assert_eq!(escape("\u{202E}x".as_bytes()), "\\u{202E}x");
+    }
+
+    #[test]
+    fn a_marked_dump_marks_the_bytes_in_hex_and_ascii() {
+        let data = b"Este es el mensaje.";
+        let runs = hex_dump_marked(data, &[11..18]);
+        let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(text, hex_dump(data));
+        let marked: Vec<&str> = runs.iter().filter(|(_, m)| *m).map(|(t, _)| t.as_str()).collect();
+        // "mensaje" is bytes 11 to 17: 6D 65 6E 73 61 (row 1 ends after byte 15), 6A 65, and the ASCII.
+        assert_eq!(marked, ["6D 65 6E 73 61", "mensa", "6A 65", "je"]);
     }
 
     #[test]

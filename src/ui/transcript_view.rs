@@ -16,7 +16,7 @@ use crate::engine::Protocol;
 use crate::i18n::Tr;
 use crate::t;
 use crate::transcript::line::Direction;
-use crate::transcript::render::{hex, hex_dump};
+use crate::transcript::render::{hex, hex_dump, hex_dump_marked};
 use crate::transcript::search::{Filtered, RowFilter};
 use crate::transcript::store::{Entry, PREVIEW_BYTES, Transcript};
 use crate::vocabulary;
@@ -618,8 +618,24 @@ pub fn transcript_ui(
                 }
                 ui.add(egui::Label::new(rich).wrap());
                 if !entry.data.is_empty() {
-                    let dump = RichText::new(hex_dump(&entry.data)).monospace();
-                    ui.add(egui::Label::new(dump).wrap_mode(egui::TextWrapMode::Extend));
+                    // A search's matches stand out in the dump, in hex and in ASCII alike.
+                    let ranges = found.map(|s| s.ranges(&entry.data)).unwrap_or_default();
+                    if ranges.is_empty() {
+                        let dump = RichText::new(hex_dump(&entry.data)).monospace();
+                        ui.add(egui::Label::new(dump).wrap_mode(egui::TextWrapMode::Extend));
+                    } else {
+                        let mut job = egui::text::LayoutJob::default();
+                        let font = egui::TextStyle::Monospace.resolve(ui.style());
+                        let color = ui.visuals().text_color();
+                        for (text, marked) in hex_dump_marked(&entry.data, &ranges) {
+                            let mut format = egui::TextFormat::simple(font.clone(), color);
+                            if marked {
+                                format.background = match_bg;
+                            }
+                            job.append(&text, 0.0, format);
+                        }
+                        ui.add(egui::Label::new(job).wrap_mode(egui::TextWrapMode::Extend));
+                    }
                 }
                 if several {
                     ui.separator();
