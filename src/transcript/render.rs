@@ -191,7 +191,8 @@ mod tests {
     #[test]
     fn a_marked_dump_marks_the_bytes_in_hex_and_ascii() {
         let data = b"Este es el mensaje.";
-        let runs = hex_dump_marked(data, &[11..18]);
+        let mensaje = std::ops::Range { start: 11, end: 18 };
+        let runs = hex_dump_marked(data, std::slice::from_ref(&mensaje));
         let text: String = runs.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(text, hex_dump(data));
         let marked: Vec<&str> = runs.iter().filter(|(_, m)| *m).map(|(t, _)| t.as_str()).collect();
