@@ -1007,6 +1007,8 @@ pub struct EchoSummary {
     pub checks: bool,
     /// Median and largest round-trip time, in microseconds.
     pub rtt: Option<(u64, u64)>,
+    /// UDP datagrams that got no echo in time.
+    pub lost: u64,
 }
 
 /// The closing summary of a server or client, as one message.
@@ -1026,7 +1028,12 @@ pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSu
                 None => Message::new("cli-empty"),
             };
             let id = if e.checks { "cli-summary-checks" } else { "cli-summary-echoes" };
-            Message::new(id).arg("ok", e.ok).arg("count", e.expected).arg("rtt", rtt)
+            let lost = if e.lost > 0 {
+                Message::new("cli-summary-lost").arg("lost", e.lost)
+            } else {
+                Message::new("cli-empty")
+            };
+            Message::new(id).arg("ok", e.ok).arg("count", e.expected).arg("rtt", rtt).arg("lost", lost)
         }
         None => Message::new("cli-empty"),
     };
@@ -1057,6 +1064,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let mut out = Out::new();
     let mut lines = args.show.formatter(language, protocol);
     let mut mismatches = 0u64;
+    let mut lost = 0u64;
     let mut rtts = crate::stats::RoundTrips::new();
     // A watchdog for a worker that stops talking: far beyond any timeout or interval.
     let quiet_limit =
@@ -1076,6 +1084,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
                     mismatches += u64::from(!passed);
                     rtts.record(rtt_us);
                 }
+                lost += u64::from(matches!(event.kind, EventKind::Lost { .. }));
                 if matches!(event.kind, EventKind::Closed { .. }) { break; }
             }
             recv(signals) -> _ => handle.stop(),
@@ -1090,13 +1099,13 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let expected = count.unwrap_or(stats.exchanges);
     let passed = stats.echoes_ok + stats.checks_ok;
     let checks = stats.checks_ok + stats.checks_bad > 0 || !spec.expect.is_echo();
-    let echo_summary = EchoSummary { ok: passed, expected, checks, rtt };
+    let echo_summary = EchoSummary { ok: passed, expected, checks, rtt, lost };
     out.line(&tr.render(&summary(protocol, &stats, Some(&echo_summary))));
     let files_ok = keeper.finish();
     let ok = match count {
         Some(count) => passed == count && stats.echoes_bad + stats.checks_bad == 0,
         // Until stopped: the exchange cut short by Ctrl-C is not a failure.
-        None => stats.echoes_ok > 0 && mismatches == 0,
+        None => stats.echoes_ok > 0 && mismatches == 0 && lost == 0,
     };
     Ok(out.code(if ok && files_ok && stats.errors == 0 { EXIT_OK } else { EXIT_FAILURE }))
 }

@@ -127,6 +127,10 @@ pub fn event(kind: &EventKind, protocol: Protocol) -> Option<Message> {
             .arg("bytes_in", *bytes_in)
             .arg("bytes_out", *bytes_out),
         EventKind::Failed { error, .. } => self::error(error),
+        EventKind::Lost { link, bytes, timeout_ms } => Message::new("ev-lost")
+            .arg("peer", link.peer.to_string())
+            .arg("bytes", *bytes)
+            .arg("ms", *timeout_ms),
         EventKind::Notice(notice) => self::notice(notice),
         EventKind::Closed { reason } => closed(*reason),
     })
@@ -523,6 +527,7 @@ mod tests {
             EventKind::Received { link, data: data.clone(), truncated: false, echo: echo(false) },
             EventKind::PeerClosed(link),
             EventKind::ConnectionClosed { link, bytes_in: 4, bytes_out: 4 },
+            EventKind::Lost { link, bytes: 4, timeout_ms: 300 },
             EventKind::Notice(Notice::FewerLoops { loops: 1, error: "xyz".into() }),
             EventKind::Notice(Notice::AcceptingAgain { local: addr(10000) }),
             EventKind::Notice(Notice::TryingNext {

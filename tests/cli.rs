@@ -224,12 +224,14 @@ fn a_udp_timeout_exits_1_and_says_so() {
     let out =
         bin().args(["send", "udp", &format!("127.0.0.1:{port}"), "--timeout-ms", "300"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("no reply within 300 ms: UDP has no connection, so nothing is refused unless the other system answers"),
-        "{stderr}"
-    );
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("No echo within 300 ms: lost (")
+            && stdout
+                .contains("UDP has no connection, so nothing is refused unless the other system answers"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 of 1 echoes ok, 1 lost"), "{stdout}");
     assert!(stdout.contains("Ready to send to 127.0.0.1:") && !stdout.contains("Connected to"), "{stdout}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
@@ -1179,4 +1181,45 @@ print(json.dumps({"count": len(rtts), "min_us": min(rtts), "max_us": max(rtts), 
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("foreign.jsonl, line 2:"), "{err}");
+}
+
+/// A UDP peer that echoes only every other datagram (the first is lost), for `count` datagrams.
+fn udp_peer_losing_every_other(count: usize) -> std::net::SocketAddr {
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let addr = socket.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        for n in 1..=count {
+            let Ok((len, from)) = socket.recv_from(&mut buf) else { return };
+            if n % 2 == 0 {
+                let _ = socket.send_to(&buf[..len], from);
+            }
+        }
+    });
+    addr
+}
+
+#[test]
+fn send_udp_goes_on_after_a_loss_and_counts_each_lost_datagram() {
+    let peer = udp_peer_losing_every_other(4);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lost.jsonl");
+    let output = bin()
+        .args(["send", "udp", &peer.to_string(), "hola", "--count", "4", "--timeout-ms", "300", "--save"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "a loss fails the run:\n{stdout}");
+    assert_eq!(stdout.matches("No echo within 300 ms: lost").count(), 2, "{stdout}");
+    assert!(stdout.contains("2 of 4 echoes ok, 2 lost"), "{stdout}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let events: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "lost").count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == "sent").count(), 4, "every datagram went out: {kinds:?}");
+    let stats = bin().args(["stats", "--json"]).arg(&file).output().unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!((stats["lost"].as_u64(), stats["count"].as_u64()), (Some(2), Some(2)));
 }

@@ -195,6 +195,16 @@ pub enum EventKind {
         /// What failed, where, and why.
         error: Error,
     },
+    /// A UDP datagram got no echo within the timeout: it counts as lost, and the client goes
+    /// on with the next message.
+    Lost {
+        /// The socket and its peer.
+        link: Link,
+        /// The datagram's length.
+        bytes: u64,
+        /// How long the client waited, in milliseconds.
+        timeout_ms: u64,
+    },
     /// Something worth saying that is neither data nor failure (a retry, a warning).
     Notice(Notice),
     /// The worker ended. Always the last event of a session, and always exactly one.
@@ -214,7 +224,8 @@ impl EventKind {
             EventKind::Sent { link, .. }
             | EventKind::Received { link, .. }
             | EventKind::ConnectionClosed { link, .. }
-            | EventKind::Checked { link, .. } => Some(link),
+            | EventKind::Checked { link, .. }
+            | EventKind::Lost { link, .. } => Some(link),
             EventKind::Failed { link, .. } => link.as_ref(),
             EventKind::Listening { .. }
             | EventKind::Notice(_)

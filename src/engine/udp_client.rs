@@ -49,6 +49,10 @@ struct Client<'a> {
     captures: Captures,
     buf: Vec<u8>,
     last_start: Option<Instant>,
+    /// Another address of the target is left to try.
+    more_addresses: bool,
+    /// An answer came on the current socket: the address works, so a silence is a loss.
+    answered: bool,
 }
 
 pub(crate) fn run(
@@ -84,6 +88,8 @@ pub(crate) fn run(
         captures: Captures::default(),
         buf: vec![0; RECV_BYTES],
         last_start: None,
+        more_addresses: false,
+        answered: false,
     };
     client.run(&addrs)
 }
@@ -108,6 +114,8 @@ impl Client<'_> {
                 }
             };
             Stats::add(&self.em.stats().connections, 1);
+            self.more_addresses = index + 1 < addrs.len();
+            self.answered = false;
             self.em.emit(EventKind::Connected(link));
             let outcome = self.exchanges(&mut socket, link, &mut events);
             let _ = self.poll.registry().deregister(&mut socket);
@@ -201,7 +209,27 @@ impl Client<'_> {
                 }
             };
             match self.exchange(socket, link, &data, events) {
-                Outcome::Echoed => self.current = None,
+                Outcome::Echoed => {
+                    self.answered = true;
+                    self.current = None;
+                }
+                // A silence on an address that answers (or the last one to try) is one lost
+                // datagram: count it and go on with the next message.
+                Outcome::NoAnswer(error)
+                    if matches!(error.reason, Reason::NoReply { .. })
+                        && (self.answered || !self.more_addresses) =>
+                {
+                    self.current = None;
+                    Stats::add(&self.em.stats().echoes_bad, 1);
+                    let lost = EventKind::Lost {
+                        link,
+                        bytes: data.len() as u64,
+                        timeout_ms: self.config.timeout_ms,
+                    };
+                    if !self.em.emit(lost) {
+                        return Outcome::End(CloseReason::Stopped);
+                    }
+                }
                 other => return other,
             }
         }

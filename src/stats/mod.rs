@@ -195,6 +195,12 @@ impl Live {
         self.series.record_bytes(at, sent, bytes);
     }
 
+    /// A datagram lost at `at` (no echo within the timeout; the client went on).
+    pub fn loss(&mut self, at: jiff::Timestamp) {
+        self.series.touch(at);
+        self.lost += 1;
+    }
+
     /// A failure at `at`: counted as a loss when it is one.
     pub fn failure(&mut self, at: jiff::Timestamp, reason: &Reason) {
         self.series.touch(at);
@@ -300,6 +306,10 @@ pub fn of_records(records: &[Record]) -> TranscriptStats {
                         stats.failed += 1;
                     }
                 }
+            }
+            EventName::Lost => {
+                stats.lost += 1;
+                stats.failed += 1;
             }
             EventName::Failed if record.error.as_ref().is_some_and(|e| is_loss(&e.reason)) => {
                 stats.lost += 1;

@@ -43,7 +43,7 @@ impl Direction {
         match kind {
             EventKind::Sent { .. } => Direction::Sent,
             EventKind::Received { .. } => Direction::Received,
-            EventKind::Failed { .. } => Direction::Error,
+            EventKind::Failed { .. } | EventKind::Lost { .. } => Direction::Error,
             EventKind::Checked { check, .. } if !check.passed() => Direction::Error,
             EventKind::Checked { .. } => Direction::Event,
             EventKind::Step { outcome: StepOutcome::Failed { .. } | StepOutcome::Error { .. }, .. } => {

@@ -324,6 +324,8 @@ impl Transcript {
                 }
             }
             EventKind::Failed { .. } => self.counters.errors += 1,
+            // A datagram without its echo: a failed echo, not an error of the session.
+            EventKind::Lost { .. } => self.counters.echoes_bad += 1,
             EventKind::Checked { check, .. } => {
                 if check.passed() {
                     self.counters.checks_ok += 1;
@@ -389,6 +391,7 @@ impl Transcript {
         match entry.event.as_deref() {
             Some(EventKind::Checked { check, .. }) => self.live.round_trip(entry.at, entry.seq, check.rtt_us),
             Some(EventKind::Failed { error, .. }) => self.live.failure(entry.at, &error.reason),
+            Some(EventKind::Lost { .. }) => self.live.loss(entry.at),
             _ => {}
         }
     }

@@ -472,8 +472,9 @@ impl Session {
                     }
                 }
             }
-            // Checked replies, a connection's own failure, its half-close and notices change no state here.
+            // Checked replies, lost datagrams, a connection's own failure, its half-close and notices change no state here.
             EventKind::Checked { .. }
+            | EventKind::Lost { .. }
             | EventKind::Failed { link: Some(_), .. }
             | EventKind::PeerClosed(_)
             | EventKind::Notice(_) => {}

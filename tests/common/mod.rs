@@ -149,6 +149,7 @@ pub fn kinds(events: &[Event]) -> Vec<&'static str> {
             EventKind::Checked { .. } => "checked",
             EventKind::Step { .. } => "step",
             EventKind::StepsEnded(_) => "steps-ended",
+            EventKind::Lost { .. } => "lost",
         })
         .collect()
 }

@@ -92,6 +92,7 @@ ev-listening = Listening on { $addr }
 ev-listening-all = Listening on { $addr } (all interfaces: reachable from the network)
 ev-connected = Connected to { $peer } from { $local }
 ev-accepted = { $peer } connected to { $local }
+ev-lost = No echo within { $ms } ms: lost ({ $bytes } B to { $peer }). UDP has no connection, so nothing is refused unless the other system answers: the datagram or its echo was lost, or nothing listens or echoes there.
 ev-peer-closed = { $peer } closed its side
 ev-conn-closed = Closed { $peer } ({ $bytes_in } B in, { $bytes_out } B out)
 ev-udp-ready = Ready to send to { $peer } from { $local } (UDP has no connection: nothing is sent or checked yet)
@@ -217,8 +218,9 @@ cli-summary-udp = , { $datagrams_in ->
         [one] 1 datagram
        *[other] { $datagrams_out } datagrams
     } out
-cli-summary-echoes = , { $ok } of { $count } echoes ok{ $rtt }
-cli-summary-checks = , { $ok } of { $count } checks passed{ $rtt }
+cli-summary-echoes = , { $ok } of { $count } echoes ok{ $lost }{ $rtt }
+cli-summary-checks = , { $ok } of { $count } checks passed{ $lost }{ $rtt }
+cli-summary-lost = , { $lost } lost
 cli-summary-rtt = , rtt median { $median } ms, max { $max } ms
 
 editor-text = Text

@@ -92,6 +92,7 @@ ev-listening = Escuchando en { $addr }
 ev-listening-all = Escuchando en { $addr } (todas las interfaces: accesible desde la red)
 ev-connected = Conectado a { $peer } desde { $local }
 ev-accepted = { $peer } se conectó a { $local }
+ev-lost = Sin eco en { $ms } ms: perdido ({ $bytes } B a { $peer }). UDP no tiene conexión, así que nada se rechaza salvo que el otro sistema responda: el datagrama o su eco se perdió, o allí nada escucha ni devuelve el eco.
 ev-peer-closed = { $peer } cerró su lado
 ev-conn-closed = Cerrada { $peer } ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
 ev-udp-ready = Listo para enviar a { $peer } desde { $local } (UDP es sin conexión: aún no se ha enviado ni comprobado nada)
@@ -220,8 +221,12 @@ cli-summary-udp = , { $datagrams_in ->
 cli-summary-echoes = , { $ok } de { $count } { $count ->
         [one] eco correcto
        *[other] ecos correctos
-    }{ $rtt }
-cli-summary-checks = , { $ok } de { $count } comprobaciones superadas{ $rtt }
+    }{ $lost }{ $rtt }
+cli-summary-checks = , { $ok } de { $count } comprobaciones superadas{ $lost }{ $rtt }
+cli-summary-lost = , { $lost ->
+        [one] { $lost } perdido
+       *[other] { $lost } perdidos
+    }
 cli-summary-rtt = , rtt mediana { $median } ms, máximo { $max } ms
 
 editor-text = Texto

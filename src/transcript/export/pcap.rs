@@ -145,7 +145,8 @@ impl<W: Write> PcapSynth<W> {
                 | EventName::Step
                 | EventName::StepsEnded
                 | EventName::Notice
-                | EventName::Closed => Ok(()),
+                | EventName::Closed
+                | EventName::Lost => Ok(()),
             };
         }
         let key = (local, peer);
@@ -172,7 +173,8 @@ impl<W: Write> PcapSynth<W> {
             | EventName::Step
             | EventName::StepsEnded
             | EventName::Notice
-            | EventName::Closed => Ok(()),
+            | EventName::Closed
+            | EventName::Lost => Ok(()),
         }
     }
 

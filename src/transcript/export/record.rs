@@ -56,6 +56,8 @@ pub enum EventName {
     Notice,
     /// The worker ended.
     Closed,
+    /// A UDP datagram got no echo in time (the client went on).
+    Lost,
 }
 
 impl EventName {
@@ -75,6 +77,7 @@ impl EventName {
             EventName::StepsEnded => "steps_ended",
             EventName::Notice => "notice",
             EventName::Closed => "closed",
+            EventName::Lost => "lost",
         }
     }
 }
@@ -109,9 +112,12 @@ pub struct Record {
     /// Whether that echo matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echo_ok: Option<bool>,
-    /// How many bytes the echo held.
+    /// How many bytes the echo held (or, for `lost`, the datagram that had none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub echo_bytes: Option<usize>,
+    /// `lost`: how long the client waited for the echo, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
     /// Listening on every interface.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub all_interfaces: bool,
@@ -172,6 +178,7 @@ impl Record {
             rtt_us: None,
             echo_ok: None,
             echo_bytes: None,
+            timeout_ms: None,
             all_interfaces: false,
             bytes_in: None,
             bytes_out: None,
@@ -202,6 +209,7 @@ impl Record {
             EventKind::StepsEnded(_) => EventName::StepsEnded,
             EventKind::Notice(_) => EventName::Notice,
             EventKind::Closed { .. } => EventName::Closed,
+            EventKind::Lost { .. } => EventName::Lost,
         };
         let mut record = Record::bare(event, conn, name);
         if let Some(link) = event.kind.link() {
@@ -239,6 +247,10 @@ impl Record {
                 })
             }
             EventKind::StepsEnded(summary) => record.steps = Some(summary.clone()),
+            EventKind::Lost { bytes, timeout_ms, .. } => {
+                record.echo_bytes = Some(*bytes as usize);
+                record.timeout_ms = Some(*timeout_ms);
+            }
             EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
         }
         record
@@ -283,6 +295,11 @@ impl Record {
             EventName::StepsEnded => EventKind::StepsEnded(self.steps.clone()?),
             EventName::Notice => EventKind::Notice(self.notice.clone()?),
             EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
+            EventName::Lost => EventKind::Lost {
+                link: link?,
+                bytes: self.echo_bytes.unwrap_or(0) as u64,
+                timeout_ms: self.timeout_ms.unwrap_or(0),
+            },
         };
         Some(Event { at: self.time, session: self.session, kind })
     }
