@@ -37,9 +37,11 @@ use crate::vocabulary::Message;
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 14] = [
     ("F1", "help-f1"),
     ("Ctrl+F", "help-find"),
+    ("Ctrl+Shift+S", "help-stats"),
+    ("Ctrl+Shift+L", "help-load"),
     ("Enter / Shift+Enter", "help-find-next"),
     ("Ctrl+Tab", "help-next-session"),
     ("Tab / Shift+Tab", "help-tab"),
@@ -895,6 +897,18 @@ impl SocketTesterApp {
                 None => session.search = Some(super::search_bar::SearchBar::opened()),
             }
         }
+        let shift_command = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+        if ui.input_mut(|i| i.consume_key(shift_command, egui::Key::S))
+            && let Some(session) = self.sessions.get_mut(self.active)
+        {
+            session.stats_view = match session.stats_view {
+                Some(_) => None,
+                None => Some(super::stats_view::StatsView::default()),
+            };
+        }
+        if ui.input_mut(|i| i.consume_key(shift_command, egui::Key::L)) {
+            self.toggle_load();
+        }
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) && !self.sessions.is_empty()
         {
             self.show_session((self.active + 1) % self.sessions.len());
@@ -1064,7 +1078,7 @@ impl SocketTesterApp {
                     .on_hover_text(t!(self.tr, "load-open-hint"))
                     .clicked()
             {
-                self.load.open = !self.load.open;
+                self.toggle_load();
             }
             // A narrow window keeps one row: the rest folds into a menu.
             if narrow {
@@ -1078,7 +1092,7 @@ impl SocketTesterApp {
                         ui.close();
                     }
                     if ui.button(t!(self.tr, "load-open")).clicked() {
-                        self.load.open = true;
+                        self.toggle_load();
                         ui.close();
                     }
                     ui.separator();
@@ -1154,13 +1168,32 @@ impl SocketTesterApp {
         });
     }
 
+    /// Opens or closes the Load window. Opened with an untouched form while a server of this
+    /// window runs, it aims at that server.
+    fn toggle_load(&mut self) {
+        self.load.open = !self.load.open;
+        let untouched = self.load.form == super::load_view::LoadForm::default();
+        if self.load.open
+            && untouched
+            && let Some(own) = self.own_server_text(self.load.form.protocol)
+            && self.sessions.iter().any(|s| matches!(s.activity, Activity::Listening(_)))
+        {
+            self.load.form.target = own;
+        }
+    }
+
+    /// This window's server of `protocol` as a load target (`[::1]:P` for IPv6).
+    fn own_server_text(&self, protocol: Protocol) -> Option<String> {
+        self.server_address(protocol).map(|(host, port)| {
+            let host = if host.contains(':') { format!("[{host}]") } else { host };
+            format!("{host}:{port}")
+        })
+    }
+
     /// The Load window, and what it asks for.
     fn load_window(&mut self, ctx: &egui::Context) {
         let mut open = self.load.open;
-        let own = self.server_address(self.load.form.protocol).map(|(host, port)| {
-            let host = if host.contains(':') { format!("[{host}]") } else { host };
-            format!("{host}:{port}")
-        });
+        let own = self.own_server_text(self.load.form.protocol);
         let action = egui::Window::new(t!(self.tr, "load-title"))
             .open(&mut open)
             .default_width(560.0)

@@ -496,6 +496,8 @@ search-count = { $current } of { $total } matches
 search-total = { $total } matches
 search-scanning = (still searching…)
 search-close = Close the search
+help-stats = Show or hide the statistics panel of the session in use
+help-load = Open or close the Load test window
 help-find = Find bytes in the transcript of the session you last used
 help-find-next = In the search field: the next match, or the previous one
 

@@ -514,6 +514,8 @@ search-count = { $current } de { $total } coincidencias
 search-total = { $total } coincidencias
 search-scanning = (todavía buscando…)
 search-close = Cerrar la búsqueda
+help-stats = Mostrar u ocultar el panel de estadísticas de la sesión en uso
+help-load = Abrir o cerrar la ventana de prueba de carga
 help-find = Buscar bytes en la transcripción de la sesión usada por última vez
 help-find-next = En el campo de búsqueda: la coincidencia siguiente o la anterior
 
