@@ -204,6 +204,22 @@ impl Series {
         per_second(second, 1.0)
     }
 
+    /// The rates of the last whole second before `now`: nothing once the traffic stopped.
+    pub fn rates_at(&self, now: Timestamp) -> Rates {
+        let Some(origin) = self.origin else { return Rates::default() };
+        let current = now.duration_since(origin).as_secs_f64().max(0.0) as u64;
+        let end = self.first_second + self.seconds.len() as u64;
+        match current.checked_sub(1) {
+            // The second before the current one, if it is counted.
+            Some(last) if last >= self.first_second && last < end => {
+                per_second(self.seconds[(last - self.first_second) as usize], 1.0)
+            }
+            Some(_) if current < end => self.last_rates(),
+            Some(_) => Rates::default(),
+            None => self.last_rates(),
+        }
+    }
+
     /// The round trips between `t0` and `t1` seconds, for `columns` columns of pixels: every
     /// point when they fit, else each column's lowest and highest, and each column's last
     /// rolling median. One pass over the points in view.
@@ -346,6 +362,8 @@ mod tests {
         s.record_bytes(at(2500), true, 1);
         assert_eq!(s.seconds().len(), 3);
         assert_eq!(s.last_rates().bytes_out, 30.0);
+        assert_eq!(s.rates_at(at(2_100)).bytes_out, 30.0, "the second before the current one");
+        assert_eq!(s.rates_at(at(60_000)), Rates::default(), "silence since");
         assert_eq!(s.total().bytes_out, 41);
         let (incoming, outgoing) = s.throughput(10);
         assert_eq!(incoming, vec![[0.0, 10.0], [1.0, 0.0], [2.0, 0.0]]);

@@ -1242,6 +1242,10 @@ impl SocketTesterApp {
         if self.load.open {
             self.load_window(&ui.ctx().clone());
         }
+        let ctx = ui.ctx().clone();
+        for session in self.sessions.iter_mut().filter(|s| s.stats_view.is_some()) {
+            super::session_view::stats_window(&ctx, &self.tr, session);
+        }
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));
         let active_uid = self.sessions.get(self.active).map(|s| s.uid);

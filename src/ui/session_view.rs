@@ -135,10 +135,6 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             egui::Panel::bottom(ui.scope_id().with("status"))
                 .show(ui, |ui| session_status_ui(ui, tr, session));
             ui.separator();
-            if session.stats_view.is_some() {
-                stats_ui(ui, tr, session);
-                ui.separator();
-            }
             transcript_ui(
                 ui,
                 tr,
@@ -153,19 +149,27 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
     actions
 }
 
-/// The statistics panel, above the transcript, and what its clicks ask for.
-fn stats_ui(ui: &mut Ui, tr: &Tr, session: &mut Session) {
+/// A session's statistics window (floating, resizable, one per session), and what its clicks
+/// ask for: a clicked point selects its row in the session's transcript.
+pub fn stats_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     let verdicts = echo_verdicts(session);
+    let title = format!("{} · {}", t!(tr, "stats-menu"), session_title(tr, session));
+    let (uid, live, counters) = (session.uid, session.transcript.live(), session.transcript.counters());
     let Some(view) = session.stats_view.as_mut() else { return };
-    let height = (ui.available_height() * 0.45).clamp(200.0, 360.0);
-    let figures =
-        Figures { live: session.transcript.live(), counters: session.transcript.counters(), verdicts };
-    let action = ui
-        .allocate_ui(egui::vec2(ui.available_width(), height), |ui| {
-            ui.set_min_height(height);
-            stats_panel_ui(ui, tr, &figures, view)
-        })
-        .inner;
+    let mut open = true;
+    let figures = Figures { live, counters, verdicts };
+    let action = egui::Window::new(title)
+        .id(egui::Id::unique(("stats-window", uid)))
+        .open(&mut open)
+        .default_size([900.0, 500.0])
+        .min_size([420.0, 220.0])
+        .resizable(true)
+        .show(ctx, |ui| stats_panel_ui(ui, tr, &figures, view))
+        .and_then(|r| r.inner)
+        .flatten();
+    if !open {
+        session.stats_view = None;
+    }
     match action {
         Some(StatsAction::Select(seq)) => {
             session.view.selection = Some((seq, seq));

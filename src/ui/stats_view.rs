@@ -75,8 +75,7 @@ pub fn stats_panel_ui(
     let mut action = None;
     let spacing = ui.spacing().item_spacing.x;
     let total = ui.available_width();
-    let figures_width = (total * 0.4).min(300.0);
-    let plot_width = (total - figures_width - 3.0 * spacing).max(100.0);
+    let figures_width = (total * 0.4).min(300.0) - spacing;
     let height = ui.available_height();
     ui.horizontal_top(|ui| {
         ui.allocate_ui_with_layout(
@@ -88,12 +87,13 @@ pub fn stats_panel_ui(
             },
         );
         ui.separator();
+        let plot_width = ui.available_width().max(100.0);
         ui.allocate_ui_with_layout(
             egui::vec2(plot_width, height),
             egui::Layout::top_down(egui::Align::Min),
             |ui| {
                 ui.set_width(plot_width);
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     for (tab, name, hint) in [
                         (PlotTab::RoundTrips, t!(tr, "plot-rtt"), t!(tr, "plot-rtt-hint")),
                         (PlotTab::Histogram, t!(tr, "plot-histogram"), t!(tr, "plot-histogram-hint")),
@@ -107,11 +107,14 @@ pub fn stats_panel_ui(
                         action = Some(StatsAction::SavePng);
                     }
                 });
-                let clicked = match view.tab {
+                // The plot with its axes and labels, as Save as PNG takes it.
+                let scope = ui.scope(|ui| match view.tab {
                     PlotTab::RoundTrips => rtt_plot_ui(ui, tr, figures.live, view),
-                    PlotTab::Histogram => histogram_ui(ui, tr, figures.live, view),
-                    PlotTab::Throughput => throughput_ui(ui, tr, figures.live, view),
-                };
+                    PlotTab::Histogram => histogram_ui(ui, tr, figures.live),
+                    PlotTab::Throughput => throughput_ui(ui, tr, figures.live),
+                });
+                view.plot_rect = Some(scope.response.rect);
+                let clicked = scope.inner;
                 if let Some(seq) = clicked {
                     action = Some(StatsAction::Select(seq));
                 }
@@ -151,7 +154,7 @@ fn figures_ui(ui: &mut Ui, tr: &Tr, figures: &Figures<'_>) {
         row(t!(tr, "stats-lost"), tr.number(live.lost as f64, 0));
         row(t!(tr, "stats-bytes-out"), tr.bytes(figures.counters.bytes_out));
         row(t!(tr, "stats-bytes-in"), tr.bytes(figures.counters.bytes_in));
-        let (now, mean) = (live.series.last_rates(), live.series.mean_rates());
+        let (now, mean) = (live.series.rates_at(jiff::Timestamp::now()), live.series.mean_rates());
         let rate = |bytes: f64, messages: f64| {
             t!(tr, "stats-rate", bytes = tr.bytes(bytes.round() as u64), messages = tr.number(messages, 1))
         };
@@ -198,7 +201,6 @@ fn rtt_plot_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Optio
             plot_ui.line(Line::new(name_median, decimated.median.clone()).width(2.0));
             decimated
         });
-    view.plot_rect = Some(response.response.rect);
     view.transform = Some(response.transform);
     if !response.response.clicked() {
         return None;
@@ -218,7 +220,7 @@ fn rtt_plot_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Optio
 }
 
 /// How many round trips took how long.
-fn histogram_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Option<u64> {
+fn histogram_ui(ui: &mut Ui, tr: &Tr, live: &Live) -> Option<u64> {
     let bins = live.rtts.bins(BARS);
     if bins.is_empty() {
         ui.weak(t!(tr, "plot-empty"));
@@ -238,26 +240,25 @@ fn histogram_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Opti
             Bar::new((lo + hi) / 2.0, bin.count as f64).width(hi - lo).name(range)
         })
         .collect();
-    let response = Plot::new("histogram")
+    Plot::new("histogram")
         .x_axis_label(t!(tr, "plot-axis-ms"))
         .y_axis_label(t!(tr, "plot-axis-count"))
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(t!(tr, "plot-histogram"), bars)));
-    view.plot_rect = Some(response.response.rect);
     None
 }
 
 /// Bytes per second in and out over time.
-fn throughput_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Option<u64> {
+fn throughput_ui(ui: &mut Ui, tr: &Tr, live: &Live) -> Option<u64> {
     if live.series.seconds().is_empty() {
         ui.weak(t!(tr, "plot-empty"));
         return None;
     }
     let columns = ui.available_width().max(1.0) as usize;
     let (incoming, outgoing) = live.series.throughput(columns);
-    let response = Plot::new("throughput")
+    Plot::new("throughput")
         .legend(Legend::default())
         .x_axis_label(t!(tr, "plot-axis-seconds"))
         .y_axis_label(t!(tr, "plot-axis-bytes-per-s"))
@@ -269,6 +270,5 @@ fn throughput_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Opt
             plot_ui.line(Line::new(t!(tr, "plot-out"), outgoing).width(2.0));
             plot_ui.line(Line::new(t!(tr, "plot-in"), incoming).width(2.0));
         });
-    view.plot_rect = Some(response.response.rect);
     None
 }
