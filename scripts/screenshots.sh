@@ -14,6 +14,10 @@
 #                   2800×1800 display; tcp-echo-hidpi-1.5.png at 1.5
 #   small-six-sessions.png an 800×600 window with six sessions (tabs) and a 120,000-byte
 #                   message shown as a summary
+#   statistics.png  80 echoes 40 ms apart, then the client's Statistics window (Ctrl+Shift+S):
+#                   the figures and round trips over time with their rolling median
+#   load.png        the Load test window (Ctrl+Shift+L) mid-run against this window's server:
+#                   progress, live rates and the round-trip histogram
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -246,4 +250,42 @@ with open(path, "w") as f:
     f.write(f'\n[sessions.message]\ntext = "{long}"\n')
 PY
 SIZE="800 600" shot small-six-sessions 0 0 --lang en --workspace "$six"
+
+# Statistics: 80 echoes 40 ms apart, then the client's statistics window.
+stats_ws="$workspace_dir/stats.toml"
+stats_port=$(free_port)
+cat > "$stats_ws" <<EOF
+version = 1
+active = 1
+
+[[sessions]]
+role = "server"
+host = "127.0.0.1"
+port = $stats_port
+
+[[sessions]]
+role = "client"
+host = "127.0.0.1"
+port = $stats_port
+
+[sessions.plan]
+count = 80
+interval_ms = 40
+EOF
+launch statistics --lang en --workspace "$stats_ws" --start-server
+xdotool key --window "$wid" ctrl+Return
+sleep 4.5
+xdotool key --window "$wid" ctrl+shift+s
+sleep 1
+capture statistics
+
+# A load run from the window, captured mid-run: Ctrl+Shift+L aims it at this window's server,
+# then Start load (at its place in the window).
+launch load --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
+sleep 1
+xdotool key --window "$wid" ctrl+shift+l
+sleep 1.5
+xdotool mousemove --window "$wid" 62 322 click 1
+sleep 2.5
+capture load
 rm -rf "$workspace_dir"

@@ -109,11 +109,11 @@ pub struct Bin {
 impl RoundTrips {
     /// The round trips as at most `bars` bars of equal width, from the fastest to the slowest;
     /// when a few outliers lie far beyond the rest (the slowest more than 4 × p99), the bars
-    /// end at p99.9 and the last one holds the outliers too. Exact to three significant digits.
+    /// end at p99 and the last one holds the slowest 1 % too. Exact to three significant digits.
     pub fn bins(&self, bars: usize) -> Vec<Bin> {
         let Some(s) = self.summary() else { return Vec::new() };
         let bars = bars.max(1) as u64;
-        let top = if s.max_us > 4 * s.p99_us.max(1) { s.p999_us } else { s.max_us };
+        let top = if s.max_us > 4 * s.p99_us.max(1) { s.p99_us } else { s.max_us };
         let lo = s.min_us;
         let width = (top.saturating_sub(lo) + 1).div_ceil(bars).max(1);
         let bars = (top.saturating_sub(lo) + 1).div_ceil(width).max(1);
@@ -364,7 +364,7 @@ mod tests {
         assert_eq!(bins.iter().map(|b| b.count).sum::<u64>(), 100);
         assert!(bins.iter().all(|b| b.count == 10), "{bins:?}");
         assert_eq!((bins[0].lo_us, bins[9].hi_us), (100, 200));
-        // One outlier far beyond the rest: the bars end near p99.9 and the last holds it.
+        // One outlier far beyond the rest: the bars end near p99 and the last holds it.
         for _ in 0..99 {
             for rtt in 100..200u64 {
                 rtts.record(rtt);
