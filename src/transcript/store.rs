@@ -134,14 +134,24 @@ impl Counters {
 pub struct Widest {
     /// The longest payload, in bytes.
     pub bytes: usize,
-    /// The longest gap between rows, in microseconds.
-    pub dt_us: u64,
+    /// The longest gap between rows of each unit a duration is written in, in microseconds:
+    /// under a millisecond, under a second, and longer (`999 µs` can be wider than `1.20 ms`).
+    pub dt_us: [u64; 3],
     /// The highest connection number.
     pub conn: u64,
     /// The peer with the longest written form.
     pub peer: Option<SocketAddr>,
-    /// The longest round trip, in microseconds.
-    pub rtt_us: u64,
+    /// The longest round trip of each unit, as for `dt_us`.
+    pub rtt_us: [u64; 3],
+}
+
+/// Which of a duration's written units `us` takes: µs, ms or s.
+fn unit(us: u64) -> usize {
+    match us {
+        0..1_000 => 0,
+        1_000..1_000_000 => 1,
+        _ => 2,
+    }
 }
 
 /// The length of an address's written form (`[::1]:10000` is 11).
@@ -368,9 +378,13 @@ impl Transcript {
     fn observe(&mut self, entry: &Entry) {
         let widest = &mut self.widest;
         widest.bytes = widest.bytes.max(entry.data.len());
-        widest.dt_us = widest.dt_us.max(entry.dt_us);
+        let dt = &mut widest.dt_us[unit(entry.dt_us)];
+        *dt = (*dt).max(entry.dt_us);
         widest.conn = widest.conn.max(entry.conn);
-        widest.rtt_us = widest.rtt_us.max(entry.rtt_us().unwrap_or(0));
+        if let Some(rtt) = entry.rtt_us() {
+            let slot = &mut widest.rtt_us[unit(rtt)];
+            *slot = (*slot).max(rtt);
+        }
         if let Some(peer) = entry.peer
             && self.last_peer.is_none_or(|(last, _)| last != peer)
         {

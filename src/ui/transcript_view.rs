@@ -207,10 +207,11 @@ fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLU
     let width = |text: &str, font: &egui::FontId| {
         ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font.clone(), Color32::WHITE).size().x)
     };
-    // A duration's widest form under `max`: each unit at its longest.
-    let durations = |max: u64, prefix: &str, suffix: &str| -> f32 {
-        [max, max.min(999), max.min(999_990), max.min(99_990_000)]
+    // The widest written form among the longest duration of each unit.
+    let durations = |longest: [u64; 3], prefix: &str, suffix: &str| -> f32 {
+        longest
             .iter()
+            .filter(|&&us| us > 0)
             .map(|&us| width(&format!("{prefix}{}{suffix}", tr.duration(us)), &body))
             .fold(0.0, f32::max)
     };
@@ -223,7 +224,7 @@ fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLU
     fits[3] = 18.0;
     fits[4] = widest.peer.map_or(0.0, |p| width(&p.to_string(), &body));
     fits[5] = width(&format!("{} B", tr.number(widest.bytes as f64, 0)), &body);
-    fits[7] = if widest.rtt_us > 0 { durations(widest.rtt_us, "", " ✘") } else { 0.0 };
+    fits[7] = durations(widest.rtt_us, "", " ✘");
     for (fit, title) in fits.iter_mut().zip(titles) {
         *fit = fit.max(width(title, &body)) + padding;
     }
