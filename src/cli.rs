@@ -151,6 +151,55 @@ pub enum CliCommand {
     Run(RunArgs),
     /// Round-trip times, jitter, losses and traffic of a saved transcript (.jsonl).
     Stats(StatsArgs),
+    /// Print the program that does what a session does (the tutorial's style, its flaws fixed).
+    #[command(subcommand)]
+    Code(CodeCommand),
+}
+
+/// `code` languages.
+#[derive(Debug, Subcommand)]
+pub enum CodeCommand {
+    /// Python 3 with its standard library alone; comments in the --lang language.
+    Python(CodeArgs),
+}
+
+/// A session's role, as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Sends and checks the echo.
+    Client,
+    /// Listens and echoes.
+    Server,
+}
+
+/// `code python` options.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// client or server (default: client, or the preset's).
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// tcp or udp (default: tcp, or the preset's).
+    #[arg(long, value_enum)]
+    pub protocol: Option<ProtocolArg>,
+    /// The server's host (default: localhost).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// The server's port (default: 10000).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// The client's message (default: the tutorial's, in the --lang language).
+    #[arg(long)]
+    pub message: Option<String>,
+    /// Bytes per read (TCP) or the receive buffer (UDP), as for serve and send; the seed's
+    /// tutorial used 16 and 4096.
+    #[arg(long, value_name = "N")]
+    pub chunk: Option<u64>,
+    /// Start from a preset (a name, or a path to a .toml file); the flags above override it.
+    #[arg(long, value_name = "NAME_OR_PATH")]
+    pub preset: Option<String>,
+    /// Write the program to this file instead of printing it.
+    #[arg(long, short = 'o', value_name = "FILE.py")]
+    pub output: Option<PathBuf>,
 }
 
 /// `stats` options.
@@ -654,6 +703,7 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
         CliCommand::Preset(command) => preset_command(command),
         CliCommand::Run(args) => run_steps(&args, language),
         CliCommand::Stats(args) => stats_command(&args, language),
+        CliCommand::Code(CodeCommand::Python(args)) => code_python(&args, language),
     };
     match result {
         Ok(code) => code,
@@ -662,6 +712,65 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
             EXIT_USAGE
         }
     }
+}
+
+/// `socket-tester code python`: the Python program equivalent to a session, from the same
+/// [`SessionSpec`] the app and `send`/`serve` use.
+fn code_python(args: &CodeArgs, language: Language) -> anyhow::Result<u8> {
+    let mut spec = match &args.preset {
+        Some(name) => Presets::user()?.load(name)?,
+        None => {
+            let role = match args.role.unwrap_or(RoleArg::Client) {
+                RoleArg::Client => Role::Client,
+                RoleArg::Server => Role::Server,
+            };
+            let mut spec = SessionSpec::new(role, args.protocol.map_or(Protocol::Tcp, Protocol::from));
+            spec.message.text = language.default_message().into();
+            spec
+        }
+    };
+    if let Some(role) = args.role {
+        spec.role = match role {
+            RoleArg::Client => Role::Client,
+            RoleArg::Server => Role::Server,
+        };
+    }
+    if let Some(protocol) = args.protocol {
+        spec.protocol = protocol.into();
+    }
+    if let Some(host) = &args.host {
+        spec.host = crate::engine::endpoint::parse_host(host)?;
+    }
+    if let Some(port) = args.port {
+        spec.port = port;
+    }
+    if let Some(message) = &args.message {
+        spec.message.text = message.clone();
+        spec.message.mode = MessageMode::Text;
+    }
+    if args.chunk.is_some() {
+        spec.chunk_bytes = args.chunk;
+    }
+    let problems = spec.validate();
+    if let Some(problem) = problems.first() {
+        let tr = Tr::new(language);
+        anyhow::bail!(
+            "{}: {}",
+            problem.field.flag(),
+            tr.render(&crate::vocabulary::problem(&problem.problem))
+        );
+    }
+    let tr = Tr::new(language);
+    let code = crate::codegen::python(&spec, &tr).map_err(anyhow::Error::msg)?;
+    let mut out = Out::new();
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &code).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            out.line(&format!("wrote {}", path.display()));
+        }
+        None => out.line(code.trim_end()),
+    }
+    Ok(out.code(EXIT_OK))
 }
 
 /// `socket-tester stats FILE.jsonl [--json]`: the same figures the app and `send` give, for a

@@ -4,6 +4,7 @@
 //! rendering shared by every front end, and the headless command line.
 
 pub mod cli;
+pub mod codegen;
 pub mod engine;
 pub mod i18n;
 pub mod spec;

@@ -1512,3 +1512,28 @@ fn wrap_shows_a_long_payload_over_several_lines_and_rows_keep_their_order() {
     };
     assert!(top(&harness, "\"short\"") >= top(&harness, "Se repetirá. Este") + wrapped - 1.0);
 }
+
+#[test]
+fn the_code_window_shows_the_sessions_python_follows_the_form_and_saves_it() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.get_all_by_label("Code").nth(1).unwrap().click();
+    harness.run_steps(6);
+    assert!(harness.query_by_label_contains("def tcp_client():").is_some());
+    assert!(harness.query_by_label_contains(&format!("PORT = {port}")).is_some());
+    // The program follows the form.
+    harness.state_mut().sessions_mut()[1].form.set_message(socket_tester::spec::MessageSpec {
+        text: "hola".into(),
+        ..socket_tester::spec::MessageSpec::default()
+    });
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("MESSAGE = 'hola'.encode(\"utf-8\")").is_some());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("client.py");
+    harness.state_mut().sessions_mut()[1].code_view = Some(path.display().to_string());
+    harness.run_steps(1);
+    harness.get_by_label("Save").click();
+    step_until(&mut harness, "the program is written", |_| path.exists());
+    let code = std::fs::read_to_string(&path).unwrap();
+    assert!(code.contains("sock.sendall(MESSAGE)") && code.contains("'hola'"), "{code}");
+}

@@ -570,10 +570,8 @@ impl SocketTesterApp {
                 FileJob::TextSaved { path, result } => {
                     let path = std::path::absolute(&path).unwrap_or(path).display().to_string();
                     self.notice = Some(match result {
-                        Ok(()) => (t!(self.tr, "load-json-saved", path = path), false),
-                        Err(error) => {
-                            (t!(self.tr, "load-json-save-failed", path = path, error = error), true)
-                        }
+                        Ok(()) => (t!(self.tr, "text-saved", path = path), false),
+                        Err(error) => (t!(self.tr, "text-save-failed", path = path, error = error), true),
                     });
                 }
                 FileJob::Opened { path, result } => match result {
@@ -1245,6 +1243,13 @@ impl SocketTesterApp {
         let ctx = ui.ctx().clone();
         for session in self.sessions.iter_mut().filter(|s| s.stats_view.is_some()) {
             super::session_view::stats_window(&ctx, &self.tr, session);
+        }
+        let mut saves = Vec::new();
+        for session in self.sessions.iter_mut().filter(|s| s.code_view.is_some()) {
+            saves.extend(super::session_view::code_window(&ctx, &self.tr, session));
+        }
+        for (path, code) in saves {
+            files::write_text(path, code, self.jobs_tx.clone(), self.waker.clone());
         }
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));

@@ -101,6 +101,8 @@ pub struct Session {
     pub search: Option<super::search_bar::SearchBar>,
     /// The statistics panel, when open.
     pub stats_view: Option<super::stats_view::StatsView>,
+    /// The Code window (the Python equivalent of the session), when open: the path Save uses.
+    pub code_view: Option<String>,
     /// The rows shown, when a filter hides some.
     pub rows: Option<crate::transcript::search::Filtered>,
     /// A live recording to a file, if on.
@@ -152,6 +154,7 @@ impl Session {
             clients: BTreeMap::new(),
             view: ViewState::default(),
             stats_view: None,
+            code_view: None,
             search: None,
             rows: None,
             recording: None,

@@ -183,6 +183,59 @@ pub fn stats_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     }
 }
 
+/// A session's Code window: the Python program that does what the session does, generated
+/// from its spec in the window's language, with Copy and Save. Returns a path to save it to.
+pub fn code_window(
+    ctx: &egui::Context,
+    tr: &Tr,
+    session: &mut Session,
+) -> Option<(std::path::PathBuf, String)> {
+    let title = format!("{} · {}", t!(tr, "code-menu"), session_title(tr, session));
+    let code = crate::codegen::python(session.spec(), tr);
+    let uid = session.uid;
+    let path = session.code_view.as_mut()?;
+    let mut open = true;
+    let mut save = None;
+    egui::Window::new(title)
+        .id(egui::Id::unique(("code-window", uid)))
+        .open(&mut open)
+        .default_size([760.0, 560.0])
+        .resizable(true)
+        .show(ctx, |ui| match &code {
+            Ok(code) => {
+                ui.horizontal_wrapped(|ui| {
+                    if ui.button(t!(tr, "btn-copy")).on_hover_text(t!(tr, "code-copy-hint")).clicked() {
+                        ui.ctx().copy_text(code.clone());
+                    }
+                    let label = ui.label(t!(tr, "file-path"));
+                    ui.add(egui::TextEdit::singleline(path).desired_width(280.0)).labelled_by(label.id);
+                    let ready = !path.trim().is_empty();
+                    if ui
+                        .add_enabled(ready, egui::Button::new(t!(tr, "btn-save")))
+                        .on_hover_text(t!(tr, "code-save-hint"))
+                        .clicked()
+                    {
+                        save = Some((std::path::PathBuf::from(path.trim()), code.clone()));
+                    }
+                });
+                ui.weak(t!(tr, "code-run-hint"));
+                egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
+                    ui.add(
+                        egui::Label::new(RichText::new(code).monospace())
+                            .wrap_mode(egui::TextWrapMode::Extend),
+                    );
+                });
+            }
+            Err(why) => {
+                ui.label(RichText::new(why).color(ui.visuals().warn_fg_color));
+            }
+        });
+    if !open {
+        session.code_view = None;
+    }
+    save
+}
+
 /// Echoes and expectations that passed and failed.
 fn echo_verdicts(session: &Session) -> (u64, u64) {
     let (ok, bad) = session.echo_counts();
@@ -219,6 +272,14 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
                 session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
             }
             None => {}
+        }
+        let code_open = session.code_view.is_some();
+        if ui
+            .selectable_label(code_open, t!(tr, "code-menu"))
+            .on_hover_text(t!(tr, "code-menu-hint"))
+            .clicked()
+        {
+            session.code_view = if code_open { None } else { Some(files::suggested_path(session.uid, "py")) };
         }
         let open = session.stats_view.is_some();
         if ui.selectable_label(open, t!(tr, "stats-menu")).on_hover_text(t!(tr, "stats-menu-hint")).clicked()
