@@ -338,13 +338,22 @@ pub struct ShowArgs {
     /// Show whole payloads; by default a line shows the first 256 bytes and the size.
     #[arg(long)]
     pub full: bool,
+    /// Under each line, say in plain words what happened and which socket call did it (in the
+    /// --lang language), for learning and teaching.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 impl ShowArgs {
-    /// The line formatter these options ask for.
-    fn formatter(&self, language: Language, protocol: Protocol) -> LineFormatter {
+    /// The line formatter these options ask for, for a session of this spec.
+    fn formatter(&self, language: Language, spec: &SessionSpec) -> LineFormatter {
         let shown = if self.full { None } else { Some(LINE_PAYLOAD_BYTES) };
-        LineFormatter::in_language(language, protocol == Protocol::Tcp, self.hex).showing(shown)
+        let explainer = self
+            .explain
+            .then(|| crate::explain::Explainer::new(spec.protocol, spec.role, spec.chunk_bytes()));
+        LineFormatter::in_language(language, spec.protocol == Protocol::Tcp, self.hex)
+            .showing(shown)
+            .explaining(explainer)
     }
 }
 
@@ -837,13 +846,13 @@ fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8> {
             errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\nsocket-tester: ")
         )
     })?;
-    let protocol = spec.protocol;
+
     let tr = Tr::new(language);
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Script(script), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = args.show.formatter(language, protocol);
+    let mut lines = args.show.formatter(language, &spec);
     let mut steps = Vec::new();
     let mut summary = None;
     let mut failed_to_start = false;
@@ -1063,7 +1072,7 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = args.show.formatter(language, protocol);
+    let mut lines = args.show.formatter(language, spec);
     let mut failed = false;
     let mut listening = false;
     loop {
@@ -1171,7 +1180,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = args.show.formatter(language, protocol);
+    let mut lines = args.show.formatter(language, spec);
     let mut mismatches = 0u64;
     let mut lost = 0u64;
     let mut rtts = crate::stats::RoundTrips::new();

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod codegen;
 pub mod engine;
+pub mod explain;
 pub mod i18n;
 pub mod spec;
 pub mod stats;

@@ -607,6 +607,18 @@ mod tests {
             .into_iter()
             .flat_map(|protocol| kinds.iter().filter_map(move |kind| event(kind, protocol)))
             .collect();
+        // Every kind explained in plain words, for each role and protocol, and the data rows too.
+        kinds.push(EventKind::Sent { link, data: Bytes::from_static("repetirá".as_bytes()) });
+        kinds.push(EventKind::Received { link, data: data.clone(), truncated: false, echo: None });
+        kinds.push(EventKind::Received { link, data: data.clone(), truncated: false, echo: echo(true) });
+        for role in [crate::spec::Role::Client, crate::spec::Role::Server] {
+            for protocol in [Protocol::Tcp, Protocol::Udp] {
+                let mut explainer = crate::explain::Explainer::new(protocol, role, 16);
+                for kind in &kinds {
+                    messages.push(explainer.explain(crate::explain::Step::of(kind, 1)));
+                }
+            }
+        }
         let plain = EventKind::Sent { link, data: data.clone() };
         assert!(event(&plain, Protocol::Tcp).is_none(), "plain data has no words");
         let plain = EventKind::Received { link, data, truncated: false, echo: None };
@@ -645,6 +657,18 @@ mod tests {
             "ulimit",
             "allow",
             "remote",
+            // The socket calls the explanations name, as the tutorial's code writes them.
+            "socket",
+            "sockets",
+            "bind",
+            "listen",
+            "accept",
+            "connect",
+            "sendall",
+            "recv",
+            "sendto",
+            "recvfrom",
+            "close",
             "idle",
             "xyz",
             "hola",

@@ -1223,3 +1223,20 @@ fn send_udp_goes_on_after_a_loss_and_counts_each_lost_datagram() {
     let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
     assert_eq!((stats["lost"].as_u64(), stats["count"].as_u64()), (Some(2), Some(2)));
 }
+
+#[test]
+fn explain_says_each_line_in_plain_words_naming_the_socket_call() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0"]);
+    let port = bound_port(&serve.line());
+    let out = bin()
+        .args(["--lang", "es", "send", "tcp", &format!("127.0.0.1:{port}"), "--explain"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    for words in ["↳ El cliente se conectó al servidor", "(connect)", "sendall", "recv(16)", "(close)"] {
+        assert!(text.contains(words), "{words} in:\n{text}");
+    }
+    // The echo of the seed's message comes back in three reads of at most 16 bytes, and says so.
+    assert!(text.contains("en 3 trozos de como mucho 16 bytes"), "{text}");
+}

@@ -1537,3 +1537,38 @@ fn the_code_window_shows_the_sessions_python_follows_the_form_and_saves_it() {
     let code = std::fs::read_to_string(&path).unwrap();
     assert!(code.contains("sock.sendall(MESSAGE)") && code.contains("'hola'"), "{code}");
 }
+
+#[test]
+fn what_happened_says_a_selected_reset_in_plain_words_in_both_languages() {
+    use socket_tester::engine::{Error, Event};
+    for (language, words) in [
+        (Language::English, "This is a known flaw of the tutorial's client"),
+        (Language::Spanish, "Es un fallo conocido del cliente del tutorial"),
+    ] {
+        let mut harness = harness(StartupOptions { language: Some(language), ..StartupOptions::default() });
+        harness.run_steps(2);
+        let link = row_link();
+        {
+            let server = &mut harness.state_mut().sessions_mut()[0];
+            let message = bytes::Bytes::from_static("Este es el mensaje. Se repetirá.".as_bytes());
+            let reset = Error::new(
+                ErrorKind::Reset,
+                socket_tester::engine::Op::Receive,
+                link.peer,
+                socket_tester::engine::error::Reason::Plain,
+            );
+            for kind in [
+                EventKind::Accepted(link),
+                EventKind::Received { link, data: message.clone(), truncated: false, echo: None },
+                EventKind::Sent { link, data: message },
+                EventKind::Failed { link: Some(link), error: reset },
+            ] {
+                server.transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
+            }
+            server.view.selection = Some((4, 4));
+        }
+        harness.run_steps(3);
+        assert!(harness.query_by_label_contains(words).is_some(), "{language:?}");
+        assert!(harness.query_all_by_label_contains("(RST)").count() >= 1, "the explanation names the reset");
+    }
+}

@@ -72,6 +72,8 @@ pub struct LineFormatter {
     stream: bool,
     /// At most this many payload bytes per line (`None`: all).
     shown: Option<usize>,
+    /// Says under each line what happened, in plain words.
+    explainer: Option<crate::explain::Explainer>,
 }
 
 impl LineFormatter {
@@ -82,7 +84,20 @@ impl LineFormatter {
 
     /// A formatter in a language.
     pub fn in_language(language: Language, stream: bool, show_hex: bool) -> Self {
-        LineFormatter { tz: TimeZone::system(), tr: Tr::new(language), show_hex, stream, shown: None }
+        LineFormatter {
+            tz: TimeZone::system(),
+            tr: Tr::new(language),
+            show_hex,
+            stream,
+            shown: None,
+            explainer: None,
+        }
+    }
+
+    /// Adds a sentence in plain words under each line (`None`: none).
+    pub fn explaining(mut self, explainer: Option<crate::explain::Explainer>) -> Self {
+        self.explainer = explainer;
+        self
     }
 
     /// Shows at most `bytes` of each payload (`None`: whole payloads), then an ellipsis and
@@ -116,6 +131,11 @@ impl LineFormatter {
                     line.push_str(&self.tr.render(&words));
                 }
             }
+        }
+        if let Some(explainer) = &mut self.explainer {
+            let conn = event.kind.link().map_or(0, |link| link.conn);
+            let words = explainer.explain(crate::explain::Step::of(&event.kind, conn));
+            let _ = write!(line, "\n{:19}↳ {}", "", self.tr.render(&words));
         }
         line
     }

@@ -135,6 +135,7 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             egui::Panel::bottom(ui.scope_id().with("status"))
                 .show(ui, |ui| session_status_ui(ui, tr, session));
             ui.separator();
+            let who = (session.spec().role, session.spec().chunk_bytes());
             transcript_ui(
                 ui,
                 tr,
@@ -143,6 +144,7 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                 &mut session.view,
                 &mut session.search,
                 &mut session.rows,
+                who,
             );
         });
     });

@@ -14,6 +14,7 @@ use super::search_bar::{SearchAction, SearchBar, search_bar_ui};
 use super::session::ViewState;
 use crate::engine::Protocol;
 use crate::i18n::Tr;
+use crate::spec::Role;
 use crate::t;
 use crate::transcript::line::Direction;
 use crate::transcript::render::{hex, hex_dump, hex_dump_marked};
@@ -310,7 +311,43 @@ fn clip_chars(mut text: String, chars: usize) -> String {
 /// Rows the details pane shows at most; Copy takes the whole selection.
 const DETAIL_ROWS: usize = 200;
 
-/// Draws the transcript table, the hex pane, and the copy controls.
+/// The explanation of one transcript row as a step of its session.
+pub fn step_of(entry: &Entry) -> crate::explain::Step<'_> {
+    use crate::explain::Step;
+    match (&entry.event, entry.direction) {
+        (Some(kind), _) => Step::Event { conn: entry.conn, kind },
+        (None, Direction::Sent) => Step::Sent { conn: entry.conn, data: &entry.data },
+        (None, _) => Step::Received { conn: entry.conn, data: &entry.data, echo: entry.echo },
+    }
+}
+
+/// Rows before the selected one that "What happened" reads for its context.
+const EXPLAIN_LOOKBACK: usize = 2000;
+
+/// The selected row in plain words (what the session did, and which socket call): the rows of
+/// its connection just before it give the context (an echo in several reads, a reset after
+/// accents).
+pub fn what_happened(
+    tr: &Tr,
+    transcript: &Transcript,
+    index: usize,
+    (role, chunk): (Role, u64),
+) -> Option<String> {
+    let entry = transcript.get(index)?;
+    let mut explainer = crate::explain::Explainer::new(transcript.protocol(), role, chunk);
+    let mut words = None;
+    for i in index.saturating_sub(EXPLAIN_LOOKBACK)..=index {
+        let Some(row) = transcript.get(i) else { continue };
+        if row.conn == entry.conn || i == index {
+            words = Some(explainer.explain(step_of(row)));
+        }
+    }
+    words.map(|w| tr.render(&w))
+}
+
+/// Draws the transcript table, the hex pane, and the copy controls. `who` is the session's
+/// role and read size, for explaining rows in plain words.
+#[allow(clippy::too_many_arguments)]
 pub fn transcript_ui(
     ui: &mut Ui,
     tr: &Tr,
@@ -319,6 +356,7 @@ pub fn transcript_ui(
     view: &mut ViewState,
     search: &mut Option<SearchBar>,
     rows: &mut Option<Filtered>,
+    who: (Role, u64),
 ) {
     let protocol = transcript.protocol();
     let mut scroll_to_seq = view.scroll_to.take();
@@ -394,12 +432,17 @@ pub fn transcript_ui(
     });
     filter_chips_ui(ui, tr, tz, rows, transcript.len());
     let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
+    // The selected row in plain words, when one row is selected.
+    let explained = match (selected.as_slice(), view.selection) {
+        ([_], Some((seq, _))) => transcript.index_of(seq).and_then(|i| what_happened(tr, transcript, i, who)),
+        _ => None,
+    };
     let hex_height: f32 = match selected.as_slice() {
         [] => 0.0,
         [entry] if entry.data.is_empty() => 56.0,
         [_] => 130.0,
         _ => 200.0,
-    };
+    } + if explained.is_some() { 64.0 } else { 0.0 };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     // Table (its heading row included) and details share what is left, so neither runs under
     // the status line: the details take at most 35 % of it.
@@ -607,6 +650,13 @@ pub fn transcript_ui(
     if !selected.is_empty() {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
+            if let Some(words) = &explained {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.label(RichText::new(t!(tr, "what-happened")).strong())
+                        .on_hover_text(t!(tr, "what-happened-hint"));
+                    ui.add(egui::Label::new(words.as_str()).wrap());
+                });
+            }
             let several = selected.len() > 1;
             for entry in &selected {
                 if several {
