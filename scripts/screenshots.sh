@@ -18,6 +18,8 @@
 #                   the figures and round trips over time with their rolling median
 #   load.png        the Load test window (Ctrl+Shift+L) mid-run against this window's server:
 #                   progress, live rates and the round-trip histogram
+#   report-es.png   the .html report of a server that the tutorial's own client (which resets)
+#                   and our client talked to, in Spanish, rendered by headless Chromium
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +28,7 @@ need=()
 command -v Xvfb >/dev/null || need+=(xvfb)
 command -v import >/dev/null || need+=(imagemagick)
 command -v xdotool >/dev/null || need+=(xdotool)
+command -v chromium >/dev/null || need+=(chromium)
 [ -e /usr/lib/x86_64-linux-gnu/libEGL.so.1 ] || need+=(libegl1)
 [ -d /usr/lib/x86_64-linux-gnu/dri ] || need+=(libgl1-mesa-dri)
 if [ ${#need[@]} -gt 0 ]; then
@@ -288,4 +291,23 @@ sleep 1.5
 xdotool mousemove --window "$wid" 62 322 click 1
 sleep 2.5
 capture load
+
+# The .html report a server writes (serve --save), in Spanish, after the tutorial's client
+# (which resets) and ours; rendered to PNG by headless Chromium.
+report_port=$(free_port)
+report="$workspace_dir/informe.html"
+"$bin" --lang es serve tcp --bind "127.0.0.1:$report_port" --save "$report" >/dev/null 2>&1 &
+report_server=$!
+for _ in $(seq 1 100); do
+  # Listening, without connecting (a probe would be in the report).
+  ss -ltnH "sport = :$report_port" 2>/dev/null | grep -q . && break
+  sleep 0.1
+done
+python3 tests/peers/seed_tcp_client.py "$report_port" 127.0.0.1 >/dev/null 2>&1 || true
+"$bin" send tcp "127.0.0.1:$report_port" --chunk 16 >/dev/null 2>&1 || true
+kill -INT "$report_server"
+wait "$report_server" 2>/dev/null || true
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1300 \
+  --screenshot="$out/report-es.png" "file://$report" >/dev/null 2>&1
+echo "wrote screenshots/report-es.png"
 rm -rf "$workspace_dir"

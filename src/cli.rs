@@ -364,7 +364,8 @@ pub const LINE_PAYLOAD_BYTES: usize = 256;
 /// Where `serve` and `send` keep their transcript.
 #[derive(Debug, Args)]
 pub struct FileArgs {
-    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless) or .pcap.
+    /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless), .pcap, or .html (a
+    /// report to hand out: a sequence diagram, the statistics, every event explained in --lang).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Record every event to FILE (.jsonl, appended) as it happens, flushed every 10 ms.
@@ -934,7 +935,7 @@ struct Keeper {
 }
 
 impl Keeper {
-    fn new(files: &FileArgs, protocol: Protocol) -> anyhow::Result<Keeper> {
+    fn new(files: &FileArgs, protocol: Protocol, language: Language) -> anyhow::Result<Keeper> {
         let (save, record, record_pcap) =
             (files.save.as_ref(), files.record.as_ref(), files.record_pcap.as_ref());
         if let Some(path) = record
@@ -954,7 +955,7 @@ impl Keeper {
             Some(Recorder::start(&to, protocol, RECORD_QUEUE)?)
         };
         let saver = match save {
-            Some(path) => Some(Saver::create(path, protocol)?),
+            Some(path) => Some(Saver::create(path, protocol)?.in_language(language)),
             None => None,
         };
         Ok(Keeper { protocol, saver, recorder, failed: false })
@@ -1067,7 +1068,7 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
     let detail = if args.quiet && !args.files.keeps_payloads() { Detail::CountsOnly } else { Detail::Full };
     let config = spec.server_config(detail);
     let tr = Tr::new(language);
-    let mut keeper = Keeper::new(&args.files, protocol)?;
+    let mut keeper = Keeper::new(&args.files, protocol, language)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
@@ -1175,7 +1176,7 @@ fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Resu
     let config = ClientConfig { close_when_done: true, ..spec.client_config(true) };
     let tr = Tr::new(language);
     let count = if spec.plan.until_stopped { None } else { Some(spec.plan.count) };
-    let mut keeper = Keeper::new(&args.files, protocol)?;
+    let mut keeper = Keeper::new(&args.files, protocol, language)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());

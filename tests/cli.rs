@@ -1240,3 +1240,61 @@ fn explain_says_each_line_in_plain_words_naming_the_socket_call() {
     // The echo of the seed's message comes back in three reads of at most 16 bytes, and says so.
     assert!(text.contains("en 3 trozos de como mucho 16 bytes"), "{text}");
 }
+
+/// Parses an HTML report with Python's own parser: the data arrows, the event count, and
+/// anything that would load from elsewhere.
+fn parse_report(path: &std::path::Path) -> serde_json::Value {
+    let script = r#"
+import sys, json
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.data = 0; self.arrows = 0; self.outside = []; self.tags = set()
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        a = dict(attrs)
+        if tag == "g" and "arrow" in (a.get("class") or "").split():
+            self.arrows += 1
+            if "data" in a["class"].split(): self.data += 1
+        for k, v in attrs:
+            if k in ("src", "href", "xlink:href") or (v and ("http:" in v or "https:" in v or v.startswith("//"))):
+                self.outside.append((tag, k, v))
+        if tag in ("script", "link", "img", "iframe", "object"): self.outside.append((tag, "", ""))
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+print(json.dumps({"data": p.data, "arrows": p.arrows, "outside": p.outside, "svg": "svg" in p.tags}))
+"#;
+    let out = Command::new("python3").arg("-c").arg(script).arg(path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn an_html_report_draws_an_arrow_per_data_event_and_loads_nothing_from_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let (html, jsonl) = (dir.path().join("report.html"), dir.path().join("same.jsonl"));
+    let serve = Serve::start(&[
+        "tcp",
+        "--bind",
+        "127.0.0.1:0",
+        "--save",
+        html.to_str().unwrap(),
+        "--record",
+        jsonl.to_str().unwrap(),
+    ]);
+    let port = bound_port(&serve.line());
+    let target = format!("127.0.0.1:{port}");
+    let out = bin().args(["send", "tcp", &target, "--count", "3", "--chunk", "16"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let (code, _) = serve.signal("INT");
+    assert_eq!(code, 0);
+    let records = socket_tester::transcript::export::read_jsonl(&jsonl).unwrap();
+    let data = records.iter().filter(|r| matches!(r.event.as_str(), "sent" | "received")).count();
+    assert!(data >= 6, "{data}");
+    let report = parse_report(&html);
+    assert_eq!(report["data"].as_u64(), Some(data as u64), "{report}");
+    assert!(report["arrows"].as_u64().unwrap() > data as u64, "connect, accept and close have shapes too");
+    assert_eq!(report["outside"], serde_json::json!([]), "nothing loads from outside");
+    assert_eq!(report["svg"], true);
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(text.contains("(accept)") && text.contains("sendall"), "every event explained");
+}

@@ -770,7 +770,15 @@ impl SocketTesterApp {
             (FileAction::Cancel, Some(session)) => session.file_bar = None,
             (FileAction::Save(path), Some(session)) => {
                 session.file_bar = None;
-                files::save(session.uid, path, &session.transcript, session.protocol(), jobs, waker);
+                let language = self.tr.language();
+                files::save(
+                    session.uid,
+                    path,
+                    (&session.transcript, session.protocol()),
+                    language,
+                    jobs,
+                    waker,
+                );
             }
             (FileAction::StartRecording(path, pcap), Some(session)) => {
                 match LiveRecording::start(&path, pcap, session.protocol()) {

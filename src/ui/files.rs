@@ -89,7 +89,7 @@ pub fn browse(purpose: Purpose, suggested: &str, jobs: Sender<FileJob>, waker: W
         let handle = match purpose {
             Purpose::Open => pollster::block_on(dialog.add_filter("Transcript", &["jsonl"]).pick_file()),
             Purpose::Save(_) | Purpose::Record(_) => pollster::block_on(
-                dialog.add_filter("Transcript", &["jsonl", "csv", "txt", "pcap"]).save_file(),
+                dialog.add_filter("Transcript", &["jsonl", "csv", "txt", "pcap", "html"]).save_file(),
             ),
             Purpose::MessageFile(_) => pollster::block_on(dialog.pick_file()),
             Purpose::Plot(_) => pollster::block_on(dialog.add_filter("PNG", &["png"]).save_file()),
@@ -110,8 +110,8 @@ pub fn browse(purpose: Purpose, suggested: &str, jobs: Sender<FileJob>, waker: W
 pub fn save(
     uid: u64,
     path: PathBuf,
-    transcript: &Transcript,
-    protocol: Protocol,
+    (transcript, protocol): (&Transcript, Protocol),
+    language: crate::i18n::Language,
     jobs: Sender<FileJob>,
     waker: Waker,
 ) {
@@ -123,8 +123,9 @@ pub fn save(
     let _ = std::thread::Builder::new().name("save".into()).spawn(move || {
         let records: Vec<Record> =
             entries.iter().map(|(e, link)| Record::from_entry(e, link.as_ref(), uid, protocol)).collect();
-        let result =
-            export::save(&path, &records, protocol).map(|()| records.len()).map_err(|e| e.to_string());
+        let result = export::save_in(&path, &records, protocol, language)
+            .map(|()| records.len())
+            .map_err(|e| e.to_string());
         let _ = jobs.send(FileJob::Saved { uid, entries: count, path, result });
         waker();
     });

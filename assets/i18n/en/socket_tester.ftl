@@ -340,7 +340,7 @@ btn-cancel = Cancel
 file-path = File
 file-record-pcap = Also write a .pcap
 file-no-dialog = No file dialog is available on this system: type the path in the field.
-file-formats = The extension picks the format: .jsonl keeps every byte and reopens here; .csv, .txt, and .pcap for Wireshark.
+file-formats = The extension picks the format: .jsonl keeps every byte and reopens here; .csv, .txt, .pcap for Wireshark, and .html: a report to hand out (sequence diagram, statistics, every event explained).
 file-saved = Saved { $count ->
         [one] 1 line
        *[other] { $count } lines
@@ -697,3 +697,12 @@ why-closed = The session ended and its sockets were closed (close).
 what-happened = What happened
 what-happened-hint = The selected row in plain words, naming the socket call behind it
 what-happened-none = Select a row to see what it means.
+report-title = Socket Tester report
+report-about = { $kind }, from { $when }: { $events } events. Hover an arrow for what it means.
+report-more = { $count } more events are not in this report (it holds the first 5,000).
+report-diagram = Sequence diagram
+report-stats = Statistics
+report-transcript = Transcript, explained
+report-lane-client = Client
+report-lane-server = Server
+report-lost = lost

@@ -358,7 +358,7 @@ btn-cancel = Cancelar
 file-path = Archivo
 file-record-pcap = Escribir también un .pcap
 file-no-dialog = No hay diálogo de archivos en este sistema: escriba la ruta en el campo.
-file-formats = La extensión elige el formato: .jsonl guarda cada byte y se reabre aquí; .csv, .txt, y .pcap para Wireshark.
+file-formats = La extensión elige el formato: .jsonl guarda cada byte y se reabre aquí; .csv, .txt, .pcap para Wireshark, y .html: un informe para repartir (diagrama de secuencia, estadísticas, cada evento explicado).
 file-saved = { $count ->
         [one] Guardada 1 línea
        *[other] Guardadas { $count } líneas
@@ -715,3 +715,12 @@ why-closed = La sesión terminó y sus sockets se cerraron (close).
 what-happened = Qué pasó
 what-happened-hint = La fila seleccionada en palabras sencillas, con la llamada de socket que hay detrás
 what-happened-none = Seleccione una fila para ver qué significa.
+report-title = Informe de Socket Tester
+report-about = { $kind }, desde { $when }: { $events } eventos. Pase el ratón sobre una flecha para ver qué significa.
+report-more = Faltan { $count } eventos en este informe (contiene los 5.000 primeros).
+report-diagram = Diagrama de secuencia
+report-stats = Estadísticas
+report-transcript = Transcripción, explicada
+report-lane-client = Cliente
+report-lane-server = Servidor
+report-lost = perdido

@@ -8,6 +8,7 @@
 //! [`Recorder`] streams events to `.jsonl` as they happen, flushed at each one.
 
 mod csv_format;
+pub mod html;
 mod jsonl;
 pub mod pcap;
 mod record;
@@ -30,7 +31,7 @@ use crate::engine::Protocol;
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ExportError {
     /// The file's extension names no format we write.
-    #[error("{path}: unknown format; use .txt, .csv, .jsonl or .pcap")]
+    #[error("{path}: unknown format; use .txt, .csv, .jsonl, .pcap or .html")]
     UnknownFormat {
         /// The file.
         path: PathBuf,
@@ -84,6 +85,8 @@ pub enum Format {
     Jsonl,
     /// Packets for Wireshark and tshark.
     Pcap,
+    /// A report to hand out: a sequence diagram, the statistics, the explained transcript.
+    Html,
 }
 
 impl Format {
@@ -95,6 +98,7 @@ impl Format {
             Some("csv") => Ok(Format::Csv),
             Some("jsonl" | "ndjson") => Ok(Format::Jsonl),
             Some("pcap") => Ok(Format::Pcap),
+            Some("html" | "htm") => Ok(Format::Html),
             _ => Err(ExportError::UnknownFormat { path: path.to_path_buf() }),
         }
     }
@@ -103,7 +107,18 @@ impl Format {
 /// Saves records to `path`, in the format its extension names: into a temporary file beside
 /// it, flushed and synced, then renamed over it.
 pub fn save(path: &Path, records: &[Record], protocol: Protocol) -> Result<(), ExportError> {
-    let mut saver = Saver::create(path, protocol)?;
+    save_in(path, records, protocol, crate::i18n::Language::English)
+}
+
+/// Saves records to a file, in the format its extension names; a report (`.html`) is written
+/// in `language`.
+pub fn save_in(
+    path: &Path,
+    records: &[Record],
+    protocol: Protocol,
+    language: crate::i18n::Language,
+) -> Result<(), ExportError> {
+    let mut saver = Saver::create(path, protocol)?.in_language(language);
     for record in records {
         saver.push(record)?;
     }
@@ -121,6 +136,7 @@ pub struct Saver {
     tmp: PathBuf,
     sink: Option<Sink>,
     records: u64,
+    language: crate::i18n::Language,
 }
 
 /// The format's writer over the temporary file.
@@ -129,6 +145,7 @@ enum Sink {
     Csv(Box<csv_format::CsvRows<BufWriter<File>>>),
     Jsonl(BufWriter<File>),
     Pcap(PcapSynth<BufWriter<File>>),
+    Html(html::HtmlReport<BufWriter<File>>),
 }
 
 impl Saver {
@@ -137,7 +154,8 @@ impl Saver {
         let format = Format::from_path(path)?;
         let target = resolve_link(path).unwrap_or_else(|| path.to_path_buf());
         let tmp = temporary_path(&target);
-        let mut saver = Saver { path: path.to_path_buf(), target, tmp, sink: None, records: 0 };
+        let language = crate::i18n::Language::English;
+        let mut saver = Saver { path: path.to_path_buf(), target, tmp, sink: None, records: 0, language };
         let file = File::create(&saver.tmp).map_err(|e| ExportError::io(&saver.path, &e))?;
         let out = BufWriter::with_capacity(1 << 20, file);
         let sink = match format {
@@ -145,9 +163,16 @@ impl Saver {
             Format::Csv => csv_format::CsvRows::new(out).map(|rows| Sink::Csv(Box::new(rows))),
             Format::Jsonl => Ok(Sink::Jsonl(out)),
             Format::Pcap => PcapSynth::new(out, protocol).map(Sink::Pcap),
+            Format::Html => Ok(Sink::Html(html::HtmlReport::new(out, protocol))),
         };
         saver.sink = Some(sink.map_err(|e| ExportError::io(&saver.path, &e))?);
         Ok(saver)
+    }
+
+    /// Writes a report (`.html`) in this language (English unless told).
+    pub fn in_language(mut self, language: crate::i18n::Language) -> Saver {
+        self.language = language;
+        self
     }
 
     /// Writes one record.
@@ -157,6 +182,10 @@ impl Saver {
             Some(Sink::Csv(rows)) => rows.push(record),
             Some(Sink::Jsonl(out)) => jsonl::write_line(record, out),
             Some(Sink::Pcap(synth)) => synth.push(record),
+            Some(Sink::Html(report)) => {
+                report.push(record);
+                Ok(())
+            }
             None => Ok(()),
         };
         self.records += 1;
@@ -181,6 +210,7 @@ impl Saver {
                 Some(Sink::Csv(rows)) => rows.finish()?,
                 Some(Sink::Jsonl(out)) => out,
                 Some(Sink::Pcap(synth)) => synth.finish(),
+                Some(Sink::Html(report)) => report.finish(self.language)?,
                 None => return Ok(()),
             };
             let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
