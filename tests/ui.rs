@@ -1572,3 +1572,28 @@ fn what_happened_says_a_selected_reset_in_plain_words_in_both_languages() {
         assert!(harness.query_all_by_label_contains("(RST)").count() >= 1, "the explanation names the reset");
     }
 }
+
+#[test]
+fn f5_presents_larger_in_high_contrast_without_advanced_and_explains_the_newest_row() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let zoom = harness.ctx.zoom_factor();
+    assert!(harness.query_all_by_label("Advanced").count() >= 1);
+    let link = row_link();
+    push_client_rows(&mut harness, [EventKind::Connected(link)]);
+    harness.key_press(egui::Key::F5);
+    harness.run_steps(3);
+    assert!(harness.state().presenting());
+    assert!((harness.ctx.zoom_factor() - zoom * 1.6).abs() < 0.01, "{}", harness.ctx.zoom_factor());
+    assert_eq!(harness.query_all_by_label("Advanced").count(), 0, "Advanced hidden");
+    assert!(harness.query_by_label("What happened").is_some(), "the newest row explained");
+    assert!(harness.query_by_label_contains("(connect)").is_some());
+    let text = harness.ctx.global_style().visuals.text_color();
+    assert!(text == egui::Color32::WHITE || text == egui::Color32::BLACK, "high contrast: {text:?}");
+    harness.key_press(egui::Key::F5);
+    harness.run_steps(3);
+    assert!(!harness.state().presenting());
+    assert!((harness.ctx.zoom_factor() - zoom).abs() < 0.01);
+    assert!(harness.query_all_by_label("Advanced").count() >= 1);
+    assert!(harness.query_by_label("What happened").is_none());
+}

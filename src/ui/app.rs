@@ -37,8 +37,9 @@ use crate::vocabulary::Message;
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
-pub const SHORTCUTS: [(&str, &str); 14] = [
+pub const SHORTCUTS: [(&str, &str); 15] = [
     ("F1", "help-f1"),
+    ("F5", "help-presentation"),
     ("Ctrl+F", "help-find"),
     ("Ctrl+Shift+S", "help-stats"),
     ("Ctrl+Shift+L", "help-load"),
@@ -118,6 +119,8 @@ pub struct SocketTesterApp {
     recent: Vec<PathBuf>,
     /// The keyboard help (F1) is open.
     help_open: bool,
+    /// Presentation mode (F5): large type, high contrast, Advanced hidden, "What happened" open.
+    presenting: bool,
     /// The Load window and its run.
     pub load: super::load_view::LoadPanel,
     /// Still to say "first frame" on stderr.
@@ -226,6 +229,7 @@ impl SocketTesterApp {
             history: settings.history.clone(),
             recent: settings.recent.clone(),
             help_open: false,
+            presenting: false,
             load: super::load_view::LoadPanel::default(),
             first_frame_probe: options.first_frame_probe,
             open_bar: None,
@@ -895,6 +899,9 @@ impl SocketTesterApp {
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
             self.help_open = !self.help_open;
         }
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F5)) {
+            self.set_presenting(ui.ctx(), !self.presenting);
+        }
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::F))
             && let Some(session) = self.sessions.get_mut(self.active)
         {
@@ -932,6 +939,24 @@ impl SocketTesterApp {
         } else if stop {
             self.act_form(uid, FormAction::Stop);
         }
+    }
+
+    /// How much presentation mode enlarges everything (1 when not presenting).
+    fn presentation_factor(&self) -> f32 {
+        if self.presenting { super::presentation::SCALE } else { 1.0 }
+    }
+
+    /// Whether presentation mode is on.
+    pub fn presenting(&self) -> bool {
+        self.presenting
+    }
+
+    /// Turns presentation mode on or off: large type (the zoom × 1.6; A− and A+ still adjust
+    /// it), the high-contrast theme, Advanced hidden and "What happened" always open.
+    pub fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
+        self.presenting = on;
+        super::presentation::set(ctx, on);
+        ctx.set_zoom_factor(self.zoom * self.presentation_factor());
     }
 
     /// The window's settings: workspaces, Help, language, theme, zoom and memory.
@@ -983,19 +1008,27 @@ impl SocketTesterApp {
             ui.ctx().set_theme(theme.preference());
         }
         ui.separator();
+        let presenting = self.presenting;
+        if ui
+            .selectable_label(presenting, t!(self.tr, "presentation"))
+            .on_hover_text(t!(self.tr, "presentation-hint"))
+            .clicked()
+        {
+            self.set_presenting(&ui.ctx().clone(), !presenting);
+        }
         if ui.button("A−").on_hover_text(t!(self.tr, "zoom-out")).clicked() {
             self.zoom = (self.zoom - 0.1).max(0.5);
-            ui.ctx().set_zoom_factor(self.zoom);
+            ui.ctx().set_zoom_factor(self.zoom * self.presentation_factor());
         }
         let percent = (self.zoom * 100.0).round() as u64;
         let reset = ui.button(t!(self.tr, "zoom-reset", percent = percent));
         if reset.on_hover_text(t!(self.tr, "zoom-reset-hint", percent = percent)).clicked() {
             self.zoom = 1.0;
-            ui.ctx().set_zoom_factor(self.zoom);
+            ui.ctx().set_zoom_factor(self.zoom * self.presentation_factor());
         }
         if ui.button("A+").on_hover_text(t!(self.tr, "zoom-in")).clicked() {
             self.zoom = (self.zoom + 0.1).min(3.0);
-            ui.ctx().set_zoom_factor(self.zoom);
+            ui.ctx().set_zoom_factor(self.zoom * self.presentation_factor());
         }
         ui.separator();
         // The label and its value wrap together, never the label's words apart.
@@ -1228,8 +1261,9 @@ impl SocketTesterApp {
 
     /// Draws the whole window into `ui` (eframe's `App::ui` calls this).
     pub fn draw(&mut self, ui: &mut Ui) {
-        // Keyboard zoom (Ctrl +/−) changes the context's factor; remember it.
-        self.zoom = ui.ctx().zoom_factor();
+        // Keyboard zoom (Ctrl +/−) changes the context's factor; remember it (without the
+        // presentation's enlargement, which only lasts while presenting).
+        self.zoom = ui.ctx().zoom_factor() / self.presentation_factor();
         if self.start_server_pending && !self.awaiting_workspace {
             self.start_server_pending = false;
             if let Some(server) = self.sessions.iter().find(|s| s.spec().role == Role::Server) {

@@ -11,6 +11,7 @@ pub mod clients_view;
 pub mod files;
 pub mod load_view;
 pub mod message_editor;
+pub mod presentation;
 pub mod presets;
 pub mod replies_view;
 pub mod search_bar;

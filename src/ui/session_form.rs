@@ -357,7 +357,10 @@ pub fn form_ui(
                     }
                 });
             }
-            ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
+            // Presenting hides what a class does not need.
+            if !super::presentation::is_on(ui.ctx()) {
+                ui.add_enabled_ui(!locked, |ui| advanced_ui(ui, tr, form, &errors));
+            }
             if form.spec.role == Role::Server && form.spec.all_interfaces {
                 ui.label(
                     RichText::new(t!(tr, "form-all-interfaces-warning")).color(ui.visuals().warn_fg_color),

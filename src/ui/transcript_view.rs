@@ -433,8 +433,13 @@ pub fn transcript_ui(
     filter_chips_ui(ui, tr, tz, rows, transcript.len());
     let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
     // The selected row in plain words, when one row is selected.
+    // Presenting, the newest row is explained while none is selected.
+    let presenting = crate::ui::presentation::is_on(ui.ctx());
     let explained = match (selected.as_slice(), view.selection) {
         ([_], Some((seq, _))) => transcript.index_of(seq).and_then(|i| what_happened(tr, transcript, i, who)),
+        ([], None) if presenting && !transcript.is_empty() => {
+            what_happened(tr, transcript, transcript.len() - 1, who)
+        }
         _ => None,
     };
     let hex_height: f32 = match selected.as_slice() {
@@ -647,7 +652,7 @@ pub fn transcript_ui(
     }
     // The details of the selected rows: each one's whole text, wrapped, and every byte in a hex
     // dump; several rows each under their own line.
-    if !selected.is_empty() {
+    if !selected.is_empty() || explained.is_some() {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
             if let Some(words) = &explained {

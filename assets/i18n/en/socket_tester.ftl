@@ -706,3 +706,6 @@ report-transcript = Transcript, explained
 report-lane-client = Client
 report-lane-server = Server
 report-lost = lost
+presentation = Presentation (F5)
+presentation-hint = For a projector: larger type, high contrast, Advanced hidden, and every row explained in plain words
+help-presentation = Presentation mode: larger type, high contrast, plain words

@@ -724,3 +724,6 @@ report-transcript = Transcripción, explicada
 report-lane-client = Cliente
 report-lane-server = Servidor
 report-lost = perdido
+presentation = Presentación (F5)
+presentation-hint = Para un proyector: letra más grande, alto contraste, Avanzado oculto y cada fila explicada en palabras sencillas
+help-presentation = Modo presentación: letra más grande, alto contraste, palabras sencillas
