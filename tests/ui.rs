@@ -1597,3 +1597,35 @@ fn f5_presents_larger_in_high_contrast_without_advanced_and_explains_the_newest_
     assert!(harness.query_all_by_label("Advanced").count() >= 1);
     assert!(harness.query_by_label("What happened").is_none());
 }
+
+#[test]
+fn the_tour_leads_to_the_first_echo_can_be_skipped_and_replays_from_help() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    harness.state_mut().start_tour();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Start the server").is_some());
+    assert!(harness.query_by_label("Step 1 of 3").is_some());
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the tour's second step", |app| app.tour_step() == Some(1));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Send from the client").is_some());
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the tour's last step", |app| app.tour_step() == Some(2));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Read the transcript").is_some());
+    harness.get_by_label("Done").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().tour_step(), None);
+    assert!(harness.state().tour_done(), "not shown again");
+    assert!(harness.query_by_label("Read the transcript").is_none());
+    // Help replays it; Skip ends it at once.
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(4);
+    harness.get_by_label("Replay the tour").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().tour_step(), Some(1), "the server still listens, so step 1 at once");
+    harness.get_by_label("Skip the tour").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().tour_step(), None);
+}

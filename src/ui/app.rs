@@ -121,6 +121,12 @@ pub struct SocketTesterApp {
     help_open: bool,
     /// Presentation mode (F5): large type, high contrast, Advanced hidden, "What happened" open.
     presenting: bool,
+    /// The first-launch tour's step, while it shows.
+    tour: Option<usize>,
+    /// Echoes the clients had when the tour started: a new one ends its second step.
+    tour_echoes: u64,
+    /// The tour was finished or skipped (kept in the settings).
+    tour_done: bool,
     /// The Load window and its run.
     pub load: super::load_view::LoadPanel,
     /// Still to say "first frame" on stderr.
@@ -147,8 +153,19 @@ impl SocketTesterApp {
     /// transcripts a previous run kept for recovery.
     pub fn new(cc: &eframe::CreationContext<'_>, options: StartupOptions) -> SocketTesterApp {
         let settings = cc.storage.and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY));
+        // A first plain launch (no flags that shape the sessions, as a demo script gives) tours.
+        let plain = options.protocol.is_none()
+            && options.host.is_none()
+            && options.port.is_none()
+            && options.message.is_none()
+            && !options.start_server
+            && options.workspace.is_none()
+            && options.open.is_empty();
         let mut app = SocketTesterApp::with_context(&cc.egui_ctx, settings, options);
         app.use_recovery_dir(files::recovery_dir());
+        if plain && !app.tour_done {
+            app.start_tour();
+        }
         app
     }
 
@@ -228,6 +245,9 @@ impl SocketTesterApp {
             preset_names: Vec::new(),
             history: settings.history.clone(),
             recent: settings.recent.clone(),
+            tour: None,
+            tour_echoes: 0,
+            tour_done: settings.tour_done,
             help_open: false,
             presenting: false,
             load: super::load_view::LoadPanel::default(),
@@ -407,6 +427,7 @@ impl SocketTesterApp {
             workspace: self.workspace(),
             history: self.history.clone(),
             recent: self.recent.clone(),
+            tour_done: self.tour_done,
             forms: Vec::new(),
         }
     }
@@ -441,6 +462,14 @@ impl SocketTesterApp {
                         ui.end_row();
                     }
                 });
+                ui.separator();
+                if ui
+                    .button(t!(self.tr, "tour-replay"))
+                    .on_hover_text(t!(self.tr, "tour-replay-hint"))
+                    .clicked()
+                {
+                    self.start_tour();
+                }
             });
         self.help_open = open;
     }
@@ -941,6 +970,56 @@ impl SocketTesterApp {
         }
     }
 
+    /// Starts (or replays) the first-launch tour.
+    pub fn start_tour(&mut self) {
+        self.tour = Some(0);
+        self.tour_echoes = self.client_echoes();
+    }
+
+    /// Echoes that came back to every client session so far.
+    fn client_echoes(&self) -> u64 {
+        self.sessions
+            .iter()
+            .filter(|s| s.spec().role == Role::Client)
+            .map(|s| s.transcript.counters().echoes_ok)
+            .sum()
+    }
+
+    /// The tour's step, while it shows.
+    pub fn tour_step(&self) -> Option<usize> {
+        self.tour
+    }
+
+    /// Whether the tour was finished or skipped (it is not shown again).
+    pub fn tour_done(&self) -> bool {
+        self.tour_done
+    }
+
+    /// The tour's callout; its first steps go on by themselves once done (a server listens,
+    /// an echo came back).
+    fn tour_step_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut step) = self.tour else { return };
+        let listening = self.sessions.iter().any(|s| matches!(s.activity, Activity::Listening(_)));
+        let echoed = self.client_echoes() > self.tour_echoes;
+        if step == 0 && listening {
+            step = 1;
+        }
+        if step == 1 && echoed {
+            step = 2;
+        }
+        self.tour = Some(step);
+        match super::tour::tour_ui(ctx, &self.tr, step) {
+            Some(super::tour::TourAction::Next) if step + 1 < super::tour::STEPS => {
+                self.tour = Some(step + 1)
+            }
+            Some(_) => {
+                self.tour = None;
+                self.tour_done = true;
+            }
+            None => {}
+        }
+    }
+
     /// How much presentation mode enlarges everything (1 when not presenting).
     fn presentation_factor(&self) -> f32 {
         if self.presenting { super::presentation::SCALE } else { 1.0 }
@@ -1327,6 +1406,7 @@ impl SocketTesterApp {
                 }
             }
         }
+        self.tour_step_ui(&ctx);
         for action in actions {
             self.act(action);
         }

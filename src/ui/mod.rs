@@ -24,6 +24,7 @@ pub mod status_bar;
 pub mod steps_view;
 pub mod theme;
 pub mod tiles;
+pub mod tour;
 pub mod transcript_view;
 
 pub use app::{SocketTesterApp, StartupOptions};

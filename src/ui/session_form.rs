@@ -395,11 +395,11 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
             }
         }
         Role::Server => {
-            if ui
+            let start = ui
                 .add_enabled(valid, egui::Button::new(t!(tr, "btn-start")))
-                .on_hover_text(t!(tr, "btn-start-hint"))
-                .clicked()
-            {
+                .on_hover_text(t!(tr, "btn-start-hint"));
+            super::tour::mark(ui.ctx(), super::tour::Target::Start, start.rect);
+            if start.clicked() {
                 action = Some(FormAction::Start);
             }
         }
@@ -412,6 +412,7 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
                 let send = ui
                     .add_enabled(valid, egui::Button::new(t!(tr, "btn-send")))
                     .on_hover_text(t!(tr, "btn-send-hint"));
+                super::tour::mark(ui.ctx(), super::tour::Target::Send, send.rect);
                 if send.clicked() {
                     action = Some(FormAction::Send);
                 }

@@ -36,6 +36,8 @@ pub struct Settings {
     pub history: Vec<MessageSpec>,
     /// Transcripts saved, recorded or opened, newest first.
     pub recent: Vec<std::path::PathBuf>,
+    /// The first-launch tour was finished or skipped.
+    pub tour_done: bool,
     /// The first release's forms, read once into the workspace and never written again.
     #[serde(skip_serializing)]
     pub forms: Vec<LegacyForm>,
@@ -51,6 +53,7 @@ impl Default for Settings {
             workspace: Workspace::default(),
             history: Vec::new(),
             recent: Vec::new(),
+            tour_done: false,
             forms: Vec::new(),
         }
     }

@@ -493,7 +493,7 @@ pub fn transcript_ui(
     let content_width: f32 = ui.data(|d| d.get_temp(content_width_id)).unwrap_or(400.0);
     let saved: Vec<f32> = ui.data_mut(|d| d.get_persisted(widths_id())).unwrap_or_default();
     let mut widths = [0.0f32; COLUMNS];
-    ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
+    let table_area = ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         // A click selects the row (for the details pane and Copy), not the text under it.
         ui.style_mut().interaction.selectable_labels = false;
@@ -634,6 +634,9 @@ pub fn transcript_ui(
                 }
             });
     });
+    if who.0 == Role::Client {
+        crate::ui::tour::mark(ui.ctx(), crate::ui::tour::Target::Transcript, table_area.response.rect);
+    }
     if widths[6] > 0.0 {
         ui.data_mut(|d| d.insert_temp(content_width_id, widths[6]));
     }
