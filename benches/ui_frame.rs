@@ -62,6 +62,17 @@ fn benches(c: &mut Criterion) {
     }
     group.bench_function("frame_with_1m_lines_wrapped", |b| b.iter(|| frame(&ctx, &mut app)));
     app.sessions_mut()[1].view.wrap = false;
+    // The same with the sequence diagram open (once it has found its rows, 2 ms a frame).
+    app.sessions_mut()[1].diagram = Some(Default::default());
+    for _ in 0..5_000 {
+        frame(&ctx, &mut app);
+        if app.sessions()[1].diagram.as_ref().is_some_and(|d| d.rows().len() == 1_000_000) {
+            break;
+        }
+    }
+    assert_eq!(app.sessions()[1].diagram.as_ref().map(|d| d.rows().len()), Some(1_000_000));
+    group.bench_function("frame_with_diagram_of_1m_events", |b| b.iter(|| frame(&ctx, &mut app)));
+    app.sessions_mut()[1].diagram = None;
 
     // A window whose client's statistics panel is open on 1,000,000 round trips: plotted
     // (decimated to the plot's columns), then as a histogram.

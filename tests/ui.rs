@@ -1629,3 +1629,61 @@ fn the_tour_leads_to_the_first_echo_can_be_skipped_and_replays_from_help() {
     harness.run_steps(2);
     assert_eq!(harness.state().tour_step(), None);
 }
+
+#[test]
+fn the_diagram_draws_each_step_and_steps_through_with_the_transcript_selection() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let link = row_link();
+    let message: &'static [u8] = "Este es el mensaje. Se repetirá.".as_bytes();
+    let piece = |range: std::ops::Range<usize>| EventKind::Received {
+        link,
+        data: bytes::Bytes::from_static(&message[range]),
+        truncated: false,
+        echo: None,
+    };
+    push_client_rows(
+        &mut harness,
+        [
+            EventKind::Connected(link),
+            EventKind::Sent { link, data: bytes::Bytes::from_static(message) },
+            piece(0..16),
+            piece(16..32),
+            piece(32..33),
+            EventKind::ConnectionClosed { link, bytes_in: 33, bytes_out: 33 },
+        ],
+    );
+    harness.get_all_by_label("Diagram").nth(1).unwrap().click();
+    harness.run_steps(6);
+    // Every step is drawn, each with its words for screen readers and tests.
+    assert!(harness.query_by_label("• connect").is_some());
+    assert!(harness.query_by_label_contains("→ \"Este es el mensaje").is_some());
+    assert_eq!(harness.query_all_by_label_contains("← \"").count(), 3, "three reads, three arrows");
+    assert!(harness.query_by_label("• close").is_some());
+    assert!(harness.query_by_label("Step – of 6").is_some());
+    // Step forward twice: the second step (the send) is selected in the transcript too.
+    harness.get_by_label("▶|").click();
+    harness.run_steps(2);
+    harness.get_by_label("▶|").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().sessions()[1].view.selection, Some((2, 2)));
+    assert!(harness.query_by_label("Step 2 of 6").is_some());
+    // ...and explained in "What happened".
+    assert!(harness.query_by_label_contains("sendall").is_some());
+    harness.get_by_label("◀").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].view.selection, Some((1, 1)));
+    // A click on an arrow selects its row.
+    harness.get_by_label("• close").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].view.selection, Some((6, 6)));
+    // Play from the end starts again at the first step; Pause stops.
+    harness.get_by_label("▶ Play").click();
+    harness.run_steps(2);
+    let diagram = |h: &Harness<'static, SocketTesterApp>| h.state().sessions()[1].diagram.clone().unwrap();
+    assert!(diagram(&harness).playing);
+    assert_eq!(diagram(&harness).cursor, Some(0));
+    harness.get_by_label("■ Pause").click();
+    harness.run_steps(2);
+    assert!(!diagram(&harness).playing);
+}

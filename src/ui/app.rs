@@ -1365,6 +1365,9 @@ impl SocketTesterApp {
         for session in self.sessions.iter_mut().filter(|s| s.stats_view.is_some()) {
             super::session_view::stats_window(&ctx, &self.tr, session);
         }
+        for session in self.sessions.iter_mut().filter(|s| s.diagram.is_some()) {
+            super::session_view::diagram_window(&ctx, &self.tr, session);
+        }
         let mut saves = Vec::new();
         for session in self.sessions.iter_mut().filter(|s| s.code_view.is_some()) {
             saves.extend(super::session_view::code_window(&ctx, &self.tr, session));

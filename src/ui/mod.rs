@@ -8,6 +8,7 @@
 pub mod action;
 pub mod app;
 pub mod clients_view;
+pub mod diagram_view;
 pub mod files;
 pub mod load_view;
 pub mod message_editor;

@@ -103,6 +103,8 @@ pub struct Session {
     pub stats_view: Option<super::stats_view::StatsView>,
     /// The Code window (the Python equivalent of the session), when open: the path Save uses.
     pub code_view: Option<String>,
+    /// The sequence diagram's window, when open.
+    pub diagram: Option<super::diagram_view::DiagramView>,
     /// The rows shown, when a filter hides some.
     pub rows: Option<crate::transcript::search::Filtered>,
     /// A live recording to a file, if on.
@@ -155,6 +157,7 @@ impl Session {
             view: ViewState::default(),
             stats_view: None,
             code_view: None,
+            diagram: None,
             search: None,
             rows: None,
             recording: None,

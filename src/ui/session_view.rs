@@ -185,6 +185,37 @@ pub fn stats_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     }
 }
 
+/// A session's sequence diagram window, with its step controls; a clicked arrow or the
+/// current step selects its transcript row.
+pub fn diagram_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
+    let title = format!("{} · {}", t!(tr, "diagram-menu"), session_title(tr, session));
+    let this = match session.spec().role {
+        Role::Server => t!(tr, "report-lane-server"),
+        Role::Client => t!(tr, "report-lane-client"),
+    };
+    let uid = session.uid;
+    let selected = session.view.selection.map(|(a, _)| a);
+    let Some(view) = session.diagram.as_mut() else { return };
+    let mut open = true;
+    let transcript = &session.transcript;
+    let action = egui::Window::new(title)
+        .id(egui::Id::unique(("diagram-window", uid)))
+        .open(&mut open)
+        .default_size([820.0, 560.0])
+        .min_size([420.0, 240.0])
+        .resizable(true)
+        .show(ctx, |ui| super::diagram_view::diagram_ui(ui, tr, transcript, view, (&this, selected)))
+        .and_then(|r| r.inner)
+        .flatten();
+    if !open {
+        session.diagram = None;
+    }
+    if let Some(super::diagram_view::DiagramAction::Select(seq)) = action {
+        session.view.selection = Some((seq, seq));
+        session.view.scroll_to = Some(seq);
+    }
+}
+
 /// A session's Code window: the Python program that does what the session does, generated
 /// from its spec in the window's language, with Copy and Save. Returns a path to save it to.
 pub fn code_window(
@@ -274,6 +305,14 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
                 session.file_bar = Some(FileBar { purpose: Purpose::Record(session.uid), path, pcap: false });
             }
             None => {}
+        }
+        let diagram_open = session.diagram.is_some();
+        if ui
+            .selectable_label(diagram_open, t!(tr, "diagram-menu"))
+            .on_hover_text(t!(tr, "diagram-menu-hint"))
+            .clicked()
+        {
+            session.diagram = if diagram_open { None } else { Some(Default::default()) };
         }
         let code_open = session.code_view.is_some();
         if ui
