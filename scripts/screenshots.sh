@@ -18,6 +18,10 @@
 #                   the figures and round trips over time with their rolling median
 #   load.png        the Load test window (Ctrl+Shift+L) mid-run against this window's server:
 #                   progress, live rates and the round-trip histogram
+#   diagram-es-presenting.png presentation mode (F5) in Spanish on a 1920×1080 window: the
+#                   client's sequence diagram (Ctrl+Shift+D) stepped to its third step, which
+#                   the transcript selects and "Qué pasó" explains
+#   code-es.png     the client's Code window (Ctrl+Shift+C) in Spanish: the Python program
 #   report-es.png   the .html report of a server that the tutorial's own client (which resets)
 #                   and our client talked to, in Spanish, rendered by headless Chromium
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
@@ -99,11 +103,11 @@ launch() {
   xdotool windowfocus --sync "$wid"
 }
 
-# capture NAME: park the pointer on the hint line (away from any button and its tooltip),
-# write screenshots/NAME.png, and close the app.
+# capture NAME: park the pointer on the hint line (away from any button and its tooltip; PARK="X Y"
+# elsewhere), write screenshots/NAME.png, and close the app.
 capture() {
   local name=$1 park
-  park=$(awk -v s="${SCALE:-1}" 'BEGIN { printf "%d %d", 1000 * s, 76 * s }')
+  park=${PARK:-$(awk -v s="${SCALE:-1}" 'BEGIN { printf "%d %d", 1000 * s, 76 * s }')}
   # shellcheck disable=SC2086
   xdotool mousemove --window "$wid" $park
   sleep 2
@@ -291,6 +295,27 @@ sleep 1.5
 xdotool mousemove --window "$wid" 62 322 click 1
 sleep 2.5
 capture load
+
+# Teaching: presentation mode in Spanish, the diagram stepped to its third step (▶| three
+# times, at its place in the window).
+SCALE=1 SIZE="1920 1080" launch diagram-es-presenting --lang es --host 127.0.0.1 --port "$(free_port)" --start-server
+xdotool key --window "$wid" ctrl+Return
+sleep 1.5
+xdotool key --window "$wid" F5
+sleep 1
+xdotool key --window "$wid" ctrl+shift+d
+sleep 1.5
+for _ in 1 2 3; do
+  xdotool mousemove --window "$wid" 1084 177 click 1
+  sleep 0.5
+done
+SCALE=1 PARK="5 1070" capture diagram-es-presenting
+
+# The Python the client's form stands for, in Spanish.
+launch code-es --lang es --host 127.0.0.1 --port "$(free_port)" --start-server
+xdotool key --window "$wid" ctrl+shift+c
+sleep 1.5
+capture code-es
 
 # The .html report a server writes (serve --save), in Spanish, after the tutorial's client
 # (which resets) and ours; rendered to PNG by headless Chromium.

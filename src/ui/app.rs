@@ -37,12 +37,14 @@ use crate::vocabulary::Message;
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
-pub const SHORTCUTS: [(&str, &str); 15] = [
+pub const SHORTCUTS: [(&str, &str); 17] = [
     ("F1", "help-f1"),
     ("F5", "help-presentation"),
     ("Ctrl+F", "help-find"),
     ("Ctrl+Shift+S", "help-stats"),
     ("Ctrl+Shift+L", "help-load"),
+    ("Ctrl+Shift+D", "help-diagram"),
+    ("Ctrl+Shift+C", "help-code"),
     ("Enter / Shift+Enter", "help-find-next"),
     ("Ctrl+Tab", "help-next-session"),
     ("Tab / Shift+Tab", "help-tab"),
@@ -951,6 +953,22 @@ impl SocketTesterApp {
         if ui.input_mut(|i| i.consume_key(shift_command, egui::Key::L)) {
             self.toggle_load();
         }
+        if ui.input_mut(|i| i.consume_key(shift_command, egui::Key::D))
+            && let Some(session) = self.sessions.get_mut(self.active)
+        {
+            session.diagram = match session.diagram {
+                Some(_) => None,
+                None => Some(Default::default()),
+            };
+        }
+        if ui.input_mut(|i| i.consume_key(shift_command, egui::Key::C))
+            && let Some(session) = self.sessions.get_mut(self.active)
+        {
+            session.code_view = match session.code_view {
+                Some(_) => None,
+                None => Some(files::suggested_path(session.uid, "py")),
+            };
+        }
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::CTRL, egui::Key::Tab)) && !self.sessions.is_empty()
         {
             self.show_session((self.active + 1) % self.sessions.len());
@@ -968,6 +986,36 @@ impl SocketTesterApp {
         } else if stop {
             self.act_form(uid, FormAction::Stop);
         }
+    }
+
+    /// Presenting, a pane along the bottom of the window says what the session in use just did
+    /// (its selected row, else its newest), in plain words, large enough for a room.
+    fn what_happened_panel(&self, ui: &mut Ui) {
+        let Some(session) = self.sessions.get(self.active) else { return };
+        let transcript = &session.transcript;
+        let index = session
+            .view
+            .selection
+            .and_then(|(seq, _)| transcript.index_of(seq))
+            .or_else(|| transcript.len().checked_sub(1));
+        let who = (session.spec().role, session.spec().chunk_bytes());
+        let words = index.and_then(|i| super::transcript_view::what_happened(&self.tr, transcript, i, who));
+        egui::Panel::bottom("what-happened").show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(t!(self.tr, "what-happened")).strong())
+                    .on_hover_text(t!(self.tr, "what-happened-hint"));
+                let title = session_title(&self.tr, session);
+                ui.label(RichText::new(format!("· {title}")).weak());
+            });
+            match words {
+                Some(words) => {
+                    ui.label(RichText::new(words).size(ui.text_style_height(&egui::TextStyle::Body) * 1.1))
+                }
+                None => ui.weak(t!(self.tr, "what-happened-none")),
+            };
+            ui.add_space(4.0);
+        });
     }
 
     /// Starts (or replays) the first-launch tour.
@@ -1377,6 +1425,9 @@ impl SocketTesterApp {
         }
         let mut actions = Vec::new();
         egui::Panel::top("top").show(ui, |ui| actions.extend(self.top_bar(ui)));
+        if self.presenting {
+            self.what_happened_panel(ui);
+        }
         let active_uid = self.sessions.get(self.active).map(|s| s.uid);
         let mut behavior = SessionTiles {
             sessions: &mut self.sessions,

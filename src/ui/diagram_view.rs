@@ -125,7 +125,7 @@ pub fn diagram_ui(
     tr: &Tr,
     transcript: &Transcript,
     view: &mut DiagramView,
-    (this, selected): (&str, Option<u64>),
+    (this, other, selected): (&str, &str, Option<u64>),
 ) -> Option<DiagramAction> {
     // Rows found as they come, and each new peer gets a lane.
     let DiagramView { scan, lanes, .. } = view;
@@ -219,8 +219,9 @@ pub fn diagram_ui(
     let painter = ui.painter();
     let text_color = ui.visuals().strong_text_color();
     let lane_stroke = Stroke::new(1.0, ui.visuals().weak_text_color());
-    let names: Vec<String> =
-        std::iter::once(this.to_string()).chain(view.lanes.iter().map(ToString::to_string)).collect();
+    let names: Vec<String> = std::iter::once(this.to_string())
+        .chain(view.lanes.iter().map(|peer| format!("{other} {peer}")))
+        .collect();
     for (i, name) in names.iter().enumerate().take(lanes_now) {
         painter.text(
             Pos2::new(lane_x(header, i), header.center().y),

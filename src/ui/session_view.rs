@@ -189,10 +189,15 @@ pub fn stats_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
 /// current step selects its transcript row.
 pub fn diagram_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     let title = format!("{} · {}", t!(tr, "diagram-menu"), session_title(tr, session));
-    let this = match session.spec().role {
-        Role::Server => t!(tr, "report-lane-server"),
-        Role::Client => t!(tr, "report-lane-client"),
+    let (this, other) = match session.spec().role {
+        Role::Server => (t!(tr, "report-lane-server"), t!(tr, "report-lane-client")),
+        Role::Client => (t!(tr, "report-lane-client"), t!(tr, "report-lane-server")),
     };
+    // A third of the window's width is left for the session behind it (its transcript and
+    // "What happened" step along), whatever the zoom.
+    let screen = ctx.content_rect();
+    let size = egui::vec2((screen.width() * 0.6).max(420.0), (screen.height() * 0.62).max(240.0));
+    let position = egui::pos2(screen.right() - size.x - 12.0, screen.top() + 56.0);
     let uid = session.uid;
     let selected = session.view.selection.map(|(a, _)| a);
     let Some(view) = session.diagram.as_mut() else { return };
@@ -201,10 +206,11 @@ pub fn diagram_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     let action = egui::Window::new(title)
         .id(egui::Id::unique(("diagram-window", uid)))
         .open(&mut open)
-        .default_size([820.0, 560.0])
+        .default_size(size)
+        .default_pos(position)
         .min_size([420.0, 240.0])
         .resizable(true)
-        .show(ctx, |ui| super::diagram_view::diagram_ui(ui, tr, transcript, view, (&this, selected)))
+        .show(ctx, |ui| super::diagram_view::diagram_ui(ui, tr, transcript, view, (&this, &other, selected)))
         .and_then(|r| r.inner)
         .flatten();
     if !open {

@@ -433,12 +433,11 @@ pub fn transcript_ui(
     filter_chips_ui(ui, tr, tz, rows, transcript.len());
     let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
     // The selected row in plain words, when one row is selected.
-    // Presenting, the newest row is explained while none is selected.
+    // Presenting, the window's own "What happened" pane says it, large; here it would repeat.
     let presenting = crate::ui::presentation::is_on(ui.ctx());
     let explained = match (selected.as_slice(), view.selection) {
-        ([_], Some((seq, _))) => transcript.index_of(seq).and_then(|i| what_happened(tr, transcript, i, who)),
-        ([], None) if presenting && !transcript.is_empty() => {
-            what_happened(tr, transcript, transcript.len() - 1, who)
+        ([_], Some((seq, _))) if !presenting => {
+            transcript.index_of(seq).and_then(|i| what_happened(tr, transcript, i, who))
         }
         _ => None,
     };
@@ -452,7 +451,10 @@ pub fn transcript_ui(
     // Table (its heading row included) and details share what is left, so neither runs under
     // the status line: the details take at most 35 % of it.
     let available = ui.available_height();
-    let hex_height = hex_height.min(available * 0.35);
+    // The table keeps its heading and three rows; the details take what is left, if enough.
+    let spare = available - 4.0 * row_height - 4.0 * ui.spacing().item_spacing.y;
+    let hex_height = hex_height.min(available * 0.35).min(spare.max(0.0));
+    let hex_height = if hex_height < 2.0 * row_height { 0.0 } else { hex_height };
     let spacing = ui.spacing().item_spacing.y;
     let table_height = (available - hex_height - row_height - 3.0 * spacing).max(3.0 * row_height);
     // The narrowest glyph a row may hold, for clipping what cannot show anyway.
@@ -655,7 +657,7 @@ pub fn transcript_ui(
     }
     // The details of the selected rows: each one's whole text, wrapped, and every byte in a hex
     // dump; several rows each under their own line.
-    if !selected.is_empty() || explained.is_some() {
+    if (!selected.is_empty() || explained.is_some()) && hex_height > 0.0 {
         ui.separator();
         egui::ScrollArea::vertical().id_salt("details").max_height(hex_height - 8.0).show(ui, |ui| {
             if let Some(words) = &explained {

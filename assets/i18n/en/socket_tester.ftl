@@ -498,6 +498,8 @@ search-scanning = (still searching…)
 search-close = Close the search
 help-stats = Show or hide the statistics panel of the session in use
 help-load = Open or close the Load test window
+help-diagram = Show or hide the sequence diagram of the session in use
+help-code = Show or hide the Python code of the session in use
 help-find = Find bytes in the transcript of the session you last used
 help-find-next = In the search field: the next match, or the previous one
 

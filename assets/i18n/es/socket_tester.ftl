@@ -516,6 +516,8 @@ search-scanning = (todavía buscando…)
 search-close = Cerrar la búsqueda
 help-stats = Mostrar u ocultar el panel de estadísticas de la sesión en uso
 help-load = Abrir o cerrar la ventana de prueba de carga
+help-diagram = Mostrar u ocultar el diagrama de secuencia de la sesión en uso
+help-code = Mostrar u ocultar el código Python de la sesión en uso
 help-find = Buscar bytes en la transcripción de la sesión usada por última vez
 help-find-next = En el campo de búsqueda: la coincidencia siguiente o la anterior
 
