@@ -648,18 +648,20 @@ fn expectations_against_http_server_socat_and_redis() {
     assert_eq!(code, Some(1));
     assert!(text.contains("✘ expected /^HTTP/1\\.[01] 404/, got \"HTTP/1.0 200 OK\\r\\n"), "{text}");
 
-    // socat answers every connection with a fixed line and closes.
+    // socat answers every connection's first line with a fixed line and closes. (Reading the
+    // line first: a peer that closed before our bytes arrived would answer them with a reset.)
     let port = free_tcp_port();
     let _socat = Service::spawn(
         Command::new("socat")
             .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"))
-            .arg("SYSTEM:echo HELLO")
+            .arg("SYSTEM:read line; echo HELLO")
             .stdout(Stdio::null())
             .stderr(Stdio::null()),
     );
     common::wait_tcp(port);
     let target = format!("127.0.0.1:{port}");
-    let (code, text) = send(&["tcp", &target, "hi", "--expect", "text:HELLO\\n", "--reply-end", "close"]);
+    let (code, text) =
+        send(&["tcp", &target, "-e", "hi\\n", "--expect", "text:HELLO\\n", "--reply-end", "close"]);
     assert_eq!(code, Some(0), "{text}");
 
     // redis-server, as Debian installs it: PING answers +PONG.

@@ -99,9 +99,9 @@ fn kill_9_mid_stream_leaves_both_files_readable_up_to_the_last_record() {
         let clients = stream_clients(port, &stop);
         // A random moment: at once, or well into the stream.
         std::thread::sleep(Duration::from_millis(fastrand::u64(20..400)));
-        let mut child = serve.child;
-        child.kill().unwrap();
-        wait_child(&mut child, WAIT).expect("killed");
+        let mut serve = serve;
+        serve.child.kill().unwrap();
+        wait_child(&mut serve.child, WAIT).expect("killed");
         stop.store(true, Ordering::Relaxed);
         for client in clients {
             client.join().unwrap();
@@ -130,9 +130,9 @@ fn record_pcap_alone_has_its_header_at_once_and_keeps_the_exchange_through_kill_
     while check_pcap(&pcap) < 5 && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut child = serve.child;
-    child.kill().unwrap();
-    wait_child(&mut child, WAIT).expect("killed");
+    let mut serve = serve;
+    serve.child.kill().unwrap();
+    wait_child(&mut serve.child, WAIT).expect("killed");
     // --record-pcap alone: a handshake (3), the message and its ACK, the echo and its ACK.
     assert!(check_pcap(&pcap) >= 7, "the exchange is in the .pcap after kill -9");
 }

@@ -1687,3 +1687,20 @@ fn the_diagram_draws_each_step_and_steps_through_with_the_transcript_selection()
     harness.run_steps(2);
     assert!(!diagram(&harness).playing);
 }
+
+#[test]
+fn the_explain_column_puts_each_row_in_plain_words() {
+    let mut harness =
+        harness(StartupOptions { language: Some(Language::Spanish), ..StartupOptions::default() });
+    harness.run_steps(2);
+    let link = row_link();
+    push_client_rows(
+        &mut harness,
+        [EventKind::Connected(link), EventKind::Sent { link, data: bytes::Bytes::from_static(b"hola") }],
+    );
+    harness.get_all_by_label("Explicar").nth(1).unwrap().click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Qué pasó").is_some(), "the column's heading");
+    assert!(harness.query_by_label_contains("El cliente se conectó al servidor").is_some());
+    assert!(harness.query_by_label_contains("El cliente envió 4 bytes al servidor").is_some());
+}

@@ -81,6 +81,10 @@ pub struct ViewState {
     pub wrap: bool,
     /// The rows' heights while payloads wrap.
     pub wrap_heights: super::transcript_view::WrapHeights,
+    /// A "What happened" column beside the content.
+    pub explain_column: bool,
+    /// The column's sentences, made once per row.
+    pub explained: super::transcript_view::ExplainCache,
 }
 
 /// One session.

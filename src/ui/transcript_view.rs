@@ -324,19 +324,53 @@ pub fn step_of(entry: &Entry) -> crate::explain::Step<'_> {
 /// Rows before the selected one that "What happened" reads for its context.
 const EXPLAIN_LOOKBACK: usize = 2000;
 
+/// Rows before each row that the "What happened" column reads (less than the pane, so that a
+/// screenful of new rows costs well under a millisecond).
+const COLUMN_LOOKBACK: usize = 64;
+
+/// The "What happened" column's sentences, made once per row and language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExplainCache {
+    language: Option<crate::i18n::Language>,
+    rows: std::collections::HashMap<u64, String>,
+}
+
+impl ExplainCache {
+    /// Rows kept at most; beyond, the cache starts again.
+    const MAX: usize = 20_000;
+
+    fn get(&mut self, tr: &Tr, transcript: &Transcript, index: usize, who: (Role, u64)) -> String {
+        if self.language != Some(tr.language()) || self.rows.len() > ExplainCache::MAX {
+            self.language = Some(tr.language());
+            self.rows.clear();
+        }
+        let Some(seq) = transcript.get(index).map(|e| e.seq) else { return String::new() };
+        self.rows
+            .entry(seq)
+            .or_insert_with(|| explain_row(tr, transcript, index, who, COLUMN_LOOKBACK).unwrap_or_default())
+            .clone()
+    }
+}
+
 /// The selected row in plain words (what the session did, and which socket call): the rows of
 /// its connection just before it give the context (an echo in several reads, a reset after
 /// accents).
-pub fn what_happened(
+pub fn what_happened(tr: &Tr, transcript: &Transcript, index: usize, who: (Role, u64)) -> Option<String> {
+    explain_row(tr, transcript, index, who, EXPLAIN_LOOKBACK)
+}
+
+/// A row in plain words, reading up to `lookback` rows before it for context.
+fn explain_row(
     tr: &Tr,
     transcript: &Transcript,
     index: usize,
     (role, chunk): (Role, u64),
+    lookback: usize,
 ) -> Option<String> {
     let entry = transcript.get(index)?;
     let mut explainer = crate::explain::Explainer::new(transcript.protocol(), role, chunk);
     let mut words = None;
-    for i in index.saturating_sub(EXPLAIN_LOOKBACK)..=index {
+    for i in index.saturating_sub(lookback)..=index {
         let Some(row) = transcript.get(i) else { continue };
         if row.conn == entry.conn || i == index {
             words = Some(explainer.explain(step_of(row)));
@@ -407,6 +441,8 @@ pub fn transcript_ui(
             .on_hover_text(t!(tr, "view-text-hint"));
         ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex")).on_hover_text(t!(tr, "view-hex-hint"));
         ui.checkbox(&mut view.wrap, t!(tr, "view-wrap")).on_hover_text(t!(tr, "view-wrap-hint"));
+        ui.checkbox(&mut view.explain_column, t!(tr, "view-explain"))
+            .on_hover_text(t!(tr, "view-explain-hint"));
         let copy = ui
             .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
             .on_hover_text(t!(tr, "btn-copy-hint"));
@@ -517,6 +553,10 @@ pub fn transcript_ui(
                     .clip(true),
             });
         }
+        let explain_column = view.explain_column;
+        if explain_column {
+            table = table.column(Column::initial(360.0).at_least(120.0).clip(true));
+        }
         table
             .id_salt("transcript")
             .striped(true)
@@ -531,6 +571,11 @@ pub fn transcript_ui(
                         ui.strong(title).on_hover_text(hint);
                     });
                     widths[i] = rect.width();
+                }
+                if explain_column {
+                    header.col(|ui| {
+                        ui.strong(t!(tr, "what-happened")).on_hover_text(t!(tr, "what-happened-hint"));
+                    });
                 }
             })
             .body(|body| {
@@ -616,6 +661,16 @@ pub fn transcript_ui(
                             ui.label(format!("{} {mark}", tr.duration(rtt)));
                         }
                     });
+                    if explain_column {
+                        let words = view.explained.get(tr, transcript, index, who);
+                        row.col(|ui| {
+                            let label =
+                                ui.add(egui::Label::new(RichText::new(words.as_str()).weak()).truncate());
+                            if label.hovered() {
+                                label.on_hover_text(words);
+                            }
+                        });
+                    }
                     if row.response().clicked() {
                         let shift = row.response().ctx.input(|i| i.modifiers.shift);
                         clicked = Some((entry.seq, shift));

@@ -270,6 +270,16 @@ pub struct Serve {
     pub errors: Receiver<String>,
 }
 
+/// A `serve` a test did not stop (it failed, or had no need to) does not outlive it.
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Serve {
     pub fn start(args: &[&str]) -> Serve {
         Serve::start_under(&[], args)

@@ -73,6 +73,8 @@ view-show = Show:
 view-text = Text
 view-wrap = Wrap
 view-wrap-hint = Show whole payloads over several lines (up to 24 lines a row; the details below show every byte)
+view-explain = Explain
+view-explain-hint = A 'What happened' column: each row in plain words, naming its socket call
 view-hex = Hex
 view-dropped = { $count ->
         [one] 1 older line not kept

@@ -73,6 +73,8 @@ view-show = Mostrar:
 view-text = Texto
 view-wrap = Ajustar
 view-wrap-hint = Mostrar los contenidos completos en varias líneas (hasta 24 por fila; los detalles de abajo muestran cada byte)
+view-explain = Explicar
+view-explain-hint = Una columna 'Qué pasó': cada fila en palabras sencillas, con su llamada de socket
 view-hex = Hex
 view-dropped = { $count ->
         [one] 1 línea antigua no conservada
