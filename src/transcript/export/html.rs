@@ -92,6 +92,8 @@ svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}\
 struct Lanes {
     names: Vec<String>,
     index: BTreeMap<SocketAddr, usize>,
+    /// What the other side is called ("Server" for a client's transcript).
+    other: String,
 }
 
 const MAX_LANES: usize = 8;
@@ -105,7 +107,7 @@ impl Lanes {
         if lanes.names.len() >= MAX_LANES {
             return MAX_LANES - 1;
         }
-        lanes.names.push(peer.to_string());
+        lanes.names.push(format!("{} {peer}", lanes.other));
         lanes.index.insert(peer, lanes.names.len() - 1);
         lanes.names.len() - 1
     }
@@ -153,6 +155,7 @@ pub fn render(records: &[Record], more: u64, protocol: Protocol, tr: &Tr) -> Str
         .collect();
     diagram(&mut html, records, &explained, role, tr);
     stats(&mut html, records, tr);
+    rtt_plot(&mut html, records, tr);
     table(&mut html, records, &explained, protocol, tr);
     if more > 0 {
         let _ = writeln!(html, "<p>{}</p>", esc(&t!(tr, "report-more", count = more)));
@@ -162,12 +165,12 @@ pub fn render(records: &[Record], more: u64, protocol: Protocol, tr: &Tr) -> Str
 }
 
 fn diagram(html: &mut String, records: &[Record], explained: &[String], role: Role, tr: &Tr) {
-    let this = match role {
-        Role::Server => t!(tr, "report-lane-server"),
-        Role::Client => t!(tr, "report-lane-client"),
+    let (this, other) = match role {
+        Role::Server => (t!(tr, "report-lane-server"), t!(tr, "report-lane-client")),
+        Role::Client => (t!(tr, "report-lane-client"), t!(tr, "report-lane-server")),
     };
     let local = records.iter().find_map(|r| r.local).map(|a| a.to_string()).unwrap_or_default();
-    let mut lanes = Lanes { names: vec![format!("{this} {local}")], index: BTreeMap::new() };
+    let mut lanes = Lanes { names: vec![format!("{this} {local}")], index: BTreeMap::new(), other };
     // Lanes first, so the width is known.
     for r in records {
         if r.peer.is_some() && r.event != EventName::Listening {
@@ -318,6 +321,92 @@ fn stats(html: &mut String, records: &[Record], tr: &Tr) {
     html.push_str("</table>\n");
 }
 
+/// Round trips over time as an inline SVG plot (the window's plot, for paper): a point per
+/// round trip, the time since the first event across, milliseconds up.
+fn rtt_plot(html: &mut String, records: &[Record], tr: &Tr) {
+    let Some(first) = records.first().map(|r| r.time) else { return };
+    let points: Vec<(f64, f64)> = records
+        .iter()
+        .filter_map(|r| {
+            let rtt = match r.event {
+                EventName::Received => r.rtt_us,
+                EventName::Checked => r.check.as_ref().map(|c| c.rtt_us),
+                _ => None,
+            }?;
+            Some((r.time.duration_since(first).as_secs_f64().max(0.0), rtt as f64 / 1000.0))
+        })
+        .collect();
+    if points.is_empty() {
+        return;
+    }
+    let (w, h, left, bottom, top, right) = (720.0, 260.0, 56.0, 36.0, 12.0, 12.0);
+    let max_t = points.iter().map(|p| p.0).fold(0.0, f64::max).max(1e-3);
+    let max_ms = points.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3) * 1.1;
+    let x = |t: f64| left + (w - left - right) * t / max_t;
+    let y = |ms: f64| top + (h - top - bottom) * (1.0 - ms / max_ms);
+    let title = t!(tr, "plot-rtt");
+    let _ = write!(
+        html,
+        "<h2>{}</h2>\n<svg class=\"plot\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" role=\"img\" aria-label=\"{}\">\n",
+        esc(&title),
+        esc(&title)
+    );
+    let axis = "stroke=\"#444\" stroke-width=\"1\"";
+    let _ = writeln!(
+        html,
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" {axis}/><line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{}\" {axis}/>",
+        h - bottom,
+        w - right,
+        h - bottom,
+        h - bottom
+    );
+    for i in 0..=4 {
+        let ms = max_ms * f64::from(i) / 4.0;
+        let _ = writeln!(
+            html,
+            "<text class=\"time\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            left - 4.0,
+            y(ms) + 3.0,
+            esc(&tr.number(ms, 2))
+        );
+        let t = max_t * f64::from(i) / 4.0;
+        let _ = writeln!(
+            html,
+            "<text class=\"time\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            x(t),
+            h - bottom + 14.0,
+            esc(&tr.number(t, 2))
+        );
+    }
+    let _ = writeln!(
+        html,
+        "<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+         <text class=\"label\" x=\"12\" y=\"{}\" transform=\"rotate(-90 12 {})\" text-anchor=\"middle\">{}</text>",
+        (left + w - right) / 2.0,
+        h - 4.0,
+        esc(&t!(tr, "plot-axis-seconds")),
+        h / 2.0,
+        h / 2.0,
+        esc(&t!(tr, "plot-axis-ms"))
+    );
+    // At most one point per half pixel: a long run stays a small file.
+    let mut last: Option<(i64, i64)> = None;
+    for &(t, ms) in &points {
+        let key = ((x(t) * 2.0) as i64, (y(ms) * 2.0) as i64);
+        if last == Some(key) {
+            continue;
+        }
+        last = Some(key);
+        let _ = write!(
+            html,
+            "<circle class=\"rtt\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.2\" fill=\"#b04000\"/>",
+            x(t),
+            y(ms)
+        );
+    }
+    html.push_str("\n</svg>\n");
+}
+
 fn table(html: &mut String, records: &[Record], explained: &[String], protocol: Protocol, tr: &Tr) {
     let _ = write!(
         html,
@@ -362,4 +451,33 @@ fn table(html: &mut String, records: &[Record], explained: &[String], protocol: 
         );
     }
     html.push_str("</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::SocketAddr;
+
+    use super::*;
+    use crate::engine::{EchoCheck, Event, EventKind, Link};
+
+    #[test]
+    fn a_clients_report_plots_each_round_trip_and_escapes_what_it_shows() {
+        let addr: SocketAddr = "127.0.0.1:10000".parse().unwrap_or_else(|_| unreachable!());
+        let link = Link { conn: 1, local: addr, peer: addr };
+        let start = jiff::Timestamp::UNIX_EPOCH;
+        let records: Vec<Record> = (0..5i64)
+            .map(|i| {
+                let echo = Some(EchoCheck { rtt_us: 100 + i as u64 * 50, matches: true, bytes: 3 });
+                let data = bytes::Bytes::from_static(b"<b>");
+                let kind = EventKind::Received { link, data, truncated: false, echo };
+                let at = start + jiff::SignedDuration::from_millis(i * 100);
+                Record::from_event(&Event { at, session: 1, kind }, 1)
+            })
+            .collect();
+        let html = render(&records, 0, Protocol::Tcp, &Tr::new(Language::English));
+        assert_eq!(html.matches("<circle class=\"rtt\"").count(), 5);
+        assert_eq!(html.matches("class=\"arrow data received\"").count(), 5);
+        assert!(!html.contains("\"<b>\""), "payloads are escaped");
+        assert!(html.contains("&quot;&lt;b&gt;&quot;"));
+    }
 }
