@@ -63,7 +63,35 @@ pub fn python(spec: &SessionSpec, tr: &Tr) -> Result<String, String> {
         (Role::Server, Protocol::Udp) => udp_server(tr, es),
     };
     out.push_str(&body);
-    Ok(out)
+    Ok(wrap_comments(&out, 88))
+}
+
+/// Comment lines longer than `width` characters, wrapped at spaces with their indent kept.
+fn wrap_comments(code: &str, width: usize) -> String {
+    let mut out = String::with_capacity(code.len() + 256);
+    for line in code.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let is_comment = line.trim_start().starts_with("# ");
+        if !is_comment || line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let prefix = format!("{}# ", &line[..indent]);
+        let mut current = prefix.clone();
+        for word in line.trim_start()[2..].split(' ') {
+            if current.chars().count() + word.chars().count() > width && current.len() > prefix.len() {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = prefix.clone();
+            }
+            current.push_str(word);
+            current.push(' ');
+        }
+        out.push_str(current.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// The function's name, in the tutorial's Spanish or in English.
@@ -310,6 +338,12 @@ fn py_message(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_comments_wrap_and_keep_their_indent() {
+        let code = wrap_comments("    # one two three four five six\nx = 1\n", 16);
+        assert_eq!(code, "    # one two\n    # three four\n    # five six\nx = 1\n");
+    }
 
     #[test]
     fn literals_keep_every_byte() {
