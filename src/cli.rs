@@ -475,6 +475,10 @@ pub struct SendArgs {
     /// Pause between two messages, in milliseconds (default 0).
     #[arg(long, value_name = "MS")]
     pub interval_ms: Option<u64>,
+    /// A calm pace for a live demonstration: pause this long after connecting, before sending,
+    /// and after the echo, before closing (default 0).
+    #[arg(long, value_name = "MS")]
+    pub pace_ms: Option<u64>,
     /// Send again and again until Ctrl-C.
     #[arg(long)]
     pub until_stopped: bool,
@@ -615,6 +619,9 @@ impl SendArgs {
         if let Some(count) = self.count {
             spec.plan.count = count;
             spec.plan.until_stopped = false;
+        }
+        if let Some(pace) = self.pace_ms {
+            spec.plan.pace_ms = pace;
         }
         if let Some(interval) = self.interval_ms {
             spec.plan.interval_ms = interval;

@@ -1241,6 +1241,11 @@ fn explain_says_each_line_in_plain_words_naming_the_socket_call() {
     }
     // The echo of the seed's message comes back in three reads of at most 16 bytes, and says so.
     assert!(text.contains("en 3 trozos de como mucho 16 bytes"), "{text}");
+    // A calm pace: --pace-ms waits after connecting and before closing.
+    let started = Instant::now();
+    let out = bin().args(["send", "tcp", &format!("127.0.0.1:{port}"), "--pace-ms", "250"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(started.elapsed() >= Duration::from_millis(500), "{:?}", started.elapsed());
 }
 
 /// Parses an HTML report with Python's own parser: the data arrows, the event count, and

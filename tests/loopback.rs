@@ -685,3 +685,19 @@ fn a_udp_server_sends_to_every_peer_heard_from() {
     peers[0].set_read_timeout(Some(Duration::from_millis(300))).unwrap();
     assert!(peers[0].recv(&mut buf).is_err());
 }
+
+#[test]
+fn a_calm_pace_pauses_after_connecting_and_before_closing() {
+    let server = start(Protocol::Tcp, "127.0.0.1:0");
+    let config = ClientConfig { pace_ms: 300, ..client_config(Protocol::Tcp, server.addrs[0], b"hola") };
+    let events = run_client(config);
+    let at = |pred: &dyn Fn(&EventKind) -> bool| events.iter().find(|e| pred(&e.kind)).map(|e| e.at).unwrap();
+    let connected = at(&|k| matches!(k, EventKind::Connected(_)));
+    let sent = at(&|k| matches!(k, EventKind::Sent { .. }));
+    let echoed = at(&|k| matches!(k, EventKind::Received { echo: Some(_), .. }));
+    let closed = at(&|k| matches!(k, EventKind::ConnectionClosed { .. }));
+    let ms = |a: jiff::Timestamp, b: jiff::Timestamp| b.duration_since(a).as_millis();
+    assert!(ms(connected, sent) >= 300, "connect, then a pause, then send: {} ms", ms(connected, sent));
+    assert!(ms(echoed, closed) >= 300, "the echo, then a pause, then close: {} ms", ms(echoed, closed));
+    assert!(echo_checks(&events).iter().all(|c| c.matches));
+}

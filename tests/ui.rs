@@ -1686,6 +1686,11 @@ fn the_diagram_draws_each_step_and_steps_through_with_the_transcript_selection()
     harness.get_by_label("■ Pause").click();
     harness.run_steps(2);
     assert!(!diagram(&harness).playing);
+    // Calm pace slows the client's own steps too: a second between connect, send and close.
+    harness.get_by_label("Calm pace").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].spec().plan.pace_ms, 1000);
+    assert!(diagram(&harness).calm);
 }
 
 #[test]

@@ -124,6 +124,9 @@ pub struct ClientConfig {
     pub timeout_ms: u64,
     /// Pause between two exchanges.
     pub interval_ms: u64,
+    /// A calm pace: a pause after connecting, before sending, and after the echo, before
+    /// closing, so that an audience can follow (0: none).
+    pub pace_ms: u64,
     /// Keep one connection for every message, and stay connected for `Send` commands until
     /// `Disconnect` or until the peer closes. Without it, each message is its own connection
     /// and the worker ends after the last one.
@@ -145,6 +148,7 @@ impl Default for ClientConfig {
             chunk_bytes: DEFAULT_CLIENT_CHUNK,
             timeout_ms: DEFAULT_TIMEOUT_MS,
             interval_ms: 0,
+            pace_ms: 0,
             persistent: false,
             close_when_done: false,
         }

@@ -172,7 +172,15 @@ impl Client<'_> {
                     return CloseReason::Failed;
                 }
             };
+            if let Some(reason) = self.pause(&mut events) {
+                return reason;
+            }
             let flow = self.serve_connection(&mut conn, &mut events);
+            if matches!(flow, Flow::Continue)
+                && let Some(reason) = self.pause(&mut events)
+            {
+                return reason;
+            }
             let _ = self.poll.registry().deregister(&mut conn.stream);
             self.em.emit(EventKind::ConnectionClosed {
                 link: conn.link,
@@ -197,6 +205,28 @@ impl Client<'_> {
             }
         }
         None
+    }
+
+    /// Waits out the calm pace (if any), still honouring commands.
+    fn pause(&mut self, events: &mut Events) -> Option<CloseReason> {
+        if self.config.pace_ms == 0 {
+            return None;
+        }
+        let until = Instant::now() + Duration::from_millis(self.config.pace_ms);
+        loop {
+            if let Some(reason) = self.drain_commands() {
+                return Some(reason);
+            }
+            let now = Instant::now();
+            if now >= until {
+                return None;
+            }
+            if let Err(err) = self.poll.poll(events, Some(until - now))
+                && err.kind() != io::ErrorKind::Interrupted
+            {
+                return None;
+            }
+        }
     }
 
     /// Sleeps out the interval between two exchanges, still honouring commands.

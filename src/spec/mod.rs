@@ -60,11 +60,26 @@ pub struct Plan {
     pub persistent: bool,
     /// Steps: go on after a failed step (otherwise the rest are skipped).
     pub continue_on_failure: bool,
+    /// A calm pace for live demonstrations: the client pauses this long after connecting,
+    /// before it sends, and after the echo, before it closes (0: no pause).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub pace_ms: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 impl Default for Plan {
     fn default() -> Self {
-        Plan { count: 1, interval_ms: 0, until_stopped: false, persistent: false, continue_on_failure: false }
+        Plan {
+            count: 1,
+            interval_ms: 0,
+            until_stopped: false,
+            persistent: false,
+            continue_on_failure: false,
+            pace_ms: 0,
+        }
     }
 }
 
@@ -438,6 +453,7 @@ impl SessionSpec {
             chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
             timeout_ms: self.timeout_ms,
             interval_ms: self.plan.interval_ms,
+            pace_ms: self.plan.pace_ms,
             persistent: self.plan.persistent || !send,
             close_when_done: false,
         }

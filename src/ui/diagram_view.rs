@@ -67,6 +67,8 @@ impl Default for DiagramView {
 pub enum DiagramAction {
     /// Select this transcript row (and bring it into view).
     Select(u64),
+    /// Calm pace on or off: the session's client pauses between its own steps too.
+    Calm(bool),
 }
 
 /// Whether the diagram draws a row.
@@ -119,14 +121,14 @@ impl DiagramView {
     }
 }
 
-/// Draws the diagram with its step controls; returns a row to select.
+/// Draws the diagram with its step controls; returns what it asks of the session.
 pub fn diagram_ui(
     ui: &mut Ui,
     tr: &Tr,
     transcript: &Transcript,
     view: &mut DiagramView,
     (this, other, selected): (&str, &str, Option<u64>),
-) -> Option<DiagramAction> {
+) -> Vec<DiagramAction> {
     // Rows found as they come, and each new peer gets a lane.
     let DiagramView { scan, lanes, .. } = view;
     let caught_up = scan.advance(transcript, SCAN_BUDGET, |entry| {
@@ -146,6 +148,7 @@ pub fn diagram_ui(
     let count = view.scan.kept().len();
     let now = ui.input(|i| i.time);
     let mut action = None;
+    let mut calm_changed = None;
     // The controls.
     ui.horizontal_wrapped(|ui| {
         let step = view.cursor;
@@ -177,7 +180,13 @@ pub fn diagram_ui(
             egui::Slider::new(&mut view.speed, 0.25..=10.0).logarithmic(true).text(t!(tr, "diagram-speed")),
         )
         .on_hover_text(t!(tr, "diagram-speed-hint"));
-        ui.checkbox(&mut view.calm, t!(tr, "diagram-calm")).on_hover_text(t!(tr, "diagram-calm-hint"));
+        if ui
+            .checkbox(&mut view.calm, t!(tr, "diagram-calm"))
+            .on_hover_text(t!(tr, "diagram-calm-hint"))
+            .changed()
+        {
+            calm_changed = Some(DiagramAction::Calm(view.calm));
+        }
         let position = view.cursor.map_or_else(|| "–".to_string(), |c| tr.number((c + 1) as f64, 0));
         ui.label(t!(tr, "diagram-position", step = position, steps = tr.number(count as f64, 0)));
     });
@@ -329,7 +338,7 @@ pub fn diagram_ui(
     if count == 0 {
         ui.weak(RichText::new(t!(tr, "diagram-empty")));
     }
-    action
+    action.into_iter().chain(calm_changed).collect()
 }
 
 /// The lanes, shape and label of a row: `other` is its peer's lane (this session is lane 0).

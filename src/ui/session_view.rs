@@ -185,6 +185,9 @@ pub fn stats_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     }
 }
 
+/// The client's pause between its own steps while the diagram's Calm pace is on.
+pub const CALM_PACE_MS: u64 = 1000;
+
 /// A session's sequence diagram window, with its step controls; a clicked arrow or the
 /// current step selects its transcript row.
 pub fn diagram_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
@@ -203,7 +206,7 @@ pub fn diagram_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
     let Some(view) = session.diagram.as_mut() else { return };
     let mut open = true;
     let transcript = &session.transcript;
-    let action = egui::Window::new(title)
+    let actions = egui::Window::new(title)
         .id(egui::Id::unique(("diagram-window", uid)))
         .open(&mut open)
         .default_size(size)
@@ -212,13 +215,24 @@ pub fn diagram_window(ctx: &egui::Context, tr: &Tr, session: &mut Session) {
         .resizable(true)
         .show(ctx, |ui| super::diagram_view::diagram_ui(ui, tr, transcript, view, (&this, &other, selected)))
         .and_then(|r| r.inner)
-        .flatten();
+        .unwrap_or_default();
     if !open {
         session.diagram = None;
     }
-    if let Some(super::diagram_view::DiagramAction::Select(seq)) = action {
-        session.view.selection = Some((seq, seq));
-        session.view.scroll_to = Some(seq);
+    for action in actions {
+        match action {
+            super::diagram_view::DiagramAction::Select(seq) => {
+                session.view.selection = Some((seq, seq));
+                session.view.scroll_to = Some(seq);
+            }
+            // The client's own steps slow down too: a second between connecting, sending and
+            // closing (the next Send or Start takes it).
+            super::diagram_view::DiagramAction::Calm(on) => {
+                let mut spec = session.spec().clone();
+                spec.plan.pace_ms = if on { CALM_PACE_MS } else { 0 };
+                session.form.set_spec(spec);
+            }
+        }
     }
 }
 

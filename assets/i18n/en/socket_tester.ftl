@@ -739,6 +739,6 @@ diagram-pause-hint = Stop stepping
 diagram-speed = steps/s
 diagram-speed-hint = How fast Play (and the calm pace) goes
 diagram-calm = Calm pace
-diagram-calm-hint = Following a live exchange, move to each new event at the speed set, so an audience can follow
+diagram-calm-hint = For a live demonstration: the client pauses a second between connecting, sending and closing, and the diagram moves to each new event at the speed set, so an audience can follow
 diagram-position = Step { $step } of { $steps }
 diagram-empty = Nothing to draw yet: connect and send.

@@ -757,6 +757,6 @@ diagram-pause-hint = Dejar de avanzar
 diagram-speed = pasos/s
 diagram-speed-hint = A qué velocidad va Reproducir (y el ritmo pausado)
 diagram-calm = Ritmo pausado
-diagram-calm-hint = Al seguir un intercambio en vivo, pasar a cada evento nuevo a la velocidad indicada, para que el público pueda seguirlo
+diagram-calm-hint = Para una demostración en vivo: el cliente espera un segundo entre conectar, enviar y cerrar, y el diagrama pasa a cada evento nuevo a la velocidad indicada, para que el público pueda seguirlo
 diagram-position = Paso { $step } de { $steps }
 diagram-empty = Aún no hay nada que dibujar: conecte y envíe.
