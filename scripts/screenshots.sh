@@ -22,6 +22,7 @@
 #                   client's sequence diagram (Ctrl+Shift+D) stepped to its third step, which
 #                   the transcript selects and "Qué pasó" explains
 #   code-es.png     the client's Code window (Ctrl+Shift+C) in Spanish: the Python program
+#   tour.png        a first plain launch (no flags, fresh settings): the tour's first callout
 #   report-es.png   the .html report of a server that the tutorial's own client (which resets)
 #                   and our client talked to, in Spanish, rendered by headless Chromium
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
@@ -316,6 +317,10 @@ launch code-es --lang es --host 127.0.0.1 --port "$(free_port)" --start-server
 xdotool key --window "$wid" ctrl+shift+c
 sleep 1.5
 capture code-es
+
+# A first plain launch: the tour's first step.
+launch tour
+capture tour
 
 # The .html report a server writes (serve --save), in Spanish, after the tutorial's client
 # (which resets) and ours; rendered to PNG by headless Chromium.
