@@ -212,7 +212,11 @@ impl Client<'_> {
         if self.config.pace_ms == 0 {
             return None;
         }
-        let until = Instant::now() + Duration::from_millis(self.config.pace_ms);
+        self.wait_until(Instant::now() + Duration::from_millis(self.config.pace_ms), events)
+    }
+
+    /// Waits until `until`, still honouring commands.
+    fn wait_until(&mut self, until: Instant, events: &mut Events) -> Option<CloseReason> {
         loop {
             if let Some(reason) = self.drain_commands() {
                 return Some(reason);
@@ -232,21 +236,7 @@ impl Client<'_> {
     /// Sleeps out the interval between two exchanges, still honouring commands.
     fn wait_interval(&mut self, events: &mut Events) -> Option<CloseReason> {
         let last = self.last_start?;
-        let until = last + Duration::from_millis(self.config.interval_ms);
-        loop {
-            if let Some(reason) = self.drain_commands() {
-                return Some(reason);
-            }
-            let now = Instant::now();
-            if now >= until {
-                return None;
-            }
-            if let Err(err) = self.poll.poll(events, Some(until - now))
-                && err.kind() != io::ErrorKind::Interrupted
-            {
-                return None;
-            }
-        }
+        self.wait_until(last + Duration::from_millis(self.config.interval_ms), events)
     }
 
     /// Tries every resolved address in turn, each with the full timeout.

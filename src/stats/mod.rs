@@ -231,6 +231,22 @@ pub struct RttSummary {
     pub jitter_us: u64,
 }
 
+impl RttSummary {
+    /// The times as the window, the report and the command line list them: min, mean, the
+    /// percentiles and max, each with its name.
+    pub fn named(&self) -> [(&'static str, u64); 7] {
+        [
+            ("min", self.min_us),
+            ("mean", self.mean_us),
+            ("p50", self.p50_us),
+            ("p90", self.p90_us),
+            ("p99", self.p99_us),
+            ("p99.9", self.p999_us),
+            ("max", self.max_us),
+        ]
+    }
+}
+
 /// The figures of a saved transcript (`socket-tester stats FILE.jsonl`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct TranscriptStats {
@@ -268,6 +284,22 @@ pub struct TranscriptStats {
     pub failed: u64,
     /// From the first event to the last, in seconds.
     pub seconds: f64,
+}
+
+impl TranscriptStats {
+    /// The round-trip figures, when there was a round trip.
+    pub fn summary(&self) -> Option<RttSummary> {
+        Some(RttSummary {
+            min_us: self.min_us?,
+            mean_us: self.mean_us?,
+            p50_us: self.p50_us?,
+            p90_us: self.p90_us?,
+            p99_us: self.p99_us?,
+            p999_us: self.p999_us?,
+            max_us: self.max_us?,
+            jitter_us: self.jitter_us?,
+        })
+    }
 }
 
 /// A datagram (or an echo) that never came back within the timeout.

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 use egui::{RichText, Ui};
-use egui_plot::{Bar, BarChart, Plot};
 
 use crate::engine::load::{self, LoadConfig, Mode, Progress, Report};
 use crate::engine::{self, Protocol};
@@ -360,30 +359,9 @@ fn running_ui(ui: &mut Ui, tr: &Tr, run: &mut LoadRun) {
             max = tr.duration(s.max_us)
         ));
     }
-    histogram_ui(ui, tr, &rtts);
-}
-
-/// The round trips as bars.
-fn histogram_ui(ui: &mut Ui, tr: &Tr, rtts: &crate::stats::RoundTrips) {
-    let bars: Vec<Bar> = rtts
-        .bins(30)
-        .iter()
-        .map(|bin| {
-            let (lo, hi) = (bin.lo_us as f64 / 1000.0, bin.hi_us as f64 / 1000.0);
-            Bar::new((lo + hi) / 2.0, bin.count as f64).width(hi - lo)
-        })
-        .collect();
-    if bars.is_empty() {
-        return;
+    if rtts.count() > 0 {
+        super::stats_view::histogram_plot(ui, tr, &rtts, ("load-histogram", 30, Some(160.0)));
     }
-    Plot::new("load-histogram")
-        .height(160.0)
-        .x_axis_label(t!(tr, "plot-axis-ms"))
-        .y_axis_label(t!(tr, "plot-axis-count"))
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(t!(tr, "plot-histogram"), bars)));
 }
 
 /// The finished run: its figures, its JSON line, and Save.

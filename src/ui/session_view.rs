@@ -14,7 +14,7 @@ use super::session::Session;
 use super::session_form::form_ui;
 use super::stats_view::{Figures, StatsAction, StatsView, stats_panel_ui};
 use super::status_bar::session_status_ui;
-use super::transcript_view::transcript_ui;
+use super::transcript_view::{TranscriptContext, transcript_ui};
 use crate::engine::Protocol;
 use crate::i18n::Tr;
 use crate::spec::{MessageSpec, Role};
@@ -136,15 +136,14 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                 .show(ui, |ui| session_status_ui(ui, tr, session));
             ui.separator();
             let who = (session.spec().role, session.spec().chunk_bytes());
+            let context = TranscriptContext { tr, tz: context.tz, who };
             transcript_ui(
                 ui,
-                tr,
-                context.tz,
+                context,
                 &session.transcript,
                 &mut session.view,
                 &mut session.search,
                 &mut session.rows,
-                who,
             );
         });
     });

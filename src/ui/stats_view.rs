@@ -135,15 +135,7 @@ fn figures_ui(ui: &mut Ui, tr: &Tr, figures: &Figures<'_>) {
         };
         row(t!(tr, "stats-count"), tr.number(live.rtts.count() as f64, 0));
         if let Some(s) = live.rtts.summary() {
-            for (name, us) in [
-                ("min", s.min_us),
-                ("mean", s.mean_us),
-                ("p50", s.p50_us),
-                ("p90", s.p90_us),
-                ("p99", s.p99_us),
-                ("p99.9", s.p999_us),
-                ("max", s.max_us),
-            ] {
+            for (name, us) in s.named() {
                 row(name.to_string(), tr.duration(us));
             }
             row(t!(tr, "stats-jitter-name"), tr.duration(s.jitter_us));
@@ -221,12 +213,25 @@ fn rtt_plot_ui(ui: &mut Ui, tr: &Tr, live: &Live, view: &mut StatsView) -> Optio
 
 /// How many round trips took how long.
 fn histogram_ui(ui: &mut Ui, tr: &Tr, live: &Live) -> Option<u64> {
-    let bins = live.rtts.bins(BARS);
-    if bins.is_empty() {
+    if live.rtts.count() == 0 {
         ui.weak(t!(tr, "plot-empty"));
         return None;
     }
-    let last = bins.len() - 1;
+    histogram_plot(ui, tr, &live.rtts, ("histogram", BARS, None));
+    None
+}
+
+/// Round trips as a histogram: at most `bars` bars (each named by its range, for hovering),
+/// under the plot's id, at a fixed height or all that is left. The statistics window and
+/// the Load window both draw it.
+pub fn histogram_plot(
+    ui: &mut Ui,
+    tr: &Tr,
+    rtts: &crate::stats::RoundTrips,
+    (id, bars, height): (&str, usize, Option<f32>),
+) {
+    let bins = rtts.bins(bars);
+    let last = bins.len().saturating_sub(1);
     let bars: Vec<Bar> = bins
         .iter()
         .enumerate()
@@ -240,14 +245,16 @@ fn histogram_ui(ui: &mut Ui, tr: &Tr, live: &Live) -> Option<u64> {
             Bar::new((lo + hi) / 2.0, bin.count as f64).width(hi - lo).name(range)
         })
         .collect();
-    Plot::new("histogram")
+    let mut plot = Plot::new(id)
         .x_axis_label(t!(tr, "plot-axis-ms"))
         .y_axis_label(t!(tr, "plot-axis-count"))
         .allow_zoom(false)
         .allow_drag(false)
-        .allow_scroll(false)
-        .show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(t!(tr, "plot-histogram"), bars)));
-    None
+        .allow_scroll(false);
+    if let Some(height) = height {
+        plot = plot.height(height);
+    }
+    plot.show(ui, |plot_ui| plot_ui.bar_chart(BarChart::new(t!(tr, "plot-histogram"), bars)));
 }
 
 /// Bytes per second in and out over time.

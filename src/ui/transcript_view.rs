@@ -379,19 +379,27 @@ fn explain_row(
     words.map(|w| tr.render(&w))
 }
 
-/// Draws the transcript table, the hex pane, and the copy controls. `who` is the session's
-/// role and read size, for explaining rows in plain words.
-#[allow(clippy::too_many_arguments)]
+/// What the transcript view needs to know of its window and session.
+#[derive(Clone, Copy)]
+pub struct TranscriptContext<'a> {
+    /// Translations.
+    pub tr: &'a Tr,
+    /// The local time zone.
+    pub tz: &'a TimeZone,
+    /// The session's role and read size, for explaining rows in plain words.
+    pub who: (Role, u64),
+}
+
+/// Draws the transcript table, the hex pane, and the copy controls.
 pub fn transcript_ui(
     ui: &mut Ui,
-    tr: &Tr,
-    tz: &TimeZone,
+    context: TranscriptContext<'_>,
     transcript: &Transcript,
     view: &mut ViewState,
     search: &mut Option<SearchBar>,
     rows: &mut Option<Filtered>,
-    who: (Role, u64),
 ) {
+    let TranscriptContext { tr, tz, who } = context;
     let protocol = transcript.protocol();
     let mut scroll_to_seq = view.scroll_to.take();
     if let Some(bar) = search {

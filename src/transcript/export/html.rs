@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::net::SocketAddr;
 
-use super::{EventName, Record};
+use super::{EventName, Record, escape_markup as esc};
 use crate::engine::{ErrorKind, Protocol};
 use crate::explain::{Explainer, Step};
 use crate::i18n::{Language, Tr};
@@ -47,22 +47,6 @@ impl<W: Write> HtmlReport<W> {
         self.out.write_all(html.as_bytes())?;
         Ok(self.out)
     }
-}
-
-/// Text for HTML: `&`, `<`, `>` and quotes escaped.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `text` cut to `chars` characters with an ellipsis.
@@ -292,26 +276,12 @@ fn stats(html: &mut String, records: &[Record], tr: &Tr) {
         let _ = writeln!(html, "<tr><th>{}</th><td class=\"num\">{}</td></tr>", esc(&name), esc(&value));
     };
     row(t!(tr, "stats-count"), tr.number(s.count as f64, 0));
-    let us = |v: Option<u64>| v.map_or_else(|| "–".to_string(), |us| tr.duration(us));
     // Without round trips (a server's transcript), the times say nothing.
-    let times = if s.count > 0 {
-        vec![
-            ("min", s.min_us),
-            ("mean", s.mean_us),
-            ("p50", s.p50_us),
-            ("p90", s.p90_us),
-            ("p99", s.p99_us),
-            ("p99.9", s.p999_us),
-            ("max", s.max_us),
-        ]
-    } else {
-        Vec::new()
-    };
-    for (name, value) in times {
-        row(name.to_string(), us(value));
-    }
-    if s.count > 0 {
-        row(t!(tr, "stats-jitter-name"), us(s.jitter_us));
+    if let Some(summary) = s.summary() {
+        for (name, us) in summary.named() {
+            row(name.to_string(), tr.duration(us));
+        }
+        row(t!(tr, "stats-jitter-name"), tr.duration(summary.jitter_us));
     }
     row(t!(tr, "stats-passed"), tr.number(s.passed as f64, 0));
     row(t!(tr, "stats-failed"), tr.number(s.failed as f64, 0));

@@ -30,32 +30,13 @@ pub struct StepsReport {
     pub summary: StepsSummary,
 }
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // XML 1.0 cannot hold most control characters, even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {
-                out.push_str(&format!("\\x{:02X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 impl StepsReport {
     /// JUnit XML, as CI systems read it.
     pub fn junit(&self) -> String {
         let seconds = |us: u64| format!("{:.6}", us as f64 / 1e6);
         let total: u64 = self.steps.iter().map(|s| s.elapsed_us).sum();
         let (tests, failures, skipped) = (self.steps.len(), self.summary.failed, self.summary.skipped);
-        let name = xml_escape(&self.name);
+        let name = super::escape_markup(&self.name);
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         xml.push_str(&format!(
             "<testsuites tests=\"{tests}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{}\">\n",
@@ -68,7 +49,7 @@ impl StepsReport {
         for step in &self.steps {
             let open = format!(
                 "    <testcase name=\"step {}\" classname=\"{name}\" time=\"{}\"",
-                xml_escape(&step.label),
+                super::escape_markup(&step.label),
                 seconds(step.elapsed_us)
             );
             let reason = match &step.outcome {
@@ -79,7 +60,7 @@ impl StepsReport {
             match (&step.outcome, reason) {
                 (_, Some(reason)) => xml.push_str(&format!(
                     "{open}>\n      <failure message=\"{}\"/>\n    </testcase>\n",
-                    xml_escape(&reason)
+                    super::escape_markup(&reason)
                 )),
                 (StepOutcome::Skipped, None) => {
                     xml.push_str(&format!("{open}>\n      <skipped/>\n    </testcase>\n"))
