@@ -382,6 +382,11 @@ pub fn peer_echoing_first(n: usize, then: impl FnOnce(std::net::TcpStream) + Sen
         stream.read_exact(&mut buf).unwrap();
         stream.write_all(&buf).unwrap();
         then(stream);
+        // The port stays taken until the test process ends: a client that tries again meets
+        // this peer (and is dropped), never another test's server that the port went to.
+        for stream in listener.incoming() {
+            drop(stream);
+        }
     });
     addr
 }
