@@ -155,8 +155,10 @@ fn a_server_that_closes_mid_stream_is_reported() {
 
 #[test]
 fn refused_connections_are_counted_and_end_the_run_early() {
-    let port = free_tcp_port();
-    let target: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    // A port bound but not listening: refused, and no other test's server can be given it.
+    let holder = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    holder.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+    let target: SocketAddr = holder.local_addr().unwrap().as_socket().unwrap();
     let report = run(&LoadConfig { connections: 5, ..config(Protocol::Tcp, target) });
     assert!(!report.ok);
     assert_eq!(report.errors, 5);
