@@ -1709,3 +1709,27 @@ fn the_explain_column_puts_each_row_in_plain_words() {
     assert!(harness.query_by_label_contains("El cliente se conectó al servidor").is_some());
     assert!(harness.query_by_label_contains("El cliente envió 4 bytes al servidor").is_some());
 }
+
+#[test]
+fn shortcuts_open_the_statistics_diagram_code_and_load_windows() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let shift_command = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+    let active = harness.state().sessions().len() - 1;
+    harness.state_mut().show_session(active);
+    harness.run_steps(2);
+    for key in [egui::Key::S, egui::Key::D, egui::Key::C, egui::Key::L] {
+        harness.key_press_modifiers(shift_command, key);
+        harness.run_steps(2);
+    }
+    let app = harness.state();
+    let session = app.sessions().iter().find(|s| s.stats_view.is_some()).expect("a statistics window");
+    assert!(session.diagram.is_some() && session.code_view.is_some(), "diagram and code of the same session");
+    assert!(app.load.open);
+    // Help lists them.
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(4);
+    for keys in ["Ctrl+Shift+S", "Ctrl+Shift+D", "Ctrl+Shift+C", "Ctrl+Shift+L", "F5"] {
+        assert!(harness.query_by_label(keys).is_some(), "{keys} in Help");
+    }
+}
