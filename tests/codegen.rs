@@ -58,17 +58,16 @@ fn spawn_server(path: &std::path::Path) -> (Child, std::sync::mpsc::Receiver<Str
     (child, rx)
 }
 
-#[test]
-fn the_generated_tcp_client_gets_its_exact_bytes_back_from_our_server() {
-    straddles();
-    let server = start(Protocol::Tcp, "127.0.0.1:0");
-    let port = server.addrs[0].port().to_string();
+/// Generates the client of `protocol` for our server at `port`, runs it with python3 (bounded
+/// in time), and returns whether it succeeded and what it printed.
+fn run_generated_client(protocol: &str, port: u16) -> (bool, String) {
     let dir = tempfile::tempdir().unwrap();
+    let port = port.to_string();
     let args = [
         "--role",
         "client",
         "--protocol",
-        "tcp",
+        protocol,
         "--host",
         "127.0.0.1",
         "--port",
@@ -81,7 +80,15 @@ fn the_generated_tcp_client_gets_its_exact_bytes_back_from_our_server() {
     let status = wait_child(&mut child, Duration::from_secs(20)).expect("the client ends");
     let mut out = String::new();
     std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
-    assert!(status.success(), "{out}");
+    (status.success(), out)
+}
+
+#[test]
+fn the_generated_tcp_client_gets_its_exact_bytes_back_from_our_server() {
+    straddles();
+    let server = start(Protocol::Tcp, "127.0.0.1:0");
+    let (ok, out) = run_generated_client("tcp", server.addrs[0].port());
+    assert!(ok, "{out}");
     assert!(out.contains("The echo is identical to the message"), "{out}");
     // 16 bytes a read, counted in bytes: the last read completes the 49 bytes, not 46 characters.
     let total = MESSAGE.len();
@@ -93,24 +100,8 @@ fn the_generated_tcp_client_gets_its_exact_bytes_back_from_our_server() {
 #[test]
 fn the_generated_udp_client_gets_its_exact_bytes_back_from_our_server() {
     let server = start(Protocol::Udp, "127.0.0.1:0");
-    let port = server.addrs[0].port().to_string();
-    let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "--role",
-        "client",
-        "--protocol",
-        "udp",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--message",
-        MESSAGE,
-    ];
-    let program = generate(&dir, "client.py", &args);
-    let out = python().arg(&program).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let (ok, text) = run_generated_client("udp", server.addrs[0].port());
+    assert!(ok, "{text}");
     assert!(text.contains(&format!("Received {} bytes from", MESSAGE.len())), "{text}");
     assert!(text.contains("The echo is identical to the message"), "{text}");
 }

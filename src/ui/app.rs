@@ -990,16 +990,17 @@ impl SocketTesterApp {
 
     /// Presenting, a pane along the bottom of the window says what the session in use just did
     /// (its selected row, else its newest), in plain words, large enough for a room.
-    fn what_happened_panel(&self, ui: &mut Ui) {
-        let Some(session) = self.sessions.get(self.active) else { return };
+    fn what_happened_panel(&mut self, ui: &mut Ui) {
+        let tr = &self.tr;
+        let Some(session) = self.sessions.get_mut(self.active) else { return };
+        let who = (session.spec().role, session.spec().chunk_bytes());
         let transcript = &session.transcript;
         let index = session
             .view
             .selection
             .and_then(|(seq, _)| transcript.index_of(seq))
             .or_else(|| transcript.len().checked_sub(1));
-        let who = (session.spec().role, session.spec().chunk_bytes());
-        let words = index.and_then(|i| super::transcript_view::what_happened(&self.tr, transcript, i, who));
+        let words = index.and_then(|i| session.view.explained.pane(tr, transcript, i, who));
         egui::Panel::bottom("what-happened").show(ui, |ui| {
             ui.add_space(4.0);
             ui.horizontal_wrapped(|ui| {

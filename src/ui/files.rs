@@ -325,6 +325,24 @@ fn write_png(
     writer.finish().map_err(|e| e.to_string())
 }
 
+/// A labelled path field and its confirm button (enabled once a path is typed), for the
+/// windows that write one file (the Code window's program, the Load window's report). Returns
+/// the path when the button is pressed.
+pub fn save_path_ui(
+    ui: &mut egui::Ui,
+    tr: &crate::i18n::Tr,
+    path: &mut String,
+    (confirm, hint): (String, String),
+) -> Option<PathBuf> {
+    let label = ui.label(crate::t!(tr, "file-path"));
+    ui.add(egui::TextEdit::singleline(path).desired_width(260.0)).labelled_by(label.id);
+    let ready = !path.trim().is_empty();
+    ui.add_enabled(ready, egui::Button::new(confirm))
+        .on_hover_text(hint)
+        .clicked()
+        .then(|| PathBuf::from(path.trim()))
+}
+
 /// Draws a path field with Browse and the confirm button; returns what was asked.
 pub fn path_bar_ui(
     ui: &mut egui::Ui,

@@ -398,15 +398,9 @@ fn report_ui(ui: &mut Ui, tr: &Tr, report: &Report, json_path: &mut String) -> O
         );
     });
     ui.horizontal(|ui| {
-        let label = ui.label(t!(tr, "file-path"));
-        ui.add(egui::TextEdit::singleline(json_path).desired_width(260.0)).labelled_by(label.id);
-        let ready = !json_path.trim().is_empty();
-        if ui
-            .add_enabled(ready, egui::Button::new(t!(tr, "load-save-json")))
-            .on_hover_text(t!(tr, "load-save-json-hint"))
-            .clicked()
-        {
-            action = Some(LoadAction::SaveJson(PathBuf::from(json_path.trim())));
+        let button = (t!(tr, "load-save-json"), t!(tr, "load-save-json-hint"));
+        if let Some(path) = super::files::save_path_ui(ui, tr, json_path, button) {
+            action = Some(LoadAction::SaveJson(path));
         }
         if ui.button(t!(tr, "btn-copy")).on_hover_text(t!(tr, "load-copy-json-hint")).clicked() {
             ui.ctx().copy_text(report.json());

@@ -259,15 +259,9 @@ pub fn code_window(
                     if ui.button(t!(tr, "btn-copy")).on_hover_text(t!(tr, "code-copy-hint")).clicked() {
                         ui.ctx().copy_text(code.clone());
                     }
-                    let label = ui.label(t!(tr, "file-path"));
-                    ui.add(egui::TextEdit::singleline(path).desired_width(280.0)).labelled_by(label.id);
-                    let ready = !path.trim().is_empty();
-                    if ui
-                        .add_enabled(ready, egui::Button::new(t!(tr, "btn-save")))
-                        .on_hover_text(t!(tr, "code-save-hint"))
-                        .clicked()
-                    {
-                        save = Some((std::path::PathBuf::from(path.trim()), code.clone()));
+                    let button = (t!(tr, "btn-save"), t!(tr, "code-save-hint"));
+                    if let Some(path) = files::save_path_ui(ui, tr, path, button) {
+                        save = Some((path, code.clone()));
                     }
                 });
                 ui.weak(t!(tr, "code-run-hint"));

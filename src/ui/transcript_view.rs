@@ -328,22 +328,51 @@ const EXPLAIN_LOOKBACK: usize = 2000;
 /// screenful of new rows costs well under a millisecond).
 const COLUMN_LOOKBACK: usize = 64;
 
-/// The "What happened" column's sentences, made once per row and language.
+/// The "What happened" sentences, made once per row and language: the column's (short
+/// context) and the pane's (the row shown there, with its long context), so that no frame
+/// explains a row again.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExplainCache {
     language: Option<crate::i18n::Language>,
     rows: std::collections::HashMap<u64, String>,
+    pane: Option<(u64, Option<String>)>,
 }
 
 impl ExplainCache {
     /// Rows kept at most; beyond, the cache starts again.
     const MAX: usize = 20_000;
 
-    fn get(&mut self, tr: &Tr, transcript: &Transcript, index: usize, who: (Role, u64)) -> String {
+    /// Starts again when the language changed or the cache grew too large.
+    fn check(&mut self, tr: &Tr) {
         if self.language != Some(tr.language()) || self.rows.len() > ExplainCache::MAX {
             self.language = Some(tr.language());
             self.rows.clear();
+            self.pane = None;
         }
+    }
+
+    /// The pane's sentence for the row at `index` ([`what_happened`]), made once.
+    pub fn pane(
+        &mut self,
+        tr: &Tr,
+        transcript: &Transcript,
+        index: usize,
+        who: (Role, u64),
+    ) -> Option<String> {
+        self.check(tr);
+        let seq = transcript.get(index)?.seq;
+        match &self.pane {
+            Some((cached, words)) if *cached == seq => words.clone(),
+            _ => {
+                let words = what_happened(tr, transcript, index, who);
+                self.pane = Some((seq, words.clone()));
+                words
+            }
+        }
+    }
+
+    fn get(&mut self, tr: &Tr, transcript: &Transcript, index: usize, who: (Role, u64)) -> String {
+        self.check(tr);
         let Some(seq) = transcript.get(index).map(|e| e.seq) else { return String::new() };
         self.rows
             .entry(seq)
@@ -481,7 +510,7 @@ pub fn transcript_ui(
     let presenting = crate::ui::presentation::is_on(ui.ctx());
     let explained = match (selected.as_slice(), view.selection) {
         ([_], Some((seq, _))) if !presenting => {
-            transcript.index_of(seq).and_then(|i| what_happened(tr, transcript, i, who))
+            transcript.index_of(seq).and_then(|i| view.explained.pane(tr, transcript, i, who))
         }
         _ => None,
     };
