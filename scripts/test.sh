@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test, after installing what the tests need on a fresh machine (Debian, as root or
-# with sudo): the real peers (python3 for the seed's programs, socat) and the tools for the
+# with sudo): the real peers (python3 for the seed's programs, socat, openssl for TLS) and the tools for the
 # error-kind and fault tests (setpriv, unshare and prlimit from util-linux, ip from iproute2),
 # tshark to read pcap files back, redis-server, a real service that is not an echo server, and
 # Xvfb with Mesa (libegl1, libgl1-mesa-dri) for the test that runs the real window, and
@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v socat >/dev/null || need+=(socat)
+command -v openssl >/dev/null || need+=(openssl)
 command -v setpriv >/dev/null || need+=(util-linux)
 command -v unshare >/dev/null || need+=(util-linux)
 command -v prlimit >/dev/null || need+=(util-linux)

@@ -22,7 +22,7 @@ use crate::engine::{
 };
 use crate::i18n::{Language, Tr};
 use crate::spec::preset::{self, Presets};
-use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding};
+use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding, TlsSpec, Verify};
 use crate::transcript::export::{Format, Record, RecordTo, Recorder, Saver};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::{Arg, Message};
@@ -425,12 +425,92 @@ pub struct ServeArgs {
     /// unless --save or --record keeps them.
     #[arg(long, short)]
     pub quiet: bool,
+    /// TLS: the certificate and ALPN to serve with.
+    #[command(flatten)]
+    pub tls: ServeTlsArgs,
     /// How payloads are shown on the lines.
     #[command(flatten)]
     pub show: ShowArgs,
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
+}
+
+/// `serve tcp --tls` options.
+#[derive(Debug, Args)]
+pub struct ServeTlsArgs {
+    /// Serve TLS (TCP only). Without --cert, a self-signed certificate is made for the names
+    /// it listens on; its SHA-256 fingerprint is on the listening line.
+    #[arg(long)]
+    pub tls: bool,
+    /// A PEM certificate chain to serve (with --key).
+    #[arg(long, value_name = "PEM", requires = "key")]
+    pub cert: Option<String>,
+    /// The PEM private key of --cert.
+    #[arg(long, value_name = "PEM", requires = "cert")]
+    pub key: Option<String>,
+    /// ALPN protocols to accept, comma-separated in order of preference (h2,http/1.1).
+    #[arg(long, value_name = "P[,P...]")]
+    pub alpn: Option<String>,
+}
+
+/// `send tcp --tls` options.
+#[derive(Debug, Args)]
+pub struct SendTlsArgs {
+    /// Connect with TLS (TCP only), verifying the server against the system's roots.
+    #[arg(long)]
+    pub tls: bool,
+    /// Accept any certificate: encrypted, but the server is not checked (insecure).
+    #[arg(long, conflicts_with = "pin")]
+    pub insecure: bool,
+    /// Accept exactly the certificate with this SHA-256 fingerprint (hex, colons allowed),
+    /// whoever issued it: the way to trust a self-signed server.
+    #[arg(long, value_name = "SHA256")]
+    pub pin: Option<String>,
+    /// The name sent as SNI and checked in the certificate (default: the host).
+    #[arg(long, value_name = "NAME")]
+    pub sni: Option<String>,
+    /// ALPN protocols to offer, comma-separated in order of preference (h2,http/1.1).
+    #[arg(long, value_name = "P[,P...]")]
+    pub alpn: Option<String>,
+    /// Trust the certificates in this PEM file instead of the system's roots.
+    #[arg(long, value_name = "PEM")]
+    pub ca: Option<String>,
+}
+
+impl ServeTlsArgs {
+    fn apply(&self, tls: &mut TlsSpec) {
+        tls.enabled |= self.tls || self.cert.is_some();
+        if let (Some(cert), Some(key)) = (&self.cert, &self.key) {
+            tls.cert.clone_from(cert);
+            tls.key.clone_from(key);
+        }
+        if let Some(alpn) = &self.alpn {
+            tls.alpn.clone_from(alpn);
+        }
+    }
+}
+
+impl SendTlsArgs {
+    fn apply(&self, tls: &mut TlsSpec) {
+        tls.enabled |= self.tls || self.insecure || self.pin.is_some();
+        if self.insecure {
+            tls.verify = Verify::Insecure;
+        }
+        if let Some(pin) = &self.pin {
+            tls.verify = Verify::Pin;
+            tls.pin.clone_from(pin);
+        }
+        if let Some(sni) = &self.sni {
+            tls.sni.clone_from(sni);
+        }
+        if let Some(alpn) = &self.alpn {
+            tls.alpn.clone_from(alpn);
+        }
+        if let Some(ca) = &self.ca {
+            tls.ca.clone_from(ca);
+        }
+    }
 }
 
 /// `send` options. Every setting left out comes from `--preset`, else the defaults.
@@ -493,6 +573,9 @@ pub struct SendArgs {
     /// Send every message on one connection (TCP) or socket (UDP), instead of one each.
     #[arg(long)]
     pub persistent: bool,
+    /// TLS: how to trust the server, SNI and ALPN.
+    #[command(flatten)]
+    pub tls: SendTlsArgs,
     /// How payloads are shown on the lines.
     #[command(flatten)]
     pub show: ShowArgs,
@@ -572,6 +655,7 @@ impl ServeArgs {
         if let Some(framing) = &self.framing {
             spec.server.framing.clone_from(framing);
         }
+        self.tls.apply(&mut spec.tls);
         check(&spec)?;
         Ok(spec)
     }
@@ -642,6 +726,7 @@ impl SendArgs {
         if let Some(line) = &self.reply_end {
             spec.reply_end = ReplyEnd::parse(line).map_err(|e| anyhow::anyhow!("--reply-end {line}: {e}"))?;
         }
+        self.tls.apply(&mut spec.tls);
         check(&spec)?;
         Ok(spec)
     }
@@ -1089,9 +1174,14 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
                 let Ok(event) = event else { break };
                 keeper.take(&event);
                 match &event.kind {
-                    EventKind::Listening { local, all_interfaces } => {
+                    EventKind::Listening { local, all_interfaces, tls } => {
                         listening = true;
-                        let words = Message::new("cli-listening").arg("addr", local.to_string()).arg("protocol", protocol.to_string());
+                        let words = match tls.as_ref().and_then(|tls| tls.cert.as_ref()) {
+                            Some(cert) => Message::new("cli-listening-tls")
+                                .arg("addr", local.to_string())
+                                .arg("fingerprint", cert.sha256.as_str()),
+                            None => Message::new("cli-listening").arg("addr", local.to_string()).arg("protocol", protocol.to_string()),
+                        };
                         out.line(&tr.render(&words));
                         if *all_interfaces {
                             eprintln!("{}", tr.render(&Message::new("cli-all-interfaces").arg("addr", local.to_string())));

@@ -166,6 +166,12 @@ impl Explainer {
                     .arg("bytes_out", *bytes_out)
             }
             EventKind::Lost { timeout_ms, .. } => Message::new("why-lost").arg("ms", *timeout_ms),
+            EventKind::Secured { tls, .. } => Message::new(match tls.verify {
+                Some(crate::engine::tls::Verify::Insecure) => "why-secured-insecure",
+                None => "why-secured-server",
+                Some(_) => "why-secured",
+            })
+            .arg("version", tls.version.as_str()),
             EventKind::Failed { error, .. } => match error.kind {
                 ErrorKind::Reset => {
                     let state = self.conns.get(&conn).copied().unwrap_or_default();

@@ -7,6 +7,7 @@
 use crate::engine::error::Reason;
 use crate::engine::expect::{Expectation, ReplyCheck, Verdict};
 use crate::engine::script::{StepOutcome, StepsSummary};
+use crate::engine::tls::{TlsInfo, Verify};
 use crate::engine::{CloseReason, EchoCheck, Error, ErrorKind, EventKind, Notice, Op, Protocol};
 use crate::spec::Problem;
 use crate::spec::message::{MessageError, MessageProblem};
@@ -104,12 +105,18 @@ pub fn event(kind: &EventKind, protocol: Protocol) -> Option<Message> {
             .arg("peer", link.peer.to_string())
             .arg("bytes_in", *bytes_in)
             .arg("bytes_out", *bytes_out),
-        EventKind::Listening { local, all_interfaces: false } => {
-            Message::new("ev-listening").arg("addr", local.to_string())
+        EventKind::Listening { local, all_interfaces, tls } => {
+            let id = if *all_interfaces { "ev-listening-all" } else { "ev-listening" };
+            let words = Message::new(id).arg("addr", local.to_string());
+            match tls.as_ref().and_then(|tls| tls.cert.as_ref()) {
+                Some(cert) => Message::new("ev-listening-tls")
+                    .arg("listening", words)
+                    .arg("subject", cert.subject.as_str())
+                    .arg("fingerprint", cert.sha256.as_str()),
+                None => words,
+            }
         }
-        EventKind::Listening { local, all_interfaces: true } => {
-            Message::new("ev-listening-all").arg("addr", local.to_string())
-        }
+        EventKind::Secured { link, tls } => secured(link, tls),
         EventKind::Connected(link) => Message::new("ev-connected")
             .arg("peer", link.peer.to_string())
             .arg("local", link.local.to_string()),
@@ -134,6 +141,40 @@ pub fn event(kind: &EventKind, protocol: Protocol) -> Option<Message> {
         EventKind::Notice(notice) => self::notice(notice),
         EventKind::Closed { reason } => closed(*reason),
     })
+}
+
+/// A finished TLS handshake: version and suite, ALPN and SNI, the certificate, and how it was
+/// trusted.
+pub fn secured(link: &crate::engine::Link, tls: &TlsInfo) -> Message {
+    let mut details = Vec::new();
+    if let Some(alpn) = &tls.alpn {
+        details.push(format!("ALPN {alpn}"));
+    }
+    if let Some(sni) = &tls.sni {
+        details.push(format!("SNI {sni}"));
+    }
+    let details = if details.is_empty() { String::new() } else { format!(", {}", details.join(", ")) };
+    let cert = match &tls.cert {
+        Some(cert) => Message::new("tls-cert")
+            .arg("subject", cert.subject.as_str())
+            .arg("issuer", cert.issuer.as_str())
+            .arg("from", cert.not_before.as_str())
+            .arg("until", cert.not_after.as_str())
+            .arg("fingerprint", cert.sha256.as_str()),
+        None => Message::new("cli-empty"),
+    };
+    let trust = Message::new(match tls.verify {
+        None => "tls-trust-server",
+        Some(Verify::System) => "tls-trust-system",
+        Some(Verify::Pin) => "tls-trust-pin",
+        Some(Verify::Insecure) => "tls-trust-insecure",
+    });
+    Message::new("ev-secured")
+        .arg("version", tls.version.as_str())
+        .arg("peer", link.peer.to_string())
+        .arg("cipher", format!("{}{details}", tls.cipher))
+        .arg("cert", cert)
+        .arg("trust", trust)
 }
 
 /// The words on a read: cut off, or the verdict of the echo it completed.
@@ -272,6 +313,9 @@ pub fn op(op: Op, target: &str) -> Message {
         Op::Spawn => "op-spawn",
         Op::ReadFile => "op-read-file",
         Op::Run => "op-run",
+        Op::Handshake => "op-handshake",
+        Op::SetOption => "op-set-option",
+        Op::Join => "op-join",
     };
     Message::new(id).arg("target", target)
 }
@@ -288,6 +332,7 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
             ErrorKind::Reset => "kind-reset",
             ErrorKind::Unreachable => "kind-unreachable",
             ErrorKind::InvalidInput => "kind-invalid",
+            ErrorKind::Tls => "kind-tls",
             ErrorKind::Other => "kind-other",
         }),
         Reason::Os { text } => Message::new("reason-os").arg("text", text.as_str()),
@@ -342,6 +387,33 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
         Reason::DatagramLength { size, got } => {
             Message::new("reason-datagram-length").arg("size", *size).arg("got", *got)
         }
+        Reason::TlsFile { what, detail } => {
+            Message::new("reason-tls-file").arg("what", what.as_str()).arg("detail", detail.as_str())
+        }
+        Reason::TlsBadName => Message::new("reason-tls-bad-name"),
+        Reason::TlsBadPin => Message::new("reason-tls-bad-pin"),
+        Reason::TlsUnknownIssuer => Message::new("reason-tls-unknown-issuer"),
+        Reason::TlsSelfSigned { fingerprint } => {
+            Message::new("reason-tls-self-signed").arg("fingerprint", fingerprint.as_str())
+        }
+        Reason::TlsNameMismatch { presented } => {
+            Message::new("reason-tls-name-mismatch").arg("presented", presented.as_str())
+        }
+        Reason::TlsExpired => Message::new("reason-tls-expired"),
+        Reason::TlsNotYetValid => Message::new("reason-tls-not-yet-valid"),
+        Reason::TlsPinMismatch { got } => Message::new("reason-tls-pin-mismatch").arg("got", got.as_str()),
+        Reason::TlsNotTls => Message::new("reason-tls-not-tls"),
+        Reason::TlsAlert { alert } => Message::new("reason-tls-alert").arg("alert", alert.as_str()),
+        Reason::TlsNoAlpn => Message::new("reason-tls-no-alpn"),
+        Reason::TlsCaAsServer => Message::new("reason-tls-ca-as-server"),
+        Reason::TlsCertRefused { alert } => {
+            Message::new("reason-tls-cert-refused").arg("alert", alert.as_str())
+        }
+        Reason::TlsClosedInHandshake => Message::new("reason-tls-closed-in-handshake"),
+        Reason::TlsHandshakeTimedOut { timeout_ms } => {
+            Message::new("reason-tls-handshake-timed-out").arg("ms", *timeout_ms)
+        }
+        Reason::TlsOther { detail } => Message::new("reason-tls-other").arg("detail", detail.as_str()),
     }
 }
 
@@ -366,6 +438,13 @@ pub fn problem(problem: &Problem) -> Message {
         Problem::TooManyLoops { max, open_files } => Message::new("problem-too-many-loops")
             .arg("max", max.to_string())
             .arg("open_files", open_files.to_string()),
+        Problem::Tls(problem) => Message::new(match problem {
+            crate::engine::tls::TlsProblem::KeyWithoutCert => "problem-tls-key-without-cert",
+            crate::engine::tls::TlsProblem::BadPin => "reason-tls-bad-pin",
+            crate::engine::tls::TlsProblem::BadSni => "reason-tls-bad-name",
+            crate::engine::tls::TlsProblem::BadAlpn => "problem-tls-bad-alpn",
+        }),
+        Problem::TlsOverUdp => Message::new("problem-tls-over-udp"),
     }
 }
 
@@ -440,6 +519,23 @@ mod tests {
                 Reason::DatagramLength { .. } => 32,
                 Reason::Panicked { .. } => 33,
                 Reason::NotLoopback { .. } => 34,
+                Reason::TlsFile { .. } => 35,
+                Reason::TlsBadName => 36,
+                Reason::TlsBadPin => 37,
+                Reason::TlsUnknownIssuer => 38,
+                Reason::TlsSelfSigned { .. } => 39,
+                Reason::TlsNameMismatch { .. } => 40,
+                Reason::TlsExpired => 41,
+                Reason::TlsNotYetValid => 42,
+                Reason::TlsPinMismatch { .. } => 43,
+                Reason::TlsNotTls => 44,
+                Reason::TlsAlert { .. } => 45,
+                Reason::TlsNoAlpn => 46,
+                Reason::TlsClosedInHandshake => 47,
+                Reason::TlsHandshakeTimedOut { .. } => 48,
+                Reason::TlsOther { .. } => 49,
+                Reason::TlsCertRefused { .. } => 50,
+                Reason::TlsCaAsServer => 51,
             }
         }
         let all = vec![
@@ -478,9 +574,26 @@ mod tests {
             Reason::DatagramDiffers { size: 32 },
             Reason::DatagramLength { size: 32, got: 30 },
             Reason::NotLoopback { addresses: "192.0.2.1".into() },
+            Reason::TlsFile { what: "key".into(), detail: "xyz".into() },
+            Reason::TlsBadName,
+            Reason::TlsBadPin,
+            Reason::TlsUnknownIssuer,
+            Reason::TlsSelfSigned { fingerprint: "AB:CD".into() },
+            Reason::TlsNameMismatch { presented: "xyz".into() },
+            Reason::TlsExpired,
+            Reason::TlsNotYetValid,
+            Reason::TlsPinMismatch { got: "AB:CD".into() },
+            Reason::TlsNotTls,
+            Reason::TlsAlert { alert: "UnknownCA".into() },
+            Reason::TlsNoAlpn,
+            Reason::TlsClosedInHandshake,
+            Reason::TlsHandshakeTimedOut { timeout_ms: 5000 },
+            Reason::TlsOther { detail: "xyz".into() },
+            Reason::TlsCertRefused { alert: "UnknownCA".into() },
+            Reason::TlsCaAsServer,
         ];
         let seen: BTreeSet<usize> = all.iter().map(index).collect();
-        assert_eq!(seen.len(), 35, "every reason is listed once");
+        assert_eq!(seen.len(), 52, "every reason is listed once");
         let mut all = all;
         all.push(Reason::ServerClosed { missing: 5 });
         all
@@ -501,6 +614,11 @@ mod tests {
             Problem::TooLargeForDatagram { bytes: 70000 },
             Problem::Invalid("xyz".into()),
             Problem::TooManyLoops { max: 128, open_files: 1024 },
+            Problem::Tls(crate::engine::tls::TlsProblem::KeyWithoutCert),
+            Problem::Tls(crate::engine::tls::TlsProblem::BadPin),
+            Problem::Tls(crate::engine::tls::TlsProblem::BadSni),
+            Problem::Tls(crate::engine::tls::TlsProblem::BadAlpn),
+            Problem::TlsOverUdp,
             at(MessageProblem::NotHexDigit('G')),
             at(MessageProblem::HalfByte),
             at(MessageProblem::UnknownEscape('q')),
@@ -511,6 +629,23 @@ mod tests {
         ]
     }
 
+    fn tls_info(verify: Option<Verify>) -> TlsInfo {
+        TlsInfo {
+            version: "TLS 1.3".into(),
+            cipher: "TLS13_AES_256_GCM_SHA384".into(),
+            alpn: Some("h2".into()),
+            sni: Some("localhost".into()),
+            cert: Some(crate::engine::tls::CertInfo {
+                subject: "CN=localhost".into(),
+                issuer: "CN=localhost".into(),
+                not_before: "2026-11-30T00:00:00Z".into(),
+                not_after: "2027-11-30T00:00:00Z".into(),
+                sha256: "AB:CD".into(),
+            }),
+            verify,
+        }
+    }
+
     /// Every kind of event, with every notice, close reason, error kind, operation and reason.
     fn every_message() -> Vec<Message> {
         let link = Link { conn: 1, local: addr(50000), peer: addr(10000) };
@@ -518,8 +653,17 @@ mod tests {
         let echo = |matches| Some(EchoCheck { rtt_us: 300, matches, bytes: 4 });
         let error = |kind, op, reason| Error::new(kind, op, "127.0.0.1:10000", reason);
         let mut kinds = vec![
-            EventKind::Listening { local: addr(10000), all_interfaces: false },
-            EventKind::Listening { local: addr(10000), all_interfaces: true },
+            EventKind::Listening { local: addr(10000), all_interfaces: false, tls: None },
+            EventKind::Listening { local: addr(10000), all_interfaces: true, tls: None },
+            EventKind::Listening {
+                local: addr(10000),
+                all_interfaces: false,
+                tls: Some(Box::new(tls_info(None))),
+            },
+            EventKind::Secured { link, tls: Box::new(tls_info(Some(Verify::System))) },
+            EventKind::Secured { link, tls: Box::new(tls_info(Some(Verify::Pin))) },
+            EventKind::Secured { link, tls: Box::new(tls_info(Some(Verify::Insecure))) },
+            EventKind::Secured { link, tls: Box::new(tls_info(None)) },
             EventKind::Connected(link),
             EventKind::Accepted(link),
             EventKind::Received { link, data: data.clone(), truncated: true, echo: None },
@@ -672,6 +816,14 @@ mod tests {
             "idle",
             "xyz",
             "hola",
+            // Names from TLS: a host, an alert and protocol names, as the peer sends them.
+            "localhost",
+            "unknownca",
+            "alpn",
+            "openssl",
+            "true",
+            "http",
+            "dtls",
         ]
         .into();
         let words = |text: &str| -> BTreeSet<String> {

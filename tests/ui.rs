@@ -1733,3 +1733,42 @@ fn shortcuts_open_the_statistics_diagram_code_and_load_windows() {
         assert!(harness.query_by_label(keys).is_some(), "{keys} in Help");
     }
 }
+
+#[test]
+fn a_self_signed_tls_server_is_refused_then_trusted_with_one_click() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    // TLS on for the server (first) and the client (second).
+    click_nth(&mut harness, "TLS (encrypted)", 0);
+    click_nth(&mut harness, "TLS (encrypted)", 1);
+    harness.run_steps(4);
+    assert!(harness.state().sessions().iter().all(|s| s.spec().tls.enabled));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    let listening_row =
+        harness.state().sessions()[0].transcript.iter().find_map(|e| match e.event.as_deref() {
+            Some(EventKind::Listening { tls: Some(tls), .. }) => tls.cert.clone(),
+            _ => None,
+        });
+    let fingerprint = listening_row.expect("the listening row shows the certificate").sha256;
+
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the refusal", |app| app.sessions()[1].transcript.counters().errors > 0);
+    let offer = format!("The server's certificate is self-signed: SHA-256 {fingerprint}");
+    harness.run_steps(4);
+    assert!(harness.query_by_label_contains(&offer).is_some(), "the window offers to pin {fingerprint}");
+    harness.get_by_label("Trust this certificate").click();
+    harness.run_steps(4);
+    assert_eq!(harness.state().sessions()[1].spec().tls.pin, fingerprint);
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo over TLS", |app| {
+        app.sessions()[1].transcript.counters().echoes_ok == 1
+    });
+    let secured = harness.state().sessions()[1].transcript.iter().find_map(|e| match e.event.as_deref() {
+        Some(EventKind::Secured { tls, .. }) => Some(tls.clone()),
+        _ => None,
+    });
+    let secured = secured.expect("a handshake row");
+    assert_eq!(secured.verify, Some(socket_tester::spec::Verify::Pin));
+    assert_eq!(secured.cert.map(|c| c.sha256), Some(fingerprint));
+}

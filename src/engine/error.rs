@@ -28,13 +28,15 @@ pub enum ErrorKind {
     Unreachable,
     /// A value given by the user is not valid (empty host, port 0 for a client, ...).
     InvalidInput,
+    /// A TLS handshake or record failed (a certificate not trusted, a peer without TLS).
+    Tls,
     /// Anything else the operating system reported.
     Other,
 }
 
 impl ErrorKind {
     /// Every kind, for tests that walk the vocabulary.
-    pub const ALL: [ErrorKind; 9] = [
+    pub const ALL: [ErrorKind; 10] = [
         ErrorKind::Refused,
         ErrorKind::TimedOut,
         ErrorKind::HostNotFound,
@@ -43,6 +45,7 @@ impl ErrorKind {
         ErrorKind::Reset,
         ErrorKind::Unreachable,
         ErrorKind::InvalidInput,
+        ErrorKind::Tls,
         ErrorKind::Other,
     ];
 
@@ -87,11 +90,17 @@ pub enum Op {
     ReadFile,
     /// Running the worker itself.
     Run,
+    /// A TLS handshake.
+    Handshake,
+    /// Setting a socket option.
+    SetOption,
+    /// Joining a multicast group.
+    Join,
 }
 
 impl Op {
     /// Every operation, for tests that walk the vocabulary.
-    pub const ALL: [Op; 10] = [
+    pub const ALL: [Op; 13] = [
         Op::Parse,
         Op::Resolve,
         Op::Bind,
@@ -102,6 +111,9 @@ impl Op {
         Op::Spawn,
         Op::ReadFile,
         Op::Run,
+        Op::Handshake,
+        Op::SetOption,
+        Op::Join,
     ];
 }
 
@@ -242,6 +254,67 @@ pub enum Reason {
         size: u64,
         /// Its length when it came back.
         got: u64,
+    },
+    /// A certificate or key file could not be used.
+    TlsFile {
+        /// `certificate`, `key` or `CA certificate`.
+        what: String,
+        /// Why, in the parser's or system's words.
+        detail: String,
+    },
+    /// The name to check is neither a DNS name nor an IP address.
+    TlsBadName,
+    /// A pin that is not 64 hex digits.
+    TlsBadPin,
+    /// The certificate's issuer is not among the trusted roots.
+    TlsUnknownIssuer,
+    /// The certificate signed itself, and nobody trusts it.
+    TlsSelfSigned {
+        /// Its SHA-256 fingerprint, to pin it.
+        fingerprint: String,
+    },
+    /// The certificate is for other names.
+    TlsNameMismatch {
+        /// The names it holds.
+        presented: String,
+    },
+    /// The certificate has expired.
+    TlsExpired,
+    /// The certificate is not valid yet.
+    TlsNotYetValid,
+    /// The certificate is not the pinned one.
+    TlsPinMismatch {
+        /// Its fingerprint.
+        got: String,
+    },
+    /// The peer answered with something other than TLS.
+    TlsNotTls,
+    /// The peer ended the handshake with an alert.
+    TlsAlert {
+        /// The alert's name (`UnknownCA`).
+        alert: String,
+    },
+    /// The server's certificate is a CA's (`openssl req -x509` makes those), which webpki
+    /// refuses as a server's even when it is trusted.
+    TlsCaAsServer,
+    /// The peer (a client) refused our certificate.
+    TlsCertRefused {
+        /// The alert's name (`UnknownCA`).
+        alert: String,
+    },
+    /// No ALPN protocol in common.
+    TlsNoAlpn,
+    /// The peer closed the connection during the handshake.
+    TlsClosedInHandshake,
+    /// The handshake did not finish in time.
+    TlsHandshakeTimedOut {
+        /// The timeout.
+        timeout_ms: u64,
+    },
+    /// Any other TLS failure, in rustls's words.
+    TlsOther {
+        /// What rustls said.
+        detail: String,
     },
 }
 

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use super::error::Error;
 use super::expect::ReplyCheck;
 use super::script::{StepOutcome, StepsSummary};
+use super::tls::TlsInfo;
 use super::{ConnId, SessionId};
 
 /// One thing that happened in a worker, with the wall-clock time it happened.
@@ -135,11 +136,20 @@ pub enum EventKind {
         local: SocketAddr,
         /// Bound to 0.0.0.0 or `::`.
         all_interfaces: bool,
+        /// A TLS server: the certificate it serves.
+        tls: Option<Box<TlsInfo>>,
     },
     /// A client connected (TCP) or set its default peer (UDP).
     Connected(Link),
     /// A server accepted a connection.
     Accepted(Link),
+    /// A TLS handshake finished: what it agreed, and the certificate.
+    Secured {
+        /// The connection.
+        link: Link,
+        /// Version, cipher suite, ALPN, SNI and certificate.
+        tls: Box<TlsInfo>,
+    },
     /// Bytes went out: a client's message, or a server's echo.
     Sent {
         /// The connection.
@@ -225,7 +235,8 @@ impl EventKind {
             | EventKind::Received { link, .. }
             | EventKind::ConnectionClosed { link, .. }
             | EventKind::Checked { link, .. }
-            | EventKind::Lost { link, .. } => Some(link),
+            | EventKind::Lost { link, .. }
+            | EventKind::Secured { link, .. } => Some(link),
             EventKind::Failed { link, .. } => link.as_ref(),
             EventKind::Listening { .. }
             | EventKind::Notice(_)

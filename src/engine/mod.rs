@@ -22,6 +22,7 @@ pub mod script;
 mod tcp_client;
 mod tcp_server;
 pub mod template;
+pub mod tls;
 mod udp_client;
 mod udp_server;
 
@@ -134,6 +135,8 @@ pub struct ClientConfig {
     /// With `persistent`: close and end, finished, once every message had its answer (the
     /// command line), instead of waiting for more (the window).
     pub close_when_done: bool,
+    /// TLS (TCP only): how to trust the server, SNI and ALPN.
+    pub tls: Option<tls::TlsSpec>,
 }
 
 impl Default for ClientConfig {
@@ -151,6 +154,7 @@ impl Default for ClientConfig {
             pace_ms: 0,
             persistent: false,
             close_when_done: false,
+            tls: None,
         }
     }
 }
@@ -172,6 +176,8 @@ pub struct ServerConfig {
     pub detail: Detail,
     /// How it replies: echo, unless told otherwise.
     pub responder: responder::SharedResponder,
+    /// TLS (TCP only): the certificate to serve, or a self-signed one.
+    pub tls: Option<tls::TlsSpec>,
 }
 
 impl Default for ServerConfig {
@@ -184,6 +190,7 @@ impl Default for ServerConfig {
             threads: 0,
             detail: Detail::Full,
             responder: Arc::default(),
+            tls: None,
         }
     }
 }

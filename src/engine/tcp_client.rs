@@ -21,6 +21,7 @@ use super::error::Reason;
 use super::expect::{Expectation, ReplyEnd};
 use super::payload::{Outbox, Pieces};
 use super::template::Captures;
+use super::tls::{self, ClientTls, Stream};
 use super::{
     ClientConfig, CloseReason, Command, EchoCheck, Emitter, Error, ErrorKind, EventKind, Link, Notice, Op,
     Payload, Stats,
@@ -74,7 +75,7 @@ const MAX_COMPARED: usize = 16 * 1024 * 1024;
 
 /// A connected socket and its exchanges.
 struct Conn {
-    stream: TcpStream,
+    stream: Stream,
     link: Link,
     bytes_in: u64,
     bytes_out: u64,
@@ -112,6 +113,8 @@ struct Client<'a> {
     buf: Vec<u8>,
     /// What the last expectation captured, for `{1}` and `{name}` in the next message.
     captures: Captures,
+    /// TLS, when the session uses it.
+    tls: Option<ClientTls>,
 }
 
 pub(crate) fn run(
@@ -131,6 +134,16 @@ pub(crate) fn run(
             return CloseReason::Failed;
         }
     };
+    let tls = match &config.tls {
+        Some(spec) => match tls::client(spec, &config.target.host) {
+            Ok(tls) => Some(tls),
+            Err(err) => {
+                em.failed(None, err);
+                return CloseReason::Failed;
+            }
+        },
+        None => None,
+    };
     let queue = Outbox::new(config.payload.clone(), config.count);
     let buf = vec![0; config.chunk_bytes.max(1)];
     let mut client = Client {
@@ -144,6 +157,7 @@ pub(crate) fn run(
         last_start: None,
         buf,
         captures: Captures::default(),
+        tls,
     };
     client.run()
 }
@@ -172,16 +186,23 @@ impl Client<'_> {
                     return CloseReason::Failed;
                 }
             };
-            if let Some(reason) = self.pause(&mut events) {
+            let secured = self.handshake(&mut conn, &mut events);
+            if secured.is_ok()
+                && let Some(reason) = self.pause(&mut events)
+            {
                 return reason;
             }
-            let flow = self.serve_connection(&mut conn, &mut events);
+            let flow = match secured {
+                Ok(()) => self.serve_connection(&mut conn, &mut events),
+                Err(flow) => flow,
+            };
             if matches!(flow, Flow::Continue)
                 && let Some(reason) = self.pause(&mut events)
             {
                 return reason;
             }
-            let _ = self.poll.registry().deregister(&mut conn.stream);
+            conn.stream.close_notify();
+            let _ = self.poll.registry().deregister(conn.stream.tcp());
             self.em.emit(EventKind::ConnectionClosed {
                 link: conn.link,
                 bytes_in: conn.bytes_in,
@@ -239,6 +260,43 @@ impl Client<'_> {
         self.wait_until(last + Duration::from_millis(self.config.interval_ms), events)
     }
 
+    /// Runs the TLS handshake (when the session uses TLS) within the timeout, and says what
+    /// it agreed.
+    fn handshake(&mut self, conn: &mut Conn, events: &mut Events) -> Result<(), Flow> {
+        let deadline = Instant::now() + self.timeout();
+        while conn.stream.handshaking() {
+            if let Some(reason) = self.drain_commands() {
+                return Err(Flow::End(reason));
+            }
+            if let Err(err) = conn.stream.drive() {
+                self.em.failed(Some(conn.link), tls::stream_error(Op::Handshake, conn.link.peer, &err));
+                return Err(Flow::End(CloseReason::Failed));
+            }
+            if !conn.stream.handshaking() {
+                break;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                let reason = Reason::TlsHandshakeTimedOut { timeout_ms: self.config.timeout_ms };
+                self.em.failed(
+                    Some(conn.link),
+                    Error::new(ErrorKind::Tls, Op::Handshake, conn.link.peer, reason),
+                );
+                return Err(Flow::End(CloseReason::Failed));
+            }
+            if let Err(err) = self.poll.poll(events, Some(deadline - now))
+                && err.kind() != io::ErrorKind::Interrupted
+            {
+                self.em.failed(Some(conn.link), Error::io(Op::Handshake, conn.link.peer, &err));
+                return Err(Flow::End(CloseReason::Failed));
+            }
+        }
+        if let Some(tls) = conn.stream.secured() {
+            self.em.emit(EventKind::Secured { link: conn.link, tls: Box::new(tls) });
+        }
+        Ok(())
+    }
+
     /// Tries every resolved address in turn, each with the full timeout.
     fn connect(&mut self, events: &mut Events) -> Result<Option<Conn>, Error> {
         let mut last_err = None;
@@ -293,6 +351,10 @@ impl Client<'_> {
                     let _ = stream.set_nodelay(true);
                     let local = stream.local_addr()?;
                     let link = Link { conn: self.next_conn, local, peer };
+                    let stream = match &self.tls {
+                        Some(tls) => Stream::client(stream, tls)?,
+                        None => Stream::Plain(stream),
+                    };
                     self.next_conn += 1;
                     Stats::add(&self.em.stats().connections, 1);
                     self.em.emit(EventKind::Connected(link));
@@ -522,6 +584,15 @@ impl Client<'_> {
         let streams_echo = self.streams_echo();
         let keep_copy = self.config.expect.is_echo();
         let Conn { stream, exchanges, link, bytes_out, .. } = conn;
+        // TLS records waiting from an earlier write go first.
+        match stream.flush_pending() {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(err) => {
+                self.em.failed(Some(*link), tls::stream_error(Op::Send, link.peer, &err));
+                return Err(Flow::End(CloseReason::Failed));
+            }
+        }
         for exchange in exchanges.iter_mut() {
             loop {
                 let (piece, offset) = match &mut exchange.outgoing {
@@ -569,7 +640,7 @@ impl Client<'_> {
                     Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                     Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                     Err(err) => {
-                        self.em.failed(Some(*link), Error::io(Op::Send, link.peer, &err));
+                        self.em.failed(Some(*link), tls::stream_error(Op::Send, link.peer, &err));
                         let open = exchanges.len() as u64;
                         Stats::add(&self.em.stats().echoes_bad, open);
                         return Err(Flow::End(CloseReason::Failed));
@@ -661,7 +732,7 @@ impl Client<'_> {
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => {
-                    self.em.failed(Some(conn.link), Error::io(Op::Receive, conn.link.peer, &err));
+                    self.em.failed(Some(conn.link), tls::stream_error(Op::Receive, conn.link.peer, &err));
                     self.abandon(conn);
                     return Err(Flow::End(CloseReason::Failed));
                 }

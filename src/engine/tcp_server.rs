@@ -29,6 +29,7 @@ use super::event::Notice;
 use super::listen::{bind_all, server_socket};
 use super::responder::SharedResponder;
 use super::template::Captures;
+use super::tls::{self, ServerTls, Stream, TlsInfo};
 
 /// The most a server sends to its clients at once (a file, say).
 const MAX_SENT: usize = 16 * 1024 * 1024;
@@ -66,7 +67,7 @@ impl Helper {
 }
 
 struct Conn {
-    stream: TcpStream,
+    stream: Stream,
     link: Link,
     bytes_in: u64,
     bytes_out: u64,
@@ -91,7 +92,7 @@ struct Queued {
 }
 
 impl Conn {
-    fn new(stream: TcpStream, link: Link) -> Conn {
+    fn new(stream: Stream, link: Link) -> Conn {
         Conn {
             stream,
             link,
@@ -126,6 +127,8 @@ impl Conn {
 /// What every loop of a server shares.
 #[derive(Clone)]
 struct LoopSettings {
+    /// A TLS server's configuration.
+    tls: Option<Arc<ServerTls>>,
     detail: Detail,
     chunk: usize,
     responder: SharedResponder,
@@ -137,6 +140,7 @@ struct EventLoop<'a> {
     em: &'a Emitter,
     detail: Detail,
     responder: SharedResponder,
+    tls: Option<Arc<ServerTls>>,
     /// Some connection may have a reply queued.
     queued: bool,
     buf: Vec<u8>,
@@ -181,8 +185,23 @@ pub(crate) fn run(
             return CloseReason::Failed;
         }
     }
+    let tls = match &config.tls {
+        Some(spec) => match tls::server(spec, &certificate_names(&config.bind.host)) {
+            Ok(tls) => Some(Arc::new(tls)),
+            Err(err) => {
+                em.failed(None, err);
+                return CloseReason::Failed;
+            }
+        },
+        None => None,
+    };
+    let shown = tls.as_ref().map(|tls| TlsInfo { cert: Some(tls.cert.clone()), ..TlsInfo::default() });
     for (_, local) in &listeners {
-        em.emit(EventKind::Listening { local: *local, all_interfaces: is_all_interfaces(local) });
+        em.emit(EventKind::Listening {
+            local: *local,
+            all_interfaces: is_all_interfaces(local),
+            tls: shown.clone().map(Box::new),
+        });
     }
     let next_conn = Arc::new(AtomicU64::new(1));
     let loops = match config.threads {
@@ -190,6 +209,7 @@ pub(crate) fn run(
         n => n,
     };
     let settings = LoopSettings {
+        tls,
         detail: config.detail,
         chunk: config.chunk_bytes.max(1),
         responder: Arc::clone(&config.responder),
@@ -248,6 +268,7 @@ impl<'a> EventLoop<'a> {
             em,
             detail: settings.detail,
             responder: settings.responder,
+            tls: settings.tls,
             queued: false,
             buf: vec![0; settings.chunk],
             conns: Slab::new(),
@@ -417,16 +438,27 @@ impl<'a> EventLoop<'a> {
         }
     }
 
-    fn adopt(&mut self, mut stream: TcpStream, link: Link) {
+    fn adopt(&mut self, mut tcp: TcpStream, link: Link) {
         let entry = self.conns.vacant_entry();
         let token = Token(CONN_BASE + entry.key());
         if let Err(err) =
-            self.poll.registry().register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)
+            self.poll.registry().register(&mut tcp, token, Interest::READABLE | Interest::WRITABLE)
         {
             self.em.failed(Some(link), Error::io(Op::Accept, link.local, &err));
             self.em.emit(EventKind::ConnectionClosed { link, bytes_in: 0, bytes_out: 0 });
             return;
         }
+        let stream = match &self.tls {
+            Some(tls) => match Stream::server(tcp, tls) {
+                Ok(stream) => stream,
+                Err(err) => {
+                    self.em.failed(Some(link), err);
+                    self.em.emit(EventKind::ConnectionClosed { link, bytes_in: 0, bytes_out: 0 });
+                    return;
+                }
+            },
+            None => Stream::Plain(tcp),
+        };
         entry.insert(Conn::new(stream, link));
     }
 
@@ -515,7 +547,11 @@ impl<'a> EventLoop<'a> {
             if conn.read_closed {
                 return;
             }
-            match conn.stream.read(&mut self.buf) {
+            let read = conn.stream.read(&mut self.buf);
+            if let Some(tls) = conn.stream.secured() {
+                self.em.emit(EventKind::Secured { link: conn.link, tls: Box::new(tls) });
+            }
+            match read {
                 Ok(0) => {
                     conn.read_closed = true;
                     self.em.emit(EventKind::PeerClosed(conn.link));
@@ -575,7 +611,8 @@ impl<'a> EventLoop<'a> {
 
     fn fail(&mut self, key: usize, op: Op, err: &io::Error) {
         if let Some(conn) = self.conns.get(key) {
-            let mut error = Error::io(op, conn.link.peer, err);
+            let op = if conn.stream.handshaking() { Op::Handshake } else { op };
+            let mut error = tls::stream_error(op, conn.link.peer, err);
             if error.kind == ErrorKind::Reset {
                 // A reset is something the client did, not a server failure: say it plainly.
                 error.reason = Reason::Plain;
@@ -590,7 +627,8 @@ impl<'a> EventLoop<'a> {
             return;
         }
         let mut conn = self.conns.remove(key);
-        let _ = self.poll.registry().deregister(&mut conn.stream);
+        conn.stream.close_notify();
+        let _ = self.poll.registry().deregister(conn.stream.tcp());
         self.em.emit(EventKind::ConnectionClosed {
             link: conn.link,
             bytes_in: conn.bytes_in,
@@ -611,7 +649,7 @@ impl<'a> EventLoop<'a> {
 }
 
 /// Writes as much of `data` as the socket takes now.
-fn write_now(stream: &mut TcpStream, data: &[u8]) -> io::Result<usize> {
+fn write_now(stream: &mut Stream, data: &[u8]) -> io::Result<usize> {
     let mut written = 0;
     while written < data.len() {
         match stream.write(&data[written..]) {
@@ -627,6 +665,10 @@ fn write_now(stream: &mut TcpStream, data: &[u8]) -> io::Result<usize> {
 
 /// Writes what is pending. `Ok(true)`: nothing left; `Ok(false)`: the socket is full.
 fn flush(conn: &mut Conn, em: &Emitter, detail: Detail) -> io::Result<bool> {
+    // TLS records waiting from an earlier write go first.
+    if !conn.stream.flush_pending()? {
+        return Ok(false);
+    }
     let Some((data, written)) = &mut conn.pending else { return Ok(true) };
     let n = write_now(&mut conn.stream, &data[*written..])?;
     *written += n;
@@ -641,4 +683,21 @@ fn flush(conn: &mut Conn, em: &Emitter, detail: Detail) -> io::Result<bool> {
         em.emit(EventKind::Sent { link: conn.link, data });
     }
     Ok(true)
+}
+
+/// The names a self-signed certificate is made for: the host it listens on, and for
+/// `localhost` (or every interface) the loopback addresses too.
+fn certificate_names(host: &str) -> Vec<String> {
+    let host = host.trim();
+    let mut names = vec![host.to_string()];
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    if loopback {
+        for name in ["localhost", "127.0.0.1", "::1"] {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names
 }

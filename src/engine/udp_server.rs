@@ -78,7 +78,11 @@ pub(crate) fn run(
         }
     }
     for bound in &sockets {
-        em.emit(EventKind::Listening { local: bound.local, all_interfaces: is_all_interfaces(&bound.local) });
+        em.emit(EventKind::Listening {
+            local: bound.local,
+            all_interfaces: is_all_interfaces(&bound.local),
+            tls: None,
+        });
     }
     let mut server = Server {
         em,

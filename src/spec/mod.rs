@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::endpoint::parse_host;
 use crate::engine::expect::{Expectation, ReplyEnd};
+pub use crate::engine::tls::{TlsField, TlsProblem, TlsSpec, Verify};
 use crate::engine::{
     ClientConfig, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVER_CHUNK,
     DEFAULT_TIMEOUT_MS, DEFAULT_UDP_BUFFER, Detail, Endpoint, MAX_UDP_BUFFER, Protocol, ServerConfig,
@@ -120,6 +121,9 @@ pub struct SessionSpec {
     /// Steps a client runs in order (`Run steps`, `socket-tester run`).
     #[serde(rename = "step", skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<StepSpec>,
+    /// TLS over TCP.
+    #[serde(skip_serializing_if = "TlsSpec::is_off")]
+    pub tls: TlsSpec,
 }
 
 impl Default for SessionSpec {
@@ -163,6 +167,18 @@ pub enum Field {
     Rule,
     /// A client's step.
     Step,
+    /// TLS on or off.
+    Tls,
+    /// A TLS server's certificate file.
+    TlsCert,
+    /// A TLS server's key file.
+    TlsKey,
+    /// A TLS client's pinned fingerprint.
+    TlsPin,
+    /// A TLS client's SNI.
+    TlsSni,
+    /// ALPN protocols.
+    TlsAlpn,
 }
 
 impl Field {
@@ -184,6 +200,12 @@ impl Field {
             Field::Framing => "--framing",
             Field::Rule => "--rule",
             Field::Step => "step",
+            Field::Tls => "--tls",
+            Field::TlsCert => "--cert",
+            Field::TlsKey => "--key",
+            Field::TlsPin => "--pin",
+            Field::TlsSni => "--sni",
+            Field::TlsAlpn => "--alpn",
         }
     }
 }
@@ -226,6 +248,10 @@ pub enum Problem {
         /// The process's open-file limit (`ulimit -n`).
         open_files: u64,
     },
+    /// A TLS setting that cannot work.
+    Tls(TlsProblem),
+    /// TLS asked for over UDP.
+    TlsOverUdp,
 }
 
 /// One invalid field and why.
@@ -301,6 +327,7 @@ impl SessionSpec {
             threads: 0,
             server: ReplySpec::default(),
             steps: Vec::new(),
+            tls: TlsSpec::default(),
         }
     }
 
@@ -395,7 +422,33 @@ impl SessionSpec {
                 self.validate_message(&mut errors);
             }
         }
+        self.validate_tls(&mut errors);
         errors
+    }
+
+    fn validate_tls(&self, errors: &mut Vec<SpecError>) {
+        if !self.tls.enabled {
+            return;
+        }
+        if self.protocol == Protocol::Udp {
+            errors.push(SpecError { field: Field::Tls, value: String::new(), problem: Problem::TlsOverUdp });
+            return;
+        }
+        if let Some((field, problem)) = self.tls.problem(self.role == Role::Server) {
+            let (field, value) = match field {
+                TlsField::Cert => (Field::TlsCert, self.tls.cert.clone()),
+                TlsField::Key => (Field::TlsKey, self.tls.key.clone()),
+                TlsField::Pin => (Field::TlsPin, self.tls.pin.clone()),
+                TlsField::Sni => (Field::TlsSni, self.tls.sni.clone()),
+                TlsField::Alpn => (Field::TlsAlpn, self.tls.alpn.clone()),
+            };
+            errors.push(SpecError { field, value, problem: Problem::Tls(problem) });
+        }
+    }
+
+    /// The TLS settings a worker uses, if TLS is on.
+    fn tls_config(&self) -> Option<TlsSpec> {
+        (self.tls.enabled && self.protocol == Protocol::Tcp).then(|| self.tls.clone())
     }
 
     fn validate_message(&self, errors: &mut Vec<SpecError>) {
@@ -436,6 +489,7 @@ impl SessionSpec {
             detail,
             // Invariant: `validate` refused a spec whose replies do not parse.
             responder: self.server.responder().unwrap_or_default(),
+            tls: self.tls_config(),
         }
     }
 
@@ -456,6 +510,7 @@ impl SessionSpec {
             pace_ms: self.plan.pace_ms,
             persistent: self.plan.persistent || !send,
             close_when_done: false,
+            tls: self.tls_config(),
         }
     }
 

@@ -44,6 +44,10 @@ impl Direction {
             EventKind::Sent { .. } => Direction::Sent,
             EventKind::Received { .. } => Direction::Received,
             EventKind::Failed { .. } | EventKind::Lost { .. } => Direction::Error,
+            // Accepting any certificate is shown as the warning it is.
+            EventKind::Secured { tls, .. } if tls.verify == Some(crate::engine::tls::Verify::Insecure) => {
+                Direction::Error
+            }
             EventKind::Checked { check, .. } if !check.passed() => Direction::Error,
             EventKind::Checked { .. } => Direction::Event,
             EventKind::Step { outcome: StepOutcome::Failed { .. } | StepOutcome::Error { .. }, .. } => {
@@ -55,6 +59,7 @@ impl Direction {
             EventKind::Listening { .. }
             | EventKind::Connected(_)
             | EventKind::Accepted(_)
+            | EventKind::Secured { .. }
             | EventKind::PeerClosed(_)
             | EventKind::ConnectionClosed { .. }
             | EventKind::Notice(_)

@@ -313,7 +313,10 @@ impl Transcript {
         };
         match &event.kind {
             EventKind::Listening { local, .. } => entry.peer = Some(*local),
-            EventKind::Connected(_) | EventKind::Accepted(_) | EventKind::PeerClosed(_) => {}
+            EventKind::Connected(_)
+            | EventKind::Accepted(_)
+            | EventKind::PeerClosed(_)
+            | EventKind::Secured { .. } => {}
             EventKind::Sent { data, .. } => {
                 self.counters.bytes_out += data.len() as u64;
                 entry.data = data.clone();

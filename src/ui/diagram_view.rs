@@ -84,6 +84,7 @@ fn drawn(entry: &Entry) -> bool {
                         | EventKind::PeerClosed(_)
                         | EventKind::ConnectionClosed { .. }
                         | EventKind::Lost { .. }
+                        | EventKind::Secured { .. }
                 )
             ) || matches!(entry.event.as_deref(), Some(EventKind::Failed { error, .. }) if error.kind == ErrorKind::Reset)
         }
@@ -359,6 +360,9 @@ fn describe(tr: &Tr, entry: &Entry, other: usize) -> (usize, usize, Shape, Strin
         (_, Some(EventKind::PeerClosed(_))) => (other, 0, Shape::Control, "FIN".into()),
         (_, Some(EventKind::ConnectionClosed { .. })) => (0, other, Shape::Control, "close".into()),
         (_, Some(EventKind::Lost { .. })) => (0, other, Shape::Lost, t!(tr, "report-lost")),
+        (_, Some(EventKind::Secured { tls, .. })) => {
+            (0, other, Shape::Control, format!("TLS ({})", tls.version))
+        }
         _ => (other, 0, Shape::Reset, "RST".into()),
     }
 }

@@ -25,6 +25,7 @@ pub mod status_bar;
 pub mod steps_view;
 pub mod theme;
 pub mod tiles;
+pub mod tls_form;
 pub mod tour;
 pub mod transcript_view;
 

@@ -456,6 +456,11 @@ impl Session {
             EventKind::Failed { link: None, error } => {
                 self.activity = Activity::Failed(Box::new(error.clone()))
             }
+            EventKind::Failed { error, .. }
+                if let crate::engine::Reason::TlsSelfSigned { fingerprint } = &error.reason =>
+            {
+                self.form.offered_pin = Some(fingerprint.clone());
+            }
             EventKind::Closed { reason } => {
                 // The worker's last event: its counts are final.
                 for worker in self.workers.iter().filter(|w| w.session() == event.session) {
@@ -487,6 +492,7 @@ impl Session {
             | EventKind::Lost { .. }
             | EventKind::Failed { link: Some(_), .. }
             | EventKind::PeerClosed(_)
+            | EventKind::Secured { .. }
             | EventKind::Notice(_) => {}
             EventKind::Step { label, outcome, elapsed_us } => {
                 let result =

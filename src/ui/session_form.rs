@@ -60,6 +60,9 @@ pub struct SessionForm {
     file: String,
     /// Each step's expectation as typed.
     step_drafts: ExpectDrafts,
+    /// The fingerprint of a self-signed certificate the last handshake refused, offered to
+    /// be pinned.
+    pub offered_pin: Option<String>,
 }
 
 impl SessionForm {
@@ -67,7 +70,7 @@ impl SessionForm {
     pub fn new(spec: SessionSpec) -> SessionForm {
         let file = spec.message.file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
         let step_drafts = spec.steps.iter().map(expect_draft).collect();
-        SessionForm { drafts: Drafts::of(&spec), spec, file, step_drafts }
+        SessionForm { drafts: Drafts::of(&spec), spec, file, step_drafts, offered_pin: None }
     }
 
     /// The session's spec, as far as the fields parse.
@@ -225,13 +228,13 @@ pub struct FormState {
 }
 
 /// The problem of one field, in the window's language.
-fn problem_text(tr: &Tr, errors: &[SpecError], field: Field) -> Option<String> {
+pub(super) fn problem_text(tr: &Tr, errors: &[SpecError], field: Field) -> Option<String> {
     SessionSpec::error_for(errors, field).map(|e| tr.render(&crate::vocabulary::problem(&e.problem)))
 }
 
 /// One grid row: a label, a one-line field labelled by it (with a grey hint while empty), and
 /// the field's error under it.
-fn field_row(
+pub(super) fn field_row(
     ui: &mut Ui,
     label: String,
     value: &mut String,
@@ -303,6 +306,10 @@ pub fn form_ui(
                         field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error, "");
                     },
                 );
+                super::tls_form::tls_ui(ui, tr, &mut form.spec, &errors, &mut form.offered_pin);
+                if let Some(text) = problem_text(tr, &errors, Field::Tls) {
+                    ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
+                }
             });
             if form.spec.role == Role::Client {
                 let context = EditorContext {

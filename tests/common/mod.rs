@@ -150,6 +150,7 @@ pub fn kinds(events: &[Event]) -> Vec<&'static str> {
             EventKind::Step { .. } => "step",
             EventKind::StepsEnded(_) => "steps-ended",
             EventKind::Lost { .. } => "lost",
+            EventKind::Secured { .. } => "secured",
         })
         .collect()
 }

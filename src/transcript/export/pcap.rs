@@ -146,7 +146,8 @@ impl<W: Write> PcapSynth<W> {
                 | EventName::StepsEnded
                 | EventName::Notice
                 | EventName::Closed
-                | EventName::Lost => Ok(()),
+                | EventName::Lost
+                | EventName::Secured => Ok(()),
             };
         }
         let key = (local, peer);
@@ -174,7 +175,8 @@ impl<W: Write> PcapSynth<W> {
             | EventName::StepsEnded
             | EventName::Notice
             | EventName::Closed
-            | EventName::Lost => Ok(()),
+            | EventName::Lost
+            | EventName::Secured => Ok(()),
         }
     }
 

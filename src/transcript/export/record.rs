@@ -21,6 +21,7 @@ pub struct StepRecord {
     /// How long it took.
     pub elapsed_us: u64,
 }
+use crate::engine::tls::TlsInfo;
 use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Notice, Protocol};
 use crate::transcript::line::Direction;
 use crate::transcript::render::escape;
@@ -58,6 +59,8 @@ pub enum EventName {
     Closed,
     /// A UDP datagram got no echo in time (the client went on).
     Lost,
+    /// A TLS handshake finished.
+    Secured,
 }
 
 impl EventName {
@@ -78,6 +81,7 @@ impl EventName {
             EventName::Notice => "notice",
             EventName::Closed => "closed",
             EventName::Lost => "lost",
+            EventName::Secured => "secured",
         }
     }
 }
@@ -145,6 +149,9 @@ pub struct Record {
     /// A run's totals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<StepsSummary>,
+    /// TLS: the handshake's outcome (`secured`), or a server's certificate (`listening`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsInfo>,
     /// TCP or UDP, when the writer knew it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
@@ -189,6 +196,7 @@ impl Record {
             step: None,
             steps: None,
             protocol: None,
+            tls: None,
         }
     }
 
@@ -210,6 +218,7 @@ impl Record {
             EventKind::Notice(_) => EventName::Notice,
             EventKind::Closed { .. } => EventName::Closed,
             EventKind::Lost { .. } => EventName::Lost,
+            EventKind::Secured { .. } => EventName::Secured,
         };
         let mut record = Record::bare(event, conn, name);
         if let Some(link) = event.kind.link() {
@@ -217,10 +226,12 @@ impl Record {
             record.peer = Some(link.peer);
         }
         match &event.kind {
-            EventKind::Listening { local, all_interfaces } => {
+            EventKind::Listening { local, all_interfaces, tls } => {
                 record.local = Some(*local);
                 record.all_interfaces = *all_interfaces;
+                record.tls = tls.as_deref().cloned();
             }
+            EventKind::Secured { tls, .. } => record.tls = Some((**tls).clone()),
             EventKind::Sent { data, .. } => record.data = data.clone(),
             EventKind::Received { data, truncated, echo, .. } => {
                 record.data = data.clone();
@@ -265,9 +276,11 @@ impl Record {
         };
         let data = || self.data.clone();
         let kind = match self.event {
-            EventName::Listening => {
-                EventKind::Listening { local: self.local?, all_interfaces: self.all_interfaces }
-            }
+            EventName::Listening => EventKind::Listening {
+                local: self.local?,
+                all_interfaces: self.all_interfaces,
+                tls: self.tls.clone().map(Box::new),
+            },
             EventName::Connected => EventKind::Connected(link?),
             EventName::Accepted => EventKind::Accepted(link?),
             EventName::Sent => EventKind::Sent { link: link?, data: data() },
@@ -295,6 +308,7 @@ impl Record {
             EventName::StepsEnded => EventKind::StepsEnded(self.steps.clone()?),
             EventName::Notice => EventKind::Notice(self.notice.clone()?),
             EventName::Closed => EventKind::Closed { reason: self.reason.unwrap_or(CloseReason::Finished) },
+            EventName::Secured => EventKind::Secured { link: link?, tls: Box::new(self.tls.clone()?) },
             EventName::Lost => EventKind::Lost {
                 link: link?,
                 bytes: self.echo_bytes.unwrap_or(0) as u64,
