@@ -229,6 +229,9 @@ pub struct RunArgs {
     /// Go on after a failed step (otherwise the rest are skipped).
     #[arg(long)]
     pub continue_on_failure: bool,
+    /// TLS: how to trust the server, SNI and ALPN (a [tls] table in the file does the same).
+    #[command(flatten)]
+    pub tls: SendTlsArgs,
     /// How payloads are shown on the lines.
     #[command(flatten)]
     pub show: ShowArgs,
@@ -930,6 +933,7 @@ fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8> {
     let path = args.file.display().to_string();
     let text = std::fs::read_to_string(&args.file).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
     let mut spec = crate::spec::steps::read_steps_file(&text, &path).map_err(anyhow::Error::msg)?;
+    args.tls.apply(&mut spec.tls);
     if args.continue_on_failure {
         spec.plan.continue_on_failure = true;
     }

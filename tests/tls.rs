@@ -350,3 +350,39 @@ fn a_server_loads_its_certificate_from_pem_files() {
     assert_eq!(bad.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("read /nonexistent.pem: cannot use the certificate file"), "{stderr}");
 }
+
+#[test]
+fn steps_and_rules_run_over_tls_as_over_plain_tcp() {
+    let serve = Serve::start(&[
+        "tcp",
+        "--tls",
+        "--bind",
+        "127.0.0.1:0",
+        "--framing",
+        "line",
+        "--rule",
+        "^PING$=>+PONG\\r\\n",
+        "--reply",
+        "fixed:-ERR\\r\\n",
+    ]);
+    let line = serve.line();
+    let port = bound_port(&line);
+    let fingerprint = line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let steps = dir.path().join("steps.toml");
+    std::fs::write(
+        &steps,
+        format!(
+            "[target]\nprotocol = \"tcp\"\naddress = \"127.0.0.1:{port}\"\n\n\
+             [[step]]\nsend = 'PING\\n'\nexpect = 'text:+PONG'\nreply_end = 'delim:\\r\\n'\n\n\
+             [[step]]\nsend = 'HELLO\\n'\nexpect = 'text:-ERR'\nreply_end = 'delim:\\r\\n'\n"
+        ),
+    )
+    .unwrap();
+    let out = bin().args(["run", steps.to_str().unwrap(), "--pin", &fingerprint]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("TLS 1.3 with") && stdout.contains("The pinned fingerprint matched"), "{stdout}");
+    assert!(stdout.contains("All 2 steps passed"), "{stdout}");
+    serve.wait_line("Rule 1 (regex:^PING$) matched");
+}

@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 use mio::net::{TcpStream, UdpSocket};
+
+use super::tls::{self, ClientTls, Stream};
 use mio::{Events, Interest, Poll, Token};
 
 use super::expect::{Expectation, ReplyCheck, ReplyEnd};
@@ -67,6 +69,8 @@ pub struct ScriptConfig {
     pub continue_on_failure: bool,
     /// Bytes per read.
     pub chunk_bytes: usize,
+    /// TLS (TCP only).
+    pub tls: Option<super::tls::TlsSpec>,
 }
 
 /// How a step ended.
@@ -110,7 +114,7 @@ pub struct StepsSummary {
 }
 
 enum Socket {
-    Tcp(TcpStream),
+    Tcp(Stream),
     Udp(UdpSocket),
 }
 
@@ -126,6 +130,7 @@ struct Conn {
 }
 
 struct Runner<'a> {
+    tls: Option<ClientTls>,
     config: ScriptConfig,
     poll: Poll,
     commands: Receiver<Command>,
@@ -162,8 +167,19 @@ pub(crate) fn run(
             return CloseReason::Failed;
         }
     };
+    let tls = match &config.tls {
+        Some(spec) => match tls::client(spec, &config.target.host) {
+            Ok(tls) => Some(tls),
+            Err(err) => {
+                em.failed(None, err);
+                return CloseReason::Failed;
+            }
+        },
+        None => None,
+    };
     let buf = vec![0; config.chunk_bytes.max(1)];
     let mut runner = Runner {
+        tls,
         config,
         poll,
         commands,
@@ -370,7 +386,7 @@ impl Runner<'_> {
                 }
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(got),
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(Halt::Error(Error::io(Op::Receive, conn.link.peer, &err))),
+                Err(err) => return Err(Halt::Error(tls::stream_error(Op::Receive, conn.link.peer, &err))),
             }
         }
     }
@@ -416,7 +432,7 @@ impl Runner<'_> {
                     self.wait(Some(deadline))?;
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(Halt::Error(Error::io(Op::Send, conn.link.peer, &err))),
+                Err(err) => return Err(Halt::Error(tls::stream_error(Op::Send, conn.link.peer, &err))),
             }
         }
         Ok(())
@@ -487,9 +503,41 @@ impl Runner<'_> {
                 }
                 let _ = stream.set_nodelay(true);
                 let local = stream.local_addr().map_err(|e| fail(Op::Connect, &e))?;
+                let stream = match &self.tls {
+                    Some(tls) => Stream::client(stream, tls).map_err(|e| fail(Op::Handshake, &e))?,
+                    None => Stream::Plain(stream),
+                };
                 self.opened(Socket::Tcp(stream), Link { conn: conn_id, local, peer: addr });
-                Ok(())
+                self.handshake(deadline)
             }
+        }
+    }
+
+    /// Runs the TLS handshake of a new connection, if it has one, until `deadline`.
+    fn handshake(&mut self, deadline: Instant) -> Result<(), Halt> {
+        loop {
+            let Some(Conn { socket: Socket::Tcp(stream), link, .. }) = self.conn.as_mut() else {
+                return Ok(());
+            };
+            let link = *link;
+            if !stream.handshaking() {
+                if let Some(tls) = stream.secured() {
+                    self.em.emit(EventKind::Secured { link, tls: Box::new(tls) });
+                }
+                return Ok(());
+            }
+            if let Err(err) = stream.drive() {
+                return Err(Halt::Error(tls::stream_error(Op::Handshake, link.peer, &err)));
+            }
+            if !stream.handshaking() {
+                continue;
+            }
+            if Instant::now() >= deadline {
+                let timeout_ms = self.config.steps.first().map_or(0, |s| s.timeout_ms);
+                let reason = super::error::Reason::TlsHandshakeTimedOut { timeout_ms };
+                return Err(Halt::Error(Error::new(ErrorKind::Tls, Op::Handshake, link.peer, reason)));
+            }
+            self.wait(Some(deadline))?;
         }
     }
 
@@ -503,7 +551,10 @@ impl Runner<'_> {
     fn close(&mut self) {
         if let Some(mut conn) = self.conn.take() {
             let _ = match &mut conn.socket {
-                Socket::Tcp(stream) => self.poll.registry().deregister(stream),
+                Socket::Tcp(stream) => {
+                    stream.close_notify();
+                    self.poll.registry().deregister(stream.tcp())
+                }
                 Socket::Udp(socket) => self.poll.registry().deregister(socket),
             };
             self.em.emit(EventKind::ConnectionClosed {

@@ -447,7 +447,7 @@ impl SessionSpec {
     }
 
     /// The TLS settings a worker uses, if TLS is on.
-    fn tls_config(&self) -> Option<TlsSpec> {
+    pub(crate) fn tls_config(&self) -> Option<TlsSpec> {
         (self.tls.enabled && self.protocol == Protocol::Tcp).then(|| self.tls.clone())
     }
 

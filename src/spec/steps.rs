@@ -134,6 +134,7 @@ impl SessionSpec {
             steps,
             continue_on_failure: self.plan.continue_on_failure,
             chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
+            tls: self.tls_config(),
         })
     }
 
