@@ -22,7 +22,9 @@ use crate::engine::{
 };
 use crate::i18n::{Language, Tr};
 use crate::spec::preset::{self, Presets};
-use crate::spec::{LineEnding, MessageMode, Role, RuleSpec, SessionSpec, TextEncoding, TlsSpec, Verify};
+use crate::spec::{
+    LineEnding, MessageMode, Role, RuleSpec, SessionSpec, SocketOptions, TextEncoding, TlsSpec, Verify,
+};
 use crate::transcript::export::{Format, Record, RecordTo, Recorder, Saver};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::{Arg, Message};
@@ -431,6 +433,16 @@ pub struct ServeArgs {
     /// TLS: the certificate and ALPN to serve with.
     #[command(flatten)]
     pub tls: ServeTlsArgs,
+    /// Socket options.
+    #[command(flatten)]
+    pub options: OptionArgs,
+    /// UDP: join this multicast group (repeatable, or comma-separated: 239.1.2.3,ff15::1).
+    /// Bind the group's port on every interface (--bind 0.0.0.0:PORT) or on the group itself.
+    #[arg(long = "join", value_name = "GROUP")]
+    pub join: Vec<String>,
+    /// UDP: the interface to join the groups on, by name (eth0) or address.
+    #[arg(long = "iface", value_name = "NAME")]
+    pub iface: Option<String>,
     /// How payloads are shown on the lines.
     #[command(flatten)]
     pub show: ShowArgs,
@@ -579,12 +591,87 @@ pub struct SendArgs {
     /// TLS: how to trust the server, SNI and ALPN.
     #[command(flatten)]
     pub tls: SendTlsArgs,
+    /// Socket options.
+    #[command(flatten)]
+    pub options: OptionArgs,
+    /// TCP: shut the sending side after each message (half-close), then read the rest.
+    #[arg(long)]
+    pub half_close: bool,
+    /// Send from this local address (an address of this machine, with or without :PORT).
+    #[arg(long, value_name = "ADDR")]
+    pub local: Option<String>,
+    /// Send through this network interface only (SO_BINDTODEVICE; needs privileges).
+    #[arg(long = "iface", value_name = "NAME")]
+    pub iface: Option<String>,
+    /// UDP: send to a broadcast address (sets SO_BROADCAST); replies come as from a group.
+    #[arg(long)]
+    pub broadcast: bool,
+    /// UDP to a multicast group or broadcast address: stop after N replies, or wait the whole
+    /// timeout for all of them (the default), one line per reply.
+    #[arg(long, value_name = "N|all")]
+    pub replies: Option<String>,
+    /// UDP to a multicast group: do not hear our own datagrams (IP_MULTICAST_LOOP off).
+    #[arg(long)]
+    pub no_loopback: bool,
     /// How payloads are shown on the lines.
     #[command(flatten)]
     pub show: ShowArgs,
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
+}
+
+/// Socket options, for `serve` and `send`.
+#[derive(Debug, Args)]
+pub struct OptionArgs {
+    /// TCP: let Nagle's algorithm gather small writes (TCP_NODELAY off; it is on by default).
+    #[arg(long)]
+    pub nagle: bool,
+    /// TCP keepalive: seconds of silence before the first probe, and between probes.
+    #[arg(long, value_name = "IDLE_S[,INTERVAL_S]")]
+    pub keepalive: Option<String>,
+    /// The receive buffer (SO_RCVBUF), in bytes; the transcript says what the system granted.
+    #[arg(long, value_name = "BYTES")]
+    pub rcvbuf: Option<u64>,
+    /// The send buffer (SO_SNDBUF), in bytes.
+    #[arg(long, value_name = "BYTES")]
+    pub sndbuf: Option<u64>,
+    /// IP TTL or IPv6 hop limit (to a multicast group: the multicast TTL).
+    #[arg(long, value_name = "N")]
+    pub ttl: Option<u64>,
+    /// TCP: close with a reset (SO_LINGER 0) instead of a FIN.
+    #[arg(long)]
+    pub linger_zero: bool,
+}
+
+impl OptionArgs {
+    fn apply(&self, options: &mut SocketOptions) -> anyhow::Result<()> {
+        options.nagle |= self.nagle;
+        options.linger_zero |= self.linger_zero;
+        if let Some(keepalive) = &self.keepalive {
+            let mut parts = keepalive.split(',').map(str::trim);
+            let number = |part: Option<&str>| -> anyhow::Result<Option<u64>> {
+                part.map(|p| {
+                    p.parse::<u64>().map_err(|_| {
+                        anyhow::anyhow!("--keepalive {keepalive}: enter seconds, IDLE or IDLE,INTERVAL")
+                    })
+                })
+                .transpose()
+            };
+            options.keepalive_idle_s = number(parts.next())?;
+            options.keepalive_interval_s = number(parts.next())?;
+        }
+        if self.rcvbuf.is_some() {
+            options.recv_buffer = self.rcvbuf;
+        }
+        if self.sndbuf.is_some() {
+            options.send_buffer = self.sndbuf;
+        }
+        if self.ttl.is_some() {
+            options.ttl = self.ttl;
+        }
+        Ok(())
+    }
 }
 
 /// The spec a preset holds, or the defaults for a role and protocol, checked for the role.
@@ -659,6 +746,13 @@ impl ServeArgs {
             spec.server.framing.clone_from(framing);
         }
         self.tls.apply(&mut spec.tls);
+        self.options.apply(&mut spec.options)?;
+        if !self.join.is_empty() {
+            spec.group.join = self.join.join(",");
+        }
+        if let Some(iface) = &self.iface {
+            spec.group.interface.clone_from(iface);
+        }
         check(&spec)?;
         Ok(spec)
     }
@@ -730,6 +824,27 @@ impl SendArgs {
             spec.reply_end = ReplyEnd::parse(line).map_err(|e| anyhow::anyhow!("--reply-end {line}: {e}"))?;
         }
         self.tls.apply(&mut spec.tls);
+        self.options.apply(&mut spec.options)?;
+        spec.options.half_close |= self.half_close;
+        if let Some(local) = &self.local {
+            spec.options.local.clone_from(local);
+        }
+        if let Some(iface) = &self.iface {
+            spec.options.interface.clone_from(iface);
+        }
+        spec.group.broadcast |= self.broadcast;
+        if self.no_loopback {
+            spec.group.loopback = false;
+        }
+        match self.replies.as_deref() {
+            None => {}
+            Some("all") => spec.group.replies = 0,
+            Some(n) => {
+                spec.group.replies = n.parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    anyhow::anyhow!("--replies {n}: enter a number of replies from 1, or all")
+                })?;
+            }
+        }
         check(&spec)?;
         Ok(spec)
     }

@@ -289,7 +289,43 @@ pub fn notice(notice: &Notice) -> Message {
             .arg("rule", *rule)
             .arg("label", label.as_str()),
         Notice::NoRuleMatched { peer } => Message::new("notice-no-rule").arg("peer", peer.to_string()),
+        Notice::Responders { group, replies, responders, waited_ms } => Message::new("notice-responders")
+            .arg("group", group.to_string())
+            .arg("replies", *replies)
+            .arg("responders", *responders)
+            .arg("ms", *waited_ms),
+        Notice::Joined { group, interface } if interface.is_empty() => {
+            Message::new("notice-joined").arg("group", group.to_string())
+        }
+        Notice::Joined { group, interface } => Message::new("notice-joined-on")
+            .arg("group", group.to_string())
+            .arg("interface", interface.as_str()),
+        Notice::Left { group } => Message::new("notice-left").arg("group", group.to_string()),
+        Notice::OptionsSet { local, options } => {
+            Message::new("notice-options").arg("local", local.to_string()).arg("list", options_list(options))
+        }
         Notice::Legacy { text } => Message::new("notice-legacy").arg("text", text.as_str()),
+    }
+}
+
+/// Socket options as a list: `SO_RCVBUF 65536 (granted 131072); IP_TTL 7`.
+fn options_list(options: &[crate::engine::sockopt::OptionSet]) -> Message {
+    let item = |set: &crate::engine::sockopt::OptionSet| {
+        if set.asked == set.granted {
+            Message::new("opt-item").arg("name", set.name.as_str()).arg("value", set.asked.as_str())
+        } else {
+            Message::new("opt-item-granted")
+                .arg("name", set.name.as_str())
+                .arg("asked", set.asked.as_str())
+                .arg("granted", set.granted.as_str())
+        }
+    };
+    match options.split_first() {
+        None => Message::new("cli-empty"),
+        Some((first, [])) => item(first),
+        Some((first, rest)) => {
+            Message::new("opt-pair").arg("first", item(first)).arg("rest", options_list(rest))
+        }
     }
 }
 
@@ -406,6 +442,9 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
         Reason::TlsAlert { alert } => Message::new("reason-tls-alert").arg("alert", alert.as_str()),
         Reason::TlsNoAlpn => Message::new("reason-tls-no-alpn"),
         Reason::TlsCaAsServer => Message::new("reason-tls-ca-as-server"),
+        Reason::NoSuchInterface { name, known } => {
+            Message::new("reason-no-such-interface").arg("name", name.as_str()).arg("known", known.as_str())
+        }
         Reason::TlsCertRefused { alert } => {
             Message::new("reason-tls-cert-refused").arg("alert", alert.as_str())
         }
@@ -445,6 +484,8 @@ pub fn problem(problem: &Problem) -> Message {
             crate::engine::tls::TlsProblem::BadAlpn => "problem-tls-bad-alpn",
         }),
         Problem::TlsOverUdp => Message::new("problem-tls-over-udp"),
+        Problem::NotMulticast => Message::new("problem-not-multicast"),
+        Problem::GroupOverTcp => Message::new("problem-group-over-tcp"),
     }
 }
 
@@ -536,6 +577,7 @@ mod tests {
                 Reason::TlsOther { .. } => 49,
                 Reason::TlsCertRefused { .. } => 50,
                 Reason::TlsCaAsServer => 51,
+                Reason::NoSuchInterface { .. } => 52,
             }
         }
         let all = vec![
@@ -591,9 +633,10 @@ mod tests {
             Reason::TlsOther { detail: "xyz".into() },
             Reason::TlsCertRefused { alert: "UnknownCA".into() },
             Reason::TlsCaAsServer,
+            Reason::NoSuchInterface { name: "eth9".into(), known: "lo (127.0.0.1)".into() },
         ];
         let seen: BTreeSet<usize> = all.iter().map(index).collect();
-        assert_eq!(seen.len(), 52, "every reason is listed once");
+        assert_eq!(seen.len(), 53, "every reason is listed once");
         let mut all = all;
         all.push(Reason::ServerClosed { missing: 5 });
         all
@@ -619,6 +662,8 @@ mod tests {
             Problem::Tls(crate::engine::tls::TlsProblem::BadSni),
             Problem::Tls(crate::engine::tls::TlsProblem::BadAlpn),
             Problem::TlsOverUdp,
+            Problem::NotMulticast,
+            Problem::GroupOverTcp,
             at(MessageProblem::NotHexDigit('G')),
             at(MessageProblem::HalfByte),
             at(MessageProblem::UnknownEscape('q')),
@@ -686,6 +731,33 @@ mod tests {
                 label: "regex:^hola".into(),
             }),
             EventKind::Notice(Notice::NoRuleMatched { peer: addr(50000) }),
+            EventKind::Notice(Notice::Responders {
+                group: addr(10000),
+                replies: 3,
+                responders: 2,
+                waited_ms: 500,
+            }),
+            EventKind::Notice(Notice::Joined {
+                group: "239.1.2.3".parse().unwrap(),
+                interface: String::new(),
+            }),
+            EventKind::Notice(Notice::Joined { group: "239.1.2.3".parse().unwrap(), interface: "lo".into() }),
+            EventKind::Notice(Notice::Left { group: "239.1.2.3".parse().unwrap() }),
+            EventKind::Notice(Notice::OptionsSet {
+                local: addr(50000),
+                options: vec![
+                    crate::engine::sockopt::OptionSet {
+                        name: "SO_RCVBUF".into(),
+                        asked: "65536".into(),
+                        granted: "131072".into(),
+                    },
+                    crate::engine::sockopt::OptionSet {
+                        name: "IP_TTL".into(),
+                        asked: "7".into(),
+                        granted: "7".into(),
+                    },
+                ],
+            }),
         ];
         kinds.extend(CloseReason::ALL.map(|reason| EventKind::Closed { reason }));
         let failed_check = ReplyCheck {
@@ -824,6 +896,13 @@ mod tests {
             "true",
             "http",
             "dtls",
+            // Socket option names, as the system calls them.
+            "rcvbuf",
+            "sndbuf",
+            "multicast",
+            "loop",
+            "hops",
+            "broadcast",
         ]
         .into();
         let words = |text: &str| -> BTreeSet<String> {

@@ -1772,3 +1772,40 @@ fn a_self_signed_tls_server_is_refused_then_trusted_with_one_click() {
     assert_eq!(secured.verify, Some(socket_tester::spec::Verify::Pin));
     assert_eq!(secured.cert.map(|c| c.sha256), Some(fingerprint));
 }
+
+#[test]
+fn socket_options_set_under_advanced_are_applied_and_their_grant_shown() {
+    let port = free_tcp_port();
+    // Tall enough for the client's form to show its Advanced section whole.
+    let mut harness = sized_harness(on_port(port), egui::vec2(1400.0, 2400.0));
+    click_nth(&mut harness, "Advanced", 1);
+    harness.run_steps(3);
+    replace_text(&mut harness, "Receive buffer (bytes)", "65536");
+    replace_text(&mut harness, "TTL (hops)", "300");
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label_contains("enter a number from 1 to 255").is_some(),
+        "a TTL out of range is named under its field"
+    );
+    assert!(!harness.state().sessions()[1].form.is_valid());
+    replace_text(&mut harness, "TTL (hops)", "9");
+    harness.get_by_label("Close with a reset").click();
+    harness.run_steps(3);
+    let options = harness.state().sessions()[1].spec().options.clone();
+    assert_eq!((options.recv_buffer, options.ttl, options.linger_zero), (Some(65_536), Some(9), true));
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+    let granted = harness.state().sessions()[1].transcript.iter().find_map(|e| match e.event.as_deref() {
+        Some(EventKind::Notice(socket_tester::engine::Notice::OptionsSet { options, .. })) => {
+            Some(options.clone())
+        }
+        _ => None,
+    });
+    let granted = granted.expect("the options line");
+    let rcv = granted.iter().find(|o| o.name == "SO_RCVBUF").expect("SO_RCVBUF");
+    assert_eq!((rcv.asked.as_str(), rcv.granted.as_str()), ("65536", "131072"));
+    assert!(granted.iter().any(|o| o.name == "SO_LINGER" && o.granted == "0 s"));
+    assert!(harness.query_by_label_contains("SO_RCVBUF 65536 (the system granted 131072)").is_some());
+}

@@ -311,6 +311,13 @@ pub enum Reason {
         /// The timeout.
         timeout_ms: u64,
     },
+    /// No interface by that name or address.
+    NoSuchInterface {
+        /// The name asked for.
+        name: String,
+        /// The interfaces there are, with their addresses.
+        known: String,
+    },
     /// Any other TLS failure, in rustls's words.
     TlsOther {
         /// What rustls said.

@@ -119,6 +119,36 @@ pub enum Notice {
         /// Bytes read on the connection.
         bytes: u64,
     },
+    /// A message to a group was answered: how many replies, from how many responders.
+    Responders {
+        /// The group (or broadcast address).
+        group: SocketAddr,
+        /// Replies heard.
+        replies: u64,
+        /// Distinct responders.
+        responders: u64,
+        /// How long the client listened, in milliseconds.
+        waited_ms: u64,
+    },
+    /// A server joined a multicast group.
+    Joined {
+        /// The group.
+        group: std::net::IpAddr,
+        /// The interface (a name, an address, or the system's choice).
+        interface: String,
+    },
+    /// A server left a multicast group.
+    Left {
+        /// The group.
+        group: std::net::IpAddr,
+    },
+    /// Socket options were set: what was asked, and what the system granted.
+    OptionsSet {
+        /// The socket's address.
+        local: SocketAddr,
+        /// Each option.
+        options: Vec<super::sockopt::OptionSet>,
+    },
     /// A notice read from a file written by release 0.1, which kept notices as sentences.
     Legacy {
         /// The sentence.

@@ -63,3 +63,17 @@ pub(crate) fn server_socket(addr: SocketAddr, kind: Type) -> io::Result<Socket> 
     socket.bind(&addr.into())?;
     Ok(socket)
 }
+
+/// A UDP socket for a multicast group's port: address and port reuse, so that several
+/// responders on one machine can all bind it and all hear the group.
+pub(crate) fn group_socket(addr: SocketAddr) -> io::Result<Socket> {
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, None)?;
+    socket.set_reuse_address(true)?;
+    socket.set_reuse_port(true)?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    Ok(socket)
+}

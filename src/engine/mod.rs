@@ -14,11 +14,13 @@ pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod expect;
+pub mod group;
 mod listen;
 pub mod load;
 pub mod payload;
 pub mod responder;
 pub mod script;
+pub mod sockopt;
 mod tcp_client;
 mod tcp_server;
 pub mod template;
@@ -137,6 +139,14 @@ pub struct ClientConfig {
     pub close_when_done: bool,
     /// TLS (TCP only): how to trust the server, SNI and ALPN.
     pub tls: Option<tls::TlsSpec>,
+    /// Socket options, and the local address to send from.
+    pub options: sockopt::SocketOptions,
+    /// UDP: send to a broadcast address (SO_BROADCAST), collecting replies as from a group.
+    pub broadcast: bool,
+    /// UDP to a group: stop after this many replies (`None`: every reply until the timeout).
+    pub replies: Option<u64>,
+    /// UDP to a multicast group: this machine hears its own datagrams too.
+    pub multicast_loop: bool,
 }
 
 impl Default for ClientConfig {
@@ -155,6 +165,10 @@ impl Default for ClientConfig {
             persistent: false,
             close_when_done: false,
             tls: None,
+            options: sockopt::SocketOptions::default(),
+            broadcast: false,
+            replies: None,
+            multicast_loop: true,
         }
     }
 }
@@ -178,6 +192,10 @@ pub struct ServerConfig {
     pub responder: responder::SharedResponder,
     /// TLS (TCP only): the certificate to serve, or a self-signed one.
     pub tls: Option<tls::TlsSpec>,
+    /// Socket options for the listeners and their connections.
+    pub options: sockopt::SocketOptions,
+    /// UDP: multicast groups to join, and the interface to join them on.
+    pub groups: group::Groups,
 }
 
 impl Default for ServerConfig {
@@ -191,6 +209,8 @@ impl Default for ServerConfig {
             detail: Detail::Full,
             responder: Arc::default(),
             tls: None,
+            options: sockopt::SocketOptions::default(),
+            groups: group::Groups::default(),
         }
     }
 }

@@ -13,13 +13,13 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
-use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
 use super::endpoint::list_addrs;
 use super::error::Reason;
 use super::expect::{Expectation, ReplyEnd};
 use super::payload::{Outbox, Pieces};
+use super::sockopt;
 use super::template::Captures;
 use super::tls::{self, ClientTls, Stream};
 use super::{
@@ -86,6 +86,8 @@ struct Conn {
     mismatched: bool,
     /// The peer closed its side.
     peer_closed: bool,
+    /// We shut our sending side (half-close after the message).
+    write_shut: bool,
     /// After a mismatch, reading goes on until the first of these: the timeout, and a
     /// silence of [`LINGER_IDLE`] since the last read.
     linger: Option<(Instant, Instant)>,
@@ -313,6 +315,9 @@ impl Client<'_> {
         } else {
             self.config.target.to_string()
         };
+        if let Some(error) = sockopt::BindFailed::error_of(&err) {
+            return Err(error);
+        }
         let mut error = Error::io(Op::Connect, target, &err);
         if error.kind == ErrorKind::TimedOut {
             error.reason = Reason::ConnectTimedOut { timeout_ms: self.config.timeout_ms };
@@ -321,7 +326,7 @@ impl Client<'_> {
     }
 
     fn connect_one(&mut self, addr: SocketAddr, events: &mut Events) -> io::Result<Option<Conn>> {
-        let mut stream = TcpStream::connect(addr)?;
+        let (mut stream, options_set) = sockopt::tcp_connect(addr, &self.config.options)?;
         self.poll.registry().register(&mut stream, SOCK, Interest::READABLE | Interest::WRITABLE)?;
         let deadline = Instant::now() + self.timeout();
         loop {
@@ -347,8 +352,6 @@ impl Client<'_> {
             }
             match stream.peer_addr() {
                 Ok(peer) => {
-                    // Small messages must not wait for Nagle: the round trip is the point.
-                    let _ = stream.set_nodelay(true);
                     let local = stream.local_addr()?;
                     let link = Link { conn: self.next_conn, local, peer };
                     let stream = match &self.tls {
@@ -358,6 +361,9 @@ impl Client<'_> {
                     self.next_conn += 1;
                     Stats::add(&self.em.stats().connections, 1);
                     self.em.emit(EventKind::Connected(link));
+                    if !options_set.is_empty() {
+                        self.em.emit(EventKind::Notice(Notice::OptionsSet { local, options: options_set }));
+                    }
                     return Ok(Some(Conn {
                         stream,
                         link,
@@ -367,6 +373,7 @@ impl Client<'_> {
                         reply: Vec::new(),
                         mismatched: false,
                         peer_closed: false,
+                        write_shut: false,
                         linger: None,
                     }));
                 }
@@ -583,7 +590,8 @@ impl Client<'_> {
     fn write_some(&mut self, conn: &mut Conn) -> Result<(), Flow> {
         let streams_echo = self.streams_echo();
         let keep_copy = self.config.expect.is_echo();
-        let Conn { stream, exchanges, link, bytes_out, .. } = conn;
+        let half_close = self.config.options.half_close && !self.config.persistent;
+        let Conn { stream, exchanges, link, bytes_out, write_shut, .. } = conn;
         // TLS records waiting from an earlier write go first.
         match stream.flush_pending() {
             Ok(true) => {}
@@ -609,6 +617,19 @@ impl Client<'_> {
                             }
                             Ok(None) => {
                                 exchange.outgoing = None;
+                                if half_close && !*write_shut {
+                                    // Half-close: no more from us; the reply is read to its end.
+                                    // Over TLS, its close_notify says so (TLS 1.3 half-close), and
+                                    // the records still queued go out before it.
+                                    *write_shut = true;
+                                    if let Stream::Plain(tcp) = stream
+                                        && let Err(err) = tcp.shutdown(std::net::Shutdown::Write)
+                                    {
+                                        self.em.failed(Some(*link), Error::io(Op::Send, link.peer, &err));
+                                        return Err(Flow::End(CloseReason::Failed));
+                                    }
+                                    stream.close_notify();
+                                }
                                 break;
                             }
                             Err(error) => {

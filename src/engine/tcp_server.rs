@@ -28,6 +28,7 @@ use super::error::Reason;
 use super::event::Notice;
 use super::listen::{bind_all, server_socket};
 use super::responder::SharedResponder;
+use super::sockopt::{OptionError, OptionSet, SocketOptions};
 use super::template::Captures;
 use super::tls::{self, ServerTls, Stream, TlsInfo};
 
@@ -153,6 +154,8 @@ struct EventLoop<'a> {
     round_robin: usize,
     /// Set after running out of file descriptors: when to try accepting again.
     accept_retry_at: Option<Instant>,
+    /// Options each accepted connection takes (TCP_NODELAY, keepalive, linger).
+    options: SocketOptions,
     accept_error_reported: bool,
 }
 
@@ -167,13 +170,17 @@ pub(crate) fn run(
         &config.bind,
         |addr| {
             let socket = server_socket(addr, Type::STREAM)?;
+            // Set before listen(): the accepted connections take the buffer sizes from here.
+            let set = config.options.apply(&socket, true).map_err(OptionError::into_io)?;
             socket.listen(backlog)?;
-            Ok(TcpListener::from_std(socket.into()))
+            Ok((TcpListener::from_std(socket.into()), set))
         },
-        TcpListener::local_addr,
+        |(listener, _)| listener.local_addr(),
     );
-    let mut listeners = match bound {
-        Ok(listeners) => listeners,
+    let (mut listeners, options_set): (Vec<(TcpListener, SocketAddr)>, Vec<Granted>) = match bound {
+        Ok(bound) => {
+            bound.into_iter().map(|((listener, set), local)| ((listener, local), (local, set))).unzip()
+        }
         Err(err) => {
             em.failed(None, err);
             return CloseReason::Failed;
@@ -203,6 +210,9 @@ pub(crate) fn run(
             tls: shown.clone().map(Box::new),
         });
     }
+    for (local, options) in options_set.into_iter().filter(|(_, set)| !set.is_empty()) {
+        em.emit(EventKind::Notice(Notice::OptionsSet { local, options }));
+    }
     let next_conn = Arc::new(AtomicU64::new(1));
     let loops = match config.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
@@ -228,6 +238,7 @@ pub(crate) fn run(
         }
     }
     let mut main = EventLoop::new(poll, em, settings, listeners, helpers, next_conn);
+    main.options = config.options.clone();
     let reason = main.run(&commands, None);
     main.shutdown_helpers();
     reason
@@ -278,6 +289,7 @@ impl<'a> EventLoop<'a> {
             next_conn,
             round_robin: 0,
             accept_retry_at: None,
+            options: SocketOptions::default(),
             accept_error_reported: false,
         }
     }
@@ -404,7 +416,7 @@ impl<'a> EventLoop<'a> {
                         self.accept_error_reported = false;
                         self.em.emit(EventKind::Notice(Notice::AcceptingAgain { local }));
                     }
-                    let _ = stream.set_nodelay(true);
+                    self.options.apply_accepted(&stream);
                     let local = stream.local_addr().unwrap_or(local);
                     let conn = self.next_conn.fetch_add(1, Ordering::Relaxed);
                     let link = Link { conn, local, peer };
@@ -684,6 +696,9 @@ fn flush(conn: &mut Conn, em: &Emitter, detail: Detail) -> io::Result<bool> {
     }
     Ok(true)
 }
+
+/// What the options granted on one listening address.
+type Granted = (SocketAddr, Vec<OptionSet>);
 
 /// The names a self-signed certificate is made for: the host it listens on, and for
 /// `localhost` (or every interface) the loopback addresses too.

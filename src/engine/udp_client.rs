@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
 use mio::net::UdpSocket;
+use socket2::{Domain, Socket, Type};
+
+use super::group;
+use super::sockopt::OptionSet;
 use mio::{Events, Interest, Poll, Token};
 
 use super::error::Reason;
@@ -53,6 +57,8 @@ struct Client<'a> {
     more_addresses: bool,
     /// An answer came on the current socket: the address works, so a silence is a loss.
     answered: bool,
+    /// The target is a group (multicast or broadcast): replies come from many responders.
+    group: bool,
 }
 
 pub(crate) fn run(
@@ -90,6 +96,7 @@ pub(crate) fn run(
         last_start: None,
         more_addresses: false,
         answered: false,
+        group: false,
     };
     client.run(&addrs)
 }
@@ -102,8 +109,9 @@ impl Client<'_> {
         loop {
             let Some(addr) = addrs.get(index).copied() else { return CloseReason::Failed };
             conn += 1;
-            let (mut socket, link) = match self.open(addr, conn) {
-                Ok(pair) => pair,
+            self.group = self.config.broadcast || addr.ip().is_multicast();
+            let (mut socket, link, options_set) = match self.open(addr, conn) {
+                Ok(opened) => opened,
                 Err(err) => {
                     self.em.failed(None, err);
                     if index + 1 < addrs.len() {
@@ -117,6 +125,10 @@ impl Client<'_> {
             self.more_addresses = index + 1 < addrs.len();
             self.answered = false;
             self.em.emit(EventKind::Connected(link));
+            if !options_set.is_empty() {
+                self.em
+                    .emit(EventKind::Notice(Notice::OptionsSet { local: link.local, options: options_set }));
+            }
             let outcome = self.exchanges(&mut socket, link, &mut events);
             let _ = self.poll.registry().deregister(&mut socket);
             match outcome {
@@ -137,20 +149,48 @@ impl Client<'_> {
         }
     }
 
-    fn open(&mut self, addr: SocketAddr, conn: u64) -> Result<(UdpSocket, Link), Error> {
+    /// A socket for `addr` with the session's options, bound (to the local address if one is
+    /// set), and connected, unless it sends to a group (multicast or broadcast), whose replies
+    /// come from many addresses.
+    fn open(&mut self, addr: SocketAddr, conn: u64) -> Result<(UdpSocket, Link, Vec<OptionSet>), Error> {
         let any = match addr.ip() {
             IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
         };
-        let mut socket =
-            UdpSocket::bind(SocketAddr::new(any, 0)).map_err(|e| Error::io(Op::Bind, any, &e))?;
-        socket.connect(addr).map_err(|e| Error::io(Op::Connect, addr, &e))?;
+        let io = |op, target: SocketAddr| move |e: io::Error| Error::io(op, target, &e);
+        let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(socket2::Protocol::UDP))
+            .map_err(io(Op::Bind, addr))?;
+        let multicast = addr.ip().is_multicast();
+        // A group's TTL is the multicast TTL; the unicast one stays as the system has it.
+        let mut options = self.config.options.clone();
+        let group_ttl = if multicast { options.ttl.take() } else { None };
+        let mut set = options.apply(&socket, false).map_err(|e| e.error(addr))?;
+        if multicast {
+            set.extend(
+                group::sender(&socket, addr, group_ttl, self.config.multicast_loop)
+                    .map_err(|e| e.error(addr))?,
+            );
+        }
+        if self.config.broadcast {
+            socket.set_broadcast(true).map_err(io(Op::SetOption, addr))?;
+            set.push(OptionSet { name: "SO_BROADCAST".into(), asked: "on".into(), granted: "on".into() });
+        }
+        let local = match self.config.options.local_addr() {
+            Ok(Some(local)) => local,
+            _ => SocketAddr::new(any, 0),
+        };
+        socket.bind(&local.into()).map_err(io(Op::Bind, local))?;
+        socket.set_nonblocking(true).map_err(io(Op::Bind, local))?;
+        let mut socket = UdpSocket::from_std(socket.into());
+        if !self.group {
+            socket.connect(addr).map_err(io(Op::Connect, addr))?;
+        }
         self.poll
             .registry()
             .register(&mut socket, SOCK, Interest::READABLE)
-            .map_err(|e| Error::io(Op::Connect, addr, &e))?;
-        let local = socket.local_addr().map_err(|e| Error::io(Op::Bind, any, &e))?;
-        Ok((socket, Link { conn, local, peer: addr }))
+            .map_err(io(Op::Connect, addr))?;
+        let local = socket.local_addr().map_err(io(Op::Bind, local))?;
+        Ok((socket, Link { conn, local, peer: addr }, set))
     }
 
     fn drain_commands(&mut self) -> Option<CloseReason> {
@@ -252,7 +292,8 @@ impl Client<'_> {
         let started = Instant::now();
         Stats::add(&self.em.stats().exchanges, 1);
         self.last_start = Some(started);
-        match socket.send(data) {
+        let sent = if self.group { socket.send_to(data, link.peer) } else { socket.send(data) };
+        match sent {
             Ok(_) => {}
             Err(err) => {
                 let error = Error::io(Op::Send, link.peer, &err);
@@ -270,6 +311,9 @@ impl Client<'_> {
             return Outcome::End(CloseReason::Stopped);
         }
         let deadline = started + Duration::from_millis(self.config.timeout_ms.max(1));
+        if self.group {
+            return self.collect(socket, link, data, started, deadline, events);
+        }
         loop {
             match socket.recv(&mut self.buf) {
                 Ok(n) if !self.config.expect.is_echo() => {
@@ -338,6 +382,89 @@ impl Client<'_> {
                 return Outcome::End(CloseReason::Failed);
             }
         }
+    }
+
+    /// A message sent to a group: every reply until the deadline (or the count asked for),
+    /// one line per reply, each checked against what was sent; then how many responders
+    /// answered.
+    fn collect(
+        &mut self,
+        socket: &mut UdpSocket,
+        link: Link,
+        data: &Bytes,
+        started: Instant,
+        deadline: Instant,
+        events: &mut Events,
+    ) -> Outcome {
+        let mut responders: Vec<SocketAddr> = Vec::new();
+        let mut replies = 0u64;
+        // The message counts as echoed once, when every responder's echo matched.
+        let mut all_match = true;
+        let limit = self.config.replies;
+        let enough = |replies: u64| limit.is_some_and(|n| replies >= n);
+        loop {
+            match socket.recv_from(&mut self.buf) {
+                Ok((n, from)) => {
+                    replies += 1;
+                    if !responders.contains(&from) {
+                        responders.push(from);
+                    }
+                    let rtt_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    let kept = n.min(self.config.chunk_bytes);
+                    let reply_link = Link { peer: from, ..link };
+                    if self.config.expect.is_echo() {
+                        let matches = n == kept && self.buf[..n] == data[..];
+                        all_match &= matches;
+                        self.record(
+                            reply_link,
+                            kept,
+                            n > kept,
+                            Some(EchoCheck { rtt_us, matches, bytes: data.len() }),
+                        );
+                    } else {
+                        self.record(reply_link, kept, n > kept, None);
+                        let reply = self.buf[..kept].to_vec();
+                        self.conclude(reply_link, data, Some(reply), started);
+                    }
+                    if enough(replies) {
+                        break;
+                    }
+                    continue;
+                }
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => {
+                    self.em.failed(Some(link), Error::io(Op::Receive, link.peer, &err));
+                    return Outcome::End(CloseReason::Failed);
+                }
+            }
+            if let Some(reason) = self.drain_commands() {
+                return Outcome::End(reason);
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            if let Err(err) = self.poll.poll(events, Some(deadline - now))
+                && err.kind() != io::ErrorKind::Interrupted
+            {
+                self.em.failed(Some(link), Error::io(Op::Receive, link.peer, &err));
+                return Outcome::End(CloseReason::Failed);
+            }
+        }
+        if replies == 0 {
+            let reason = Reason::NoReply { timeout_ms: self.config.timeout_ms };
+            return Outcome::NoAnswer(Error::new(ErrorKind::TimedOut, Op::Receive, link.peer, reason));
+        }
+        if self.config.expect.is_echo() {
+            let stats = self.em.stats();
+            Stats::add(if all_match { &stats.echoes_ok } else { &stats.echoes_bad }, 1);
+        }
+        let waited_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let notice =
+            Notice::Responders { group: link.peer, replies, responders: responders.len() as u64, waited_ms };
+        self.em.emit(EventKind::Notice(notice));
+        Outcome::Echoed
     }
 
     /// Gives an expectation's verdict on a reply (`None`: nothing came in time) and says it.

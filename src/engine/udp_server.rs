@@ -19,8 +19,10 @@ use std::time::Instant;
 use super::Payload;
 use super::error::Reason;
 use super::event::Notice;
-use super::listen::{bind_all, server_socket};
+use super::group;
+use super::listen::{bind_all, group_socket, server_socket};
 use super::responder::SharedResponder;
+use super::sockopt::OptionError;
 use super::template::Captures;
 use super::{
     CloseReason, Command, Detail, Emitter, Error, EventKind, Link, MAX_UDP_BUFFER, Op, ServerConfig, Stats,
@@ -54,22 +56,42 @@ pub(crate) fn run(
         em.failed(None, Error::invalid(config.chunk_bytes, reason));
         return CloseReason::Failed;
     }
+    // Responders to a group share its port: each needs address reuse to bind it.
+    let shared = !config.groups.join.is_empty();
     let bound = bind_all(
         &config.bind,
-        |addr| Ok(UdpSocket::from_std(server_socket(addr, Type::DGRAM)?.into())),
-        UdpSocket::local_addr,
+        |addr| {
+            let socket = if shared { group_socket(addr)? } else { server_socket(addr, Type::DGRAM)? };
+            let set = config.options.apply(&socket, false).map_err(OptionError::into_io)?;
+            Ok((UdpSocket::from_std(socket.into()), set))
+        },
+        |(socket, _)| socket.local_addr(),
     );
+    let mut options_set = Vec::new();
     let mut sockets: Vec<Bound> = match bound {
         Ok(list) => list
             .into_iter()
             .enumerate()
-            .map(|(index, (socket, local))| Bound { socket, local, index, pending: None })
+            .map(|(index, ((socket, set), local))| {
+                options_set.push((local, set));
+                Bound { socket, local, index, pending: None }
+            })
             .collect(),
         Err(err) => {
             em.failed(None, err);
             return CloseReason::Failed;
         }
     };
+    let mut joined = Vec::new();
+    for bound in &sockets {
+        match group::join(&bound.socket, bound.local, &config.groups) {
+            Ok(groups) => joined.push(groups),
+            Err(err) => {
+                em.failed(None, err);
+                return CloseReason::Failed;
+            }
+        }
+    }
     for (i, bound) in sockets.iter_mut().enumerate() {
         let interest = Interest::READABLE | Interest::WRITABLE;
         if let Err(err) = poll.registry().register(&mut bound.socket, Token(SOCK_BASE + i), interest) {
@@ -84,6 +106,22 @@ pub(crate) fn run(
             tls: None,
         });
     }
+    for (local, options) in options_set.into_iter().filter(|(_, set)| !set.is_empty()) {
+        em.emit(EventKind::Notice(Notice::OptionsSet { local, options }));
+    }
+    let interface = config.groups.interface.trim().to_string();
+    for group in joined.iter().flatten() {
+        em.emit(EventKind::Notice(Notice::Joined { group: *group, interface: interface.clone() }));
+    }
+    // Stopping leaves the groups, and says so.
+    let leave_all = |sockets: &[Bound]| {
+        for (bound, groups) in sockets.iter().zip(&joined) {
+            group::leave(&bound.socket, groups, &interface);
+            for group in groups {
+                em.emit(EventKind::Notice(Notice::Left { group: *group }));
+            }
+        }
+    };
     let mut server = Server {
         em,
         detail: config.detail,
@@ -129,7 +167,10 @@ pub(crate) fn run(
         }
         while let Ok(command) = commands.try_recv() {
             match command {
-                Command::Stop => return CloseReason::Stopped,
+                Command::Stop => {
+                    leave_all(&sockets);
+                    return CloseReason::Stopped;
+                }
                 Command::SendToClients { conn, payload } => {
                     server.send_to_peers(&mut sockets, conn, &payload)
                 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::endpoint::parse_host;
 use crate::engine::expect::{Expectation, ReplyEnd};
+pub use crate::engine::sockopt::{MAX_BUFFER, MAX_KEEPALIVE_S, SocketOptions};
 pub use crate::engine::tls::{TlsField, TlsProblem, TlsSpec, Verify};
 use crate::engine::{
     ClientConfig, DEFAULT_BACKLOG, DEFAULT_CLIENT_CHUNK, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_SERVER_CHUNK,
@@ -124,6 +125,52 @@ pub struct SessionSpec {
     /// TLS over TCP.
     #[serde(skip_serializing_if = "TlsSpec::is_off")]
     pub tls: TlsSpec,
+    /// Socket options (Advanced).
+    #[serde(skip_serializing_if = "SocketOptions::is_default")]
+    pub options: SocketOptions,
+    /// UDP broadcast and multicast.
+    #[serde(skip_serializing_if = "GroupSpec::is_default")]
+    pub group: GroupSpec,
+}
+
+/// UDP broadcast and multicast: the groups a server joins, and how a client sends to a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GroupSpec {
+    /// A server joins these multicast groups (comma-separated: `239.1.2.3,ff15::1`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub join: String,
+    /// The interface to join on: a name or one of its addresses (empty: the system's choice).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub interface: String,
+    /// A client sends to a broadcast address (SO_BROADCAST).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub broadcast: bool,
+    /// A client sending to a group stops after this many replies (0: every reply until the
+    /// timeout).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub replies: u64,
+    /// A client sending to a multicast group hears its own datagrams too (IP_MULTICAST_LOOP).
+    pub loopback: bool,
+}
+
+impl Default for GroupSpec {
+    fn default() -> Self {
+        GroupSpec {
+            join: String::new(),
+            interface: String::new(),
+            broadcast: false,
+            replies: 0,
+            loopback: true,
+        }
+    }
+}
+
+impl GroupSpec {
+    /// Whether nothing is set (serde skips the table then).
+    pub fn is_default(&self) -> bool {
+        *self == GroupSpec::default()
+    }
 }
 
 impl Default for SessionSpec {
@@ -179,6 +226,22 @@ pub enum Field {
     TlsSni,
     /// ALPN protocols.
     TlsAlpn,
+    /// SO_RCVBUF.
+    RecvBuffer,
+    /// SO_SNDBUF.
+    SendBuffer,
+    /// IP TTL.
+    Ttl,
+    /// Keepalive idle time.
+    KeepaliveIdle,
+    /// Keepalive interval.
+    KeepaliveInterval,
+    /// The client's local address.
+    LocalAddr,
+    /// Multicast groups to join.
+    Join,
+    /// How many replies to wait for from a group.
+    Replies,
 }
 
 impl Field {
@@ -206,6 +269,13 @@ impl Field {
             Field::TlsPin => "--pin",
             Field::TlsSni => "--sni",
             Field::TlsAlpn => "--alpn",
+            Field::RecvBuffer => "--rcvbuf",
+            Field::SendBuffer => "--sndbuf",
+            Field::Ttl => "--ttl",
+            Field::KeepaliveIdle | Field::KeepaliveInterval => "--keepalive",
+            Field::LocalAddr => "--local",
+            Field::Join => "--join",
+            Field::Replies => "--replies",
         }
     }
 }
@@ -252,6 +322,10 @@ pub enum Problem {
     Tls(TlsProblem),
     /// TLS asked for over UDP.
     TlsOverUdp,
+    /// Not a multicast address (224.0.0.0/4, ff00::/8).
+    NotMulticast,
+    /// Multicast and broadcast are UDP's.
+    GroupOverTcp,
 }
 
 /// One invalid field and why.
@@ -328,6 +402,8 @@ impl SessionSpec {
             server: ReplySpec::default(),
             steps: Vec::new(),
             tls: TlsSpec::default(),
+            options: SocketOptions::default(),
+            group: GroupSpec::default(),
         }
     }
 
@@ -357,7 +433,17 @@ impl SessionSpec {
 
     /// The host the endpoint uses: 0.0.0.0 for a server on every interface.
     fn effective_host(&self) -> &str {
-        if self.role == Role::Server && self.all_interfaces { "0.0.0.0" } else { self.host.trim() }
+        let host = self.host.trim();
+        let v6_any = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_unspecified());
+        match (self.role == Role::Server && self.all_interfaces, v6_any) {
+            (true, true) => "::",
+            (true, false) => "0.0.0.0",
+            (false, _) => host,
+        }
     }
 
     /// Where to connect or listen (call after validation).
@@ -423,7 +509,42 @@ impl SessionSpec {
             }
         }
         self.validate_tls(&mut errors);
+        self.validate_options(&mut errors);
         errors
+    }
+
+    fn validate_options(&self, errors: &mut Vec<SpecError>) {
+        let o = &self.options;
+        let mut optional = |field, value: Option<u64>, min, max| {
+            if let Some(value) = value {
+                range(field, value, min, max, errors);
+            }
+        };
+        optional(Field::RecvBuffer, o.recv_buffer, 1, MAX_BUFFER);
+        optional(Field::SendBuffer, o.send_buffer, 1, MAX_BUFFER);
+        optional(Field::Ttl, o.ttl, 1, 255);
+        optional(Field::KeepaliveIdle, o.keepalive_idle_s, 1, MAX_KEEPALIVE_S);
+        optional(Field::KeepaliveInterval, o.keepalive_interval_s, 1, MAX_KEEPALIVE_S);
+        if o.local_addr().is_err() {
+            errors.push(SpecError {
+                field: Field::LocalAddr,
+                value: o.local.clone(),
+                problem: Problem::HostInvalid,
+            });
+        }
+        if let Err(bad) = crate::engine::group::parse_groups(&self.group.join) {
+            errors.push(SpecError { field: Field::Join, value: bad, problem: Problem::NotMulticast });
+        }
+        if !self.group.join.trim().is_empty() && self.protocol == Protocol::Tcp {
+            errors.push(SpecError {
+                field: Field::Join,
+                value: String::new(),
+                problem: Problem::GroupOverTcp,
+            });
+        }
+        if self.group.replies > MAX_COUNT {
+            range(Field::Replies, self.group.replies, 0, MAX_COUNT, errors);
+        }
     }
 
     fn validate_tls(&self, errors: &mut Vec<SpecError>) {
@@ -490,6 +611,11 @@ impl SessionSpec {
             // Invariant: `validate` refused a spec whose replies do not parse.
             responder: self.server.responder().unwrap_or_default(),
             tls: self.tls_config(),
+            options: self.options.clone(),
+            groups: crate::engine::group::Groups {
+                join: crate::engine::group::parse_groups(&self.group.join).unwrap_or_default(),
+                interface: self.group.interface.trim().to_string(),
+            },
         }
     }
 
@@ -511,6 +637,10 @@ impl SessionSpec {
             persistent: self.plan.persistent || !send,
             close_when_done: false,
             tls: self.tls_config(),
+            options: self.options.clone(),
+            broadcast: self.group.broadcast && self.protocol == Protocol::Udp,
+            replies: (self.group.replies > 0).then_some(self.group.replies),
+            multicast_loop: self.group.loopback,
         }
     }
 

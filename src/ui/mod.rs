@@ -12,6 +12,7 @@ pub mod diagram_view;
 pub mod files;
 pub mod load_view;
 pub mod message_editor;
+pub mod options_form;
 pub mod presentation;
 pub mod presets;
 pub mod replies_view;

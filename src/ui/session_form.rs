@@ -16,7 +16,7 @@ use crate::t;
 
 /// The text typed in each number field, kept while it does not parse.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Drafts {
+pub(super) struct Drafts {
     port: String,
     chunk: String,
     timeout: String,
@@ -25,6 +25,13 @@ struct Drafts {
     interval: String,
     expect: String,
     reply_end: String,
+    /// Socket options and a group's reply count (empty: not set).
+    pub(super) recv_buffer: String,
+    pub(super) send_buffer: String,
+    pub(super) ttl: String,
+    pub(super) keepalive_idle: String,
+    pub(super) keepalive_interval: String,
+    pub(super) replies: String,
 }
 
 impl Drafts {
@@ -38,8 +45,18 @@ impl Drafts {
             interval: spec.plan.interval_ms.to_string(),
             expect: spec.expect.to_string(),
             reply_end: spec.reply_end.to_string(),
+            recv_buffer: optional(spec.options.recv_buffer),
+            send_buffer: optional(spec.options.send_buffer),
+            ttl: optional(spec.options.ttl),
+            keepalive_idle: optional(spec.options.keepalive_idle_s),
+            keepalive_interval: optional(spec.options.keepalive_interval_s),
+            replies: optional((spec.group.replies > 0).then_some(spec.group.replies)),
         }
     }
+}
+
+fn optional(value: Option<u64>) -> String {
+    value.map(|n| n.to_string()).unwrap_or_default()
 }
 
 /// A number as typed: `Ok(None)` for an empty field.
@@ -124,6 +141,21 @@ impl SessionForm {
         }
         if let Some(Some(n)) = number(Field::Interval, &d.interval, false) {
             self.spec.plan.interval_ms = n;
+        }
+        let options = &mut self.spec.options;
+        for (field, text, slot) in [
+            (Field::RecvBuffer, &d.recv_buffer, &mut options.recv_buffer),
+            (Field::SendBuffer, &d.send_buffer, &mut options.send_buffer),
+            (Field::Ttl, &d.ttl, &mut options.ttl),
+            (Field::KeepaliveIdle, &d.keepalive_idle, &mut options.keepalive_idle_s),
+            (Field::KeepaliveInterval, &d.keepalive_interval, &mut options.keepalive_interval_s),
+        ] {
+            if let Some(value) = number(field, text, true) {
+                *slot = value;
+            }
+        }
+        if let Some(value) = number(Field::Replies, &d.replies, true) {
+            self.spec.group.replies = value.unwrap_or(0);
         }
         if let Some(port) = port {
             match u16::try_from(port) {
@@ -503,6 +535,7 @@ fn advanced_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError
                 ui.checkbox(&mut form.spec.all_interfaces, t!(tr, "form-all-interfaces"))
                     .on_hover_text(t!(tr, "form-all-interfaces-hint"));
             }
+            super::options_form::options_ui(ui, tr, &mut form.spec, &mut form.drafts, errors);
         },
     );
 }

@@ -793,3 +793,47 @@ tls-ca-hint = empty: the system's roots
 tls-sni-hint = empty: the host
 tls-offer-pin = The server's certificate is self-signed: SHA-256 { $fingerprint }
 tls-offer-pin-button = Trust this certificate
+notice-options = Socket options on { $local }: { $list }
+opt-item = { $name } { $value }
+opt-item-granted = { $name } { $asked } (the system granted { $granted })
+opt-pair = { $first }; { $rest }
+reason-no-such-interface = no network interface "{ $name }" on this machine (it has: { $known })
+notice-responders = { $replies ->
+    [one] 1 reply
+   *[other] { $replies } replies
+} from { $responders ->
+    [one] 1 responder
+   *[other] { $responders } responders
+} to { $group } within { $ms } ms
+notice-joined = Joined the multicast group { $group }
+notice-joined-on = Joined the multicast group { $group } on { $interface }
+notice-left = Left the multicast group { $group }
+problem-not-multicast = not a multicast group (224.0.0.0 to 239.255.255.255, or ff00::/8)
+problem-group-over-tcp = multicast and broadcast are UDP's: TCP connects to one peer only
+opt-title = Socket options
+opt-system-default = system default
+opt-off = off
+opt-rcvbuf = Receive buffer (bytes)
+opt-sndbuf = Send buffer (bytes)
+opt-ttl = TTL (hops)
+opt-keepalive-idle = Keepalive after (s)
+opt-keepalive-interval = Keepalive every (s)
+opt-local = Send from
+opt-local-any = any address (the system's choice)
+opt-local-hint = The local address to send from: one of this machine's addresses
+opt-nagle = Nagle (gather small writes)
+opt-nagle-hint = Leave TCP_NODELAY off, so that the system may wait to gather small writes into one segment
+opt-linger-zero = Close with a reset
+opt-linger-zero-hint = SO_LINGER 0: closing sends a reset (RST) instead of a FIN, and drops what is not sent yet
+opt-half-close = Half-close after sending
+opt-half-close-hint = Shut the sending side after each message (shutdown), then read the rest of the reply: for peers that answer at the end
+group-title = Broadcast and multicast
+group-join = Join groups
+group-iface = On interface
+group-iface-hint = system's choice
+group-replies = Wait for replies
+group-replies-all = all until the timeout
+group-broadcast = Broadcast (SO_BROADCAST)
+group-broadcast-hint = Allow sending to a broadcast address, such as 192.168.1.255
+group-loopback = Hear our own group messages
+group-loopback-hint = IP_MULTICAST_LOOP: responders on this machine hear what we send to a group

@@ -811,3 +811,47 @@ tls-ca-hint = vacío: las raíces del sistema
 tls-sni-hint = vacío: el host
 tls-offer-pin = El certificado del servidor está autofirmado: SHA-256 { $fingerprint }
 tls-offer-pin-button = Confiar en este certificado
+notice-options = Opciones del socket en { $local }: { $list }
+opt-item = { $name } { $value }
+opt-item-granted = { $name } { $asked } (el sistema concedió { $granted })
+opt-pair = { $first }; { $rest }
+reason-no-such-interface = no hay ninguna interfaz de red "{ $name }" en esta máquina (tiene: { $known })
+notice-responders = { $replies ->
+    [one] 1 respuesta
+   *[other] { $replies } respuestas
+} de { $responders ->
+    [one] 1 respondedor
+   *[other] { $responders } respondedores
+} a { $group } en { $ms } ms
+notice-joined = Unido al grupo de multidifusión { $group }
+notice-joined-on = Unido al grupo de multidifusión { $group } en { $interface }
+notice-left = Salió del grupo de multidifusión { $group }
+problem-not-multicast = no es un grupo de multidifusión (de 224.0.0.0 a 239.255.255.255, o ff00::/8)
+problem-group-over-tcp = la multidifusión y la difusión son de UDP: TCP se conecta con un solo extremo
+opt-title = Opciones del socket
+opt-system-default = valor del sistema
+opt-off = desactivado
+opt-rcvbuf = Búfer de recepción (bytes)
+opt-sndbuf = Búfer de envío (bytes)
+opt-ttl = TTL (saltos)
+opt-keepalive-idle = Keepalive tras (s)
+opt-keepalive-interval = Keepalive cada (s)
+opt-local = Enviar desde
+opt-local-any = cualquier dirección (la elige el sistema)
+opt-local-hint = La dirección local desde la que se envía: una de las de esta máquina
+opt-nagle = Nagle (agrupar escrituras pequeñas)
+opt-nagle-hint = Dejar TCP_NODELAY desactivado, para que el sistema pueda esperar y juntar escrituras pequeñas en un segmento
+opt-linger-zero = Cerrar cortando (RST)
+opt-linger-zero-hint = SO_LINGER 0: al cerrar se envía un RST en lugar de un FIN, y se descarta lo que aún no salió
+opt-half-close = Cerrar el envío tras enviar
+opt-half-close-hint = Cerrar el lado de envío tras cada mensaje (shutdown) y leer el resto de la respuesta: para quien responde al final
+group-title = Difusión y multidifusión
+group-join = Unirse a grupos
+group-iface = En la interfaz
+group-iface-hint = la elige el sistema
+group-replies = Esperar respuestas
+group-replies-all = todas hasta el tiempo límite
+group-broadcast = Difusión (SO_BROADCAST)
+group-broadcast-hint = Permitir enviar a una dirección de difusión, como 192.168.1.255
+group-loopback = Oír nuestros propios mensajes al grupo
+group-loopback-hint = IP_MULTICAST_LOOP: los respondedores de esta máquina oyen lo que enviamos al grupo
