@@ -25,6 +25,12 @@
 #   tour.png        a first plain launch (no flags, fresh settings): the tour's first callout
 #   report-es.png   the .html report of a server that the tutorial's own client (which resets)
 #                   and our client talked to, in Spanish, rendered by headless Chromium
+#   tls.png         a TLS server with its certificate, and a client that pinned its fingerprint:
+#                   the client's handshake row selected, so the details show it whole
+#                   (version, cipher, certificate, SHA-256)
+#   relay.png       a server, a relay in front of it with 20 ms of added latency, and a client
+#                   sending through the relay: both legs in the relay's transcript
+# NEW_ONLY=1 makes only the last two.
 # Installs what it needs on a fresh Debian machine (as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -179,6 +185,91 @@ EOF
 
 # steps_shot NAME ARGS...: like shot, but instead of sending, scroll the client's form down to
 # its steps and press Run steps.
+# The TLS and relay pictures (NEW_ONLY=1: only these).
+new_shots() {
+  local dir tls_port relay_server relay_port
+  dir=$(mktemp -d)
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" >/dev/null 2>&1
+  local pin
+  pin=$(openssl x509 -in "$dir/cert.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+  tls_port=$(free_port)
+  cat > "$dir/tls.toml" <<EOT
+version = 1
+active = 1
+
+[[sessions]]
+role = "server"
+host = "127.0.0.1"
+port = $tls_port
+
+[sessions.tls]
+enabled = true
+cert = "$dir/cert.pem"
+key = "$dir/key.pem"
+
+[[sessions]]
+role = "client"
+host = "localhost"
+port = $tls_port
+
+[sessions.tls]
+enabled = true
+verify = "pin"
+pin = "$pin"
+EOT
+  SCALE=1 SIZE="1920 1600" launch tls --lang en --workspace "$dir/tls.toml" --start-server
+  xdotool key --window "$wid" ctrl+Return
+  sleep 1.5
+  # The client's handshake row, so that the details below show it whole.
+  xdotool mousemove --window "$wid" 1500 "${TLS_ROW_Y:-964}"
+  sleep 0.3
+  xdotool click 1
+  SCALE=1 PARK="5 1590" capture tls
+
+  relay_server=$(free_port)
+  relay_port=$(free_port)
+  # The relay first (the left pane), then the server and the client (tabs on the right, the
+  # client in front).
+  cat > "$dir/relay.toml" <<EOT
+version = 1
+active = 2
+
+[[sessions]]
+role = "server"
+host = "127.0.0.1"
+port = $relay_port
+
+[sessions.relay]
+enabled = true
+to = "127.0.0.1:$relay_server"
+
+[sessions.relay.faults]
+latency_ms = 20
+
+[[sessions]]
+role = "server"
+host = "127.0.0.1"
+port = $relay_server
+
+[[sessions]]
+role = "client"
+host = "127.0.0.1"
+port = $relay_port
+EOT
+  SCALE=1 SIZE="1920 1080" launch relay --lang en --workspace "$dir/relay.toml" --start-server
+  xdotool key --window "$wid" ctrl+Return
+  sleep 1.5
+  SCALE=1 PARK="5 1070" capture relay
+  rm -rf "$dir"
+}
+
+if [ -n "${NEW_ONLY:-}" ]; then
+  new_shots
+  exit 0
+fi
+
 steps_shot() {
   local name=$1
   shift
@@ -341,3 +432,4 @@ chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1
   --screenshot="$out/report-es.png" "file://$report" >/dev/null 2>&1
 echo "wrote screenshots/report-es.png"
 rm -rf "$workspace_dir"
+new_shots

@@ -70,7 +70,7 @@ pub struct GuiArgs {
     /// App: the client's message.
     #[arg(long, value_name = "TEXT")]
     pub message: Option<String>,
-    /// App: start the server at launch.
+    /// App: start the server (every server of a workspace) at launch.
     #[arg(long)]
     pub start_server: bool,
     /// App: open a workspace file (every session's settings and the layout) at launch.
@@ -144,6 +144,8 @@ pub enum CliCommand {
     Serve(ServeArgs),
     /// Send messages to an echo server and check every echo.
     Send(SendArgs),
+    /// Sit between clients and a server: forward both ways, record both legs, inject faults.
+    Relay(RelayArgs),
     /// Load an echo server with many connections, verify every echoed byte, and measure it.
     Load(LoadArgs),
     /// Keep a session's settings under a name, shared with the app.
@@ -449,6 +451,79 @@ pub struct ServeArgs {
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
+}
+
+/// `relay` options.
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    /// tcp or udp.
+    pub protocol: ProtocolArg,
+    /// Where clients connect (default localhost:10001).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub listen: Option<String>,
+    /// The server their traffic goes to.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub to: String,
+    /// Added latency, each way, in milliseconds.
+    #[arg(long, value_name = "MS")]
+    pub latency_ms: Option<u64>,
+    /// A cap on each direction of each connection, in bytes per second.
+    #[arg(long, value_name = "BYTES_PER_S")]
+    pub bandwidth: Option<u64>,
+    /// UDP: drop this percentage of datagrams, each way (0 to 100).
+    #[arg(long, value_name = "PERCENT")]
+    pub drop: Option<u64>,
+    /// TCP: cut each connection after this many bytes, both ways counted.
+    #[arg(long, value_name = "BYTES")]
+    pub cut_after: Option<u64>,
+    /// How to cut: close (FIN, the default) or reset (RST).
+    #[arg(long, value_name = "close|reset", requires = "cut_after")]
+    pub cut_with: Option<CutArg>,
+    /// Bytes per read (default 65536).
+    #[arg(long, value_name = "N")]
+    pub chunk: Option<u64>,
+    /// Print only the addresses, the faults and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// How payloads are shown on the lines.
+    #[command(flatten)]
+    pub show: ShowArgs,
+    /// Files to save or record the transcript to (both legs).
+    #[command(flatten)]
+    pub files: FileArgs,
+}
+
+/// How a relay cuts a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CutArg {
+    /// A FIN.
+    Close,
+    /// A reset.
+    Reset,
+}
+
+impl RelayArgs {
+    /// The relay these arguments describe: a server session that relays.
+    pub fn spec(&self) -> anyhow::Result<SessionSpec> {
+        let mut spec = SessionSpec::new(Role::Server, self.protocol.into());
+        let listen = Endpoint::parse(self.listen.as_deref().unwrap_or("localhost:10001"), 10_001)?;
+        spec.all_interfaces = listen.host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_unspecified());
+        spec.host = listen.host;
+        spec.port = listen.port;
+        spec.chunk_bytes = self.chunk;
+        spec.relay.enabled = true;
+        spec.relay.to.clone_from(&self.to);
+        let faults = &mut spec.relay.faults;
+        faults.latency_ms = self.latency_ms.unwrap_or(0);
+        faults.bandwidth = self.bandwidth.unwrap_or(0);
+        if let Some(drop) = self.drop {
+            faults.drop_percent = u8::try_from(drop.min(255)).unwrap_or(u8::MAX);
+        }
+        faults.cut_after = self.cut_after.unwrap_or(0);
+        faults.cut_with_reset = self.cut_with == Some(CutArg::Reset);
+        check(&spec)?;
+        Ok(spec)
+    }
 }
 
 /// `serve tcp --tls` options.
@@ -917,7 +992,12 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
     }
     let language = lang.map_or(Language::English, Language::from);
     let result = match command {
-        CliCommand::Serve(args) => args.spec().and_then(|spec| serve(&args, &spec, language)),
+        CliCommand::Serve(args) => {
+            args.spec().and_then(|spec| serve(args.quiet, &args.show, &args.files, &spec, language))
+        }
+        CliCommand::Relay(args) => {
+            args.spec().and_then(|spec| serve(args.quiet, &args.show, &args.files, &spec, language))
+        }
         CliCommand::Send(args) => args.spec().and_then(|spec| send(&args, &spec, language)),
         CliCommand::Load(args) => load(&args),
         CliCommand::Preset(command) => preset_command(command),
@@ -1273,18 +1353,24 @@ fn signals() -> anyhow::Result<Receiver<i32>> {
     Ok(rx)
 }
 
-fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Result<u8> {
+/// Runs a server (`serve`) or a relay (`relay`) until a signal, a line per event.
+fn serve(
+    quiet: bool,
+    show: &ShowArgs,
+    files: &FileArgs,
+    spec: &SessionSpec,
+    language: Language,
+) -> anyhow::Result<u8> {
     let protocol = spec.protocol;
     // Quiet mode copies no payload, unless a file is to keep them.
-    let detail = if args.quiet && !args.files.keeps_payloads() { Detail::CountsOnly } else { Detail::Full };
-    let config = spec.server_config(detail);
+    let detail = if quiet && !files.keeps_payloads() { Detail::CountsOnly } else { Detail::Full };
     let tr = Tr::new(language);
-    let mut keeper = Keeper::new(&args.files, protocol, language)?;
+    let mut keeper = Keeper::new(files, protocol, language)?;
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
-    let handle = engine::spawn(WorkerSpec::Server(config), tx, engine::no_waker());
+    let handle = engine::spawn(spec.server_worker(detail), tx, engine::no_waker());
     let mut out = Out::new();
-    let mut lines = args.show.formatter(language, spec);
+    let mut lines = show.formatter(language, spec);
     let mut failed = false;
     let mut listening = false;
     loop {
@@ -1311,7 +1397,7 @@ fn serve(args: &ServeArgs, spec: &SessionSpec, language: Language) -> anyhow::Re
                     _ => {}
                 }
                 let closed = matches!(event.kind, EventKind::Closed { .. });
-                if !args.quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
+                if !quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
                     // Errors go to stderr, as `send` prints them; `--save` keeps them with the rest.
                     let line = lines.format(&event);
                     if failed || matches!(event.kind, EventKind::Failed { .. }) {

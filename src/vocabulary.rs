@@ -301,11 +301,49 @@ pub fn notice(notice: &Notice) -> Message {
             .arg("group", group.to_string())
             .arg("interface", interface.as_str()),
         Notice::Left { group } => Message::new("notice-left").arg("group", group.to_string()),
+        Notice::Relaying { to, faults } => {
+            Message::new("notice-relaying").arg("to", to.as_str()).arg("faults", faults_text(faults))
+        }
+        Notice::RelayCut { conn, bytes, reset } => {
+            Message::new(if *reset { "notice-relay-cut-reset" } else { "notice-relay-cut" })
+                .arg("conn", *conn)
+                .arg("bytes", *bytes)
+        }
+        Notice::RelayDropped { bytes, to_server, .. } => {
+            Message::new(if *to_server { "notice-relay-dropped-out" } else { "notice-relay-dropped-back" })
+                .arg("bytes", *bytes)
+        }
         Notice::OptionsSet { local, options } => {
             Message::new("notice-options").arg("local", local.to_string()).arg("list", options_list(options))
         }
         Notice::Legacy { text } => Message::new("notice-legacy").arg("text", text.as_str()),
     }
+}
+
+/// A relay's faults in words: "latency 50 ms; at most 100,000 B/s; ...", or none.
+fn faults_text(faults: &crate::engine::relay::Faults) -> Message {
+    let mut items = Vec::new();
+    if faults.latency_ms > 0 {
+        items.push(Message::new("fault-latency").arg("ms", faults.latency_ms));
+    }
+    if faults.bandwidth > 0 {
+        items.push(Message::new("fault-bandwidth").arg("bytes", faults.bandwidth));
+    }
+    if faults.drop_percent > 0 {
+        items.push(Message::new("fault-drop").arg("percent", u64::from(faults.drop_percent)));
+    }
+    if faults.cut_after > 0 {
+        let id = if faults.cut_with_reset { "fault-cut-reset" } else { "fault-cut" };
+        items.push(Message::new(id).arg("bytes", faults.cut_after));
+    }
+    let mut list = match items.pop() {
+        Some(last) => last,
+        None => return Message::new("fault-none"),
+    };
+    while let Some(item) = items.pop() {
+        list = Message::new("opt-pair").arg("first", item).arg("rest", list);
+    }
+    Message::new("fault-list").arg("list", list)
 }
 
 /// Socket options as a list: `SO_RCVBUF 65536 (granted 131072); IP_TTL 7`.
@@ -743,6 +781,25 @@ mod tests {
             }),
             EventKind::Notice(Notice::Joined { group: "239.1.2.3".parse().unwrap(), interface: "lo".into() }),
             EventKind::Notice(Notice::Left { group: "239.1.2.3".parse().unwrap() }),
+            EventKind::Notice(Notice::Relaying { to: "127.0.0.1:10000".into(), faults: Default::default() }),
+            EventKind::Notice(Notice::Relaying {
+                to: "127.0.0.1:10000".into(),
+                faults: crate::engine::relay::Faults {
+                    latency_ms: 50,
+                    bandwidth: 100_000,
+                    drop_percent: 10,
+                    cut_after: 1000,
+                    cut_with_reset: true,
+                },
+            }),
+            EventKind::Notice(Notice::Relaying {
+                to: "127.0.0.1:10000".into(),
+                faults: crate::engine::relay::Faults { cut_after: 1000, ..Default::default() },
+            }),
+            EventKind::Notice(Notice::RelayCut { conn: 1, bytes: 1000, reset: true }),
+            EventKind::Notice(Notice::RelayCut { conn: 1, bytes: 1000, reset: false }),
+            EventKind::Notice(Notice::RelayDropped { conn: 1, bytes: 4, to_server: true }),
+            EventKind::Notice(Notice::RelayDropped { conn: 1, bytes: 4, to_server: false }),
             EventKind::Notice(Notice::OptionsSet {
                 local: addr(50000),
                 options: vec![

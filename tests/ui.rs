@@ -1809,3 +1809,50 @@ fn socket_options_set_under_advanced_are_applied_and_their_grant_shown() {
     assert!(granted.iter().any(|o| o.name == "SO_LINGER" && o.granted == "0 s"));
     assert!(harness.query_by_label_contains("SO_RCVBUF 65536 (the system granted 131072)").is_some());
 }
+
+#[test]
+fn a_relay_added_in_the_window_forwards_and_shows_both_legs() {
+    let port = free_tcp_port();
+    let relay_port = free_tcp_port();
+    let mut harness = wide_harness(on_port(port), 2000.0);
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_by_label("+ Relay").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().sessions().len(), 3);
+    let relay = harness.state().sessions()[2].spec().clone();
+    assert!(relay.relay.enabled);
+    assert_eq!(relay.relay.to, format!("127.0.0.1:{port}"), "the relay points at the running server");
+    let form = &mut harness.state_mut().sessions_mut()[2].form;
+    form.set_spec(SessionSpec { host: "127.0.0.1".into(), port: relay_port, ..relay });
+    // The client sends to the relay.
+    let client = &mut harness.state_mut().sessions_mut()[1].form;
+    let spec = SessionSpec { port: relay_port, ..client.spec().clone() };
+    client.set_spec(spec);
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Relay to").is_some(), "the relay's form");
+    let starts: Vec<_> = harness.get_all_by_label("Start").collect();
+    assert_eq!(starts.len(), 1, "the server runs; the relay's Start is left");
+    starts[0].click();
+    step_until(&mut harness, "the relay listens", |app| listening(app, 2));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo through the relay", |app| {
+        app.sessions()[1].transcript.counters().echoes_ok == 1
+    });
+    step_until(&mut harness, "the relay's four data rows", |app| {
+        app.sessions()[2]
+            .transcript
+            .iter()
+            .filter(|e| matches!(e.direction, Direction::Sent | Direction::Received))
+            .count()
+            >= 4
+    });
+    let relay = &harness.state().sessions()[2].transcript;
+    let peers: Vec<String> = relay
+        .iter()
+        .filter(|e| matches!(e.direction, Direction::Sent | Direction::Received))
+        .filter_map(|e| e.peer.map(|p| p.to_string()))
+        .collect();
+    assert!(peers.iter().any(|p| p == &format!("127.0.0.1:{port}")), "the server's leg: {peers:?}");
+    assert!(peers.iter().any(|p| p != &format!("127.0.0.1:{port}")), "the client's leg: {peers:?}");
+}

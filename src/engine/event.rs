@@ -130,6 +130,31 @@ pub enum Notice {
         /// How long the client listened, in milliseconds.
         waited_ms: u64,
     },
+    /// A relay forwards to its target, with these faults.
+    Relaying {
+        /// The target, as given.
+        to: String,
+        /// The faults it injects.
+        faults: super::relay::Faults,
+    },
+    /// A relay cut a connection after the bytes it was told to let through.
+    RelayCut {
+        /// The connection (the client's number).
+        conn: u64,
+        /// Bytes forwarded before the cut.
+        bytes: u64,
+        /// With a reset (otherwise closed).
+        reset: bool,
+    },
+    /// A relay dropped a datagram, as told.
+    RelayDropped {
+        /// The flow (the client's number).
+        conn: u64,
+        /// The datagram's length.
+        bytes: u64,
+        /// It was on its way to the server (otherwise back to the client).
+        to_server: bool,
+    },
     /// A server joined a multicast group.
     Joined {
         /// The group.

@@ -18,6 +18,7 @@ pub mod group;
 mod listen;
 pub mod load;
 pub mod payload;
+pub mod relay;
 pub mod responder;
 pub mod script;
 pub mod sockopt;
@@ -247,6 +248,8 @@ pub enum WorkerSpec {
     Server(ServerConfig),
     /// A client that runs steps.
     Script(script::ScriptConfig),
+    /// A relay between clients and a target.
+    Relay(relay::RelayConfig),
 }
 
 /// Exact counters of a worker, readable at any time from any thread.
@@ -472,6 +475,7 @@ pub fn spawn(spec: WorkerSpec, events: Sender<Event>, waker: Waker) -> WorkerHan
         WorkerSpec::Client(c) => (format!("{}-client {}", c.protocol, c.target), c.target.clone()),
         WorkerSpec::Server(c) => (format!("{}-server {}", c.protocol, c.bind), c.bind.clone()),
         WorkerSpec::Script(c) => (format!("{}-steps {}", c.protocol, c.target), c.target.clone()),
+        WorkerSpec::Relay(c) => (format!("{}-relay {}", c.protocol, c.listen), c.listen.clone()),
     };
     let name = name.to_lowercase();
     let (poll_waker, thread) = match poll {
@@ -482,6 +486,7 @@ pub fn spawn(spec: WorkerSpec, events: Sender<Event>, waker: Waker) -> WorkerHan
                 WorkerSpec::Server(c) if c.protocol == Protocol::Tcp => tcp_server::run(c, poll, rx, em),
                 WorkerSpec::Server(c) => udp_server::run(c, poll, rx, em),
                 WorkerSpec::Script(c) => script::run(c, poll, rx, em),
+                WorkerSpec::Relay(c) => relay::run(c, poll, rx, em),
             });
             (Some(waker), thread)
         }

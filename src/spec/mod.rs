@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::endpoint::parse_host;
 use crate::engine::expect::{Expectation, ReplyEnd};
+pub use crate::engine::relay::Faults;
 pub use crate::engine::sockopt::{MAX_BUFFER, MAX_KEEPALIVE_S, SocketOptions};
 pub use crate::engine::tls::{TlsField, TlsProblem, TlsSpec, Verify};
 use crate::engine::{
@@ -131,6 +132,33 @@ pub struct SessionSpec {
     /// UDP broadcast and multicast.
     #[serde(skip_serializing_if = "GroupSpec::is_default")]
     pub group: GroupSpec,
+    /// A server that relays to another instead of answering.
+    #[serde(skip_serializing_if = "RelaySpec::is_off")]
+    pub relay: RelaySpec,
+}
+
+/// A relay: a server that forwards each client to a target and records both legs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelaySpec {
+    /// Relay instead of answering.
+    pub enabled: bool,
+    /// Where to: `HOST:PORT`.
+    pub to: String,
+    /// Faults to inject.
+    #[serde(skip_serializing_if = "is_no_fault")]
+    pub faults: Faults,
+}
+
+fn is_no_fault(faults: &Faults) -> bool {
+    !faults.any()
+}
+
+impl RelaySpec {
+    /// Whether nothing is set.
+    pub fn is_off(&self) -> bool {
+        *self == RelaySpec::default()
+    }
 }
 
 /// UDP broadcast and multicast: the groups a server joins, and how a client sends to a group.
@@ -242,6 +270,16 @@ pub enum Field {
     Join,
     /// How many replies to wait for from a group.
     Replies,
+    /// Where a relay forwards to.
+    RelayTo,
+    /// The share of datagrams a relay drops.
+    Drop,
+    /// A relay's added latency.
+    Latency,
+    /// A relay's bandwidth cap.
+    Bandwidth,
+    /// When a relay cuts a connection.
+    CutAfter,
 }
 
 impl Field {
@@ -276,6 +314,11 @@ impl Field {
             Field::LocalAddr => "--local",
             Field::Join => "--join",
             Field::Replies => "--replies",
+            Field::RelayTo => "--to",
+            Field::Drop => "--drop",
+            Field::Latency => "--latency-ms",
+            Field::Bandwidth => "--bandwidth",
+            Field::CutAfter => "--cut-after",
         }
     }
 }
@@ -404,6 +447,7 @@ impl SessionSpec {
             tls: TlsSpec::default(),
             options: SocketOptions::default(),
             group: GroupSpec::default(),
+            relay: RelaySpec::default(),
         }
     }
 
@@ -542,6 +586,27 @@ impl SessionSpec {
                 problem: Problem::GroupOverTcp,
             });
         }
+        if self.role == Role::Server && self.relay.enabled {
+            match Endpoint::parse(&self.relay.to, 0).and_then(|e| e.check_client_target().map(|()| e)) {
+                Ok(_) => {}
+                Err(err) if self.relay.to.trim().is_empty() => {
+                    let _ = err;
+                    errors.push(SpecError {
+                        field: Field::RelayTo,
+                        value: String::new(),
+                        problem: Problem::Empty,
+                    });
+                }
+                Err(err) => errors.push(SpecError {
+                    field: Field::RelayTo,
+                    value: self.relay.to.clone(),
+                    problem: Problem::Invalid(
+                        crate::i18n::english().render(&crate::vocabulary::reason(err.kind, &err.reason)),
+                    ),
+                }),
+            }
+            range(Field::Drop, u64::from(self.relay.faults.drop_percent), 0, 100, errors);
+        }
         if self.group.replies > MAX_COUNT {
             range(Field::Replies, self.group.replies, 0, MAX_COUNT, errors);
         }
@@ -644,6 +709,24 @@ impl SessionSpec {
         }
     }
 
+    /// A server's worker: its echo server, or its relay.
+    pub fn server_worker(&self, detail: Detail) -> WorkerSpec {
+        if self.relay.enabled {
+            // Invariant: `validate` refused a target that does not parse.
+            let target = Endpoint::parse(&self.relay.to, 0).unwrap_or_default();
+            WorkerSpec::Relay(crate::engine::relay::RelayConfig {
+                protocol: self.protocol,
+                listen: self.endpoint(),
+                target,
+                chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
+                detail,
+                faults: self.relay.faults,
+            })
+        } else {
+            WorkerSpec::Server(self.server_config(detail))
+        }
+    }
+
     /// The worker to start, or every reason it cannot start. Nothing is sent, and no socket
     /// is opened, for a spec that does not validate.
     pub fn worker(&self, detail: Detail) -> Result<WorkerSpec, Vec<SpecError>> {
@@ -652,7 +735,7 @@ impl SessionSpec {
             return Err(errors);
         }
         Ok(match self.role {
-            Role::Server => WorkerSpec::Server(self.server_config(detail)),
+            Role::Server => self.server_worker(detail),
             Role::Client => WorkerSpec::Client(self.client_config(true)),
         })
     }

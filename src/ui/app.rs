@@ -1202,6 +1202,16 @@ impl SocketTesterApp {
             if ui.button(t!(self.tr, "add-server")).on_hover_text(t!(self.tr, "add-server-hint")).clicked() {
                 new_session(self, Role::Server, Protocol::Tcp);
             }
+            if ui.button(t!(self.tr, "add-relay")).on_hover_text(t!(self.tr, "add-relay-hint")).clicked() {
+                let mut spec = spec_for(self, Role::Server, Protocol::Tcp);
+                spec.port = 10_001;
+                spec.relay.enabled = true;
+                spec.relay.to = match self.server_address(Protocol::Tcp) {
+                    Some((host, port)) => format!("{host}:{port}"),
+                    None => format!("localhost:{}", crate::engine::DEFAULT_PORT),
+                };
+                self.open_session(spec);
+            }
             let add_pair = |app: &mut SocketTesterApp| {
                 let server = spec_for(app, Role::Server, Protocol::Udp);
                 let client = spec_for(app, Role::Client, Protocol::Udp);
@@ -1394,9 +1404,13 @@ impl SocketTesterApp {
         self.zoom = ui.ctx().zoom_factor() / self.presentation_factor();
         if self.start_server_pending && !self.awaiting_workspace {
             self.start_server_pending = false;
-            if let Some(server) = self.sessions.iter().find(|s| s.spec().role == Role::Server) {
-                let uid = server.uid;
-                self.act_form(uid, FormAction::Start);
+            // Every server of the workspace (a relay and the server behind it, say).
+            let servers: Vec<u64> =
+                self.sessions.iter().filter(|s| s.spec().role == Role::Server).map(|s| s.uid).collect();
+            if !servers.is_empty() {
+                for uid in servers {
+                    self.act_form(uid, FormAction::Start);
+                }
                 self.active = self.sessions.iter().position(|s| s.spec().role == Role::Client).unwrap_or(0);
             }
         }

@@ -15,6 +15,7 @@ pub mod message_editor;
 pub mod options_form;
 pub mod presentation;
 pub mod presets;
+pub mod relay_form;
 pub mod replies_view;
 pub mod search_bar;
 pub mod session;

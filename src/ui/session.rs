@@ -136,6 +136,8 @@ pub struct Session {
     /// The last run of the steps.
     pub step_results: StepResults,
     conn_numbers: HashMap<(SessionId, ConnId), u64>,
+    /// A server's connections still open under each number (a relay's pair has two).
+    open_legs: HashMap<(SessionId, ConnId), u32>,
     next_conn: u64,
 }
 
@@ -179,6 +181,7 @@ impl Session {
             running_steps: None,
             step_results: StepResults::default(),
             conn_numbers: HashMap::new(),
+            open_legs: HashMap::new(),
             next_conn: 1,
         }
     }
@@ -420,11 +423,17 @@ impl Session {
                 Activity::Listening(addrs) => addrs.push(*local),
                 other => *other = Activity::Listening(vec![*local]),
             },
+            // A relay's own connection to its target: it stays listening, and the pair keeps
+            // its number until both legs close.
+            EventKind::Connected(link) if self.spec().role == Role::Server => {
+                *self.open_legs.entry((event.session, link.conn)).or_insert(0) += 1;
+            }
             EventKind::Connected(link) if self.protocol() == Protocol::Udp => {
                 self.activity = Activity::Ready(link.peer)
             }
             EventKind::Connected(link) => self.activity = Activity::Connected(link.peer),
             EventKind::Accepted(link) => {
+                *self.open_legs.entry((event.session, link.conn)).or_insert(0) += 1;
                 self.clients.insert(conn, ClientRow::new(link.peer, event.at));
             }
             EventKind::Received { link, data, .. } => {
@@ -451,7 +460,14 @@ impl Session {
                 if self.protocol() == Protocol::Tcp {
                     self.clients.remove(&conn);
                 }
-                self.conn_numbers.remove(&(event.session, conn_id(event)));
+                let key = (event.session, conn_id(event));
+                match self.open_legs.get_mut(&key) {
+                    Some(open) if *open > 1 => *open -= 1,
+                    _ => {
+                        self.open_legs.remove(&key);
+                        self.conn_numbers.remove(&key);
+                    }
+                }
             }
             EventKind::Failed { link: None, error } => {
                 self.activity = Activity::Failed(Box::new(error.clone()))

@@ -32,6 +32,11 @@ pub(super) struct Drafts {
     pub(super) keepalive_idle: String,
     pub(super) keepalive_interval: String,
     pub(super) replies: String,
+    /// A relay's faults (empty: none).
+    pub(super) latency: String,
+    pub(super) bandwidth: String,
+    pub(super) drop: String,
+    pub(super) cut_after: String,
 }
 
 impl Drafts {
@@ -51,8 +56,16 @@ impl Drafts {
             keepalive_idle: optional(spec.options.keepalive_idle_s),
             keepalive_interval: optional(spec.options.keepalive_interval_s),
             replies: optional((spec.group.replies > 0).then_some(spec.group.replies)),
+            latency: optional(nonzero(spec.relay.faults.latency_ms)),
+            bandwidth: optional(nonzero(spec.relay.faults.bandwidth)),
+            drop: optional(nonzero(u64::from(spec.relay.faults.drop_percent))),
+            cut_after: optional(nonzero(spec.relay.faults.cut_after)),
         }
     }
+}
+
+fn nonzero(value: u64) -> Option<u64> {
+    (value > 0).then_some(value)
 }
 
 fn optional(value: Option<u64>) -> String {
@@ -156,6 +169,19 @@ impl SessionForm {
         }
         if let Some(value) = number(Field::Replies, &d.replies, true) {
             self.spec.group.replies = value.unwrap_or(0);
+        }
+        let faults = &mut self.spec.relay.faults;
+        if let Some(value) = number(Field::Latency, &d.latency, true) {
+            faults.latency_ms = value.unwrap_or(0);
+        }
+        if let Some(value) = number(Field::Bandwidth, &d.bandwidth, true) {
+            faults.bandwidth = value.unwrap_or(0);
+        }
+        if let Some(value) = number(Field::CutAfter, &d.cut_after, true) {
+            faults.cut_after = value.unwrap_or(0);
+        }
+        if let Some(value) = number(Field::Drop, &d.drop, true) {
+            faults.drop_percent = u8::try_from(value.unwrap_or(0).min(255)).unwrap_or(u8::MAX);
         }
         if let Some(port) = port {
             match u16::try_from(port) {
@@ -371,6 +397,11 @@ pub fn form_ui(
                 }
             }
             if form.spec.role == Role::Server {
+                ui.add_enabled_ui(!locked, |ui| {
+                    super::relay_form::relay_ui(ui, tr, &mut form.spec, &mut form.drafts, &errors)
+                });
+            }
+            if form.spec.role == Role::Server && !form.spec.relay.enabled {
                 ui.add_enabled_ui(!locked, |ui| replies_ui(ui, tr, &mut form.spec.server, &errors));
                 let header = egui::CollapsingHeader::new(t!(tr, "server-send-title"))
                     .id_salt(ui.scope_id().with("server-send"));

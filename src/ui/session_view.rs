@@ -39,6 +39,7 @@ pub struct PanelContext<'a> {
 /// A session's name, as its heading, its tab and the session list show it.
 pub fn session_title(tr: &Tr, session: &Session) -> String {
     let role = match session.spec().role {
+        Role::Server if session.spec().relay.enabled => t!(tr, "role-relay"),
         Role::Server => t!(tr, "role-server"),
         Role::Client => t!(tr, "role-client"),
     };

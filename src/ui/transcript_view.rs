@@ -516,7 +516,14 @@ pub fn transcript_ui(
     };
     let hex_height: f32 = match selected.as_slice() {
         [] => 0.0,
-        [entry] if entry.data.is_empty() => 56.0,
+        // An event's sentence (a TLS handshake's runs to three lines): as tall as it wraps.
+        [entry] if entry.data.is_empty() => {
+            let text = content(tr, entry, false, protocol);
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let width = (ui.available_width() - 24.0).max(100.0);
+            let height = ui.fonts_mut(|f| f.layout(text, font, Color32::WHITE, width).size().y);
+            (height + 24.0).clamp(56.0, 200.0)
+        }
         [_] => 130.0,
         _ => 200.0,
     } + if explained.is_some() { 64.0 } else { 0.0 };
