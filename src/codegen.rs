@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use crate::engine::Protocol;
 use crate::i18n::{Language, Tr};
-use crate::spec::{MessageMode, Role, SessionSpec};
+use crate::spec::{MessageMode, Role, SessionSpec, TlsSpec, Verify};
 use crate::t;
 
 /// The program, or why there is none.
@@ -24,6 +24,14 @@ pub fn python(spec: &SessionSpec, tr: &Tr) -> Result<String, String> {
     };
     if spec.role == Role::Client && message.is_none() {
         return Err(t!(tr, "code-no-message"));
+    }
+    // A relay, and a server that joins multicast groups, have no program of their own yet:
+    // an echo server's would mislead.
+    if spec.role == Role::Server && spec.relay.enabled {
+        return Err(t!(tr, "code-no-relay"));
+    }
+    if spec.role == Role::Server && spec.protocol == Protocol::Udp && !spec.group.join.trim().is_empty() {
+        return Err(t!(tr, "code-no-groups"));
     }
     let host = if spec.role == Role::Server && spec.all_interfaces { "0.0.0.0" } else { spec.host.trim() };
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -41,7 +49,16 @@ pub fn python(spec: &SessionSpec, tr: &Tr) -> Result<String, String> {
     for line in t!(tr, "code-fixes").lines() {
         let _ = writeln!(out, "# {line}");
     }
-    out.push_str("import socket\nimport sys\n");
+    let tls = spec.protocol == Protocol::Tcp && spec.tls.enabled;
+    let pinned = tls && spec.role == Role::Client && spec.tls.verify == Verify::Pin;
+    if pinned {
+        out.push_str("import hashlib\n");
+    }
+    out.push_str("import socket\n");
+    if tls {
+        out.push_str("import ssl\n");
+    }
+    out.push_str("import sys\n");
     if spec.role == Role::Server && spec.protocol == Protocol::Tcp {
         out.push_str("import codecs\n");
     }
@@ -55,10 +72,13 @@ pub fn python(spec: &SessionSpec, tr: &Tr) -> Result<String, String> {
         let _ = writeln!(out, "COUNT = {count}");
         let _ = writeln!(out, "TIMEOUT = {}  # {}", seconds(spec.timeout_ms), t!(tr, "code-timeout"));
     }
+    if tls {
+        tls_constants(&mut out, spec, host, tr);
+    }
     out.push('\n');
     let body = match (spec.role, spec.protocol) {
-        (Role::Client, Protocol::Tcp) => tcp_client(tr, es),
-        (Role::Server, Protocol::Tcp) => tcp_server(tr, es),
+        (Role::Client, Protocol::Tcp) => tcp_client(tr, es, tls.then_some(&spec.tls)),
+        (Role::Server, Protocol::Tcp) => tcp_server(tr, es, tls.then_some(&spec.tls)),
         (Role::Client, Protocol::Udp) => udp_client(tr, es),
         (Role::Server, Protocol::Udp) => udp_server(tr, es),
     };
@@ -112,13 +132,97 @@ fn main_call(function: &str) -> String {
     format!("\n\nif __name__ == \"__main__\":\n    {function}()\n")
 }
 
-fn tcp_client(tr: &Tr, es: bool) -> String {
+/// The TLS settings as constants: the name to check, the pin or CA, ALPN; a server's files.
+fn tls_constants(out: &mut String, spec: &SessionSpec, host: &str, tr: &Tr) {
+    let tls = &spec.tls;
+    let alpn: Vec<String> = tls.alpn_list().iter().map(|p| py_str(&String::from_utf8_lossy(p))).collect();
+    match spec.role {
+        Role::Client => {
+            let sni = if tls.sni.trim().is_empty() { host } else { tls.sni.trim() };
+            let _ = writeln!(out, "# {}\nSERVER_NAME = {}", t!(tr, "code-tls-sni"), py_str(sni));
+            match tls.verify {
+                Verify::Pin => {
+                    let pin = tls.pin_bytes().map(const_hex::encode).unwrap_or_default();
+                    let _ = writeln!(out, "# {}\nPIN = {}", t!(tr, "code-tls-pin"), py_str(&pin));
+                }
+                Verify::System if !tls.ca.trim().is_empty() => {
+                    let _ = writeln!(out, "# {}\nCA = {}", t!(tr, "code-tls-ca"), py_str(tls.ca.trim()));
+                }
+                Verify::System | Verify::Insecure => {}
+            }
+        }
+        Role::Server => {
+            let (cert, key) = if tls.cert.trim().is_empty() {
+                for line in t!(tr, "code-tls-make-cert").lines() {
+                    let _ = writeln!(out, "# {line}");
+                }
+                let _ = writeln!(
+                    out,
+                    "#   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \\\n#     -days 365 -subj /CN={host} -keyout key.pem -out cert.pem"
+                );
+                ("cert.pem", "key.pem")
+            } else {
+                (tls.cert.trim(), tls.key.trim())
+            };
+            let _ = writeln!(out, "CERT = {}", py_str(cert));
+            let _ = writeln!(out, "KEY = {}", py_str(key));
+        }
+    }
+    if !alpn.is_empty() {
+        let _ = writeln!(out, "ALPN = [{}]", alpn.join(", "));
+    }
+}
+
+/// A client's TLS: the context (how the server is trusted), the handshake, and what it agreed.
+fn tls_client(tr: &Tr, tls: &TlsSpec) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "        # {}", t!(tr, "code-c-tls-client"));
+    match tls.verify {
+        Verify::System if !tls.ca.trim().is_empty() => {
+            s.push_str("        context = ssl.create_default_context(cafile=CA)\n")
+        }
+        Verify::System => s.push_str("        context = ssl.create_default_context()\n"),
+        Verify::Pin | Verify::Insecure => {
+            s.push_str("        context = ssl.create_default_context()\n");
+            let id = if tls.verify == Verify::Pin { "code-c-tls-pin-check" } else { "code-c-tls-insecure" };
+            let _ = writeln!(s, "        # {}", tr.render(&crate::vocabulary::Message::new(id)));
+            s.push_str(
+                "        context.check_hostname = False\n        context.verify_mode = ssl.CERT_NONE\n",
+            );
+        }
+    }
+    if !tls.alpn_list().is_empty() {
+        s.push_str("        context.set_alpn_protocols(ALPN)\n");
+    }
+    s.push_str("        sock = context.wrap_socket(sock, server_hostname=SERVER_NAME)\n");
+    if tls.verify == Verify::Pin {
+        s.push_str("        fingerprint = hashlib.sha256(sock.getpeercert(binary_form=True)).hexdigest()\n");
+        s.push_str("        if fingerprint != PIN:\n");
+        let _ = writeln!(
+            s,
+            "            raise ssl.SSLError(f\"{}\")",
+            t!(tr, "code-p-tls-pin-mismatch", got = "{fingerprint}")
+        );
+    }
+    let _ = writeln!(
+        s,
+        "        print(f\"{}\")",
+        t!(tr, "code-p-tls", version = "{sock.version()}", cipher = "{sock.cipher()[0]}")
+    );
+    s
+}
+
+fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let f = name(es, Role::Client, Protocol::Tcp);
     let mut s = format!("def {f}():\n");
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-connect"));
     let _ = writeln!(s, "    print(f\"{}\")", t!(tr, "code-p-connecting", host = "{HOST}", port = "{PORT}"));
     s.push_str("    sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)\n");
-    s.push_str("    failures = 0\n    try:\n        for _ in range(COUNT):\n");
+    s.push_str("    failures = 0\n    try:\n");
+    if let Some(tls) = tls {
+        s.push_str(&tls_client(tr, tls));
+    }
+    s.push_str("        for _ in range(COUNT):\n");
     let _ = writeln!(s, "            # {}", t!(tr, "code-c-sendall"));
     let _ = writeln!(s, "            print(f\"{}\")", t!(tr, "code-p-sending", bytes = "{len(MESSAGE)}"));
     s.push_str("            sock.sendall(MESSAGE)\n\n");
@@ -152,9 +256,19 @@ fn tcp_client(tr: &Tr, es: bool) -> String {
     s
 }
 
-fn tcp_server(tr: &Tr, es: bool) -> String {
+fn tcp_server(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let f = name(es, Role::Server, Protocol::Tcp);
     let mut s = format!("def {f}():\n");
+    if let Some(tls) = tls {
+        let _ = writeln!(s, "    # {}", t!(tr, "code-c-tls-server"));
+        s.push_str(
+            "    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n    context.load_cert_chain(CERT, KEY)\n",
+        );
+        if !tls.alpn_list().is_empty() {
+            s.push_str("    context.set_alpn_protocols(ALPN)\n");
+        }
+        s.push('\n');
+    }
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-socket-tcp"));
     s.push_str("    family = socket.getaddrinfo(HOST, PORT, type=socket.SOCK_STREAM)[0][0]\n");
     s.push_str("    sock = socket.socket(family, socket.SOCK_STREAM)\n");
@@ -181,6 +295,15 @@ fn tcp_server(tr: &Tr, es: bool) -> String {
         "            print(f\"{}\", flush=True)",
         t!(tr, "code-p-connection-from", peer = "{client_address}")
     );
+    if tls.is_some() {
+        let _ = writeln!(s, "            # {}", t!(tr, "code-c-tls-handshake"));
+        s.push_str("            connection = context.wrap_socket(connection, server_side=True)\n");
+        let _ = writeln!(
+            s,
+            "            print(f\"{}\", flush=True)",
+            t!(tr, "code-p-tls", version = "{connection.version()}", cipher = "{connection.cipher()[0]}")
+        );
+    }
     s.push_str("            while True:\n");
     let _ = writeln!(s, "                # {}", t!(tr, "code-c-recv-chunk"));
     s.push_str("                data = connection.recv(CHUNK)\n                if not data:\n");
@@ -197,6 +320,11 @@ fn tcp_server(tr: &Tr, es: bool) -> String {
     );
     let _ = writeln!(s, "                # {}", t!(tr, "code-c-sendall-back"));
     s.push_str("                connection.sendall(data)\n");
+    if tls.is_some() {
+        s.push_str("        except ssl.SSLError as error:\n");
+        let _ =
+            writeln!(s, "            print(f\"{}\", flush=True)", t!(tr, "code-p-error", error = "{error}"));
+    }
     s.push_str("        except ConnectionResetError:\n");
     let _ = writeln!(s, "            # {}", t!(tr, "code-c-reset"));
     let _ = writeln!(

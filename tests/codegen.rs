@@ -189,3 +189,84 @@ fn the_comments_follow_the_language_and_a_bad_value_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A preset's TOML with a `[tls]` table, written to `dir`.
+fn tls_preset(dir: &tempfile::TempDir, name: &str, toml: &str) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, format!("version = 1\n{toml}")).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn the_generated_tls_client_pins_our_servers_certificate_and_gets_its_echo() {
+    let serve = common::Serve::start(&["tcp", "--tls", "--bind", "127.0.0.1:0"]);
+    let line = serve.line();
+    let port = common::bound_port(&line);
+    let fingerprint = line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let toml = format!(
+        "role = \"client\"\nhost = \"localhost\"\nport = {port}\n\n[tls]\nenabled = true\nverify = \"pin\"\npin = \"{fingerprint}\"\n"
+    );
+    let preset = tls_preset(&dir, "client.toml", &toml);
+    let program = generate(&dir, "client.py", &["--preset", &preset, "--message", MESSAGE]);
+    let code = std::fs::read_to_string(&program).unwrap();
+    assert!(code.contains("import ssl") && code.contains("PIN = "), "{code}");
+    let mut child = python().arg(&program).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let status = wait_child(&mut child, Duration::from_secs(20)).expect("the client ends");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(status.success(), "{out}");
+    assert!(out.contains("TLS: TLSv1.3") && out.contains("The echo is identical to the message"), "{out}");
+
+    // Pinned to another certificate, it refuses.
+    let wrong = toml.replace(&fingerprint[..2], if &fingerprint[..2] == "00" { "01" } else { "00" });
+    let preset = tls_preset(&dir, "wrong.toml", &wrong);
+    let program = generate(&dir, "wrong.py", &["--preset", &preset]);
+    let mut child = python().arg(&program).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let status = wait_child(&mut child, Duration::from_secs(20)).expect("the client ends");
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    assert!(!status.success(), "{out}");
+    assert!(out.contains("the certificate is not the pinned one"), "{out}");
+}
+
+#[test]
+fn the_generated_tls_server_serves_our_pinning_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"])
+        .args(["-days", "1", "-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is installed");
+    assert!(made.status.success());
+    let fingerprint = std::process::Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    let fingerprint =
+        String::from_utf8_lossy(&fingerprint.stdout).trim().rsplit('=').next().unwrap().to_string();
+    let port = free_tcp_port();
+    let toml = format!(
+        "role = \"server\"\nhost = \"127.0.0.1\"\nport = {port}\n\n[tls]\nenabled = true\ncert = \"{}\"\nkey = \"{}\"\n",
+        cert.display(),
+        key.display()
+    );
+    let preset = tls_preset(&dir, "server.toml", &toml);
+    let program = generate(&dir, "server.py", &["--preset", &preset]);
+    let (mut child, lines) = spawn_server(&program);
+    let target = format!("127.0.0.1:{port}");
+    let out = bin().args(["send", "tcp", &target, "--tls", "--pin", &fingerprint]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("The pinned fingerprint matched") && stdout.contains("echo ok"), "{stdout}");
+    let said: Vec<String> =
+        std::iter::from_fn(|| lines.recv_timeout(Duration::from_millis(500)).ok()).collect();
+    assert!(said.iter().any(|l| l.starts_with("TLS: TLSv1.3")), "{said:?}");
+    let _ = child.kill();
+    let _ = child.wait();
+}

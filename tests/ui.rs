@@ -1856,3 +1856,33 @@ fn a_relay_added_in_the_window_forwards_and_shows_both_legs() {
     assert!(peers.iter().any(|p| p == &format!("127.0.0.1:{port}")), "the server's leg: {peers:?}");
     assert!(peers.iter().any(|p| p != &format!("127.0.0.1:{port}")), "the client's leg: {peers:?}");
 }
+
+#[test]
+fn a_udp_servers_groups_are_checked_in_the_form_and_joined_at_start() {
+    let port = free_udp_port();
+    let options = StartupOptions { protocol: Some(Protocol::Udp), ..on_port(port) };
+    let mut harness = sized_harness(options, egui::vec2(1400.0, 2400.0));
+    click_nth(&mut harness, "Advanced", 0);
+    harness.run_steps(3);
+    replace_text(&mut harness, "Join groups", "10.1.2.3");
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label_contains("not a multicast group").is_some(),
+        "the problem under its field"
+    );
+    assert!(!harness.state().sessions()[0].form.is_valid());
+    replace_text(&mut harness, "Join groups", "239.255.1.2");
+    replace_text(&mut harness, "On interface", "lo");
+    harness.run_steps(2);
+    assert!(harness.state().sessions()[0].form.is_valid());
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server joins", |app| {
+        app.sessions()[0].transcript.iter().any(|e| {
+            matches!(
+                e.event.as_deref(),
+                Some(EventKind::Notice(socket_tester::engine::Notice::Joined { .. }))
+            )
+        })
+    });
+    assert!(harness.query_by_label_contains("Joined the multicast group 239.255.1.2 on lo").is_some());
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
-use mio::net::{TcpStream, UdpSocket};
+use mio::net::UdpSocket;
 
 use super::tls::{self, ClientTls, Stream};
 use mio::{Events, Interest, Poll, Token};
@@ -71,6 +71,8 @@ pub struct ScriptConfig {
     pub chunk_bytes: usize,
     /// TLS (TCP only).
     pub tls: Option<super::tls::TlsSpec>,
+    /// Socket options, and the local address to send from.
+    pub options: super::sockopt::SocketOptions,
 }
 
 /// How a step ended.
@@ -472,7 +474,13 @@ impl Runner<'_> {
                 Ok(())
             }
             Protocol::Tcp => {
-                let mut stream = TcpStream::connect(addr).map_err(|e| fail(Op::Connect, &e))?;
+                let (mut stream, options_set) = super::sockopt::tcp_connect(addr, &self.config.options)
+                    .map_err(|e| {
+                        Halt::Error(
+                            super::sockopt::BindFailed::error_of(&e)
+                                .unwrap_or_else(|| Error::io(Op::Connect, addr, &e)),
+                        )
+                    })?;
                 self.poll
                     .registry()
                     .register(&mut stream, SOCK, Interest::READABLE | Interest::WRITABLE)
@@ -501,13 +509,18 @@ impl Runner<'_> {
                     }
                     self.wait(Some(deadline))?;
                 }
-                let _ = stream.set_nodelay(true);
                 let local = stream.local_addr().map_err(|e| fail(Op::Connect, &e))?;
                 let stream = match &self.tls {
                     Some(tls) => Stream::client(stream, tls).map_err(|e| fail(Op::Handshake, &e))?,
                     None => Stream::Plain(stream),
                 };
                 self.opened(Socket::Tcp(stream), Link { conn: conn_id, local, peer: addr });
+                if !options_set.is_empty() {
+                    self.em.emit(EventKind::Notice(super::event::Notice::OptionsSet {
+                        local,
+                        options: options_set,
+                    }));
+                }
                 self.handshake(deadline)
             }
         }

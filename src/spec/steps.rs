@@ -135,6 +135,7 @@ impl SessionSpec {
             continue_on_failure: self.plan.continue_on_failure,
             chunk_bytes: usize::try_from(self.chunk_bytes()).unwrap_or(usize::MAX),
             tls: self.tls_config(),
+            options: self.options.clone(),
         })
     }
 
