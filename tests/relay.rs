@@ -114,6 +114,15 @@ fn udp_datagrams_are_dropped_as_told() {
         .unwrap();
     assert!(ok > 0 && ok < 40, "about a quarter come back whole: {ok} of 40 ({out})");
 
+    // 10 exchanges of 1,000 B at 10,000 B/s: each datagram takes 0.1 s each way.
+    let (_server, _relay, target) = start_relay("udp", &["--bandwidth", "10000"]);
+    let started = Instant::now();
+    let message = "x".repeat(1000);
+    let (code, out, err) = send(&["udp", &target, &message, "--count", "10", "--timeout-ms", "2000"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(1900), "10 × 2 × 1,000 B at 10,000 B/s took {took:?}");
+
     let (_server, _relay, target) = start_relay("udp", &[]);
     let (code, out, err) = send(&["udp", &target, "--count", "5"]);
     assert_eq!(code, 0, "{out}{err}");

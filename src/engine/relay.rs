@@ -634,6 +634,9 @@ struct Flow {
     last: Instant,
     /// Bytes in and out on the client's leg, then on the server's.
     counts: [u64; 4],
+    /// When each direction (to the server, back to the client) is free again, under a
+    /// bandwidth cap.
+    free_at: [Instant; 2],
 }
 
 /// A datagram waiting for its latency: which flow, which way, what.
@@ -644,6 +647,26 @@ struct Delayed {
     data: Bytes,
 }
 
+impl PartialEq for Delayed {
+    fn eq(&self, other: &Self) -> bool {
+        self.due == other.due
+    }
+}
+
+impl Eq for Delayed {}
+
+impl PartialOrd for Delayed {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Delayed {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.due.cmp(&other.due)
+    }
+}
+
 struct UdpRelay<'a> {
     config: RelayConfig,
     poll: Poll,
@@ -652,7 +675,8 @@ struct UdpRelay<'a> {
     target: SocketAddr,
     flows: Slab<Flow>,
     by_client: HashMap<SocketAddr, usize>,
-    delayed: VecDeque<Delayed>,
+    /// Datagrams waiting for their time, in the order they are due.
+    delayed: std::collections::BinaryHeap<std::cmp::Reverse<Delayed>>,
     next_conn: u64,
     buf: Vec<u8>,
 }
@@ -702,7 +726,7 @@ impl<'a> UdpRelay<'a> {
             target,
             flows: Slab::new(),
             by_client: HashMap::new(),
-            delayed: VecDeque::new(),
+            delayed: std::collections::BinaryHeap::new(),
             next_conn: 1,
             buf: vec![0; 65_536],
         })
@@ -711,7 +735,7 @@ impl<'a> UdpRelay<'a> {
     fn run(&mut self, commands: &Receiver<Command>) -> CloseReason {
         let mut events = Events::with_capacity(256);
         loop {
-            let timeout = self.delayed.front().map(|d| d.due.saturating_duration_since(Instant::now()));
+            let timeout = self.delayed.peek().map(|d| d.0.due.saturating_duration_since(Instant::now()));
             if let Err(err) = self.poll.poll(&mut events, timeout)
                 && err.kind() != io::ErrorKind::Interrupted
             {
@@ -793,7 +817,9 @@ impl<'a> UdpRelay<'a> {
         };
         let server = Link { conn, local: socket.local_addr().unwrap_or(any), peer: self.target };
         self.em.emit(EventKind::Connected(server));
-        let key = self.flows.insert(Flow { socket, client, server, last: Instant::now(), counts: [0; 4] });
+        let now = Instant::now();
+        let key =
+            self.flows.insert(Flow { socket, client, server, last: now, counts: [0; 4], free_at: [now; 2] });
         self.by_client.insert(peer, key);
         Some(key)
     }
@@ -841,14 +867,24 @@ impl<'a> UdpRelay<'a> {
             }));
             return;
         }
-        let due = Instant::now() + Duration::from_millis(self.config.faults.latency_ms);
-        self.delayed.push_back(Delayed { due, flow: key, to_server, data });
+        let mut due = Instant::now() + Duration::from_millis(self.config.faults.latency_ms);
+        // The bandwidth cap: each direction of a flow sends one datagram after another, each
+        // taking its size over the rate (store and forward).
+        let rate = self.config.faults.bandwidth;
+        if rate > 0
+            && let Some(flow) = self.flows.get_mut(key)
+        {
+            let free = &mut flow.free_at[usize::from(!to_server)];
+            due = due.max(*free) + Duration::from_secs_f64(data.len() as f64 / rate as f64);
+            *free = due;
+        }
+        self.delayed.push(std::cmp::Reverse(Delayed { due, flow: key, to_server, data }));
     }
 
     fn send_due(&mut self) {
         let now = Instant::now();
-        while self.delayed.front().is_some_and(|d| d.due <= now) {
-            let Some(d) = self.delayed.pop_front() else { break };
+        while self.delayed.peek().is_some_and(|d| d.0.due <= now) {
+            let Some(std::cmp::Reverse(d)) = self.delayed.pop() else { break };
             let Some(flow) = self.flows.get_mut(d.flow) else { continue };
             flow.counts[if d.to_server { 3 } else { 1 }] += d.data.len() as u64;
             let (result, link) = if d.to_server {
