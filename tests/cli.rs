@@ -1141,10 +1141,16 @@ fn stats_agrees_with_a_computation_from_the_jsonl_and_refuses_foreign_files_by_l
     // The same figures, computed by Python from the file itself.
     let script = r#"
 import base64, json, math, sys
-rtts, bytes_in, bytes_out = [], 0, 0
+rtts, bytes_in, bytes_out, last = [], 0, 0, {}
 for line in open(sys.argv[1], encoding="utf-8"):
     r = json.loads(line)
-    n = len(base64.b64decode(r.get("b64", "")))
+    data = base64.b64decode(r.get("b64", ""))
+    key = (r["session"], r["conn"])
+    if r.get("same_as_received"):
+        data = last[key]  # schema 3: an echo of the connection's last received bytes
+    if r["event"] == "received":
+        last[key] = data
+    n = len(data)
     if r["event"] == "received":
         bytes_in += n
         if "rtt_us" in r:

@@ -78,7 +78,7 @@ fn every_format_from_the_cli_reads_back_in_real_readers() {
         &dir.path().join("exchange.jsonl"),
     );
     let sent = lines.lines().find(|l| l.contains("|sent|")).unwrap();
-    assert!(sent.starts_with("2|sent|20") && sent.ends_with(&format!("Z|{MESSAGE}")), "{sent}");
+    assert!(sent.starts_with("3|sent|20") && sent.ends_with(&format!("Z|{MESSAGE}")), "{sent}");
 
     let (client, server_side) = tshark_follow(&dir.path().join("exchange.pcap"), "tcp");
     assert_eq!(client, MESSAGE.as_bytes(), "follow-stream shows exactly what the client sent");

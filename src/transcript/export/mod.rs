@@ -143,7 +143,7 @@ pub struct Saver {
 enum Sink {
     Txt(txt::TxtLines<BufWriter<File>>),
     Csv(Box<csv_format::CsvRows<BufWriter<File>>>),
-    Jsonl(BufWriter<File>),
+    Jsonl(BufWriter<File>, jsonl::LineEncoder),
     Pcap(PcapSynth<BufWriter<File>>),
     Html(html::HtmlReport<BufWriter<File>>),
 }
@@ -161,7 +161,7 @@ impl Saver {
         let sink = match format {
             Format::Txt => Ok(Sink::Txt(txt::TxtLines::new(out, protocol))),
             Format::Csv => csv_format::CsvRows::new(out).map(|rows| Sink::Csv(Box::new(rows))),
-            Format::Jsonl => Ok(Sink::Jsonl(out)),
+            Format::Jsonl => Ok(Sink::Jsonl(out, jsonl::LineEncoder::default())),
             Format::Pcap => PcapSynth::new(out, protocol).map(Sink::Pcap),
             Format::Html => Ok(Sink::Html(html::HtmlReport::new(out, protocol))),
         };
@@ -180,7 +180,7 @@ impl Saver {
         let result = match &mut self.sink {
             Some(Sink::Txt(lines)) => lines.push(record),
             Some(Sink::Csv(rows)) => rows.push(record),
-            Some(Sink::Jsonl(out)) => jsonl::write_line(record, out),
+            Some(Sink::Jsonl(out, lines)) => lines.write(record, out),
             Some(Sink::Pcap(synth)) => synth.push(record),
             Some(Sink::Html(report)) => {
                 report.push(record);
@@ -208,7 +208,7 @@ impl Saver {
             let out = match self.sink.take() {
                 Some(Sink::Txt(lines)) => lines.finish(),
                 Some(Sink::Csv(rows)) => rows.finish()?,
-                Some(Sink::Jsonl(out)) => out,
+                Some(Sink::Jsonl(out, _)) => out,
                 Some(Sink::Pcap(synth)) => synth.finish(),
                 Some(Sink::Html(report)) => report.finish(self.language)?,
                 None => return Ok(()),

@@ -83,7 +83,7 @@ impl Recorder {
                 path: path.clone(),
                 file: widen_pipe(file),
                 protocol,
-                format: Encoder::Jsonl(Vec::new()),
+                format: Encoder::Jsonl(Vec::new(), jsonl::LineEncoder::default()),
             });
         }
         if let Some(path) = &to.pcap {
@@ -175,7 +175,7 @@ impl Drop for Recorder {
 
 /// How a file encodes events, with what waits to be written.
 enum Encoder {
-    Jsonl(Vec<u8>),
+    Jsonl(Vec<u8>, jsonl::LineEncoder),
     Pcap(PcapSynth<Vec<u8>>),
 }
 
@@ -212,7 +212,7 @@ impl Sink {
         let mut record = Record::from_event(event, *conn);
         record.protocol = Some(self.protocol);
         let encoded = match &mut self.format {
-            Encoder::Jsonl(buf) => jsonl::encode_line(&record, buf),
+            Encoder::Jsonl(buf, lines) => lines.encode(&record, buf),
             Encoder::Pcap(synth) => synth.push(&record),
         };
         encoded.map_err(|e| ExportError::io(&self.path, &e))?;
@@ -224,7 +224,7 @@ impl Sink {
 
     fn buffer(&mut self) -> &mut Vec<u8> {
         match &mut self.format {
-            Encoder::Jsonl(buf) => buf,
+            Encoder::Jsonl(buf, _) => buf,
             Encoder::Pcap(synth) => synth.get_mut(),
         }
     }
@@ -233,7 +233,7 @@ impl Sink {
     fn write_out(&mut self) -> Result<(), ExportError> {
         let (file, path) = (&mut self.file, &self.path);
         let buf = match &mut self.format {
-            Encoder::Jsonl(buf) => buf,
+            Encoder::Jsonl(buf, _) => buf,
             Encoder::Pcap(synth) => synth.get_mut(),
         };
         file.write_all(buf).map_err(|e| ExportError::io(path, &e))?;
