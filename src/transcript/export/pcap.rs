@@ -24,16 +24,18 @@ const WINDOW: u16 = 65_535;
 /// The ones'-complement sum of `data` as big-endian 16-bit words (a last odd byte padded
 /// with zero), not yet folded: summed 64 bits at a time, which is the same modulo 0xFFFF.
 fn ones_sum(data: &[u8]) -> u64 {
-    let mut acc: u128 = 0;
-    let chunks = data.chunks_exact(8);
+    // RFC 1071: the ones'-complement sum does not depend on the byte order the words are
+    // added in, so the bytes are summed as native 32-bit words (which the compiler turns into
+    // vector adds) and swapped once at the end.
+    let chunks = data.chunks_exact(4);
     let rest = chunks.remainder();
-    for chunk in chunks {
-        acc += u128::from(u64::from_be_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default()));
-    }
-    let mut last = [0u8; 8];
+    let mut acc: u64 =
+        chunks.map(|c| u64::from(u32::from_ne_bytes(<[u8; 4]>::try_from(c).unwrap_or_default()))).sum();
+    let mut last = [0u8; 4];
     last[..rest.len()].copy_from_slice(rest);
-    acc += u128::from(u64::from_be_bytes(last));
-    fold(acc as u64 as u128 + (acc >> 64)) as u64
+    acc += u64::from(u32::from_ne_bytes(last));
+    let native = fold(acc);
+    u64::from(if cfg!(target_endian = "little") { native.swap_bytes() } else { native })
 }
 
 /// Folds a sum into 16 bits, ones'-complement style (end-around carry).
