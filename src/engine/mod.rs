@@ -563,6 +563,22 @@ pub fn collect_until_closed(events: &Receiver<Event>, timeout: Duration) -> Vec<
     out
 }
 
+/// Writes as much of `data` as a non-blocking socket takes now (a server's echo, a relay's
+/// forwarding): what is left waits for the socket to drain.
+pub(crate) fn write_now(stream: &mut impl std::io::Write, data: &[u8]) -> std::io::Result<usize> {
+    let mut written = 0;
+    while written < data.len() {
+        match stream.write(&data[written..]) {
+            Ok(0) => return Err(std::io::Error::from(std::io::ErrorKind::WriteZero)),
+            Ok(n) => written += n,
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => break,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(written)
+}
+
 /// Whether an address is 0.0.0.0 or `::`, reachable from every interface.
 pub fn is_all_interfaces(addr: &SocketAddr) -> bool {
     addr.ip().is_unspecified()

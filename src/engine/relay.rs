@@ -24,7 +24,7 @@ use super::event::Notice;
 use super::listen::{bind_all, server_socket};
 use super::{
     CloseReason, Command, Detail, Emitter, Endpoint, Error, EventKind, Link, Op, Protocol, Stats, WAKE,
-    is_all_interfaces,
+    is_all_interfaces, write_now,
 };
 
 /// What a relay does.
@@ -609,21 +609,6 @@ impl<'a> TcpRelay<'a> {
             });
         }
     }
-}
-
-/// Writes as much of `data` as the socket takes now.
-fn write_now(stream: &mut TcpStream, data: &[u8]) -> io::Result<usize> {
-    let mut written = 0;
-    while written < data.len() {
-        match stream.write(&data[written..]) {
-            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
-            Ok(n) => written += n,
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(written)
 }
 
 /// A UDP client of the relay: its own socket to the target.

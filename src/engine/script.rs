@@ -169,15 +169,12 @@ pub(crate) fn run(
             return CloseReason::Failed;
         }
     };
-    let tls = match &config.tls {
-        Some(spec) => match tls::client(spec, &config.target.host) {
-            Ok(tls) => Some(tls),
-            Err(err) => {
-                em.failed(None, err);
-                return CloseReason::Failed;
-            }
-        },
-        None => None,
+    let tls = match tls::optional_client(config.tls.as_ref(), &config.target.host) {
+        Ok(tls) => tls,
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
     };
     let buf = vec![0; config.chunk_bytes.max(1)];
     let mut runner = Runner {

@@ -141,14 +141,7 @@ impl SocketOptions {
             let granted = socket.tcp_nodelay().map_err(|e| fail("TCP_NODELAY", e))?;
             set.push(OptionSet { name: "TCP_NODELAY".into(), asked: "off".into(), granted: on_off(granted) });
         }
-        if self.keepalive_idle_s.is_some() || self.keepalive_interval_s.is_some() {
-            let mut keepalive = TcpKeepalive::new();
-            if let Some(idle) = self.keepalive_idle_s {
-                keepalive = keepalive.with_time(Duration::from_secs(idle));
-            }
-            if let Some(interval) = self.keepalive_interval_s {
-                keepalive = keepalive.with_interval(Duration::from_secs(interval));
-            }
+        if let Some(keepalive) = self.keepalive() {
             socket.set_tcp_keepalive(&keepalive).map_err(|e| fail("SO_KEEPALIVE", e))?;
             let on = socket.keepalive().map_err(|e| fail("SO_KEEPALIVE", e))?;
             set.push(OptionSet { name: "SO_KEEPALIVE".into(), asked: "on".into(), granted: on_off(on) });
@@ -178,19 +171,27 @@ impl SocketOptions {
         Ok(())
     }
 
+    /// The keepalive asked for, if any.
+    fn keepalive(&self) -> Option<TcpKeepalive> {
+        if self.keepalive_idle_s.is_none() && self.keepalive_interval_s.is_none() {
+            return None;
+        }
+        let mut keepalive = TcpKeepalive::new();
+        if let Some(idle) = self.keepalive_idle_s {
+            keepalive = keepalive.with_time(Duration::from_secs(idle));
+        }
+        if let Some(interval) = self.keepalive_interval_s {
+            keepalive = keepalive.with_interval(Duration::from_secs(interval));
+        }
+        Some(keepalive)
+    }
+
     /// Applies the per-connection TCP options to an accepted connection, silently (the
     /// listening line said them once).
     pub fn apply_accepted(&self, stream: &mio::net::TcpStream) {
         let socket = socket2::SockRef::from(stream);
         let _ = socket.set_tcp_nodelay(!self.nagle);
-        if self.keepalive_idle_s.is_some() || self.keepalive_interval_s.is_some() {
-            let mut keepalive = TcpKeepalive::new();
-            if let Some(idle) = self.keepalive_idle_s {
-                keepalive = keepalive.with_time(Duration::from_secs(idle));
-            }
-            if let Some(interval) = self.keepalive_interval_s {
-                keepalive = keepalive.with_interval(Duration::from_secs(interval));
-            }
+        if let Some(keepalive) = self.keepalive() {
             let _ = socket.set_tcp_keepalive(&keepalive);
         }
         if self.linger_zero {

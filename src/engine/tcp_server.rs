@@ -7,7 +7,7 @@
 //! connection is bounded by one read. Commands reach the main loop through a mio waker; it
 //! forwards them to the helpers. The main loop alone emits `Closed`, after the helpers ended.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,7 +36,7 @@ use super::tls::{self, ServerTls, Stream, TlsInfo};
 const MAX_SENT: usize = 16 * 1024 * 1024;
 use super::{
     CloseReason, Command, Detail, Emitter, Error, ErrorKind, EventKind, Link, Op, ServerConfig, Stats, WAKE,
-    is_all_interfaces,
+    is_all_interfaces, write_now,
 };
 
 /// Listener tokens start here; connection tokens start at `CONN_BASE`.
@@ -658,21 +658,6 @@ impl<'a> EventLoop<'a> {
         }
         self.listeners.clear();
     }
-}
-
-/// Writes as much of `data` as the socket takes now.
-fn write_now(stream: &mut Stream, data: &[u8]) -> io::Result<usize> {
-    let mut written = 0;
-    while written < data.len() {
-        match stream.write(&data[written..]) {
-            Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
-            Ok(n) => written += n,
-            Err(err) if err.kind() == io::ErrorKind::WouldBlock => break,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(err),
-        }
-    }
-    Ok(written)
 }
 
 /// Writes what is pending. `Ok(true)`: nothing left; `Ok(false)`: the socket is full.

@@ -306,6 +306,11 @@ pub struct ClientTls {
     pub verify: Verify,
 }
 
+/// A client's TLS if its settings ask for it (`None`: plain TCP).
+pub fn optional_client(spec: Option<&TlsSpec>, host: &str) -> Result<Option<ClientTls>, Error> {
+    spec.map(|spec| client(spec, host)).transpose()
+}
+
 /// The system's root certificates, read once per process.
 fn system_roots() -> Arc<rustls::RootCertStore> {
     static ROOTS: OnceLock<Arc<rustls::RootCertStore>> = OnceLock::new();

@@ -28,82 +28,85 @@ pub fn tls_ui(
         return;
     }
     let error = |field| super::session_form::problem_text(tr, errors, field);
-    egui::Grid::new(ui.scope_id().with("tls")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| match role {
-        Role::Server => {
-            let hint = t!(tr, "tls-self-signed-hint");
-            super::session_form::field_row(
-                ui,
-                t!(tr, "tls-cert-file"),
-                &mut tls.cert,
-                260.0,
-                true,
-                error(Field::TlsCert),
-                &hint,
-            );
-            super::session_form::field_row(
-                ui,
-                t!(tr, "tls-key"),
-                &mut tls.key,
-                260.0,
-                true,
-                error(Field::TlsKey),
-                &hint,
-            );
-            super::session_form::field_row(
-                ui,
-                "ALPN".into(),
-                &mut tls.alpn,
-                260.0,
-                true,
-                error(Field::TlsAlpn),
-                "h2,http/1.1",
-            );
-        }
-        Role::Client => {
-            ui.label(t!(tr, "tls-trust"));
-            ui.vertical(|ui| {
-                ui.radio_value(&mut tls.verify, Verify::System, t!(tr, "tls-verify-system"));
-                ui.radio_value(&mut tls.verify, Verify::Pin, t!(tr, "tls-verify-pin"));
-                let insecure =
-                    RichText::new(t!(tr, "tls-verify-insecure")).color(ui.visuals().error_fg_color);
-                ui.radio_value(&mut tls.verify, Verify::Insecure, insecure);
-            });
-            ui.end_row();
-            if tls.verify == Verify::Pin {
+    egui::Grid::new(ui.scope_id().with("tls")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
+        match role {
+            Role::Server => {
+                let hint = t!(tr, "tls-self-signed-hint");
                 super::session_form::field_row(
                     ui,
-                    "SHA-256".into(),
-                    &mut tls.pin,
+                    t!(tr, "tls-cert-file"),
+                    &mut tls.cert,
                     260.0,
                     true,
-                    error(Field::TlsPin),
-                    "AB:CD:…",
+                    error(Field::TlsCert),
+                    &hint,
+                );
+                super::session_form::field_row(
+                    ui,
+                    t!(tr, "tls-key"),
+                    &mut tls.key,
+                    260.0,
+                    true,
+                    error(Field::TlsKey),
+                    &hint,
                 );
             }
-            if tls.verify == Verify::System {
-                let hint = t!(tr, "tls-ca-hint");
-                super::session_form::field_row(ui, t!(tr, "tls-ca"), &mut tls.ca, 260.0, true, None, &hint);
+            Role::Client => {
+                ui.label(t!(tr, "tls-trust"));
+                ui.vertical(|ui| {
+                    ui.radio_value(&mut tls.verify, Verify::System, t!(tr, "tls-verify-system"));
+                    ui.radio_value(&mut tls.verify, Verify::Pin, t!(tr, "tls-verify-pin"));
+                    let insecure =
+                        RichText::new(t!(tr, "tls-verify-insecure")).color(ui.visuals().error_fg_color);
+                    ui.radio_value(&mut tls.verify, Verify::Insecure, insecure);
+                });
+                ui.end_row();
+                if tls.verify == Verify::Pin {
+                    super::session_form::field_row(
+                        ui,
+                        "SHA-256".into(),
+                        &mut tls.pin,
+                        260.0,
+                        true,
+                        error(Field::TlsPin),
+                        "AB:CD:…",
+                    );
+                }
+                if tls.verify == Verify::System {
+                    let hint = t!(tr, "tls-ca-hint");
+                    super::session_form::field_row(
+                        ui,
+                        t!(tr, "tls-ca"),
+                        &mut tls.ca,
+                        260.0,
+                        true,
+                        None,
+                        &hint,
+                    );
+                }
+                let hint = t!(tr, "tls-sni-hint");
+                super::session_form::field_row(
+                    ui,
+                    "SNI".into(),
+                    &mut tls.sni,
+                    260.0,
+                    true,
+                    error(Field::TlsSni),
+                    &hint,
+                );
             }
-            let hint = t!(tr, "tls-sni-hint");
-            super::session_form::field_row(
-                ui,
-                "SNI".into(),
-                &mut tls.sni,
-                260.0,
-                true,
-                error(Field::TlsSni),
-                &hint,
-            );
-            super::session_form::field_row(
-                ui,
-                "ALPN".into(),
-                &mut tls.alpn,
-                260.0,
-                true,
-                error(Field::TlsAlpn),
-                "h2,http/1.1",
-            );
         }
+        // ALPN, for both roles: the protocols offered (a client) or accepted (a server).
+        let alpn_error = error(Field::TlsAlpn);
+        super::session_form::field_row(
+            ui,
+            "ALPN".into(),
+            &mut tls.alpn,
+            260.0,
+            true,
+            alpn_error,
+            "h2,http/1.1",
+        );
     });
     if role == Role::Client {
         offer_pin(ui, tr, tls, offered_pin);
