@@ -236,3 +236,37 @@ fn the_relay_survives_the_servers_fault_catalogue() {
         assert_eq!(n, size);
     }
 }
+
+#[test]
+fn a_relay_out_of_file_descriptors_says_so_keeps_its_pairs_and_recovers() {
+    let server = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--quiet"]);
+    let server_port = bound_port(&server.line());
+    let mut command = std::process::Command::new("prlimit");
+    command.args(["--nofile=40:40", "--", common::BIN, "relay", "tcp", "--listen", "127.0.0.1:0"]);
+    command.args(["--to", &format!("127.0.0.1:{server_port}")]);
+    let relay = Serve::from_command(command);
+    let port = bound_port(&relay.line());
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    // Each client costs the relay two descriptors: 40 clients are more than it has.
+    let mut clients: Vec<TcpStream> = (0..40).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    relay.wait_error("too many open files");
+    // A pair it has still works.
+    let first = &mut clients[0];
+    first.set_read_timeout(Some(WAIT)).unwrap();
+    first.write_all(b"ok").unwrap();
+    let mut two = [0u8; 2];
+    first.read_exact(&mut two).unwrap();
+    assert_eq!(&two, b"ok");
+    // Descriptors free again: a new client is relayed.
+    clients.clear();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let (code, out, err) = send(&["tcp", &format!("127.0.0.1:{port}"), "--timeout-ms", "1000"]);
+        if code == 0 {
+            assert!(out.contains("echo ok"), "{out}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the relay did not recover: {out}{err}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -198,39 +198,43 @@ fn our_client_verifies_openssl_s_server_over_tls_1_2_and_1_3_and_records_the_han
 }
 
 #[test]
-fn socat_openssl_listen_and_openssl_connect_work_both_ways() {
+fn socat_openssl_listen_and_openssl_connect_work_both_ways_over_tls_1_2_and_1_3() {
     let certs = Certs::new();
-    // socat as the server, our client trusting the CA.
-    let port = free_tcp_port();
-    let listen = format!(
-        "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={},key={},verify=0",
-        certs.path("server.pem"),
-        certs.path("server.key")
-    );
-    let _socat =
-        Peer(Command::new("socat").args([listen.as_str(), "PIPE"]).spawn().expect("socat is installed"));
-    wait_tcp(port);
-    let target = format!("127.0.0.1:{port}");
-    let (code, out, err) = send(&["tcp", &target, "--tls", "--ca", &certs.path("ca.pem"), "--count", "3"]);
-    assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(out.matches("echo ok (33 B)").count(), 3, "{out}");
+    for (socat_version, version) in [("TLS1.2", "TLS 1.2"), ("TLS1.3", "TLS 1.3")] {
+        // socat as the server, our client trusting the CA.
+        let port = free_tcp_port();
+        let listen = format!(
+            "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={},key={},verify=0,openssl-max-proto-version={socat_version}",
+            certs.path("server.pem"),
+            certs.path("server.key")
+        );
+        let _socat =
+            Peer(Command::new("socat").args([listen.as_str(), "PIPE"]).spawn().expect("socat is installed"));
+        wait_tcp(port);
+        let target = format!("127.0.0.1:{port}");
+        let (code, out, err) =
+            send(&["tcp", &target, "--tls", "--ca", &certs.path("ca.pem"), "--count", "3"]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert_eq!(out.matches("echo ok (33 B)").count(), 3, "{out}");
+        assert!(out.contains(&format!("{version} with")), "{out}");
 
-    // socat as the client of our server.
-    let (serve, port, _) = tls_server();
-    let connect = format!("OPENSSL:127.0.0.1:{port},verify=0");
-    let mut client = Command::new("socat")
-        .args(["-t", "2", "-", connect.as_str()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    client.stdin.take().unwrap().write_all("hola señal\n".as_bytes()).unwrap();
-    common::wait_child(&mut client, WAIT).expect("socat ends after its echo");
-    let mut echoed = String::new();
-    std::io::Read::read_to_string(client.stdout.as_mut().unwrap(), &mut echoed).unwrap();
-    assert_eq!(echoed, "hola señal\n");
-    serve.wait_line("with 127.0.0.1:");
+        // socat as the client of our server.
+        let (serve, port, _) = tls_server();
+        let connect = format!("OPENSSL:127.0.0.1:{port},verify=0,openssl-max-proto-version={socat_version}");
+        let mut client = Command::new("socat")
+            .args(["-t", "2", "-", connect.as_str()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        client.stdin.take().unwrap().write_all("hola señal\n".as_bytes()).unwrap();
+        common::wait_child(&mut client, WAIT).expect("socat ends after its echo");
+        let mut echoed = String::new();
+        std::io::Read::read_to_string(client.stdout.as_mut().unwrap(), &mut echoed).unwrap();
+        assert_eq!(echoed, "hola señal\n");
+        serve.wait_line(&format!("{version} with 127.0.0.1:"));
+    }
 }
 
 #[test]

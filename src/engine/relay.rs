@@ -209,7 +209,13 @@ struct TcpRelay<'a> {
     pairs: Slab<Pair>,
     next_conn: u64,
     buf: Vec<u8>,
+    /// Out of file descriptors: when to try accepting again, and whether it was said.
+    accept_retry_at: Option<Instant>,
+    accept_error_reported: bool,
 }
+
+/// How long to wait before accepting again after running out of file descriptors.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
 /// Which end of a pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +271,18 @@ impl<'a> TcpRelay<'a> {
         }
         em.emit(EventKind::Notice(Notice::Relaying { to: config.target.to_string(), faults: config.faults }));
         let buf = vec![0; config.chunk_bytes.max(1)];
-        Some(TcpRelay { config, poll, em, listeners, targets, pairs: Slab::new(), next_conn: 1, buf })
+        Some(TcpRelay {
+            config,
+            poll,
+            em,
+            listeners,
+            targets,
+            pairs: Slab::new(),
+            next_conn: 1,
+            buf,
+            accept_retry_at: None,
+            accept_error_reported: false,
+        })
     }
 
     fn full(&self) -> bool {
@@ -280,6 +297,7 @@ impl<'a> TcpRelay<'a> {
                 .iter()
                 .flat_map(|(_, p)| [p.client.out.wake_at(), p.server.out.wake_at()])
                 .flatten()
+                .chain(self.accept_retry_at)
                 .min();
             let timeout = wake.map(|at| at.saturating_duration_since(Instant::now()));
             if let Err(err) = self.poll.poll(&mut events, timeout)
@@ -287,6 +305,14 @@ impl<'a> TcpRelay<'a> {
             {
                 self.em.failed(None, Error::io(Op::Accept, "event loop", &err));
                 return CloseReason::Failed;
+            }
+            // Out of descriptors earlier: try again on time (the listeners are edge-triggered
+            // and will not signal again by themselves).
+            if self.accept_retry_at.is_some_and(|at| Instant::now() >= at) {
+                self.accept_retry_at = None;
+                for index in 0..self.listeners.len() {
+                    self.accept(index);
+                }
             }
             let mut ready: Vec<usize> = Vec::new();
             for event in events.iter() {
@@ -334,11 +360,26 @@ impl<'a> TcpRelay<'a> {
                 Ok(accepted) => accepted,
                 Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) if matches!(err.raw_os_error(), Some(23 | 24)) => {
+                    // Out of file descriptors: the client waits in the backlog; the pairs we
+                    // have go on, and accepting is tried again shortly.
+                    if !self.accept_error_reported {
+                        self.accept_error_reported = true;
+                        let reason = super::Reason::OutOfFiles { errno: err.raw_os_error().unwrap_or(24) };
+                        self.em.failed(None, Error::new(super::ErrorKind::Other, Op::Accept, local, reason));
+                    }
+                    self.accept_retry_at = Some(Instant::now() + ACCEPT_RETRY);
+                    return;
+                }
                 Err(err) => {
                     self.em.failed(None, Error::io(Op::Accept, local, &err));
                     return;
                 }
             };
+            if self.accept_error_reported {
+                self.accept_error_reported = false;
+                self.em.emit(EventKind::Notice(Notice::AcceptingAgain { local }));
+            }
             let _ = client.set_nodelay(true);
             let conn = self.next_conn;
             self.next_conn += 1;
