@@ -1272,6 +1272,15 @@ impl Keeper {
         }
     }
 
+    /// Says at once if a recording's writer stopped (a full disk), between events.
+    fn check(&mut self) {
+        if let Some(err) = self.recorder.as_mut().and_then(|r| r.failure().cloned()) {
+            eprintln!("socket-tester: recording stopped: {err}");
+            self.recorder = None;
+            self.failed = true;
+        }
+    }
+
     /// Finishes the files; false if any of them failed.
     fn finish(&mut self) -> bool {
         let mut ok = !self.failed;
@@ -1373,6 +1382,7 @@ fn serve(
     let mut lines = show.formatter(language, spec);
     let mut failed = false;
     let mut listening = false;
+    let check = crossbeam_channel::tick(Duration::from_millis(100));
     loop {
         select! {
             recv(events) -> event => {
@@ -1409,6 +1419,8 @@ fn serve(
                 if closed { break; }
             }
             recv(signals) -> _ => handle.stop(),
+            // A recording that stops (a full disk) is said at once, not at the next event.
+            recv(check) -> _ => keeper.check(),
         }
     }
     let stats = handle.stats();

@@ -523,6 +523,7 @@ pub fn problem(problem: &Problem) -> Message {
         }),
         Problem::TlsOverUdp => Message::new("problem-tls-over-udp"),
         Problem::NotMulticast => Message::new("problem-not-multicast"),
+        Problem::Address(why) => reason(ErrorKind::InvalidInput, why),
         Problem::GroupOverTcp => Message::new("problem-group-over-tcp"),
     }
 }
@@ -701,6 +702,7 @@ mod tests {
             Problem::Tls(crate::engine::tls::TlsProblem::BadAlpn),
             Problem::TlsOverUdp,
             Problem::NotMulticast,
+            Problem::Address(Reason::ClientPortZero),
             Problem::GroupOverTcp,
             at(MessageProblem::NotHexDigit('G')),
             at(MessageProblem::HalfByte),

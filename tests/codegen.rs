@@ -202,7 +202,7 @@ fn the_generated_tls_client_pins_our_servers_certificate_and_gets_its_echo() {
     let serve = common::Serve::start(&["tcp", "--tls", "--bind", "127.0.0.1:0"]);
     let line = serve.line();
     let port = common::bound_port(&line);
-    let fingerprint = line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string();
+    let fingerprint = common::listening_fingerprint(&line);
     let dir = tempfile::tempdir().unwrap();
     let toml = format!(
         "role = \"client\"\nhost = \"localhost\"\nport = {port}\n\n[tls]\nenabled = true\nverify = \"pin\"\npin = \"{fingerprint}\"\n"

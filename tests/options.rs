@@ -7,16 +7,7 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 
-use common::{Serve, WAIT, bin, bound_port};
-
-fn send(args: &[&str]) -> (i32, String, String) {
-    let out = bin().arg("send").args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{Serve, WAIT, bound_port, send};
 
 #[test]
 fn the_transcript_says_what_was_asked_and_what_the_system_granted() {

@@ -10,7 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Serve, WAIT, bin, bound_port};
+use common::{Serve, WAIT, bin, bound_port, send};
 
 /// An echo server, and a relay in front of it with `faults`; returns both and the relay's
 /// address.
@@ -23,15 +23,6 @@ fn start_relay(protocol: &str, faults: &[&str]) -> (Serve, Serve, String) {
     let relay = Serve::from_command(command);
     let port = bound_port(&relay.line());
     (server, relay, format!("127.0.0.1:{port}"))
-}
-
-fn send(args: &[&str]) -> (i32, String, String) {
-    let out = bin().arg("send").args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

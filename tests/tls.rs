@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use common::{Serve, WAIT, bin, bound_port, free_tcp_port, wait_tcp};
+use common::{Serve, WAIT, bin, bound_port, free_tcp_port, send, wait_tcp};
 
 /// Certificates a test makes: a CA, a server certificate it issued for `localhost` and
 /// 127.0.0.1, and an expired one.
@@ -85,20 +85,11 @@ fn s_server(cert: &str, key: &str, version: &str) -> (Peer, u16) {
 }
 
 /// Runs `send` and returns its exit code, stdout and stderr.
-fn send(args: &[&str]) -> (i32, String, String) {
-    let out = bin().arg("send").args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn tls_server() -> (Serve, u16, String) {
     let serve = Serve::start(&["tcp", "--tls", "--bind", "127.0.0.1:0", "--alpn", "h2,http/1.1"]);
     let line = serve.line();
     let port = bound_port(&line);
-    let fingerprint = line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string();
+    let fingerprint = common::listening_fingerprint(&line);
     assert_eq!(fingerprint.len(), 95, "{line}");
     (serve, port, fingerprint)
 }
@@ -371,7 +362,7 @@ fn steps_and_rules_run_over_tls_as_over_plain_tcp() {
     ]);
     let line = serve.line();
     let port = bound_port(&line);
-    let fingerprint = line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string();
+    let fingerprint = common::listening_fingerprint(&line);
     let dir = tempfile::tempdir().unwrap();
     let steps = dir.path().join("steps.toml");
     std::fs::write(

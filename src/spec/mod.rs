@@ -365,6 +365,8 @@ pub enum Problem {
     Tls(TlsProblem),
     /// TLS asked for over UDP.
     TlsOverUdp,
+    /// An address that does not parse, and why.
+    Address(crate::engine::Reason),
     /// Not a multicast address (224.0.0.0/4, ff00::/8).
     NotMulticast,
     /// Multicast and broadcast are UDP's.
@@ -587,23 +589,16 @@ impl SessionSpec {
             });
         }
         if self.role == Role::Server && self.relay.enabled {
-            match Endpoint::parse(&self.relay.to, 0).and_then(|e| e.check_client_target().map(|()| e)) {
-                Ok(_) => {}
-                Err(err) if self.relay.to.trim().is_empty() => {
-                    let _ = err;
-                    errors.push(SpecError {
-                        field: Field::RelayTo,
-                        value: String::new(),
-                        problem: Problem::Empty,
-                    });
-                }
-                Err(err) => errors.push(SpecError {
-                    field: Field::RelayTo,
-                    value: self.relay.to.clone(),
-                    problem: Problem::Invalid(
-                        crate::i18n::english().render(&crate::vocabulary::reason(err.kind, &err.reason)),
-                    ),
-                }),
+            let to = self.relay.to.trim();
+            let parsed = Endpoint::parse(to, 0).and_then(|e| e.check_client_target());
+            let problem = match parsed {
+                Ok(()) => None,
+                Err(_) if to.is_empty() => Some(Problem::Empty),
+                // The address's own reason, said in the window's language like any other.
+                Err(err) => Some(Problem::Address(err.reason)),
+            };
+            if let Some(problem) = problem {
+                errors.push(SpecError { field: Field::RelayTo, value: to.to_string(), problem });
             }
             range(Field::Drop, u64::from(self.relay.faults.drop_percent), 0, 100, errors);
         }

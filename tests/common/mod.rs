@@ -552,3 +552,19 @@ impl Drop for Service {
         let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
     }
 }
+
+/// Runs `socket-tester send ARGS` and returns its exit code, stdout and stderr.
+pub fn send(args: &[&str]) -> (i32, String, String) {
+    let out = bin().arg("send").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The certificate fingerprint on a TLS server's listening line
+/// (`… (TCP with TLS, certificate SHA-256 AB:CD:…)`).
+pub fn listening_fingerprint(line: &str) -> String {
+    line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string()
+}
