@@ -1211,6 +1211,9 @@ fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
     Ok(out.code(EXIT_OK))
 }
 
+/// How long `serve` waits, after taking every queued event, before it looks again.
+const CLI_NAP: Duration = Duration::from_millis(1);
+
 /// Events waiting for the recorder's writer at most: when it falls behind, the command waits
 /// for it (nothing is dropped), and the payloads held stay bounded.
 const RECORD_QUEUE: usize = 256;
@@ -1383,40 +1386,53 @@ fn serve(
     let mut failed = false;
     let mut listening = false;
     let check = crossbeam_channel::tick(Duration::from_millis(100));
-    loop {
+    let mut closed = false;
+    while !closed {
         select! {
             recv(events) -> event => {
-                let Ok(event) = event else { break };
-                keeper.take(&event);
-                match &event.kind {
-                    EventKind::Listening { local, all_interfaces, tls } => {
-                        listening = true;
-                        let words = match tls.as_ref().and_then(|tls| tls.cert.as_ref()) {
-                            Some(cert) => Message::new("cli-listening-tls")
-                                .arg("addr", local.to_string())
-                                .arg("fingerprint", cert.sha256.as_str()),
-                            None => Message::new("cli-listening").arg("addr", local.to_string()).arg("protocol", protocol.to_string()),
-                        };
-                        out.line(&tr.render(&words));
-                        if *all_interfaces {
-                            eprintln!("{}", tr.render(&Message::new("cli-all-interfaces").arg("addr", local.to_string())));
+                let Ok(first) = event else { break };
+                // What came meanwhile is taken too, then the loop naps if that emptied the
+                // queue: the server then seldom has to wake this thread (once per nap at
+                // most, instead of once per event), which costs more than the event itself
+                // for small datagrams.
+                let mut taken = 0;
+                let queued = events.try_iter().take(engine::CLI_CHANNEL_CAPACITY);
+                for event in std::iter::once(first).chain(queued) {
+                    taken += 1;
+                    keeper.take(&event);
+                    match &event.kind {
+                        EventKind::Listening { local, all_interfaces, tls } => {
+                            listening = true;
+                            let words = match tls.as_ref().and_then(|tls| tls.cert.as_ref()) {
+                                Some(cert) => Message::new("cli-listening-tls")
+                                    .arg("addr", local.to_string())
+                                    .arg("fingerprint", cert.sha256.as_str()),
+                                None => Message::new("cli-listening").arg("addr", local.to_string()).arg("protocol", protocol.to_string()),
+                            };
+                            out.line(&tr.render(&words));
+                            if *all_interfaces {
+                                eprintln!("{}", tr.render(&Message::new("cli-all-interfaces").arg("addr", local.to_string())));
+                            }
+                            continue;
                         }
-                        continue;
+                        EventKind::Failed { link: None, .. } if !listening => failed = true,
+                        _ => {}
                     }
-                    EventKind::Failed { link: None, .. } if !listening => failed = true,
-                    _ => {}
-                }
-                let closed = matches!(event.kind, EventKind::Closed { .. });
-                if !quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
-                    // Errors go to stderr, as `send` prints them; `--save` keeps them with the rest.
-                    let line = lines.format(&event);
-                    if failed || matches!(event.kind, EventKind::Failed { .. }) {
-                        eprintln!("{line}")
-                    } else {
-                        out.line(&line)
+                    closed = matches!(event.kind, EventKind::Closed { .. });
+                    if !quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
+                        // Errors go to stderr, as `send` prints them; `--save` keeps them with the rest.
+                        let line = lines.format(&event);
+                        if failed || matches!(event.kind, EventKind::Failed { .. }) {
+                            eprintln!("{line}")
+                        } else {
+                            out.line(&line)
+                        }
                     }
+                    if closed { break; }
                 }
-                if closed { break; }
+                if !closed && taken <= engine::CLI_CHANNEL_CAPACITY {
+                    std::thread::sleep(CLI_NAP);
+                }
             }
             recv(signals) -> _ => handle.stop(),
             // A recording that stops (a full disk) is said at once, not at the next event.

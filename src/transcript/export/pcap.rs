@@ -5,11 +5,12 @@
 //! etherparse builds the packets' headers, and each payload goes straight from the event into
 //! the writer (no packet buffer in between).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use bytes::Bytes;
 use etherparse::{IpNumber, Ipv4Header, Ipv6Header, PacketBuilder, TcpHeader};
 use pcap_file::pcap::PcapHeader;
 use pcap_file::{DataLink, Endianness, TsResolution};
@@ -20,6 +21,8 @@ use crate::engine::Protocol;
 /// Payload bytes per synthesized TCP segment: fits an IPv4 or IPv6 packet (65,535 bytes).
 const SEGMENT_BYTES: usize = 65_000;
 const WINDOW: u16 = 65_535;
+/// Payload segments whose checksums are remembered: an echo sends the segments it received.
+const REMEMBERED_SUMS: usize = 8;
 
 /// The ones'-complement sum of `data` as big-endian 16-bit words (a last odd byte padded
 /// with zero), not yet folded: summed 64 bits at a time, which is the same modulo 0xFFFF.
@@ -67,12 +70,14 @@ struct Segment<'a> {
     syn: bool,
     fin: bool,
     payload: &'a [u8],
+    /// The payload's [`ones_sum`].
+    payload_sum: u64,
 }
 
 impl<'a> Segment<'a> {
     /// A bare segment (no flag, no bytes).
     fn new(src: SocketAddr, dst: SocketAddr, seq: u32, ack: Option<u32>) -> Segment<'a> {
-        Segment { src, dst, seq, ack, syn: false, fin: false, payload: &[] }
+        Segment { src, dst, seq, ack, syn: false, fin: false, payload: &[], payload_sum: 0 }
     }
 
     fn syn(self) -> Segment<'a> {
@@ -83,8 +88,9 @@ impl<'a> Segment<'a> {
         Segment { fin: true, ..self }
     }
 
-    fn with(self, payload: &'a [u8]) -> Segment<'a> {
-        Segment { payload, ..self }
+    /// With these bytes, whose [`ones_sum`] is `payload_sum`.
+    fn with(self, payload: &'a [u8], payload_sum: u64) -> Segment<'a> {
+        Segment { payload, payload_sum, ..self }
     }
 }
 
@@ -94,6 +100,10 @@ pub struct PcapSynth<W: Write> {
     out: W,
     protocol: Protocol,
     flows: HashMap<(SocketAddr, SocketAddr), Flow>,
+    /// The last payload segments summed, each held (so that while it is here, no other bytes
+    /// can have its address): an echo's segments are the same shared bytes as what was
+    /// received, and are summed once.
+    sums: VecDeque<(Bytes, u64)>,
 }
 
 fn to_io(err: impl std::fmt::Display) -> io::Error {
@@ -112,7 +122,7 @@ impl<W: Write> PcapSynth<W> {
         };
         let mut out = out;
         header.write_to(&mut out).map_err(to_io)?;
-        Ok(PcapSynth { out, protocol, flows: HashMap::new() })
+        Ok(PcapSynth { out, protocol, flows: HashMap::new(), sums: VecDeque::new() })
     }
 
     /// Adds the packets of one record (none for records that are not on the wire).
@@ -234,7 +244,7 @@ impl<W: Write> PcapSynth<W> {
     }
 
     fn tcp(&mut self, at: Duration, segment: Segment<'_>) -> io::Result<()> {
-        let Segment { src, dst, seq, ack, syn, fin, payload } = segment;
+        let Segment { src, dst, seq, ack, syn, fin, payload, payload_sum } = segment;
         let mut tcp = TcpHeader::new(src.port(), dst.port(), seq, WINDOW);
         tcp.syn = syn;
         tcp.fin = fin;
@@ -256,7 +266,7 @@ impl<W: Write> PcapSynth<W> {
             + u64::from(u8::from(IpNumber::TCP))
             + tcp_len as u64
             + ones_sum(&tcp.to_bytes())
-            + ones_sum(payload);
+            + payload_sum;
         tcp.checksum = !fold(sum);
         match (src.ip(), dst.ip()) {
             (IpAddr::V4(s), IpAddr::V4(d)) => {
@@ -307,18 +317,26 @@ impl<W: Write> PcapSynth<W> {
         at: Duration,
         key: (SocketAddr, SocketAddr),
         outgoing: bool,
-        data: &[u8],
+        data: &Bytes,
     ) -> io::Result<()> {
         let (local, peer) = key;
-        for segment in data.chunks(SEGMENT_BYTES) {
+        for start in (0..data.len()).step_by(SEGMENT_BYTES) {
             let Some(flow) = self.flows.get(&key).copied() else { return Ok(()) };
+            let segment = data.slice(start..usize::min(start + SEGMENT_BYTES, data.len()));
+            let sum = self.payload_sum(&segment);
             let n = segment.len() as u32;
             if outgoing {
-                self.tcp(at, Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq)).with(segment))?;
+                self.tcp(
+                    at,
+                    Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq)).with(&segment, sum),
+                )?;
                 // The receiver's ACK, so the stream looks as it did on the wire.
                 self.tcp(at, Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq.wrapping_add(n))))?;
             } else {
-                self.tcp(at, Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq)).with(segment))?;
+                self.tcp(
+                    at,
+                    Segment::new(peer, local, flow.peer_seq, Some(flow.local_seq)).with(&segment, sum),
+                )?;
                 self.tcp(at, Segment::new(local, peer, flow.local_seq, Some(flow.peer_seq.wrapping_add(n))))?;
             }
             if let Some(flow) = self.flows.get_mut(&key) {
@@ -330,6 +348,20 @@ impl<W: Write> PcapSynth<W> {
             }
         }
         Ok(())
+    }
+
+    /// A payload segment's [`ones_sum`], remembered: summed once when an echo sends it again.
+    fn payload_sum(&mut self, segment: &Bytes) -> u64 {
+        let same = |held: &Bytes| held.as_ptr() == segment.as_ptr() && held.len() == segment.len();
+        if let Some((_, sum)) = self.sums.iter().find(|(held, _)| same(held)) {
+            return *sum;
+        }
+        let sum = ones_sum(segment);
+        if self.sums.len() == REMEMBERED_SUMS {
+            self.sums.pop_front();
+        }
+        self.sums.push_back((segment.clone(), sum));
+        sum
     }
 
     fn fin(&mut self, at: Duration, key: (SocketAddr, SocketAddr), from_local: bool) -> io::Result<()> {
@@ -364,6 +396,53 @@ mod tests {
 
     use super::*;
 
+    /// An echo's segments take the checksums summed for what was received (the same shared
+    /// bytes); other bytes of the same length, and a slice of the same bytes, are summed
+    /// afresh. Every packet's checksum is the one etherparse computes.
+    #[test]
+    fn echoed_and_other_payloads_each_carry_their_own_checksum() {
+        let (local, peer): (SocketAddr, SocketAddr) =
+            ("127.0.0.1:10000".parse().unwrap(), "127.0.0.1:40000".parse().unwrap());
+        let record = |event: EventName, data: &Bytes| {
+            let mut record: Record = serde_json::from_value(serde_json::json!({
+                "time": "2026-11-30T12:00:00Z", "session": 1, "conn": 1, "event": event,
+                "local": local, "peer": peer,
+            }))
+            .unwrap();
+            record.data = data.clone();
+            record
+        };
+        let big = Bytes::from((0..150_000u32).map(|i| (i % 251) as u8).collect::<Vec<u8>>());
+        let other = Bytes::from(vec![7u8; 150_000]);
+        let none = Bytes::new();
+        let mut synth = PcapSynth::new(Vec::new(), Protocol::Tcp).unwrap();
+        for record in [
+            record(EventName::Accepted, &none),
+            record(EventName::Received, &big),
+            record(EventName::Sent, &big),
+            record(EventName::Sent, &other),
+            record(EventName::Sent, &big.slice(1..)),
+            record(EventName::ConnectionClosed, &none),
+        ] {
+            synth.push(&record).unwrap();
+        }
+        let file = synth.finish();
+        let mut reader = pcap_file::pcap::PcapReader::new(&file[..]).unwrap();
+        let mut with_data = 0;
+        while let Some(packet) = reader.next_packet() {
+            let packet = packet.unwrap();
+            let sliced = etherparse::SlicedPacket::from_ip(&packet.data).unwrap();
+            let Some(etherparse::NetSlice::Ipv4(ip)) = sliced.net else { panic!("not IPv4") };
+            let Some(etherparse::TransportSlice::Tcp(tcp)) = sliced.transport else { panic!("not TCP") };
+            let expected =
+                tcp.to_header().calc_checksum_ipv4(&ip.header().to_header(), tcp.payload()).unwrap();
+            assert_eq!(tcp.checksum(), expected, "packet {with_data}");
+            with_data += usize::from(!tcp.payload().is_empty());
+        }
+        // 150,000 and 149,999 bytes are 3 segments each.
+        assert_eq!(with_data, 4 * 3);
+    }
+
     proptest! {
         /// Our packets are byte for byte what etherparse builds, checksums included.
         #[test]
@@ -382,7 +461,7 @@ mod tests {
             };
             let mut ours = PcapSynth::new(Vec::new(), Protocol::Tcp).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let header_len = ours.get_ref().len();
-            let mut segment = Segment::new(src, dst, seq, ack).with(&payload);
+            let mut segment = Segment::new(src, dst, seq, ack).with(&payload, ones_sum(&payload));
             if flags.0 { segment = segment.syn(); }
             if flags.1 { segment = segment.fin(); }
             ours.tcp(Duration::from_secs(1), segment).map_err(|e| TestCaseError::fail(e.to_string()))?;
