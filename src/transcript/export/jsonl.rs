@@ -110,7 +110,7 @@ impl LineEncoder {
 
 /// The same bytes: the same shared buffer (a server's echo is), or equal contents.
 fn same(a: &Bytes, b: &Bytes) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+    super::same_buffer(a, b) || a == b
 }
 
 /// Writes one record as one line, whole.

@@ -20,6 +20,8 @@ use std::fs::File;
 use std::io::{self, BufWriter};
 use std::path::{Path, PathBuf};
 
+use bytes::Bytes;
+
 pub use jsonl::{SCHEMA_VERSION, read_jsonl, read_jsonl_from};
 pub use pcap::PcapSynth;
 pub use record::{EventName, Record};
@@ -244,6 +246,12 @@ fn resolve_link(path: &Path) -> Option<PathBuf> {
 fn temporary_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// The very same shared buffer, not only equal contents: a server's echo is the bytes it
+/// received. Whoever compares holds both, so no other bytes can be at that address meanwhile.
+pub(crate) fn same_buffer(a: &Bytes, b: &Bytes) -> bool {
+    a.as_ptr() == b.as_ptr() && a.len() == b.len()
 }
 
 /// Text for XML or HTML: the five special characters escaped, and the control characters XML

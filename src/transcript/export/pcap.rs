@@ -352,8 +352,7 @@ impl<W: Write> PcapSynth<W> {
 
     /// A payload segment's [`ones_sum`], remembered: summed once when an echo sends it again.
     fn payload_sum(&mut self, segment: &Bytes) -> u64 {
-        let same = |held: &Bytes| held.as_ptr() == segment.as_ptr() && held.len() == segment.len();
-        if let Some((_, sum)) = self.sums.iter().find(|(held, _)| same(held)) {
+        if let Some((_, sum)) = self.sums.iter().find(|(held, _)| super::same_buffer(held, segment)) {
             return *sum;
         }
         let sum = ones_sum(segment);
