@@ -233,6 +233,36 @@ impl Pair {
     }
 }
 
+/// The start the TCP and the UDP relay share: binds every listening address, registers each
+/// with the poll, says each is listening and where the relay forwards. `None` once a failure
+/// was said.
+fn listen<S: mio::event::Source>(
+    config: &RelayConfig,
+    poll: &Poll,
+    em: &Emitter,
+    bind_one: impl Fn(SocketAddr) -> io::Result<S>,
+    local_addr: impl Fn(&S) -> io::Result<SocketAddr>,
+) -> Option<Vec<(S, SocketAddr)>> {
+    let mut bound = match bind_all(&config.listen, bind_one, local_addr) {
+        Ok(bound) => bound,
+        Err(err) => {
+            em.failed(None, err);
+            return None;
+        }
+    };
+    for (i, (source, local)) in bound.iter_mut().enumerate() {
+        if let Err(err) = poll.registry().register(source, Token(LISTEN_BASE + i), Interest::READABLE) {
+            em.failed(None, Error::io(Op::Bind, *local, &err));
+            return None;
+        }
+    }
+    for (_, local) in &bound {
+        em.emit(EventKind::Listening { local: *local, all_interfaces: is_all_interfaces(local), tls: None });
+    }
+    em.emit(EventKind::Notice(Notice::Relaying { to: config.target.to_string(), faults: config.faults }));
+    Some(bound)
+}
+
 impl<'a> TcpRelay<'a> {
     fn start(
         config: RelayConfig,
@@ -240,36 +270,17 @@ impl<'a> TcpRelay<'a> {
         em: &'a Emitter,
         targets: Vec<SocketAddr>,
     ) -> Option<TcpRelay<'a>> {
-        let bound = bind_all(
-            &config.listen,
+        let listeners = listen(
+            &config,
+            &poll,
+            em,
             |addr| {
                 let socket = server_socket(addr, Type::STREAM)?;
                 socket.listen(1024)?;
                 Ok(TcpListener::from_std(socket.into()))
             },
             TcpListener::local_addr,
-        );
-        let mut listeners = match bound {
-            Ok(listeners) => listeners,
-            Err(err) => {
-                em.failed(None, err);
-                return None;
-            }
-        };
-        for (i, (listener, local)) in listeners.iter_mut().enumerate() {
-            if let Err(err) = poll.registry().register(listener, Token(LISTEN_BASE + i), Interest::READABLE) {
-                em.failed(None, Error::io(Op::Bind, *local, &err));
-                return None;
-            }
-        }
-        for (_, local) in &listeners {
-            em.emit(EventKind::Listening {
-                local: *local,
-                all_interfaces: is_all_interfaces(local),
-                tls: None,
-            });
-        }
-        em.emit(EventKind::Notice(Notice::Relaying { to: config.target.to_string(), faults: config.faults }));
+        )?;
         let buf = vec![0; config.chunk_bytes.max(1)];
         Some(TcpRelay {
             config,
@@ -717,32 +728,13 @@ impl<'a> UdpRelay<'a> {
         em: &'a Emitter,
         targets: Vec<SocketAddr>,
     ) -> Option<UdpRelay<'a>> {
-        let bound = bind_all(
-            &config.listen,
+        let sockets = listen(
+            &config,
+            &poll,
+            em,
             |addr| Ok(UdpSocket::from_std(server_socket(addr, Type::DGRAM)?.into())),
             UdpSocket::local_addr,
-        );
-        let mut sockets = match bound {
-            Ok(sockets) => sockets,
-            Err(err) => {
-                em.failed(None, err);
-                return None;
-            }
-        };
-        for (i, (socket, local)) in sockets.iter_mut().enumerate() {
-            if let Err(err) = poll.registry().register(socket, Token(LISTEN_BASE + i), Interest::READABLE) {
-                em.failed(None, Error::io(Op::Bind, *local, &err));
-                return None;
-            }
-        }
-        for (_, local) in &sockets {
-            em.emit(EventKind::Listening {
-                local: *local,
-                all_interfaces: is_all_interfaces(local),
-                tls: None,
-            });
-        }
-        em.emit(EventKind::Notice(Notice::Relaying { to: config.target.to_string(), faults: config.faults }));
+        )?;
         let target = *targets.first()?;
         Some(UdpRelay {
             config,
