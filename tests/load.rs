@@ -9,7 +9,7 @@ use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{free_tcp_port, server_config, start_server, wait_child, wait_tcp};
 use socket_tester::engine::load::{self, LoadConfig, Mode, Report};
@@ -60,9 +60,17 @@ fn every_mode_echoes_exactly_the_count_against_our_tcp_server() {
         assert_eq!(report.connects, expected_connects, "{mode:?}");
         assert_eq!(report.served, expected_connects, "{mode:?}");
     }
-    let stats = server.handle.stats();
+    // The server counts an echo just after its write returns, so the client can have the last
+    // echo a moment before the count: wait (at most 2 s) for the counts to settle.
+    let expected = 301 * 32 + 200 * 65_536 + 250 * 100;
+    let settled = Instant::now() + Duration::from_secs(2);
+    let mut stats = server.handle.stats();
+    while (stats.bytes_in != expected || stats.bytes_out != expected) && Instant::now() < settled {
+        std::thread::sleep(Duration::from_millis(10));
+        stats = server.handle.stats();
+    }
     assert_eq!(stats.bytes_in, stats.bytes_out);
-    assert_eq!(stats.bytes_in, 301 * 32 + 200 * 65_536 + 250 * 100);
+    assert_eq!(stats.bytes_in, expected);
 }
 
 #[test]
