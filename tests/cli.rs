@@ -345,6 +345,49 @@ fn latin1_utf16_and_crlf_bytes_arrive_exactly() {
 }
 
 #[test]
+fn counters_of_every_width_and_encoding_arrive_as_their_bytes() {
+    use common::Recorder;
+    // Three sends on one connection (one datagram socket): the peer reports every byte.
+    for (kind, args, expect) in [
+        ("tcp", vec!["--message-hex", "{counter:u8} FF"], "01ff 02ff 03ff"),
+        (
+            "tcp",
+            vec!["--message-hex", "{counter:u16be:start=0} 00 00 00 06"],
+            "000000000006 000100000006 000200000006",
+        ),
+        ("tcp", vec!["--message-hex", "{counter:u16le:start=255}"], "ff00 0001 0101"),
+        ("tcp", vec!["--message-hex", "{counter:u32le:step=256}"], "01000000 01010000 01020000"),
+        ("tcp", vec!["--message-hex", "{counter:u32be}"], "00000001 00000002 00000003"),
+        ("tcp", vec!["N{counter:hex4:start=254}"], "4e30304645 4e30304646 4e30313030"),
+        ("tcp", vec!["{counter:dec6:step=5};"], "3030303030313b 3030303030363b 3030303031313b"),
+        ("tcp", vec!["{counter:dec2}", "--encoding", "utf-16le"], "30003100 30003200 30003300"),
+    ] {
+        let peer = Recorder::start(kind);
+        let target = format!("127.0.0.1:{}", peer.port);
+        let out = bin()
+            .args([
+                "send",
+                kind,
+                &target,
+                "--count",
+                "3",
+                "--persistent",
+                "--expect",
+                "any",
+                "--reply-end",
+                "idle:50",
+            ])
+            .args(&args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stdout}{}", String::from_utf8_lossy(&out.stderr));
+        let (_, _, hex) = peer.received();
+        assert_eq!(hex, expect.replace(' ', ""), "{args:?}");
+    }
+}
+
+#[test]
 fn a_file_of_any_size_is_streamed_and_its_echo_checked() {
     use common::Recorder;
     let dir = tempfile::tempdir().unwrap();

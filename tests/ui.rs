@@ -444,14 +444,77 @@ fn the_editor_previews_hex_and_escapes_and_names_a_bad_character() {
         .collect();
     assert_eq!(received, [0x00, 0xFF, 0x0D, 0x0A], "the server got exactly the bytes the preview showed");
 
+    // Back to text, the same bytes: escapes come on, since 00 and FF have no plain character.
     click_nth(&mut harness, "Text", 1);
-    harness.get_by_label("Escapes").click();
-    harness.run_steps(2);
+    let message = harness.state().sessions()[1].spec().message.clone();
+    assert_eq!((message.mode, message.escapes), (MessageMode::Text, true));
+    assert_eq!(message.bytes(), Some(Ok(vec![0x00, 0xFF, 0x0D, 0x0A])), "{}", message.text);
+    assert!(harness.query_by_label("Sends 4 B: 00 FF 0D 0A").is_some());
+    assert!(
+        harness.query_all_by_label_contains("Escapes are on now").count() >= 1,
+        "the editor says why escapes came on"
+    );
     type_message(&mut harness, "a\\x00\\u{e9}");
     assert!(harness.query_by_label("Sends 4 B: 61 00 C3 A9").is_some());
     type_message(&mut harness, "ok \\q");
     assert!(harness.query_by_label("⚠ position 4: unknown escape \\q").is_some());
     assert!(harness.get_by_label("Send").accesskit_node().is_disabled());
+}
+
+/// Whether the client (session 1) has connected.
+fn connected(app: &SocketTesterApp) -> bool {
+    app.sessions()[1].transcript.iter().any(|e| matches!(e.event.as_deref(), Some(EventKind::Connected(_))))
+}
+
+#[test]
+fn typing_on_an_open_connection_sends_each_message_on_it_and_up_recalls_the_last() {
+    // The peer accepts one connection only and echoes: a message sent on a new connection
+    // would never be echoed, and what it received in all is reported when we disconnect.
+    let peer = common::Recorder::start("tcp");
+    let mut harness = harness(on_port(peer.port));
+    harness.get_by_label("Connect").click();
+    step_until(&mut harness, "the connection", connected);
+    for (n, text) in ["one", "two ñ", "three"].iter().enumerate() {
+        type_message(&mut harness, text);
+        let field = harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message");
+        assert!(!field.accesskit_node().is_disabled(), "the message box is editable while connected");
+        harness.key_press(egui::Key::Enter);
+        step_until(&mut harness, "the echo", |app| {
+            app.sessions()[1].transcript.counters().echoes_ok == n as u64 + 1
+        });
+        assert_eq!(
+            harness.state().sessions()[1].spec().message.text,
+            *text,
+            "Enter sent, it did not add a line"
+        );
+    }
+    // ↑ recalls the last message sent, then the one before it; ↓ comes back.
+    let field = harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message");
+    field.focus();
+    harness.run_steps(2);
+    harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+    harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message").type_text("x");
+    harness.run_steps(2);
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].spec().message.text, "three");
+    harness.key_press(egui::Key::ArrowUp);
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].spec().message.text, "two ñ");
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].spec().message.text, "three");
+    harness.get_by_label("Disconnect").click();
+    step_until(&mut harness, "the disconnection", |app| !app.sessions()[1].form_state().connected);
+    let (len, _, hex) = peer.received();
+    let expected = "onetwo ñthree".as_bytes();
+    assert_eq!((len, hex), (expected.len(), expected.iter().map(|b| format!("{b:02x}")).collect::<String>()));
+    let connects = harness.state().sessions()[1]
+        .transcript
+        .iter()
+        .filter(|e| matches!(e.event.as_deref(), Some(EventKind::Connected(_))))
+        .count();
+    assert_eq!(connects, 1, "all three went over one connection");
 }
 
 #[test]

@@ -223,7 +223,7 @@ mod tests {
                         Part::Bytes(b"200 ".to_vec()),
                         Part::Macro(Macro::Capture(CaptureRef::Name("path".into()))),
                         Part::Bytes(b" #".to_vec()),
-                        Part::Macro(Macro::Counter),
+                        Part::Macro(Macro::Counter(Default::default())),
                         Part::Bytes(b"\n".to_vec()),
                     ]),
                     delay_ms: 50,

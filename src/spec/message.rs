@@ -523,6 +523,249 @@ impl MessageSpec {
     }
 }
 
+/// What switching a message between text and hex did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switched {
+    /// The same bytes, written the other way.
+    Exact,
+    /// The same bytes; escapes were turned on, since some bytes have no plain text form in the
+    /// chosen encoding (invalid sequences, control characters).
+    EscapesOn,
+}
+
+/// Why a message stayed in its mode when asked to switch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SwitchProblem {
+    /// What is typed does not read in its present mode.
+    Invalid(MessageError),
+    /// A macro that writes text (`{counter}`, `{time}`) writes UTF-16 in UTF-16 text but one
+    /// byte per character in hex, so its bytes would change.
+    TextMacroInUtf16,
+}
+
+/// One piece of decoded bytes: a character of the encoding, or a byte that is none.
+enum Unit {
+    Char(char),
+    Byte(u8),
+}
+
+impl TextEncoding {
+    /// The bytes as characters of this encoding, and the bytes that are not.
+    fn decode_units(self, bytes: &[u8], out: &mut Vec<Unit>) {
+        match self {
+            TextEncoding::Utf8 => {
+                for chunk in bytes.utf8_chunks() {
+                    out.extend(chunk.valid().chars().map(Unit::Char));
+                    out.extend(chunk.invalid().iter().map(|&b| Unit::Byte(b)));
+                }
+            }
+            TextEncoding::Latin1 => out.extend(bytes.iter().map(|&b| Unit::Char(char::from(b)))),
+            TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+                let little = self == TextEncoding::Utf16Le;
+                let pairs = bytes.chunks_exact(2);
+                let odd = pairs.remainder().first().copied();
+                let units: Vec<u16> = pairs
+                    .map(|p| {
+                        if little {
+                            u16::from_le_bytes([p[0], p[1]])
+                        } else {
+                            u16::from_be_bytes([p[0], p[1]])
+                        }
+                    })
+                    .collect();
+                for decoded in char::decode_utf16(units) {
+                    match decoded {
+                        Ok(c) => out.push(Unit::Char(c)),
+                        Err(e) => {
+                            let unit = e.unpaired_surrogate();
+                            let raw = if little { unit.to_le_bytes() } else { unit.to_be_bytes() };
+                            out.extend(raw.map(Unit::Byte));
+                        }
+                    }
+                }
+                out.extend(odd.map(Unit::Byte));
+            }
+        }
+    }
+}
+
+/// Whether a character can stand as itself in a text box without escapes.
+fn is_plain_char(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\t') || !is_invisible(c)
+}
+
+/// C1 controls, line and paragraph separators, bidi overrides, zero-width and other invisible
+/// characters, and combining marks (which would fuse with the quote before them) would make a
+/// line lie about its content; they show by code point.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c as u32,
+            0x00AD
+                | 0x0300..=0x036F
+                | 0x180E
+                | 0x1AB0..=0x1AFF
+                | 0x1DC0..=0x1DFF
+                | 0x200B..=0x200F
+                | 0x2028..=0x202E
+                | 0x2060..=0x2069
+                | 0x20D0..=0x20FF
+                | 0xFE00..=0xFE0F
+                | 0xFE20..=0xFE2F
+                | 0xFEFF
+        )
+}
+
+/// Writes one character in escaped text.
+fn push_escaped(c: char, out: &mut String) {
+    match c {
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_invisible(c) => out.push_str(&format!("\\u{{{:X}}}", u32::from(c))),
+        c => out.push(c),
+    }
+}
+
+/// Hex text of bytes, `48 65 6C`.
+fn hex_text(bytes: &[u8], out: &mut String) {
+    for b in bytes {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&format!("{b:02X}"));
+    }
+}
+
+impl MessageSpec {
+    /// Switches between text, hex and file. Between text and hex the message keeps its bytes:
+    /// the text becomes its hex digits, or the hex digits become the text they spell in the
+    /// chosen encoding (with escapes where a byte has no plain character), macros kept. A
+    /// message that cannot keep its bytes stays as it is, and the error says why.
+    pub fn switch_mode(&mut self, to: MessageMode) -> Result<Switched, SwitchProblem> {
+        let converting = matches!(
+            (self.mode, to),
+            (MessageMode::Text, MessageMode::Hex) | (MessageMode::Hex, MessageMode::Text)
+        );
+        if !converting || self.text.is_empty() {
+            self.mode = to;
+            return Ok(Switched::Exact);
+        }
+        let template = match self.mode {
+            MessageMode::Hex => hex_template(&self.text),
+            _ => text_template(&self.text, self.escapes, true, self.encoding),
+        }
+        .map_err(SwitchProblem::Invalid)?;
+        let utf16 = matches!(self.encoding, TextEncoding::Utf16Le | TextEncoding::Utf16Be);
+        if utf16 && template.parts.iter().any(|p| matches!(p, Part::Macro(m) if m.writes_text())) {
+            return Err(SwitchProblem::TextMacroInUtf16);
+        }
+        let mut parts = template.parts;
+        // A UTF-16 text writes its line ending in UTF-16, hex in single bytes: the ending
+        // becomes part of the message so that its bytes stay the same.
+        if utf16 && self.line_ending != LineEnding::None {
+            let from = if self.mode == MessageMode::Hex { TextEncoding::Utf8 } else { self.encoding };
+            let mut ending = Vec::new();
+            let _ = self.line_ending.text().chars().all(|c| from.push(c, &mut ending));
+            parts.push(Part::Bytes(ending));
+            self.line_ending = LineEnding::None;
+        }
+        if to == MessageMode::Hex {
+            let mut text = String::new();
+            for part in &parts {
+                match part {
+                    Part::Bytes(bytes) => hex_text(bytes, &mut text),
+                    Part::Macro(m) => {
+                        if !text.is_empty() {
+                            text.push(' ');
+                        }
+                        text.push_str(&format!("{{{}}}", m.source()));
+                    }
+                }
+            }
+            self.text = text;
+            self.mode = MessageMode::Hex;
+            return Ok(Switched::Exact);
+        }
+        // Hex to text: each run of bytes decoded in the chosen encoding.
+        let mut units: Vec<Vec<Unit>> = Vec::with_capacity(parts.len());
+        for part in &parts {
+            let mut decoded = Vec::new();
+            if let Part::Bytes(bytes) = part {
+                self.encoding.decode_units(bytes, &mut decoded);
+            }
+            units.push(decoded);
+        }
+        let plain = units.iter().flatten().all(|u| matches!(u, Unit::Char(c) if is_plain_char(*c)));
+        let switched = if !plain && !self.escapes {
+            self.escapes = true;
+            Switched::EscapesOn
+        } else {
+            Switched::Exact
+        };
+        // Segments of text, each a literal run or a macro; a literal `{` that would start a
+        // macro (or a `{{`) is doubled below.
+        let mut segments: Vec<(String, bool)> = Vec::with_capacity(parts.len());
+        for (part, decoded) in parts.iter().zip(&units) {
+            match part {
+                Part::Macro(m) => segments.push((format!("{{{}}}", m.source()), true)),
+                Part::Bytes(_) => {
+                    let mut text = String::new();
+                    for unit in decoded {
+                        match unit {
+                            Unit::Char(c) if self.escapes => push_escaped(*c, &mut text),
+                            Unit::Char(c) => text.push(*c),
+                            Unit::Byte(b) => text.push_str(&format!("\\x{b:02X}")),
+                        }
+                    }
+                    segments.push((text, false));
+                }
+            }
+        }
+        let mut text = String::new();
+        for (i, (segment, is_macro)) in segments.iter().enumerate() {
+            if *is_macro {
+                text.push_str(segment);
+                continue;
+            }
+            let mut chars = segment.char_indices();
+            while let Some((at, c)) = chars.next() {
+                text.push(c);
+                // An escape is copied whole: the brace of `\u{E9}` is the escape's.
+                if c == '\\' && self.escapes {
+                    if let Some((_, next)) = chars.next() {
+                        text.push(next);
+                        if next == 'u' {
+                            for (_, inside) in chars.by_ref() {
+                                text.push(inside);
+                                if inside == '}' {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if c != '{' {
+                    continue;
+                }
+                let following: Vec<char> = segment[at + 1..]
+                    .chars()
+                    .chain(segments[i + 1..].iter().flat_map(|(s, _)| s.chars()))
+                    .take(MACRO_NAME_MAX + 2)
+                    .collect();
+                if following.first() == Some(&'{') || macro_at(&following, 0).is_some() {
+                    text.push('{');
+                }
+            }
+        }
+        self.text = text;
+        self.mode = MessageMode::Text;
+        Ok(switched)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -602,6 +845,62 @@ mod tests {
         assert_eq!(bad.bytes().unwrap().unwrap_err().to_string(), "position 4: '{' is not a hex digit");
     }
 
+    /// Switches to hex and back, checking that the bytes stay the same each way.
+    fn round_trip(spec: &MessageSpec) -> (MessageSpec, MessageSpec) {
+        let before = spec.bytes().unwrap().unwrap();
+        let mut hex = spec.clone();
+        hex.switch_mode(MessageMode::Hex).unwrap();
+        assert_eq!(hex.mode, MessageMode::Hex);
+        assert_eq!(hex.bytes().unwrap().unwrap(), before, "to hex: {spec:?} -> {hex:?}");
+        let mut back = hex.clone();
+        back.switch_mode(MessageMode::Text).unwrap();
+        assert_eq!(back.mode, MessageMode::Text);
+        assert_eq!(back.bytes().unwrap().unwrap(), before, "back to text: {hex:?} -> {back:?}");
+        (hex, back)
+    }
+
+    #[test]
+    fn text_and_hex_switch_keeping_every_byte() {
+        let (hex, back) = round_trip(&text("Hi ñ", TextEncoding::Utf8));
+        assert_eq!(hex.text, "48 69 20 C3 B1");
+        assert_eq!((back.text.as_str(), back.escapes), ("Hi ñ", false), "plain text stays plain");
+        // Every byte 0-255 in every encoding.
+        let all: Vec<u8> = (0..=255).collect();
+        for encoding in TextEncoding::ALL {
+            let mut spec = MessageSpec { mode: MessageMode::Hex, encoding, ..MessageSpec::default() };
+            spec.text = {
+                let mut t = String::new();
+                hex_text(&all, &mut t);
+                t
+            };
+            let mut text_form = spec.clone();
+            assert_eq!(text_form.switch_mode(MessageMode::Text), Ok(Switched::EscapesOn), "{encoding:?}");
+            assert_eq!(text_form.bytes().unwrap().unwrap(), all, "{encoding:?}: {}", text_form.text);
+            round_trip(&text_form);
+        }
+        // Macros stay macros; braces that are text stay text.
+        let modbus = MessageSpec {
+            mode: MessageMode::Hex,
+            ..text("{counter:u16be:start=0} 00 00 00 06 01 03 00 00 00 01", TextEncoding::Utf8)
+        };
+        let mut as_text = modbus.clone();
+        as_text.switch_mode(MessageMode::Text).unwrap();
+        assert!(as_text.text.starts_with("{counter:u16be:start=0}"), "{}", as_text.text);
+        assert_eq!(as_text.bytes(), modbus.bytes());
+        round_trip(&text("{{counter} {\"a\": 1} {{{{", TextEncoding::Utf8));
+        let json = MessageSpec { mode: MessageMode::Hex, ..text("7B 22 61 22 7D", TextEncoding::Utf8) };
+        let mut json_text = json.clone();
+        json_text.switch_mode(MessageMode::Text).unwrap();
+        assert_eq!(json_text.text, "{\"a\"}", "a brace that starts no macro is not doubled");
+        // UTF-16 with a line ending: the ending's bytes become part of the message.
+        let utf16 = MessageSpec { line_ending: LineEnding::Crlf, ..text("añ", TextEncoding::Utf16Be) };
+        round_trip(&utf16);
+        let counted = text("n={counter}", TextEncoding::Utf16Le);
+        assert_eq!(counted.clone().switch_mode(MessageMode::Hex), Err(SwitchProblem::TextMacroInUtf16));
+        let bad = MessageSpec { mode: MessageMode::Hex, ..text("4G", TextEncoding::Utf8) };
+        assert!(matches!(bad.clone().switch_mode(MessageMode::Text), Err(SwitchProblem::Invalid(_))));
+    }
+
     /// What each mode means, written the slow and obvious way.
     fn hex_definition(bytes: &[u8], separator: &str, upper: bool) -> String {
         bytes
@@ -619,6 +918,21 @@ mod tests {
             upper in any::<bool>(),
         ) {
             prop_assert_eq!(parse_hex(&hex_definition(&bytes, separator, upper)), Ok(bytes));
+        }
+
+        #[test]
+        fn any_bytes_switch_to_text_and_back_unchanged(
+            bytes in proptest::collection::vec(any::<u8>(), 1..120),
+            encoding in prop::sample::select(TextEncoding::ALL.to_vec()),
+        ) {
+            let mut spec = MessageSpec { mode: MessageMode::Hex, encoding, ..MessageSpec::default() };
+            let mut hex = String::new();
+            hex_text(&bytes, &mut hex);
+            spec.text = hex;
+            prop_assert!(spec.switch_mode(MessageMode::Text).is_ok());
+            prop_assert_eq!(spec.bytes().unwrap().unwrap(), bytes.clone());
+            prop_assert!(spec.switch_mode(MessageMode::Hex).is_ok());
+            prop_assert_eq!(spec.bytes().unwrap().unwrap(), bytes);
         }
 
         #[test]

@@ -70,27 +70,7 @@ fn is_plain(b: u8) -> bool {
     (0x20..0x7F).contains(&b) && b != b'\\' && b != b'"'
 }
 
-/// C1 controls, line and paragraph separators, bidi overrides, zero-width and other invisible
-/// characters, and combining marks (which would fuse with the quote before them) would make a
-/// line lie about its content; they show by code point.
-fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c as u32,
-            0x00AD
-                | 0x0300..=0x036F
-                | 0x180E
-                | 0x1AB0..=0x1AFF
-                | 0x1DC0..=0x1DFF
-                | 0x200B..=0x200F
-                | 0x2028..=0x202E
-                | 0x2060..=0x2069
-                | 0x20D0..=0x20FF
-                | 0xFE00..=0xFE0F
-                | 0xFE20..=0xFE2F
-                | 0xFEFF
-        )
-}
+use crate::spec::message::is_invisible;
 
 fn push_ascii_escape(b: u8, out: &mut Vec<u8>) {
     match b {

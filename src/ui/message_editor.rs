@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 
 use crate::engine::Protocol;
 use crate::i18n::Tr;
+use crate::spec::message::{SwitchProblem, Switched};
 use crate::spec::{Field, LineEnding, MessageMode, MessageSpec, SessionSpec, SpecError, TextEncoding};
 use crate::t;
 use crate::transcript::render::hex;
@@ -27,6 +28,8 @@ pub enum EditorAction {
     BrowseFile,
     /// Put this history entry back in the editor.
     UseHistory(usize),
+    /// Send the message now (Enter in a one-line message, Ctrl+Enter in any).
+    Send,
 }
 
 /// Adds a sent message to the front of the history, once, keeping at most [`HISTORY_LEN`].
@@ -78,8 +81,10 @@ pub struct EditorContext<'a> {
     pub errors: &'a [SpecError],
     /// Messages sent before, newest first.
     pub history: &'a [MessageSpec],
-    /// False while the session runs.
+    /// False while the message cannot change (a file being streamed, say).
     pub enabled: bool,
+    /// Whether Enter may send the message now (the session can send, and it is valid).
+    pub can_send: bool,
 }
 
 /// Draws the editor of `message`; `file` is the file's path as typed.
@@ -90,15 +95,22 @@ pub fn message_editor_ui(
     file: &mut String,
     context: &EditorContext<'_>,
 ) -> Option<EditorAction> {
-    let EditorContext { protocol, errors, history, enabled } = *context;
+    let EditorContext { protocol, errors, history, enabled, can_send } = *context;
     let mut action = None;
     let mut label_id = None;
+    // What the last switch between text and hex said, kept with the text it left.
+    let note_id = ui.scope_id().with("switch-note");
     ui.horizontal_wrapped(|ui| {
         let label = ui.label(t!(tr, "form-message"));
         label_id = Some(label.id);
         for mode in MessageMode::ALL {
-            ui.selectable_value(&mut message.mode, mode, mode_name(tr, mode))
+            let chosen = ui
+                .add_enabled(enabled, egui::Button::selectable(message.mode == mode, mode_name(tr, mode)))
                 .on_hover_text(mode_hint(tr, mode));
+            if chosen.clicked() && message.mode != mode {
+                let note = switch_note(tr, message.switch_mode(mode), message);
+                ui.data_mut(|d| d.insert_temp(note_id, note.map(|n| (n, message.text.clone()))));
+            }
         }
         ui.separator();
         ui.add_enabled_ui(!history.is_empty(), |ui| {
@@ -139,7 +151,12 @@ pub fn message_editor_ui(
                     egui::ScrollArea::vertical().id_salt("message-scroll").auto_shrink(false).show(
                         ui,
                         |ui| {
+                            let edit_id = ui.scope_id().with("message-text");
+                            if let Some(asked) = box_keys(ui, edit_id, message, history, can_send) {
+                                action = Some(asked);
+                            }
                             let edit = egui::TextEdit::multiline(&mut message.text)
+                                .id(edit_id)
                                 .desired_rows(BOX_LINES as usize)
                                 .desired_width(ui.available_width())
                                 .hint_text(hint)
@@ -197,8 +214,64 @@ pub fn message_editor_ui(
             }
         });
     });
+    // What the last switch between text and hex did, while the message is as it left it.
+    let note: Option<(String, String)> = ui.data(|d| d.get_temp(note_id)).flatten();
+    if let Some((note, text)) = note {
+        if text == message.text {
+            ui.label(RichText::new(note).color(ui.visuals().warn_fg_color));
+        } else {
+            ui.data_mut(|d| d.remove_temp::<Option<(String, String)>>(note_id));
+        }
+    }
     preview_ui(ui, tr, message, protocol, errors);
     action
+}
+
+/// What a switch between text and hex needs to say: nothing when the bytes were simply
+/// rewritten, else why escapes came on or why the message stayed as it was.
+fn switch_note(tr: &Tr, switched: Result<Switched, SwitchProblem>, message: &MessageSpec) -> Option<String> {
+    match switched {
+        Ok(Switched::Exact) => None,
+        Ok(Switched::EscapesOn) => Some(t!(tr, "editor-switch-escapes", encoding = message.encoding.name())),
+        Err(SwitchProblem::Invalid(error)) => Some(t!(
+            tr,
+            "editor-switch-invalid",
+            problem = tr.render(&crate::vocabulary::message_error(&error))
+        )),
+        Err(SwitchProblem::TextMacroInUtf16) => Some(t!(tr, "editor-switch-utf16")),
+    }
+}
+
+/// Keys the focused message box takes before it draws: Enter sends a one-line message
+/// (Shift+Enter starts a new line), ↑ and ↓ walk the history of sent messages while the
+/// message is one line.
+fn box_keys(
+    ui: &mut Ui,
+    edit_id: egui::Id,
+    message: &MessageSpec,
+    history: &[MessageSpec],
+    can_send: bool,
+) -> Option<EditorAction> {
+    if !ui.memory(|m| m.has_focus(edit_id)) || message.text.contains('\n') {
+        return None;
+    }
+    let position_id = edit_id.with("history-position");
+    let position: Option<usize> = ui.data(|d| d.get_temp(position_id)).flatten();
+    if can_send && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Enter)) {
+        ui.data_mut(|d| d.insert_temp::<Option<usize>>(position_id, None));
+        return Some(EditorAction::Send);
+    }
+    let older = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowUp));
+    let newer = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown));
+    let next = match (older, newer, position) {
+        (true, _, None) if !history.is_empty() => Some(0),
+        (true, _, Some(p)) if p + 1 < history.len() => Some(p + 1),
+        (false, true, Some(p)) if p > 0 => Some(p - 1),
+        _ => None,
+    };
+    let index = next?;
+    ui.data_mut(|d| d.insert_temp::<Option<usize>>(position_id, Some(index)));
+    Some(EditorAction::UseHistory(index))
 }
 
 /// A message too long to edit in place: its size and kind, View (a read-only window), and

@@ -285,6 +285,19 @@ pub struct FormState {
     pub running_steps: bool,
 }
 
+impl FormState {
+    /// Whether Send can go now: on the open connection, or as a new client when none is
+    /// sending (a one-shot run in progress offers Stop instead).
+    pub fn can_send(self) -> bool {
+        self.connected || (self.progress.is_none() && !self.running_steps)
+    }
+
+    /// Whether a repeat runs (its count and interval are then fixed until it ends).
+    fn repeating(self) -> bool {
+        self.progress.is_some()
+    }
+}
+
 /// The problem of one field, in the window's language.
 pub(super) fn problem_text(tr: &Tr, errors: &[SpecError], field: Field) -> Option<String> {
     SessionSpec::error_for(errors, field).map(|e| tr.render(&crate::vocabulary::problem(&e.problem)))
@@ -370,19 +383,23 @@ pub fn form_ui(
                 }
             });
             if form.spec.role == Role::Client {
+                // What a user types is never locked while it could still be sent: the
+                // message is read at each Send, on the open connection or a new one.
                 let context = EditorContext {
                     protocol: form.spec.protocol,
                     errors: &errors,
                     history,
-                    enabled: !locked,
+                    enabled: true,
+                    can_send: errors.is_empty() && state.can_send(),
                 };
                 let editor = message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context);
                 match editor {
                     Some(EditorAction::BrowseFile) => action = Some(FormAction::BrowseFile),
                     Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
+                    Some(EditorAction::Send) => action = Some(FormAction::Send),
                     None => {}
                 }
-                ui.add_enabled_ui(!locked || state.running_steps, |ui| plan_ui(ui, tr, form, &errors));
+                plan_ui(ui, tr, form, &errors, state);
                 let (spec, drafts) = (&mut form.spec, &mut form.step_drafts);
                 let steps_ran = steps_ui(
                     ui,
@@ -406,18 +423,20 @@ pub fn form_ui(
                 let header = egui::CollapsingHeader::new(t!(tr, "server-send-title"))
                     .id_salt(ui.scope_id().with("server-send"));
                 header.show(ui, |ui| {
+                    let ready = state.running && form.message_is_valid();
                     let context = EditorContext {
                         protocol: form.spec.protocol,
                         errors: &errors,
                         history,
                         enabled: true,
+                        can_send: ready,
                     };
-                    if let Some(EditorAction::BrowseFile) =
-                        message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context)
-                    {
-                        action = Some(FormAction::BrowseFile);
+                    match message_editor_ui(ui, tr, &mut form.spec.message, &mut form.file, &context) {
+                        Some(EditorAction::BrowseFile) => action = Some(FormAction::BrowseFile),
+                        Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
+                        Some(EditorAction::Send) => action = Some(FormAction::SendToAll),
+                        None => {}
                     }
-                    let ready = state.running && form.message_is_valid();
                     if ui
                         .add_enabled(ready, egui::Button::new(t!(tr, "server-send-all")))
                         .on_hover_text(t!(tr, "server-send-hint"))
@@ -508,15 +527,28 @@ fn buttons_ui(ui: &mut Ui, tr: &Tr, role: Role, state: FormState, valid: bool) -
     action
 }
 
-/// How many times, how often, until stopped, and over one connection.
-fn plan_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
+/// How many times, how often, until stopped, and over one connection. A running repeat fixes
+/// its own count and interval; the expectation applies from the next connection, so it is
+/// fixed while one is open.
+fn plan_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError], state: FormState) {
+    let repeating = state.repeating() || state.running_steps;
     egui::Grid::new(ui.scope_id().with("plan")).num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
         let forever = form.spec.plan.until_stopped;
         let count_error = problem_text(tr, errors, Field::Count);
-        field_row(ui, t!(tr, "form-count"), &mut form.drafts.count, 90.0, !forever, count_error, "");
+        let count = !forever && !repeating;
+        field_row(ui, t!(tr, "form-count"), &mut form.drafts.count, 90.0, count, count_error, "");
         let interval_error = problem_text(tr, errors, Field::Interval);
-        field_row(ui, t!(tr, "form-interval"), &mut form.drafts.interval, 90.0, true, interval_error, "");
+        let interval = &mut form.drafts.interval;
+        field_row(ui, t!(tr, "form-interval"), interval, 90.0, !repeating, interval_error, "");
     });
+    let open = state.connected || repeating;
+    ui.add_enabled_ui(!open, |ui| expect_ui(ui, tr, form, errors))
+        .response
+        .on_disabled_hover_text(t!(tr, "form-expect-locked-hint"));
+}
+
+/// What the reply must be and where it ends; over one connection or not.
+fn expect_ui(ui: &mut Ui, tr: &Tr, form: &mut SessionForm, errors: &[SpecError]) {
     egui::Grid::new(ui.scope_id().with("expect"))
         .num_columns(2)
         .spacing([8.0, 4.0])

@@ -238,7 +238,7 @@ editor-line-ending = Line ending:
 editor-ending-none = none
 editor-preview = Sends { $count } B: { $hex }
 editor-preview-macros = (macros: as the first send; they expand anew at each send)
-editor-macros-hint = Macros: {"{"}counter{"}"} {"{"}time{"}"} {"{"}unix_ms{"}"} {"{"}random:N{"}"}, checksums of the bytes before them {"{"}crc16_modbus{"}"} {"{"}crc16_ccitt{"}"} {"{"}crc32{"}"} {"{"}sum8{"}"} {"{"}xor8{"}"} (add _le or _be for the byte order), and {"{"}1{"}"} or {"{"}name{"}"} from the last reply. {"{"}{"{"} is a brace.
+editor-macros-hint = Macros: {"{"}counter{"}"} (as binary or fixed-width text: {"{"}counter:u8{"}"}, :u16be, :u32le, :hex4, :dec6; with :start=N and :step=N) {"{"}time{"}"} {"{"}unix_ms{"}"} {"{"}random:N{"}"}, checksums of the bytes before them {"{"}crc16_modbus{"}"} {"{"}crc16_ccitt{"}"} {"{"}crc32{"}"} {"{"}sum8{"}"} {"{"}xor8{"}"} (add _le or _be for the byte order), and {"{"}1{"}"} or {"{"}name{"}"} from the last reply. {"{"}{"{"} is a brace.
 editor-preview-file = Sends the file's bytes, read as they go out.
 editor-preview-file-udp = Sends the file's bytes as one datagram (at most 65,507 bytes).
 form-count = Repeat (times)
@@ -874,3 +874,7 @@ code-p-tls = TLS: { $version }, { $cipher }
 code-p-tls-pin-mismatch = the certificate is not the pinned one: its SHA-256 is { $got }
 code-no-relay = A relay has no Python program here yet: the code shown is for clients and echo servers.
 code-no-groups = A server that joins multicast groups has no Python program here yet: without the group it would hear nothing.
+editor-switch-escapes = Escapes are on now: some of these bytes have no plain character in { $encoding }, so they are written as \xNN or \u{"{"}N{"}"}.
+editor-switch-invalid = The message stays as it is until it reads: { $problem }
+editor-switch-utf16 = The message stays in text: {"{"}counter{"}"}, {"{"}time{"}"} and {"{"}unix_ms{"}"} write UTF-16 in this text but one byte per digit in hex, so its bytes would change.
+form-expect-locked-hint = The expectation and the connection settings apply from the next connection: Disconnect (or wait for the run to end) to change them.

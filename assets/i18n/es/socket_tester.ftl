@@ -244,7 +244,7 @@ editor-line-ending = Fin de línea:
 editor-ending-none = ninguno
 editor-preview = Envía { $count } B: { $hex }
 editor-preview-macros = (macros: como en el primer envío; se expanden de nuevo en cada envío)
-editor-macros-hint = Macros: {"{"}counter{"}"} {"{"}time{"}"} {"{"}unix_ms{"}"} {"{"}random:N{"}"}, sumas de control de los bytes anteriores {"{"}crc16_modbus{"}"} {"{"}crc16_ccitt{"}"} {"{"}crc32{"}"} {"{"}sum8{"}"} {"{"}xor8{"}"} (añada _le o _be para el orden de bytes), y {"{"}1{"}"} o {"{"}name{"}"} de la última respuesta. {"{"}{"{"} es una llave.
+editor-macros-hint = Macros: {"{"}counter{"}"} (en binario o como texto de ancho fijo: {"{"}counter:u8{"}"}, :u16be, :u32le, :hex4, :dec6; con :start=N y :step=N) {"{"}time{"}"} {"{"}unix_ms{"}"} {"{"}random:N{"}"}, sumas de control de los bytes anteriores {"{"}crc16_modbus{"}"} {"{"}crc16_ccitt{"}"} {"{"}crc32{"}"} {"{"}sum8{"}"} {"{"}xor8{"}"} (añada _le o _be para el orden de bytes), y {"{"}1{"}"} o {"{"}name{"}"} de la última respuesta. {"{"}{"{"} es una llave.
 editor-preview-file = Envía los bytes del archivo, leídos a medida que salen.
 editor-preview-file-udp = Envía los bytes del archivo en un solo datagrama (65.507 bytes como mucho).
 form-count = Repetir (veces)
@@ -892,3 +892,7 @@ code-p-tls = TLS: { $version }, { $cipher }
 code-p-tls-pin-mismatch = el certificado no es el fijado: su SHA-256 es { $got }
 code-no-relay = Un intermediario aún no tiene aquí su programa en Python: el código se escribe para clientes y servidores de eco.
 code-no-groups = Un servidor que se une a grupos de multidifusión aún no tiene aquí su programa en Python: sin el grupo no oiría nada.
+editor-switch-escapes = Las secuencias de escape están activas: algunos de estos bytes no son ningún carácter en { $encoding }, así que se escriben como \xNN o \u{"{"}N{"}"}.
+editor-switch-invalid = El mensaje se queda como está hasta que se pueda leer: { $problem }
+editor-switch-utf16 = El mensaje se queda en texto: {"{"}counter{"}"}, {"{"}time{"}"} y {"{"}unix_ms{"}"} escriben UTF-16 en este texto pero un byte por cifra en hexadecimal, así que sus bytes cambiarían.
+form-expect-locked-hint = La respuesta esperada y los ajustes de conexión valen desde la próxima conexión: desconecte (o espere a que termine) para cambiarlos.
