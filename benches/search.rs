@@ -10,7 +10,7 @@ use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use socket_tester::engine::{EchoCheck, Event, EventKind, Link};
-use socket_tester::transcript::search::{Filtered, RowFilter, Search, SearchMode, compile};
+use socket_tester::transcript::search::{Filtered, RowFilter, Search, SearchMode, compile, reach};
 use socket_tester::transcript::store::Transcript;
 
 fn transcript(n: u64) -> Transcript {
@@ -34,6 +34,25 @@ fn transcript(n: u64) -> Transcript {
     t
 }
 
+/// `n` reads of 16 bytes from one stream of 64-byte lines, each line holding
+/// `Content-Length` across a read boundary.
+fn http_reads(n: u64) -> Transcript {
+    let local: SocketAddr = "127.0.0.1:54321".parse().unwrap();
+    let peer: SocketAddr = "127.0.0.1:8000".parse().unwrap();
+    let link = Link { conn: 1, local, peer };
+    let line = b"HTTP/1.0 200 OK\r\nServer: x\r\nContent-Length: 1048576\r\nX: 012345\r\n";
+    assert_eq!(line.len(), 64);
+    let stream: Vec<u8> = line.iter().copied().cycle().take(n as usize * 16).collect();
+    let mut t = Transcript::new(true, usize::MAX);
+    let at = Timestamp::now();
+    for read in stream.chunks(16) {
+        let kind =
+            EventKind::Received { link, data: Bytes::copy_from_slice(read), truncated: false, echo: None };
+        t.push_event(&Event { at, session: 1, kind }, 1);
+    }
+    t
+}
+
 fn benches(c: &mut Criterion) {
     let full = std::env::args().any(|a| a == "--bench");
     let n = if full { 1_000_000 } else { 10_000 };
@@ -48,12 +67,23 @@ fn benches(c: &mut Criterion) {
         let regex = compile(mode, query, false).unwrap();
         group.bench_function(name, |b| {
             b.iter(|| {
-                let mut search = Search::new(regex.clone());
+                let mut search = Search::with_reach(regex.clone(), reach(mode, query));
                 assert!(search.advance(&t, Duration::from_secs(60)));
-                assert_eq!(search.matches().len() as u64, n / 1000);
+                assert_eq!(search.hits().len() as u64, n / 1000);
             })
         });
     }
+    // A 16 MB HTTP response read 16 bytes at a time (a million reads): every header name is
+    // split across two reads, and the search finds each one.
+    let reads = http_reads(n);
+    group.bench_function("text_across_16_byte_reads", |b| {
+        let regex = compile(SearchMode::Text, "content-length", false).unwrap();
+        b.iter(|| {
+            let mut search = Search::with_reach(regex.clone(), reach(SearchMode::Text, "content-length"));
+            assert!(search.advance(&reads, Duration::from_secs(60)));
+            assert_eq!(search.hits().len() as u64, n * 16 / 64);
+        })
+    });
     // Filtering: only the sent rows, then only failures (none here).
     for (name, filter) in [
         (

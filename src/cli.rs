@@ -405,7 +405,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "HOST:PORT")]
     pub bind: Option<String>,
     /// Bytes per read (TCP) or the receive buffer (UDP, at most 65535). Default: 65536 for
-    /// TCP, 65535 for UDP; the seed's tutorial used 16 and 4096.
+    /// TCP, 65535 for UDP, for speed; the window's server reads 16, as the seed's tutorial's
+    /// did (its client's buffer was 4096).
     #[arg(long, value_name = "N")]
     pub chunk: Option<u64>,
     /// TCP listen backlog (default 4096).

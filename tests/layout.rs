@@ -4,6 +4,8 @@
 //! inside the window and inside the session's own rectangle, and no two sessions overlap.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+mod common;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use socket_tester::engine::Protocol;
@@ -77,7 +79,7 @@ fn problems(size: (f32, f32), zoom: f32, sessions: usize, message: usize) -> Vec
         if !primary.iter().any(|label| inside(label)) {
             wrong.push(format!("{case}: session {index}'s {} is not inside it and the window", primary[0]));
         }
-        if !inside("Time") {
+        if !inside("Content") {
             wrong
                 .push(format!("{case}: session {index}'s transcript header is not inside it and the window"));
         }
@@ -101,4 +103,58 @@ fn every_size_zoom_session_count_and_message_length_keeps_the_controls_in_reach(
     wrong.extend(problems((1920.0, 1080.0), 3.0, 2, 40));
     wrong.extend(problems((800.0, 600.0), 0.5, 6, 120_000));
     assert!(wrong.is_empty(), "{} problems:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// The characters each session's Content column shows, once a server and a client beside it
+/// have exchanged the tutorial's message (so that every column that can show has a value).
+fn content_chars(size: (f32, f32), zoom: f32, language: Language) -> Vec<usize> {
+    let port = common::free_tcp_port();
+    let options = StartupOptions {
+        language: Some(language),
+        host: Some("127.0.0.1".into()),
+        port: Some(port),
+        ..StartupOptions::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .build_eframe(move |cc| SocketTesterApp::with_context(&cc.egui_ctx, None, options));
+    harness.ctx.set_zoom_factor(zoom);
+    harness.run_steps(2);
+    let deadline = std::time::Instant::now() + common::WAIT;
+    let until = |harness: &mut Harness<'_, SocketTesterApp>, done: &dyn Fn(&SocketTesterApp) -> bool| {
+        while !done(harness.state()) {
+            assert!(std::time::Instant::now() < deadline, "the exchange did not happen in time");
+            harness.step();
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    harness.state_mut().start_session(0);
+    until(&mut harness, &|app| app.sessions()[0].running() && !app.sessions()[0].transcript.is_empty());
+    harness.state_mut().start_session(1);
+    until(&mut harness, &|app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+    harness.run_steps(4);
+    harness.state().sessions().iter().map(|s| s.view.content_chars).collect()
+}
+
+#[test]
+fn beside_another_session_the_content_column_shows_at_least_30_characters() {
+    let mut wrong = Vec::new();
+    let mut seen = Vec::new();
+    for size in [(800.0, 600.0), (1024.0, 768.0), (1280.0, 720.0), (1920.0, 1080.0)] {
+        for zoom in [1.0, 2.0] {
+            for language in [Language::English, Language::Spanish] {
+                let chars = content_chars(size, zoom, language);
+                seen.push(format!("{}×{} zoom {zoom} {language:?}: {chars:?}", size.0, size.1));
+                let least = 30;
+                if chars.iter().any(|&c| c < least) {
+                    wrong.push(format!(
+                        "{}×{} zoom {zoom} {language:?}: {chars:?} (at least {least})",
+                        size.0, size.1
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{}", seen.join("\n"));
+    assert!(wrong.is_empty(), "content columns too narrow:\n{}", wrong.join("\n"));
 }

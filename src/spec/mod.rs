@@ -428,6 +428,17 @@ fn range(field: Field, value: u64, min: u64, max: u64, errors: &mut Vec<SpecErro
 }
 
 impl SessionSpec {
+    /// A session as the window opens it: the tutorial's defaults and, for a TCP server, the
+    /// tutorial server's 16-byte reads, so that a lesson shows a message arriving in pieces
+    /// (the command line's `serve` reads 64 KiB unless told otherwise).
+    pub fn tutorial(role: Role, protocol: Protocol) -> SessionSpec {
+        let mut spec = SessionSpec::new(role, protocol);
+        if role == Role::Server && protocol == Protocol::Tcp {
+            spec.chunk_bytes = Some(crate::engine::DEFAULT_CLIENT_CHUNK as u64);
+        }
+        spec
+    }
+
     /// The tutorial's defaults for a role and protocol.
     pub fn new(role: Role, protocol: Protocol) -> SessionSpec {
         SessionSpec {

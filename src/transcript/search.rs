@@ -111,38 +111,175 @@ impl RowScan {
     }
 }
 
-/// A search over one transcript: the rows whose bytes match.
+/// One match: where it starts and where it ends, each as a row's number and a byte offset in
+/// that row's data (the end is exclusive). A match that spans reads starts in one row and ends
+/// in a later row of the same connection and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// The row it starts in, and the offset there.
+    pub start: (u64, usize),
+    /// The row it ends in, and the offset just past its last byte there.
+    pub end: (u64, usize),
+}
+
+/// The last bytes of one connection's stream in one direction, kept so that a match can start
+/// in earlier reads and end in a new one: the bytes, and the row each piece came from.
+#[derive(Debug, Clone, Default)]
+struct Tail {
+    bytes: Vec<u8>,
+    /// (row number, where its bytes start in `bytes`, the offset of that start in its row).
+    pieces: Vec<(u64, usize, usize)>,
+}
+
+impl Tail {
+    /// The row and offset of byte `at` of the tail.
+    fn locate(&self, at: usize) -> (u64, usize) {
+        let i = self.pieces.partition_point(|&(_, start, _)| start <= at).saturating_sub(1);
+        self.pieces.get(i).map_or((0, at), |&(seq, start, offset)| (seq, offset + at - start))
+    }
+}
+
+/// A search over one transcript, run over the joined stream of each connection and direction
+/// (so text that a peer's reads split, `Content-Leng` | `th`, is found), with every match
+/// counted once and its bytes known in every row it covers.
 #[derive(Debug, Clone)]
 pub struct Search {
     regex: Regex,
+    /// How many earlier bytes of a stream a match may reach back into.
+    reach: usize,
     scan: RowScan,
+    tails: std::collections::HashMap<(u64, bool), Tail>,
+    hits: Vec<Hit>,
+    /// For every row holding part of a match, the matched byte ranges in its data.
+    rows: std::collections::BTreeMap<u64, Vec<Range<usize>>>,
+}
+
+/// How far back into earlier reads a regular expression may reach: a longer match across
+/// reads is not found (it is within one read).
+const REGEX_REACH: usize = 4096;
+
+/// How many bytes before a read a match of this query can start: one less than the longest
+/// match of a text (a case-folded character is at most 3 bytes longer per byte typed) or
+/// hex query; [`REGEX_REACH`] for a regular expression.
+pub fn reach(mode: SearchMode, text: &str) -> usize {
+    match mode {
+        SearchMode::Text => (text.len() * 3).min(REGEX_REACH),
+        SearchMode::Hex => parse_hex_pattern(text).map_or(0, |bytes| bytes.len()),
+        SearchMode::Regex => REGEX_REACH,
+    }
 }
 
 impl Search {
-    /// A search that has scanned nothing yet.
+    /// A search that has scanned nothing yet, whose matches reach back as far as a regular
+    /// expression's may.
     pub fn new(regex: Regex) -> Search {
-        Search { regex, scan: RowScan::default() }
+        Search::with_reach(regex, REGEX_REACH)
+    }
+
+    /// A search whose matches reach back at most `reach` bytes into earlier reads.
+    pub fn with_reach(regex: Regex, reach: usize) -> Search {
+        Search {
+            regex,
+            reach,
+            scan: RowScan::default(),
+            tails: Default::default(),
+            hits: Vec::new(),
+            rows: Default::default(),
+        }
     }
 
     /// Scans the rows not yet scanned for at most `budget`; true when it has caught up.
     pub fn advance(&mut self, transcript: &Transcript, budget: Duration) -> bool {
-        let regex = &self.regex;
-        self.scan.advance(transcript, budget, |entry| !entry.data.is_empty() && regex.is_match(&entry.data))
+        // Rows let go by the memory cap take their matches with them.
+        let first = transcript.get(0).map_or(u64::MAX, |e| e.seq);
+        if self.hits.first().is_some_and(|h| h.start.0 < first) {
+            self.hits.retain(|h| h.start.0 >= first);
+            self.rows = self.rows.split_off(&first);
+        }
+        let Search { regex, reach, scan, tails, hits, rows } = self;
+        scan.advance(transcript, budget, |entry| {
+            if entry.data.is_empty() {
+                return false;
+            }
+            let key = (entry.conn, entry.direction == Direction::Sent);
+            let tail = tails.entry(key).or_default();
+            let before = tail.bytes.len();
+            let mut joined = std::mem::take(&mut tail.bytes);
+            joined.extend_from_slice(&entry.data);
+            for found in regex.find_iter(&joined) {
+                // A match that ends within the earlier bytes was found with them.
+                if found.end() <= before || found.is_empty() {
+                    continue;
+                }
+                let start = if found.start() < before {
+                    tail.locate(found.start())
+                } else {
+                    (entry.seq, found.start() - before)
+                };
+                let hit = Hit { start, end: (entry.seq, found.end() - before) };
+                hits.push(hit);
+                // Each row the match covers gets its part.
+                if found.start() < before {
+                    for (i, &(seq, piece_start, offset)) in tail.pieces.iter().enumerate() {
+                        let piece_end = tail.pieces.get(i + 1).map_or(before, |p| p.1);
+                        let (from, to) = (found.start().max(piece_start), piece_end.min(found.end()));
+                        if from < to {
+                            let range = offset + from - piece_start..offset + to - piece_start;
+                            rows.entry(seq).or_default().push(range);
+                        }
+                    }
+                }
+                let from = found.start().max(before) - before;
+                rows.entry(entry.seq).or_default().push(from..found.end() - before);
+            }
+            // Keep the last `reach` bytes for the next read of this stream.
+            let keep = joined.len().min(*reach);
+            let cut = joined.len() - keep;
+            let mut pieces: Vec<(u64, usize, usize)> = tail
+                .pieces
+                .iter()
+                .filter(|&&(_, start, _)| start < before)
+                .copied()
+                .chain(std::iter::once((entry.seq, before, 0)))
+                .collect();
+            // Shift the pieces by the cut; a piece cut in two keeps its later part.
+            let ends: Vec<usize> =
+                pieces.iter().skip(1).map(|p| p.1).chain(std::iter::once(joined.len())).collect();
+            pieces = pieces
+                .into_iter()
+                .zip(ends)
+                .filter(|&(_, end)| end > cut)
+                .map(|((seq, start, offset), _)| {
+                    let from = start.max(cut);
+                    (seq, from - cut, offset + from - start)
+                })
+                .collect();
+            joined.drain(..cut);
+            tail.bytes = joined;
+            tail.pieces = pieces;
+            rows.contains_key(&entry.seq)
+        })
     }
 
-    /// The matching rows' numbers, oldest first.
-    pub fn matches(&self) -> &[u64] {
-        self.scan.kept()
+    /// Every match, in the order found.
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
     }
 
-    /// Whether a row matches.
+    /// The row each match starts in, in the order found (what next and previous step over).
+    pub fn matches(&self) -> Vec<u64> {
+        self.hits.iter().map(|h| h.start.0).collect()
+    }
+
+    /// Whether a row holds part of a match.
     pub fn is_match(&self, seq: u64) -> bool {
-        self.scan.contains(seq)
+        self.rows.contains_key(&seq)
     }
 
-    /// Where in `data` the bytes match, for highlighting.
-    pub fn ranges(&self, data: &[u8]) -> Vec<Range<usize>> {
-        self.regex.find_iter(data).map(|m| m.range()).collect()
+    /// The matched byte ranges of a row's data (matches that span reads give each row its
+    /// part), for highlighting.
+    pub fn ranges(&self, seq: u64) -> Vec<Range<usize>> {
+        self.rows.get(&seq).cloned().unwrap_or_default()
     }
 }
 
@@ -239,6 +376,7 @@ impl Filtered {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::single_range_in_vec_init)]
 mod tests {
     use std::net::SocketAddr;
 
@@ -279,8 +417,48 @@ mod tests {
         let case = compile(SearchMode::Text, "repeat", true).unwrap_or_else(|e| panic!("{e}"));
         let mut search = Search::new(case);
         search.advance(&t, Duration::from_secs(1));
-        assert_eq!(search.matches(), &[3]);
-        assert_eq!(search.ranges(b"repeat, repeat"), vec![0..6, 8..14]);
+        assert_eq!(search.matches(), [3]);
+        assert_eq!(search.ranges(3), vec![2..8]);
+    }
+
+    #[test]
+    fn text_split_across_reads_is_found_once_with_each_reads_part() {
+        // An HTTP header read 16 bytes at a time: "Content-Length" spans two reads.
+        let t = transcript(
+            &[b"HTTP/1.0 200 OK\r", b"\nServer: x\r\nCont", b"ent-Length: 104", b"8576\r\n\r\n"],
+            usize::MAX,
+        );
+        let mut search = Search::new(compile(SearchMode::Text, "content-length", false).unwrap());
+        assert!(search.advance(&t, Duration::from_secs(1)));
+        assert_eq!(search.hits(), [Hit { start: (2, 12), end: (3, 10) }]);
+        assert_eq!(search.matches(), [2], "one match, counted once, shown from the row it starts in");
+        assert_eq!((search.ranges(2), search.ranges(3)), (vec![12..16], vec![0..10]));
+        assert!(search.is_match(2) && search.is_match(3) && !search.is_match(1));
+        // A hex search across three reads, and a match wholly in one read.
+        let t = transcript(&[b"ab", b"c", b"de", b"xabcdex"], usize::MAX);
+        let mut search = Search::new(compile(SearchMode::Hex, "61 62 63 64 65", false).unwrap());
+        search.advance(&t, Duration::from_secs(1));
+        assert_eq!(search.hits(), [Hit { start: (1, 0), end: (3, 2) }, Hit { start: (4, 1), end: (4, 6) }]);
+        assert_eq!(search.ranges(2), vec![0..1]);
+        // Another connection's bytes do not join this one's.
+        let mut t = transcript(&[b"Conten"], usize::MAX);
+        let mut other = transcript(&[b"t-Length"], usize::MAX).get(0).cloned().unwrap();
+        other.conn = 2;
+        t.push(other);
+        let mut search = Search::new(compile(SearchMode::Text, "content-length", false).unwrap());
+        search.advance(&t, Duration::from_secs(1));
+        assert!(search.hits().is_empty());
+    }
+
+    #[test]
+    fn a_long_stream_keeps_only_its_reach() {
+        let reads: Vec<Vec<u8>> = (0..2000).map(|i| format!("{i:05}|").into_bytes()).collect();
+        let refs: Vec<&[u8]> = reads.iter().map(Vec::as_slice).collect();
+        let t = transcript(&refs, usize::MAX);
+        let mut search = Search::with_reach(compile(SearchMode::Text, "|01234|", false).unwrap(), 8);
+        search.advance(&t, Duration::from_secs(5));
+        assert_eq!(search.matches(), [1234], "found across two reads");
+        assert!(search.tails.values().all(|tail| tail.bytes.len() <= 8));
     }
 
     #[test]
@@ -311,11 +489,11 @@ mod tests {
         let mut search =
             Search::new(compile(SearchMode::Text, "abc", false).unwrap_or_else(|e| panic!("{e}")));
         search.advance(&t, Duration::from_secs(1));
-        assert_eq!(search.matches(), &[1]);
+        assert_eq!(search.matches(), [1]);
         let more = transcript(&[b"--abc--"], usize::MAX);
         t.push(more.get(0).cloned().unwrap_or_else(|| unreachable!()));
         search.advance(&t, Duration::from_secs(1));
-        assert_eq!(search.matches(), &[1, 3]);
+        assert_eq!(search.matches(), [1, 3]);
         t.clear();
         search.advance(&t, Duration::from_secs(1));
         assert!(search.matches().is_empty());

@@ -141,6 +141,10 @@ pub struct Widest {
     pub conn: u64,
     /// The peer with the longest written form.
     pub peer: Option<SocketAddr>,
+    /// The first peer seen.
+    pub first_peer: Option<SocketAddr>,
+    /// More than one peer was seen (else a Peer column says the same thing on every row).
+    pub several_peers: bool,
     /// The longest round trip of each unit, as for `dt_us`.
     pub rtt_us: [u64; 3],
 }
@@ -393,6 +397,10 @@ impl Transcript {
         {
             let len = written_len(&peer);
             self.last_peer = Some((peer, len));
+            match widest.first_peer {
+                None => widest.first_peer = Some(peer),
+                Some(first) => widest.several_peers |= first != peer,
+            }
             if widest.peer.is_none_or(|p| written_len(&p) < len) {
                 widest.peer = Some(peer);
             }

@@ -281,8 +281,8 @@ impl SocketTesterApp {
         let mut specs = settings.sessions();
         if specs.is_empty() {
             specs = vec![
-                SessionSpec::new(Role::Server, Protocol::Tcp),
-                SessionSpec::new(Role::Client, Protocol::Tcp),
+                SessionSpec::tutorial(Role::Server, Protocol::Tcp),
+                SessionSpec::tutorial(Role::Client, Protocol::Tcp),
             ];
         }
         for mut spec in specs {
@@ -515,10 +515,13 @@ impl SocketTesterApp {
         }
     }
 
-    /// Starts (or sends from) the session at `index`, as its primary button does.
+    /// Starts (a server) or sends from (a client) the session at `index`, as its primary
+    /// button does.
     pub fn start_session(&mut self, index: usize) {
-        if let Some(uid) = self.sessions.get(index).map(|s| s.uid) {
-            self.act_form(uid, FormAction::Start);
+        if let Some(session) = self.sessions.get(index) {
+            let action =
+                if session.spec().role == Role::Client { FormAction::Send } else { FormAction::Start };
+            self.act_form(session.uid, action);
         }
     }
 
@@ -1186,7 +1189,7 @@ impl SocketTesterApp {
             }
             let language = self.tr.language();
             let spec_for = |app: &SocketTesterApp, role, protocol| {
-                let mut spec = SessionSpec::new(role, protocol);
+                let mut spec = SessionSpec::tutorial(role, protocol);
                 follow_language(&mut spec, Language::Spanish, language);
                 if role == Role::Client
                     && let Some((host, port)) = app.server_address(protocol)

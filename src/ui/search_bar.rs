@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use crate::i18n::Tr;
 use crate::t;
-use crate::transcript::search::{Search, SearchMode, compile};
+use crate::transcript::search::{Search, SearchMode, compile, reach};
 use crate::transcript::store::Transcript;
 
 /// The most a frame spends searching.
@@ -61,8 +61,10 @@ impl SearchBar {
             (*mode, text.as_str(), *case) == (self.mode, self.text.as_str(), self.case_sensitive)
         });
         if !same {
-            self.search = (!self.text.is_empty())
-                .then(|| compile(self.mode, &self.text, self.case_sensitive).map(Search::new));
+            self.search = (!self.text.is_empty()).then(|| {
+                let reach = reach(self.mode, &self.text);
+                compile(self.mode, &self.text, self.case_sensitive).map(|r| Search::with_reach(r, reach))
+            });
             self.compiled_from = Some((self.mode, self.text.clone(), self.case_sensitive));
             self.current = None;
         }
@@ -74,7 +76,7 @@ impl SearchBar {
 
     /// The next (or previous) match after the one shown, wrapping round.
     fn step(&mut self, forward: bool) -> Option<u64> {
-        let matches = self.search()?.matches();
+        let matches = self.search()?.hits();
         if matches.is_empty() {
             return None;
         }
@@ -97,7 +99,7 @@ impl SearchBar {
                 }
             }
         };
-        let seq = matches.get(next).copied();
+        let seq = matches.get(next).map(|hit| hit.start.0);
         self.current = Some(next);
         seq
     }
@@ -157,16 +159,17 @@ pub fn search_bar_ui(
                 ui.label(RichText::new(format!("⚠ {error}")).color(ui.visuals().error_fg_color));
             }
             Some(Ok(search)) => {
-                let total = search.matches().len();
+                let total = search.hits().len();
                 let words = match (total, bar.current) {
                     (0, _) => t!(tr, "search-none"),
                     (_, Some(i)) if i < total => t!(
                         tr,
                         "search-count",
                         current = tr.number((i + 1) as f64, 0),
-                        total = tr.number(total as f64, 0)
+                        total = tr.number(total as f64, 0),
+                        count = (total as u64)
                     ),
-                    _ => t!(tr, "search-total", total = tr.number(total as f64, 0)),
+                    _ => t!(tr, "search-total", total = tr.number(total as f64, 0), count = (total as u64)),
                 };
                 let words = if scanning { format!("{words} {}", t!(tr, "search-scanning")) } else { words };
                 ui.label(words);

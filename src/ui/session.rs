@@ -85,6 +85,8 @@ pub struct ViewState {
     pub explain_column: bool,
     /// The column's sentences, made once per row.
     pub explained: super::transcript_view::ExplainCache,
+    /// How many characters the content column showed in the last frame.
+    pub content_chars: usize,
 }
 
 /// One session.

@@ -27,6 +27,27 @@ pub fn note_text(tr: &Tr, entry: &Entry, protocol: Protocol) -> String {
     entry.event.as_ref().and_then(|kind| tr.event(kind, protocol)).unwrap_or_default()
 }
 
+/// What a row's columns other than its content say, on one line: the full time, the gap, the
+/// connection, the peer, the bytes and the round trip (the details pane's heading).
+fn row_heading(tr: &Tr, tz: &TimeZone, entry: &Entry) -> String {
+    let mut parts = vec![entry.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S%.6f").to_string()];
+    parts.push(format!("+{}", tr.duration(entry.dt_us)));
+    if entry.conn > 0 {
+        parts.push(format!("#{}", entry.conn));
+    }
+    parts.push(entry.direction.arrow().to_string());
+    if let Some(peer) = entry.peer {
+        parts.push(peer.to_string());
+    }
+    if matches!(entry.direction, Direction::Sent | Direction::Received) {
+        parts.push(format!("{} B", tr.number(entry.data.len() as f64, 0)));
+    }
+    if let Some(rtt) = entry.rtt_us() {
+        parts.push(format!("RTT {}", tr.duration(rtt)));
+    }
+    parts.join("  ·  ")
+}
+
 /// One row as a line of text, for copying.
 pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, (show_hex, protocol): (bool, Protocol)) -> String {
     let time = entry.at.to_zoned(tz.clone()).strftime("%H:%M:%S%.3f").to_string();
@@ -218,7 +239,7 @@ fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLU
     };
     let padding = 2.0 * ui.spacing().item_spacing.x;
     let mut fits = [0.0; COLUMNS];
-    fits[0] = width("00:00:00.000", &mono);
+    fits[0] = width("00:00:00", &mono);
     fits[1] = durations(widest.dt_us, "+", "");
     fits[2] =
         if widest.conn > 0 { width(&format!("#{}", tr.number(widest.conn as f64, 0)), &body) } else { 0.0 };
@@ -231,6 +252,47 @@ fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLU
     }
     fits[6] = 80.0;
     fits
+}
+
+/// The characters the content column keeps at the least before other columns fold away.
+pub const CONTENT_MIN_CHARS: f32 = 30.0;
+
+/// Which columns show. Connection, peer and round trip show only when they would say
+/// something (more than one connection or peer, an echo timed); then, while the content
+/// column would have fewer than [`CONTENT_MIN_CHARS`] characters, columns fold away in this
+/// order: peer, connection, Δt, time, round trip, bytes. A folded column's value stays in the
+/// row's hover text and in the details pane.
+fn shown_columns(
+    ui: &Ui,
+    transcript: &Transcript,
+    (fits, saved): (&[f32; COLUMNS], &[f32]),
+    mono_glyph: f32,
+    explain_column: bool,
+) -> [bool; COLUMNS] {
+    let widest = transcript.widest();
+    let mut shown = [true; COLUMNS];
+    shown[2] = widest.conn > 1;
+    shown[4] = widest.several_peers;
+    shown[7] = widest.rtt_us.iter().any(|&us| us > 0);
+    let spacing = ui.spacing().item_spacing.x;
+    let width = |i: usize| match i {
+        3 => fits[3],
+        _ => saved.get(i).copied().unwrap_or(fits[i]).max(fits[i]),
+    };
+    // The scroll bar, and the explanation column's least width, come off the top.
+    let room = ui.available_width()
+        - ui.spacing().scroll.bar_width
+        - 2.0 * spacing
+        - if explain_column { 120.0 + spacing } else { 0.0 };
+    let content = CONTENT_MIN_CHARS * mono_glyph + 2.0 * spacing;
+    for fold in [4, 2, 1, 0, 7, 5] {
+        let used: f32 = (0..COLUMNS).filter(|&i| i != 6 && shown[i]).map(|i| width(i) + spacing).sum();
+        if room - used >= content {
+            break;
+        }
+        shown[fold] = false;
+    }
+    shown
 }
 
 /// A wrapped row shows at most this many lines; the details pane shows the rest.
@@ -569,11 +631,13 @@ pub fn transcript_ui(
     let fits = column_fits(ui, tr, transcript, &titles);
     let mono_glyph =
         ui.fonts_mut(|f| f.glyph_width(&egui::TextStyle::Monospace.resolve(ui.style()), '0')).max(1.0);
+    let saved: Vec<f32> = ui.data_mut(|d| d.get_persisted(widths_id())).unwrap_or_default();
+    let shown = shown_columns(ui, transcript, (&fits, &saved), mono_glyph, view.explain_column);
+    let folded = shown.iter().any(|s| !s);
     let ui_line_height = ui.text_style_height(&egui::TextStyle::Monospace);
     // The content column's width last frame (wrapping needs it before the table is laid out).
     let content_width_id = ui.scope_id().with("content-width");
     let content_width: f32 = ui.data(|d| d.get_temp(content_width_id)).unwrap_or(400.0);
-    let saved: Vec<f32> = ui.data_mut(|d| d.get_persisted(widths_id())).unwrap_or_default();
     let mut widths = [0.0f32; COLUMNS];
     let table_area = ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
@@ -588,7 +652,7 @@ pub fn transcript_ui(
         if let Some(index) = scroll_to {
             table = table.scroll_to_row(index, Some(egui::Align::Center));
         }
-        for i in 0..COLUMNS {
+        for i in (0..COLUMNS).filter(|&i| shown[i]) {
             table = table.column(match i {
                 3 => Column::exact(fits[3]),
                 6 => Column::remainder().at_least(fits[6]).clip(true),
@@ -597,12 +661,15 @@ pub fn transcript_ui(
                     .clip(true),
             });
         }
+        // Content and "What happened" share what the fixed columns leave.
         let explain_column = view.explain_column;
         if explain_column {
-            table = table.column(Column::initial(360.0).at_least(120.0).clip(true));
+            table = table.column(Column::remainder().at_least(120.0).clip(true));
         }
+        // Each set of columns keeps its own widths.
+        let set: u8 = shown.iter().enumerate().map(|(i, s)| u8::from(*s) << i).sum();
         table
-            .id_salt("transcript")
+            .id_salt(("transcript", set))
             .striped(true)
             .resizable(true)
             .stick_to_bottom(true)
@@ -611,10 +678,17 @@ pub fn transcript_ui(
             .max_scroll_height(table_height)
             .header(row_height, |mut header| {
                 for (i, (title, hint)) in titles.iter().zip(hints).enumerate() {
+                    if !shown[i] {
+                        continue;
+                    }
+                    let mut cell = 0.0;
                     let (rect, _) = header.col(|ui| {
+                        // The cell's width (the rect returned is the title's own for the
+                        // content column, which takes the rest).
+                        cell = ui.available_width();
                         ui.strong(title).on_hover_text(hint);
                     });
-                    widths[i] = rect.width();
+                    widths[i] = rect.width().max(cell);
                 }
                 if explain_column {
                     header.col(|ui| {
@@ -640,20 +714,27 @@ pub fn transcript_ui(
                         Direction::Received => Some(Color32::from_rgb(0x2e, 0x9e, 0x4f)),
                         Direction::Event => None,
                     };
-                    let time = entry.at.to_zoned(tz.clone()).strftime("%H:%M:%S%.3f").to_string();
-                    row.col(|ui| {
-                        ui.monospace(time);
-                    });
-                    row.col(|ui| {
-                        if index > 0 {
-                            ui.weak(format!("+{}", tr.duration(entry.dt_us)));
-                        }
-                    });
-                    row.col(|ui| {
-                        if entry.conn > 0 {
-                            ui.label(format!("#{}", entry.conn));
-                        }
-                    });
+                    let zoned = entry.at.to_zoned(tz.clone());
+                    if shown[0] {
+                        row.col(|ui| {
+                            ui.monospace(zoned.strftime("%H:%M:%S").to_string())
+                                .on_hover_text(zoned.strftime("%Y-%m-%d %H:%M:%S%.6f").to_string());
+                        });
+                    }
+                    if shown[1] {
+                        row.col(|ui| {
+                            if index > 0 {
+                                ui.weak(format!("+{}", tr.duration(entry.dt_us)));
+                            }
+                        });
+                    }
+                    if shown[2] {
+                        row.col(|ui| {
+                            if entry.conn > 0 {
+                                ui.label(format!("#{}", entry.conn));
+                            }
+                        });
+                    }
                     row.col(|ui| {
                         let arrow = RichText::new(entry.direction.arrow()).strong();
                         ui.label(match color {
@@ -661,16 +742,20 @@ pub fn transcript_ui(
                             None => arrow,
                         });
                     });
-                    row.col(|ui| {
-                        if let Some(peer) = entry.peer {
-                            ui.label(peer.to_string());
-                        }
-                    });
-                    row.col(|ui| {
-                        if matches!(entry.direction, Direction::Sent | Direction::Received) {
-                            ui.label(format!("{} B", tr.number(entry.data.len() as f64, 0)));
-                        }
-                    });
+                    if shown[4] {
+                        row.col(|ui| {
+                            if let Some(peer) = entry.peer {
+                                ui.label(peer.to_string());
+                            }
+                        });
+                    }
+                    if shown[5] {
+                        row.col(|ui| {
+                            if matches!(entry.direction, Direction::Sent | Direction::Received) {
+                                ui.label(format!("{} B", tr.number(entry.data.len() as f64, 0)));
+                            }
+                        });
+                    }
                     row.col(|ui| {
                         // Only what the column can show is laid out: a long payload's full
                         // preview would cost shaping thousands of glyphs per row per frame.
@@ -694,17 +779,22 @@ pub fn transcript_ui(
                         } else {
                             ui.add(egui::Label::new(rich).truncate())
                         };
-                        if label.hovered() && !view.wrap {
+                        // A folded column's value is in the row's whole line, on hover.
+                        if label.hovered() && folded {
+                            label.on_hover_text(row_line(tr, tz, entry, (view.hex, protocol)));
+                        } else if label.hovered() && !view.wrap {
                             label.on_hover_text(content(tr, entry, view.hex, protocol));
                         }
                     });
-                    row.col(|ui| {
-                        if let Some(rtt) = entry.rtt_us() {
-                            let ok = !entry.echo_differs();
-                            let mark = if ok { "✔" } else { "✘" };
-                            ui.label(format!("{} {mark}", tr.duration(rtt)));
-                        }
-                    });
+                    if shown[7] {
+                        row.col(|ui| {
+                            if let Some(rtt) = entry.rtt_us() {
+                                let ok = !entry.echo_differs();
+                                let mark = if ok { "✔" } else { "✘" };
+                                ui.label(format!("{} {mark}", tr.duration(rtt)));
+                            }
+                        });
+                    }
                     if explain_column {
                         let words = view.explained.get(tr, transcript, index, who);
                         row.col(|ui| {
@@ -740,11 +830,15 @@ pub fn transcript_ui(
     }
     if widths[6] > 0.0 {
         ui.data_mut(|d| d.insert_temp(content_width_id, widths[6]));
+        view.content_chars = (widths[6] / mono_glyph).floor() as usize;
     }
-    // The widths the user left (content takes what remains), for the next session and run.
-    let mut keep: Vec<f32> = widths.to_vec();
+    // The widths the user left (content takes what remains), for the next session and run;
+    // a folded column keeps the width it had.
+    let mut keep: Vec<f32> = (0..COLUMNS)
+        .map(|i| if shown[i] { widths[i] } else { saved.get(i).copied().unwrap_or(0.0) })
+        .collect();
     keep[6] = 0.0;
-    let drawn = widths.iter().enumerate().all(|(i, w)| i == 6 || *w > 0.0);
+    let drawn = widths.iter().enumerate().all(|(i, w)| i == 6 || !shown[i] || *w > 0.0);
     if drawn && keep != saved {
         ui.data_mut(|d| d.insert_persisted(widths_id(), keep));
     }
@@ -768,8 +862,12 @@ pub fn transcript_ui(
             }
             let several = selected.len() > 1;
             for entry in &selected {
+                // The row's whole line: what folded columns hold is here too.
                 if several {
-                    ui.label(RichText::new(row_line(tr, tz, entry, (false, protocol))).monospace().weak());
+                    let line = RichText::new(row_line(tr, tz, entry, (false, protocol))).monospace().weak();
+                    ui.add(egui::Label::new(line).wrap());
+                } else if folded {
+                    ui.add(egui::Label::new(RichText::new(row_heading(tr, tz, entry)).weak()).wrap());
                 }
                 let text = content(tr, entry, false, protocol);
                 let mut rich = RichText::new(text);
@@ -779,7 +877,7 @@ pub fn transcript_ui(
                 ui.add(egui::Label::new(rich).wrap());
                 if !entry.data.is_empty() {
                     // A search's matches stand out in the dump, in hex and in ASCII alike.
-                    let ranges = found.map(|s| s.ranges(&entry.data)).unwrap_or_default();
+                    let ranges = found.map(|s| s.ranges(entry.seq)).unwrap_or_default();
                     if ranges.is_empty() {
                         let dump = RichText::new(hex_dump(&entry.data)).monospace();
                         ui.add(egui::Label::new(dump).wrap_mode(egui::TextWrapMode::Extend));

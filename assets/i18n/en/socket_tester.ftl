@@ -494,8 +494,14 @@ search-case-hint = Only rows whose bytes have the same upper and lower case
 search-previous = The previous match (Shift+Enter)
 search-next = The next match (Enter)
 search-none = No match
-search-count = { $current } of { $total } matches
-search-total = { $total } matches
+search-count = { $count ->
+    [one] { $current } of { $total } match
+   *[other] { $current } of { $total } matches
+}
+search-total = { $count ->
+    [one] { $total } match
+   *[other] { $total } matches
+}
 search-scanning = (still searching…)
 search-close = Close the search
 help-stats = Show or hide the statistics panel of the session in use

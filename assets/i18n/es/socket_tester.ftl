@@ -512,8 +512,14 @@ search-case-hint = Solo las filas cuyos bytes tienen las mismas mayúsculas y mi
 search-previous = La coincidencia anterior (Mayús+Intro)
 search-next = La coincidencia siguiente (Intro)
 search-none = Sin coincidencias
-search-count = { $current } de { $total } coincidencias
-search-total = { $total } coincidencias
+search-count = { $count ->
+    [one] { $current } de { $total } coincidencia
+   *[other] { $current } de { $total } coincidencias
+}
+search-total = { $count ->
+    [one] { $total } coincidencia
+   *[other] { $total } coincidencias
+}
 search-scanning = (todavía buscando…)
 search-close = Cerrar la búsqueda
 help-stats = Mostrar u ocultar el panel de estadísticas de la sesión en uso
