@@ -474,10 +474,16 @@ fn typing_on_an_open_connection_sends_each_message_on_it_and_up_recalls_the_last
     let mut harness = harness(on_port(peer.port));
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the connection", connected);
+    // Connected, the form folds to one line with the message in it.
+    assert!(harness.state().sessions()[1].form_is_folded());
+    let one_line = egui::accesskit::Role::TextInput;
     for (n, text) in ["one", "two ñ", "three"].iter().enumerate() {
-        type_message(&mut harness, text);
-        let field = harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message");
+        let field = harness.get_by_role_and_label(one_line, "Message");
         assert!(!field.accesskit_node().is_disabled(), "the message box is editable while connected");
+        field.focus();
+        harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
+        harness.get_by_role_and_label(one_line, "Message").type_text(text);
+        harness.run_steps(2);
         harness.key_press(egui::Key::Enter);
         step_until(&mut harness, "the echo", |app| {
             app.sessions()[1].transcript.counters().echoes_ok == n as u64 + 1
@@ -489,11 +495,11 @@ fn typing_on_an_open_connection_sends_each_message_on_it_and_up_recalls_the_last
         );
     }
     // ↑ recalls the last message sent, then the one before it; ↓ comes back.
-    let field = harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message");
+    let field = harness.get_by_role_and_label(one_line, "Message");
     field.focus();
     harness.run_steps(2);
     harness.key_combination_modifiers(egui::Modifiers::COMMAND, &[egui::Key::A]);
-    harness.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "Message").type_text("x");
+    harness.get_by_role_and_label(one_line, "Message").type_text("x");
     harness.run_steps(2);
     harness.key_press(egui::Key::ArrowUp);
     harness.run_steps(2);
@@ -504,17 +510,23 @@ fn typing_on_an_open_connection_sends_each_message_on_it_and_up_recalls_the_last
     harness.key_press(egui::Key::ArrowDown);
     harness.run_steps(2);
     assert_eq!(harness.state().sessions()[1].spec().message.text, "three");
+    // The whole editor, unfolded, sends on the same connection too.
+    harness.get_all_by_label("▾ Edit").last().unwrap().click();
+    harness.run_steps(2);
+    type_message(&mut harness, "four");
+    harness.key_press(egui::Key::Enter);
+    step_until(&mut harness, "the fourth echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 4);
     harness.get_by_label("Disconnect").click();
     step_until(&mut harness, "the disconnection", |app| !app.sessions()[1].form_state().connected);
     let (len, _, hex) = peer.received();
-    let expected = "onetwo ñthree".as_bytes();
+    let expected = "onetwo ñthreefour".as_bytes();
     assert_eq!((len, hex), (expected.len(), expected.iter().map(|b| format!("{b:02x}")).collect::<String>()));
     let connects = harness.state().sessions()[1]
         .transcript
         .iter()
         .filter(|e| matches!(e.event.as_deref(), Some(EventKind::Connected(_))))
         .count();
-    assert_eq!(connects, 1, "all three went over one connection");
+    assert_eq!(connects, 1, "all four went over one connection");
 }
 
 #[test]
@@ -951,6 +963,10 @@ fn a_server_sends_its_message_to_one_client_or_to_all() {
         message.escapes = true;
         form.set_message(message);
     }
+    // A running server's form is folded to one line; Edit shows it whole.
+    assert!(harness.state().sessions()[0].form_is_folded());
+    harness.get_all_by_label("▾ Edit").next().unwrap().click();
+    harness.run_steps(2);
     harness.get_by_label("Send to clients").click();
     harness.run_steps(2);
     harness.get_by_label("Send to all clients").click();

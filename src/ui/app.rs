@@ -789,6 +789,7 @@ impl SocketTesterApp {
                 }
             }
             FormAction::SendToAll => session.send_to_clients(None),
+            FormAction::Fold(fold) => session.form_folded = Some(fold),
             FormAction::Steps(StepsAction::Run) => session.run_steps(&events, &waker),
             FormAction::Steps(StepsAction::Stop) => session.stop(),
             FormAction::Steps(StepsAction::Export) => {

@@ -245,7 +245,7 @@ fn switch_note(tr: &Tr, switched: Result<Switched, SwitchProblem>, message: &Mes
 /// Keys the focused message box takes before it draws: Enter sends a one-line message
 /// (Shift+Enter starts a new line), ↑ and ↓ walk the history of sent messages while the
 /// message is one line.
-fn box_keys(
+pub(super) fn box_keys(
     ui: &mut Ui,
     edit_id: egui::Id,
     message: &MessageSpec,

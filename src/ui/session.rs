@@ -125,6 +125,9 @@ pub struct Session {
     pub saved_at_entries: u64,
     /// The close button was pressed on a running or unsaved session: the window asks first.
     pub confirm_close: bool,
+    /// The form folded to one summary line (`Some(true)`), shown whole (`Some(false)`), or as
+    /// the session's state suggests (`None`: folded while it runs or is connected).
+    pub form_folded: Option<bool>,
     /// Echoes that passed and failed in workers that have ended, as the engine counted them
     /// (a send with no reply is a failure too); and the totals when the transcript was
     /// last cleared.
@@ -174,6 +177,7 @@ impl Session {
             opened_from: None,
             saved_at_entries: 0,
             confirm_close: false,
+            form_folded: None,
             echoes_ended: (0, 0),
             echoes_cleared: (0, 0),
             workers: Vec::new(),
@@ -236,6 +240,13 @@ impl Session {
             Some(total) if done >= total => None,
             total => Some((started, total)),
         }
+    }
+
+    /// Whether the form shows as one summary line: as the user chose, else while the session
+    /// runs or holds a connection open, so its transcript gets the room.
+    pub fn form_is_folded(&self) -> bool {
+        let state = self.form_state();
+        self.form_folded.unwrap_or(state.running || state.connected)
     }
 
     /// What the form should offer.

@@ -11,7 +11,7 @@ use super::steps_view::{ExpectDrafts, StepResults, StepsAction, expect_draft, st
 use crate::engine::Protocol;
 use crate::engine::expect::{DEFAULT_IDLE_MS, Expectation, ReplyEnd};
 use crate::i18n::Tr;
-use crate::spec::{Field, MessageSpec, Problem, Role, SessionSpec, SpecError};
+use crate::spec::{Field, MessageMode, MessageSpec, Problem, Role, SessionSpec, SpecError};
 use crate::t;
 
 /// The text typed in each number field, kept while it does not parse.
@@ -270,6 +270,8 @@ pub enum FormAction {
     Steps(StepsAction),
     /// A server: send the message to every client.
     SendToAll,
+    /// Fold the form to one summary line (`true`) or show it whole.
+    Fold(bool),
 }
 
 /// What the form needs to know about its session to draw the right buttons.
@@ -457,9 +459,12 @@ pub fn form_ui(
             }
         });
     let valid = errors.is_empty();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if let Some(pressed) = buttons_ui(ui, tr, form.spec.role, state, valid) {
             action = Some(pressed);
+        }
+        if ui.button(t!(tr, "form-fold")).on_hover_text(t!(tr, "form-fold-hint")).clicked() {
+            action = Some(FormAction::Fold(true));
         }
         if let Some((done, total)) = state.progress {
             let text = match total {
@@ -470,6 +475,70 @@ pub fn form_ui(
         }
     });
     // The drafts go into the spec once the frame's edits are in.
+    form.apply_drafts();
+    action
+}
+
+/// What the session is, in one line: "TCP client → localhost:10000", "TCP server on
+/// localhost:10000".
+pub fn summary(tr: &Tr, spec: &SessionSpec) -> String {
+    let (role, arrow) = match spec.role {
+        Role::Server if spec.relay.enabled => (t!(tr, "role-relay"), t!(tr, "form-summary-on")),
+        Role::Server => (t!(tr, "role-server"), t!(tr, "form-summary-on")),
+        Role::Client => (t!(tr, "role-client"), "→".to_string()),
+    };
+    let host = if spec.host.contains(':') { format!("[{}]", spec.host) } else { spec.host.clone() };
+    format!("{} {} {arrow} {host}:{}", spec.protocol, role.to_lowercase(), spec.port)
+}
+
+/// The form folded to one line: what the session is and Edit, its buttons, and (a client) the
+/// message in one line, which Enter sends, so that a running session's transcript keeps the
+/// room and typing on an open connection still works.
+pub fn folded_form_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    form: &mut SessionForm,
+    state: FormState,
+    history: &[MessageSpec],
+) -> Option<FormAction> {
+    let errors = form.errors();
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(t!(tr, "form-edit")).on_hover_text(t!(tr, "form-edit-hint")).clicked() {
+            action = Some(FormAction::Fold(false));
+        }
+        ui.label(RichText::new(summary(tr, &form.spec)).strong());
+        if let Some(pressed) = buttons_ui(ui, tr, form.spec.role, state, errors.is_empty()) {
+            action = Some(pressed);
+        }
+    });
+    let one_line = matches!(form.spec.message.mode, MessageMode::Text | MessageMode::Hex)
+        && !form.spec.message.text.contains('\n')
+        && form.spec.message.text.len() <= super::message_editor::INLINE_LIMIT;
+    // A relay sends nothing of its own.
+    if one_line && !form.spec.relay.enabled {
+        let server = form.spec.role == Role::Server;
+        let can_send = errors.is_empty() && if server { state.running } else { state.can_send() };
+        ui.horizontal(|ui| {
+            let label = ui.label(if server { t!(tr, "server-send-title") } else { t!(tr, "form-message") });
+            let edit_id = ui.scope_id().with("one-line-message");
+            let message = &form.spec.message;
+            match super::message_editor::box_keys(ui, edit_id, message, history, can_send) {
+                Some(EditorAction::Send) if server => action = Some(FormAction::SendToAll),
+                Some(EditorAction::Send) => action = Some(FormAction::Send),
+                Some(EditorAction::UseHistory(index)) => action = Some(FormAction::UseHistory(index)),
+                Some(EditorAction::BrowseFile) | None => {}
+            }
+            let edit = egui::TextEdit::singleline(&mut form.spec.message.text)
+                .id(edit_id)
+                .desired_width(ui.available_width())
+                .font(egui::TextStyle::Monospace);
+            ui.add(edit).labelled_by(label.id).on_hover_text(t!(tr, "form-one-line-hint"));
+        });
+        if let Some(text) = problem_text(tr, &errors, Field::Message) {
+            ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
+        }
+    }
     form.apply_drafts();
     action
 }

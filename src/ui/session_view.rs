@@ -11,7 +11,7 @@ use super::clients_view::{ClientAction, clients_ui};
 use super::files::{self, FileAction, FileBar, Purpose, path_bar_ui};
 use super::presets::{bar_ui, presets_menu_ui};
 use super::session::Session;
-use super::session_form::form_ui;
+use super::session_form::{folded_form_ui, form_ui};
 use super::stats_view::{Figures, StatsAction, StatsView, stats_panel_ui};
 use super::status_bar::session_status_ui;
 use super::transcript_view::{TranscriptContext, transcript_ui};
@@ -112,7 +112,13 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             } else {
                 let state = session.form_state();
                 let results = &session.step_results;
-                if let Some(action) = form_ui(ui, tr, &mut session.form, state, context.history, results) {
+                let folded = session.form_is_folded();
+                let asked = if folded {
+                    folded_form_ui(ui, tr, &mut session.form, state, context.history)
+                } else {
+                    form_ui(ui, tr, &mut session.form, state, context.history, results)
+                };
+                if let Some(action) = asked {
                     actions.push(AppAction::Form { uid, action });
                 }
             }
