@@ -8,6 +8,7 @@ pub mod codegen;
 pub mod engine;
 pub mod explain;
 pub mod i18n;
+pub mod rtt;
 pub mod spec;
 pub mod stats;
 pub mod transcript;

@@ -15,12 +15,36 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn open_app(gui: cli::GuiArgs, lang: Option<cli::LangArg>) -> ExitCode {
-    match socket_tester::ui::run(gui.into_options(lang)) {
+    match socket_tester::ui::run(startup_options(gui, lang)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("{err}");
             ExitCode::from(cli::EXIT_FAILURE)
         }
+    }
+}
+
+/// The app's startup options from its arguments. Here, not in `cli`, so that the headless
+/// command line never reaches into the window's modules.
+#[cfg(feature = "gui")]
+fn startup_options(gui: cli::GuiArgs, lang: Option<cli::LangArg>) -> socket_tester::ui::StartupOptions {
+    use socket_tester::ui::theme::ThemeChoice;
+    socket_tester::ui::StartupOptions {
+        protocol: gui.protocol.map(Into::into),
+        host: gui.host,
+        port: gui.port,
+        message: gui.message,
+        start_server: gui.start_server,
+        language: lang.map(Into::into),
+        workspace: gui.workspace,
+        presets_dir: None,
+        theme: gui.theme.map(|theme| match theme {
+            cli::ThemeArg::System => ThemeChoice::System,
+            cli::ThemeArg::Light => ThemeChoice::Light,
+            cli::ThemeArg::Dark => ThemeChoice::Dark,
+        }),
+        open: gui.open,
+        first_frame_probe: false,
     }
 }
 

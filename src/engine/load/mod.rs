@@ -92,7 +92,7 @@ pub struct Progress {
     /// UDP datagrams with no echo in time.
     pub lost: AtomicU64,
     /// Round trips so far, in the one statistics module.
-    pub rtts: std::sync::Mutex<crate::stats::RoundTrips>,
+    pub rtts: std::sync::Mutex<crate::rtt::RoundTrips>,
 }
 
 impl Progress {
@@ -102,7 +102,7 @@ impl Progress {
     }
 
     /// The round trips so far (a copy, so the threads never wait on the reader for long).
-    pub fn round_trips(&self) -> crate::stats::RoundTrips {
+    pub fn round_trips(&self) -> crate::rtt::RoundTrips {
         self.rtts.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
@@ -234,7 +234,7 @@ pub(crate) struct Tally {
     /// Connection set-up times in nanoseconds (TCP).
     pub connect_time: Histogram<u64>,
     /// Round trips not yet added to the run's [`Progress`] (µs), when it has one.
-    fresh: Option<crate::stats::RoundTrips>,
+    fresh: Option<crate::rtt::RoundTrips>,
     /// What was added to the [`Progress`] so far, and when last.
     published: [u64; 5],
     published_at: Option<Instant>,
@@ -270,7 +270,7 @@ impl Tally {
     pub fn for_config(config: &LoadConfig) -> Tally {
         let mut tally = Tally::new();
         if config.progress.is_some() {
-            tally.fresh = Some(crate::stats::RoundTrips::new());
+            tally.fresh = Some(crate::rtt::RoundTrips::new());
         }
         tally
     }
@@ -300,7 +300,7 @@ impl Tally {
             && let Ok(mut rtts) = progress.rtts.lock()
         {
             rtts.merge(fresh);
-            *fresh = crate::stats::RoundTrips::new();
+            *fresh = crate::rtt::RoundTrips::new();
         }
     }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{LoadConfig, Mode, Tally};
 use crate::engine::Protocol;
-pub use crate::stats::Percentiles;
+pub use crate::rtt::Percentiles;
 
 /// Everything a load run measured. Its JSON form is the run's last line of output.
 #[derive(Debug, Clone, Serialize)]

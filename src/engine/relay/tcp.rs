@@ -1,144 +1,25 @@
-//! A relay: it accepts clients and opens, for each, a connection (TCP) or a socket (UDP) to
-//! the target, forwards bytes both ways, and records both legs in one transcript: client →
-//! relay and relay → server each have their own link, so every chunk shows when it arrived
-//! and when it went on. Faults for testing clients: added latency, a bandwidth cap, dropped
-//! UDP datagrams, and a TCP connection cut (closed or reset) after N bytes.
-//!
-//! One mio loop serves every pair. Each direction keeps a queue of chunks with the time they
-//! may go (the latency); a full queue stops reading from its source, so memory stays bounded
-//! and backpressure reaches the sender.
+//! The TCP relay: a connection to the target for each client accepted, bytes forwarded both
+//! ways through queues that hold them for the added latency, and the cut after N bytes.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use crossbeam_channel::Receiver;
-use mio::net::{TcpListener, TcpStream, UdpSocket};
+use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 use slab::Slab;
 use socket2::Type;
 
-use super::event::Notice;
-use super::listen::{bind_all, server_socket};
-use super::{
-    CloseReason, Command, Detail, Emitter, Endpoint, Error, EventKind, Link, Op, Protocol, Stats, WAKE,
-    is_all_interfaces, write_now,
+use crate::engine::event::Notice;
+use crate::engine::listen::server_socket;
+use crate::engine::{
+    CloseReason, Command, Detail, Emitter, Error, EventKind, Link, Op, Stats, WAKE, write_now,
 };
 
-/// What a relay does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RelayConfig {
-    /// TCP or UDP.
-    pub protocol: Protocol,
-    /// Where clients connect.
-    pub listen: Endpoint,
-    /// Where their traffic goes.
-    pub target: Endpoint,
-    /// Bytes per read.
-    pub chunk_bytes: usize,
-    /// Every chunk or datagram, or counts only.
-    pub detail: Detail,
-    /// Faults to inject.
-    pub faults: Faults,
-}
-
-/// The faults a relay injects, for testing how clients cope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Faults {
-    /// Added one-way latency, in milliseconds, each direction.
-    pub latency_ms: u64,
-    /// A cap on each direction of each connection, in bytes per second (0: none).
-    pub bandwidth: u64,
-    /// UDP: the percentage of datagrams dropped, each direction (0 to 100).
-    pub drop_percent: u8,
-    /// TCP: cut each connection after this many bytes forwarded, both ways counted (0: never).
-    pub cut_after: u64,
-    /// Cut with a reset (RST) instead of closing (FIN).
-    pub cut_with_reset: bool,
-}
-
-impl Faults {
-    /// Whether any fault is set.
-    pub fn any(&self) -> bool {
-        *self != Faults::default()
-    }
-}
-
-/// The most bytes one direction may hold before the relay stops reading its source.
-const QUEUE_LIMIT: usize = 4 * 1024 * 1024;
-const LISTEN_BASE: usize = 1;
-const CONN_BASE: usize = 64;
-
-pub(crate) fn run(config: RelayConfig, poll: Poll, commands: Receiver<Command>, em: &Emitter) -> CloseReason {
-    if let Err(err) = config.target.check_client_target() {
-        em.failed(None, err);
-        return CloseReason::Failed;
-    }
-    let targets = match config.target.resolve() {
-        Ok(addrs) => addrs,
-        Err(err) => {
-            em.failed(None, err);
-            return CloseReason::Failed;
-        }
-    };
-    match config.protocol {
-        Protocol::Tcp => {
-            TcpRelay::start(config, poll, em, targets).map_or(CloseReason::Failed, |mut r| r.run(&commands))
-        }
-        Protocol::Udp => {
-            UdpRelay::start(config, poll, em, targets).map_or(CloseReason::Failed, |mut r| r.run(&commands))
-        }
-    }
-}
-
-/// A token bucket for the bandwidth cap.
-#[derive(Debug)]
-struct Bucket {
-    rate: u64,
-    tokens: f64,
-    at: Instant,
-}
-
-impl Bucket {
-    fn new(rate: u64) -> Bucket {
-        Bucket { rate, tokens: Bucket::burst(rate), at: Instant::now() }
-    }
-
-    /// A tenth of a second's worth, at least one full-size segment.
-    fn burst(rate: u64) -> f64 {
-        (rate as f64 / 10.0).max(1500.0)
-    }
-
-    /// How many bytes may go now (all of `want` without a cap).
-    fn allow(&mut self, want: usize) -> usize {
-        if self.rate == 0 {
-            return want;
-        }
-        let now = Instant::now();
-        let refill = now.duration_since(self.at).as_secs_f64() * self.rate as f64;
-        self.tokens = (self.tokens + refill).min(Bucket::burst(self.rate));
-        self.at = now;
-        (self.tokens.max(0.0) as usize).min(want)
-    }
-
-    fn take(&mut self, n: usize) {
-        if self.rate > 0 {
-            self.tokens -= n as f64;
-        }
-    }
-
-    /// When `n` more bytes will be allowed.
-    fn ready_at(&self, n: usize) -> Option<Instant> {
-        if self.rate == 0 {
-            return None;
-        }
-        let missing = (n.min(1500) as f64 - self.tokens).max(0.0);
-        Some(self.at + Duration::from_secs_f64(missing / self.rate as f64))
-    }
-}
+use super::{Bucket, CONN_BASE, LISTEN_BASE, QUEUE_LIMIT, RelayConfig, listen};
 
 /// One direction of a pair, as its writing end sees it: chunks waiting to go, each with the
 /// time it may go.
@@ -200,7 +81,7 @@ struct Pair {
     cut: bool,
 }
 
-struct TcpRelay<'a> {
+pub(super) struct TcpRelay<'a> {
     config: RelayConfig,
     poll: Poll,
     em: &'a Emitter,
@@ -233,38 +114,8 @@ impl Pair {
     }
 }
 
-/// The start the TCP and the UDP relay share: binds every listening address, registers each
-/// with the poll, says each is listening and where the relay forwards. `None` once a failure
-/// was said.
-fn listen<S: mio::event::Source>(
-    config: &RelayConfig,
-    poll: &Poll,
-    em: &Emitter,
-    bind_one: impl Fn(SocketAddr) -> io::Result<S>,
-    local_addr: impl Fn(&S) -> io::Result<SocketAddr>,
-) -> Option<Vec<(S, SocketAddr)>> {
-    let mut bound = match bind_all(&config.listen, bind_one, local_addr) {
-        Ok(bound) => bound,
-        Err(err) => {
-            em.failed(None, err);
-            return None;
-        }
-    };
-    for (i, (source, local)) in bound.iter_mut().enumerate() {
-        if let Err(err) = poll.registry().register(source, Token(LISTEN_BASE + i), Interest::READABLE) {
-            em.failed(None, Error::io(Op::Bind, *local, &err));
-            return None;
-        }
-    }
-    for (_, local) in &bound {
-        em.emit(EventKind::Listening { local: *local, all_interfaces: is_all_interfaces(local), tls: None });
-    }
-    em.emit(EventKind::Notice(Notice::Relaying { to: config.target.to_string(), faults: config.faults }));
-    Some(bound)
-}
-
 impl<'a> TcpRelay<'a> {
-    fn start(
+    pub(super) fn start(
         config: RelayConfig,
         poll: Poll,
         em: &'a Emitter,
@@ -300,7 +151,7 @@ impl<'a> TcpRelay<'a> {
         self.config.detail == Detail::Full
     }
 
-    fn run(&mut self, commands: &Receiver<Command>) -> CloseReason {
+    pub(super) fn run(&mut self, commands: &Receiver<Command>) -> CloseReason {
         let mut events = Events::with_capacity(256);
         loop {
             let wake = self
@@ -376,8 +227,12 @@ impl<'a> TcpRelay<'a> {
                     // have go on, and accepting is tried again shortly.
                     if !self.accept_error_reported {
                         self.accept_error_reported = true;
-                        let reason = super::Reason::OutOfFiles { errno: err.raw_os_error().unwrap_or(24) };
-                        self.em.failed(None, Error::new(super::ErrorKind::Other, Op::Accept, local, reason));
+                        let reason =
+                            crate::engine::Reason::OutOfFiles { errno: err.raw_os_error().unwrap_or(24) };
+                        self.em.failed(
+                            None,
+                            Error::new(crate::engine::ErrorKind::Other, Op::Accept, local, reason),
+                        );
                     }
                     self.accept_retry_at = Some(Instant::now() + ACCEPT_RETRY);
                     return;
@@ -633,7 +488,7 @@ impl<'a> TcpRelay<'a> {
         let (side, other) = pair.side(end);
         let error = Error::io(op, side.link.peer, err);
         // A reset from one side is passed on as a reset to the other.
-        if error.kind == super::ErrorKind::Reset {
+        if error.kind == crate::engine::ErrorKind::Reset {
             let _ = socket2::SockRef::from(&other.stream).set_linger(Some(Duration::ZERO));
         }
         self.em.failed(Some(side.link), error);
@@ -660,301 +515,5 @@ impl<'a> TcpRelay<'a> {
                 bytes_out: pair.server.bytes_out,
             });
         }
-    }
-}
-
-/// A UDP client of the relay: its own socket to the target.
-struct Flow {
-    socket: UdpSocket,
-    client: Link,
-    server: Link,
-    last: Instant,
-    /// Bytes in and out on the client's leg, then on the server's.
-    counts: [u64; 4],
-    /// When each direction (to the server, back to the client) is free again, under a
-    /// bandwidth cap.
-    free_at: [Instant; 2],
-}
-
-/// A datagram waiting for its latency: which flow, which way, what.
-struct Delayed {
-    due: Instant,
-    flow: usize,
-    to_server: bool,
-    data: Bytes,
-}
-
-impl PartialEq for Delayed {
-    fn eq(&self, other: &Self) -> bool {
-        self.due == other.due
-    }
-}
-
-impl Eq for Delayed {}
-
-impl PartialOrd for Delayed {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Delayed {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.due.cmp(&other.due)
-    }
-}
-
-struct UdpRelay<'a> {
-    config: RelayConfig,
-    poll: Poll,
-    em: &'a Emitter,
-    sockets: Vec<(UdpSocket, SocketAddr)>,
-    target: SocketAddr,
-    flows: Slab<Flow>,
-    by_client: HashMap<SocketAddr, usize>,
-    /// Datagrams waiting for their time, in the order they are due.
-    delayed: std::collections::BinaryHeap<std::cmp::Reverse<Delayed>>,
-    next_conn: u64,
-    buf: Vec<u8>,
-}
-
-/// A UDP flow forgotten after this long without a datagram.
-const UDP_IDLE: Duration = Duration::from_secs(120);
-
-impl<'a> UdpRelay<'a> {
-    fn start(
-        config: RelayConfig,
-        poll: Poll,
-        em: &'a Emitter,
-        targets: Vec<SocketAddr>,
-    ) -> Option<UdpRelay<'a>> {
-        let sockets = listen(
-            &config,
-            &poll,
-            em,
-            |addr| Ok(UdpSocket::from_std(server_socket(addr, Type::DGRAM)?.into())),
-            UdpSocket::local_addr,
-        )?;
-        let target = *targets.first()?;
-        Some(UdpRelay {
-            config,
-            poll,
-            em,
-            sockets,
-            target,
-            flows: Slab::new(),
-            by_client: HashMap::new(),
-            delayed: std::collections::BinaryHeap::new(),
-            next_conn: 1,
-            buf: vec![0; 65_536],
-        })
-    }
-
-    fn run(&mut self, commands: &Receiver<Command>) -> CloseReason {
-        let mut events = Events::with_capacity(256);
-        loop {
-            let timeout = self.delayed.peek().map(|d| d.0.due.saturating_duration_since(Instant::now()));
-            if let Err(err) = self.poll.poll(&mut events, timeout)
-                && err.kind() != io::ErrorKind::Interrupted
-            {
-                self.em.failed(None, Error::io(Op::Receive, "event loop", &err));
-                return CloseReason::Failed;
-            }
-            let tokens: Vec<usize> = events.iter().map(|e| e.token().0).collect();
-            for token in tokens {
-                match token {
-                    0 => {}
-                    t if (LISTEN_BASE..CONN_BASE).contains(&t) => self.read_clients(t - LISTEN_BASE),
-                    t => self.read_server(t - CONN_BASE),
-                }
-            }
-            self.send_due();
-            self.forget_idle();
-            while let Ok(command) = commands.try_recv() {
-                if let Command::Stop = command {
-                    let keys: Vec<usize> = self.flows.iter().map(|(k, _)| k).collect();
-                    for key in keys {
-                        self.end_flow(key);
-                    }
-                    return CloseReason::Stopped;
-                }
-            }
-        }
-    }
-
-    fn dropped(&self) -> bool {
-        let percent = self.config.faults.drop_percent;
-        percent > 0 && fastrand::u8(0..100) < percent
-    }
-
-    fn read_clients(&mut self, index: usize) {
-        loop {
-            let Some((socket, local)) = self.sockets.get(index) else { return };
-            let local = *local;
-            let (n, peer) = match socket.recv_from(&mut self.buf) {
-                Ok(got) => got,
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    self.em.failed(None, Error::io(Op::Receive, local, &err));
-                    return;
-                }
-            };
-            let key = match self.by_client.get(&peer) {
-                Some(&key) => key,
-                None => match self.open_flow(local, peer) {
-                    Some(key) => key,
-                    None => continue,
-                },
-            };
-            let data = Bytes::copy_from_slice(&self.buf[..n]);
-            self.arrived(key, true, data);
-        }
-    }
-
-    fn open_flow(&mut self, local: SocketAddr, peer: SocketAddr) -> Option<usize> {
-        let any: SocketAddr =
-            if self.target.is_ipv4() { ([0, 0, 0, 0], 0).into() } else { ([0u16; 8], 0).into() };
-        let conn = self.next_conn;
-        self.next_conn += 1;
-        let client = Link { conn, local, peer };
-        self.em.emit(EventKind::Accepted(client));
-        Stats::add(&self.em.stats().connections, 1);
-        let opened = UdpSocket::bind(any).and_then(|mut socket| {
-            socket.connect(self.target)?;
-            let key = self.flows.vacant_key();
-            self.poll.registry().register(&mut socket, Token(CONN_BASE + key), Interest::READABLE)?;
-            Ok(socket)
-        });
-        let socket = match opened {
-            Ok(socket) => socket,
-            Err(err) => {
-                self.em.failed(Some(client), Error::io(Op::Connect, self.target, &err));
-                return None;
-            }
-        };
-        let server = Link { conn, local: socket.local_addr().unwrap_or(any), peer: self.target };
-        self.em.emit(EventKind::Connected(server));
-        let now = Instant::now();
-        let key =
-            self.flows.insert(Flow { socket, client, server, last: now, counts: [0; 4], free_at: [now; 2] });
-        self.by_client.insert(peer, key);
-        Some(key)
-    }
-
-    fn read_server(&mut self, key: usize) {
-        loop {
-            let Some(flow) = self.flows.get(key) else { return };
-            let n = match flow.socket.recv(&mut self.buf) {
-                Ok(n) => n,
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    let link = flow.server;
-                    self.em.failed(Some(link), Error::io(Op::Receive, link.peer, &err));
-                    return;
-                }
-            };
-            let data = Bytes::copy_from_slice(&self.buf[..n]);
-            self.arrived(key, false, data);
-        }
-    }
-
-    /// A datagram arrived on one leg: said, maybe dropped, queued for its latency.
-    fn arrived(&mut self, key: usize, to_server: bool, data: Bytes) {
-        let full = self.config.detail == Detail::Full;
-        let Some(flow) = self.flows.get_mut(key) else { return };
-        flow.last = Instant::now();
-        let from = if to_server { flow.client } else { flow.server };
-        flow.counts[if to_server { 0 } else { 2 }] += data.len() as u64;
-        Stats::add(&self.em.stats().bytes_in, data.len() as u64);
-        Stats::add(&self.em.stats().datagrams_in, 1);
-        if full {
-            self.em.emit(EventKind::Received {
-                link: from,
-                data: data.clone(),
-                truncated: false,
-                echo: None,
-            });
-        }
-        if self.dropped() {
-            self.em.emit(EventKind::Notice(Notice::RelayDropped {
-                conn: from.conn,
-                bytes: data.len() as u64,
-                to_server,
-            }));
-            return;
-        }
-        let mut due = Instant::now() + Duration::from_millis(self.config.faults.latency_ms);
-        // The bandwidth cap: each direction of a flow sends one datagram after another, each
-        // taking its size over the rate (store and forward).
-        let rate = self.config.faults.bandwidth;
-        if rate > 0
-            && let Some(flow) = self.flows.get_mut(key)
-        {
-            let free = &mut flow.free_at[usize::from(!to_server)];
-            due = due.max(*free) + Duration::from_secs_f64(data.len() as f64 / rate as f64);
-            *free = due;
-        }
-        self.delayed.push(std::cmp::Reverse(Delayed { due, flow: key, to_server, data }));
-    }
-
-    fn send_due(&mut self) {
-        let now = Instant::now();
-        while self.delayed.peek().is_some_and(|d| d.0.due <= now) {
-            let Some(std::cmp::Reverse(d)) = self.delayed.pop() else { break };
-            let Some(flow) = self.flows.get_mut(d.flow) else { continue };
-            flow.counts[if d.to_server { 3 } else { 1 }] += d.data.len() as u64;
-            let (result, link) = if d.to_server {
-                (flow.socket.send(&d.data), flow.server)
-            } else {
-                let index =
-                    self.sockets.iter().position(|(_, local)| *local == flow.client.local).unwrap_or(0);
-                match self.sockets.get(index) {
-                    Some((socket, _)) => (socket.send_to(&d.data, flow.client.peer), flow.client),
-                    None => continue,
-                }
-            };
-            match result {
-                Ok(_) => {
-                    Stats::add(&self.em.stats().bytes_out, d.data.len() as u64);
-                    Stats::add(&self.em.stats().datagrams_out, 1);
-                    if self.config.detail == Detail::Full {
-                        self.em.emit(EventKind::Sent { link, data: d.data });
-                    }
-                }
-                Err(err) => {
-                    self.em.failed(Some(link), Error::io(Op::Send, link.peer, &err));
-                }
-            }
-        }
-    }
-
-    fn forget_idle(&mut self) {
-        let idle: Vec<usize> =
-            self.flows.iter().filter(|(_, f)| f.last.elapsed() > UDP_IDLE).map(|(k, _)| k).collect();
-        for key in idle {
-            self.end_flow(key);
-        }
-    }
-
-    fn end_flow(&mut self, key: usize) {
-        if !self.flows.contains(key) {
-            return;
-        }
-        let mut flow = self.flows.remove(key);
-        let _ = self.poll.registry().deregister(&mut flow.socket);
-        self.by_client.remove(&flow.client.peer);
-        let [client_in, client_out, server_in, server_out] = flow.counts;
-        self.em.emit(EventKind::ConnectionClosed {
-            link: flow.client,
-            bytes_in: client_in,
-            bytes_out: client_out,
-        });
-        self.em.emit(EventKind::ConnectionClosed {
-            link: flow.server,
-            bytes_in: server_in,
-            bytes_out: server_out,
-        });
     }
 }

@@ -1,8 +1,5 @@
-//! A client that runs steps in order: send a message, expect a reply, wait, close, reconnect.
-//! Each step ends with a [`EventKind::Step`] saying whether it passed, and the run with
-//! [`EventKind::StepsEnded`]. By default the run stops at the first failure; the steps after
-//! it are reported skipped. One mio loop watches the socket and the command channel, so `Stop`
-//! is honoured at once, between steps or in the middle of one.
+//! The steps worker's loop: one connection (or socket) at a time, each step in order, each
+//! reply judged, each step said with its outcome and time.
 
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
@@ -12,108 +9,16 @@ use bytes::Bytes;
 use crossbeam_channel::Receiver;
 use mio::net::UdpSocket;
 
-use super::tls::{self, ClientTls, Stream};
 use mio::{Events, Interest, Poll, Token};
 
-use super::expect::{Expectation, ReplyCheck, ReplyEnd};
-use super::template::Captures;
-use super::{
-    CloseReason, Command, Emitter, Endpoint, Error, ErrorKind, EventKind, Link, Op, Payload, Protocol, Stats,
-};
+use crate::engine::expect::{Expectation, ReplyEnd};
+use crate::engine::template::Captures;
+use crate::engine::tls::{self, ClientTls, Stream};
+use crate::engine::{CloseReason, Command, Emitter, Error, ErrorKind, EventKind, Link, Op, Protocol, Stats};
+
+use super::{Action, ScriptConfig, Step, StepOutcome, StepsSummary};
 
 const SOCK: Token = Token(1);
-
-/// What one step does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Send a message, then (if given) wait for a reply and judge it.
-    Send {
-        /// The message.
-        payload: Payload,
-        /// What the reply must be; `None` sends without waiting.
-        expect: Option<Expectation>,
-    },
-    /// Wait for a reply (a banner, say) and judge it.
-    Expect(Expectation),
-    /// Pause.
-    Wait(u64),
-    /// Close the connection.
-    Close,
-    /// Close (if open) and connect again.
-    Reconnect,
-}
-
-/// One step of a run, flat (a repeated block is written out once per turn).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// How the step is numbered and named in reports ("3", "5.2", or its name).
-    pub label: String,
-    /// What it does.
-    pub action: Action,
-    /// Where its reply ends.
-    pub reply_end: ReplyEnd,
-    /// Its limit for connecting and for its reply.
-    pub timeout_ms: u64,
-}
-
-/// A run of steps against one target.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptConfig {
-    /// TCP or UDP.
-    pub protocol: Protocol,
-    /// Where to connect.
-    pub target: Endpoint,
-    /// The steps, in order.
-    pub steps: Vec<Step>,
-    /// Go on after a failed step (otherwise the rest are skipped).
-    pub continue_on_failure: bool,
-    /// Bytes per read.
-    pub chunk_bytes: usize,
-    /// TLS (TCP only).
-    pub tls: Option<super::tls::TlsSpec>,
-    /// Socket options, and the local address to send from.
-    pub options: super::sockopt::SocketOptions,
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum StepOutcome {
-    /// It did what it should.
-    Passed,
-    /// Its reply was not the one expected.
-    Failed {
-        /// The verdict.
-        check: ReplyCheck,
-    },
-    /// A network failure stopped it.
-    Error {
-        /// What failed.
-        error: Error,
-    },
-    /// An earlier step failed, so it did not run.
-    Skipped,
-}
-
-impl StepOutcome {
-    /// Whether it passed.
-    pub fn passed(&self) -> bool {
-        matches!(self, StepOutcome::Passed)
-    }
-}
-
-/// What a run's end says.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct StepsSummary {
-    /// Steps that passed.
-    pub passed: u64,
-    /// Steps that failed.
-    pub failed: u64,
-    /// Steps not run.
-    pub skipped: u64,
-    /// The first failed step's label.
-    pub first_failure: Option<String>,
-}
 
 enum Socket {
     Tcp(Stream),
@@ -152,50 +57,8 @@ enum Halt {
     Error(Error),
 }
 
-pub(crate) fn run(
-    config: ScriptConfig,
-    poll: Poll,
-    commands: Receiver<Command>,
-    em: &Emitter,
-) -> CloseReason {
-    if let Err(err) = config.target.check_client_target() {
-        em.failed(None, err);
-        return CloseReason::Failed;
-    }
-    let addrs = match config.target.resolve() {
-        Ok(addrs) => addrs,
-        Err(err) => {
-            em.failed(None, err);
-            return CloseReason::Failed;
-        }
-    };
-    let tls = match tls::optional_client(config.tls.as_ref(), &config.target.host) {
-        Ok(tls) => tls,
-        Err(err) => {
-            em.failed(None, err);
-            return CloseReason::Failed;
-        }
-    };
-    let buf = vec![0; config.chunk_bytes.max(1)];
-    let mut runner = Runner {
-        tls,
-        config,
-        poll,
-        commands,
-        em,
-        events: Events::with_capacity(16),
-        addrs,
-        conn: None,
-        next_conn: 1,
-        captures: Captures::default(),
-        buf,
-        sent: 0,
-    };
-    runner.run()
-}
-
 impl Runner<'_> {
-    fn run(&mut self) -> CloseReason {
+    pub(super) fn run(&mut self) -> CloseReason {
         let steps = std::mem::take(&mut self.config.steps);
         let mut summary = StepsSummary { passed: 0, failed: 0, skipped: 0, first_failure: None };
         let mut stop = false;
@@ -471,10 +334,10 @@ impl Runner<'_> {
                 Ok(())
             }
             Protocol::Tcp => {
-                let (mut stream, options_set) = super::sockopt::tcp_connect(addr, &self.config.options)
-                    .map_err(|e| {
+                let (mut stream, options_set) =
+                    crate::engine::sockopt::tcp_connect(addr, &self.config.options).map_err(|e| {
                         Halt::Error(
-                            super::sockopt::BindFailed::error_of(&e)
+                            crate::engine::sockopt::BindFailed::error_of(&e)
                                 .unwrap_or_else(|| Error::io(Op::Connect, addr, &e)),
                         )
                     })?;
@@ -500,8 +363,9 @@ impl Runner<'_> {
                         let _ = self.poll.registry().deregister(&mut stream);
                         let mut error =
                             Error::io(Op::Connect, addr, &io::Error::from(io::ErrorKind::TimedOut));
-                        error.reason =
-                            super::error::Reason::ConnectTimedOut { timeout_ms: timeout.as_millis() as u64 };
+                        error.reason = crate::engine::error::Reason::ConnectTimedOut {
+                            timeout_ms: timeout.as_millis() as u64,
+                        };
                         return Err(Halt::Error(error));
                     }
                     self.wait(Some(deadline))?;
@@ -513,7 +377,7 @@ impl Runner<'_> {
                 };
                 self.opened(Socket::Tcp(stream), Link { conn: conn_id, local, peer: addr });
                 if !options_set.is_empty() {
-                    self.em.emit(EventKind::Notice(super::event::Notice::OptionsSet {
+                    self.em.emit(EventKind::Notice(crate::engine::event::Notice::OptionsSet {
                         local,
                         options: options_set,
                     }));
@@ -544,7 +408,7 @@ impl Runner<'_> {
             }
             if Instant::now() >= deadline {
                 let timeout_ms = self.config.steps.first().map_or(0, |s| s.timeout_ms);
-                let reason = super::error::Reason::TlsHandshakeTimedOut { timeout_ms };
+                let reason = crate::engine::error::Reason::TlsHandshakeTimedOut { timeout_ms };
                 return Err(Halt::Error(Error::new(ErrorKind::Tls, Op::Handshake, link.peer, reason)));
             }
             self.wait(Some(deadline))?;
@@ -601,8 +465,50 @@ impl Runner<'_> {
                 ErrorKind::Other,
                 Op::Receive,
                 self.config.target.to_string(),
-                super::error::Reason::Os { text: err.to_string() },
+                crate::engine::error::Reason::Os { text: err.to_string() },
             ))),
         }
     }
+}
+
+pub(crate) fn run(
+    config: ScriptConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    em: &Emitter,
+) -> CloseReason {
+    if let Err(err) = config.target.check_client_target() {
+        em.failed(None, err);
+        return CloseReason::Failed;
+    }
+    let addrs = match config.target.resolve() {
+        Ok(addrs) => addrs,
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
+    };
+    let tls = match tls::optional_client(config.tls.as_ref(), &config.target.host) {
+        Ok(tls) => tls,
+        Err(err) => {
+            em.failed(None, err);
+            return CloseReason::Failed;
+        }
+    };
+    let buf = vec![0; config.chunk_bytes.max(1)];
+    let mut runner = Runner {
+        tls,
+        config,
+        poll,
+        commands,
+        em,
+        events: Events::with_capacity(16),
+        addrs,
+        conn: None,
+        next_conn: 1,
+        captures: Captures::default(),
+        buf,
+        sent: 0,
+    };
+    runner.run()
 }

@@ -1,0 +1,168 @@
+//! What every long-running command shares: its output (checked writes, so a closed or full
+//! stdout or stderr ends it cleanly), the files it keeps while it runs, and the signals that stop it.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crossbeam_channel::Receiver;
+
+use crate::engine::{Event, Protocol};
+use crate::i18n::Language;
+use crate::transcript::export::{Format, Record, RecordTo, Recorder, Saver};
+
+use super::args::FileArgs;
+use super::{EXIT_FAILURE, EXIT_OK};
+
+/// How long `serve` waits, after taking every queued event, before it looks again.
+pub(super) const CLI_NAP: Duration = Duration::from_millis(1);
+
+/// Events waiting for the recorder's writer at most: when it falls behind, the command waits
+/// for it (nothing is dropped), and the payloads held stay bounded.
+pub(super) const RECORD_QUEUE: usize = 256;
+
+/// Where a command's events go besides stdout: `--save` writes them to a temporary file that
+/// becomes the saved file at the end (so memory stays bounded however much is echoed);
+/// `--record` appends them, flushed, as they happen.
+pub(super) struct Keeper {
+    protocol: Protocol,
+    saver: Option<Saver>,
+    recorder: Option<Recorder>,
+    failed: bool,
+}
+
+impl Keeper {
+    pub(super) fn new(files: &FileArgs, protocol: Protocol, language: Language) -> anyhow::Result<Keeper> {
+        let (save, record, record_pcap) =
+            (files.save.as_ref(), files.record.as_ref(), files.record_pcap.as_ref());
+        if let Some(path) = record
+            && Format::from_path(path)? != Format::Jsonl
+        {
+            anyhow::bail!("--record {}: recording writes .jsonl", path.display());
+        }
+        if let Some(path) = record_pcap
+            && Format::from_path(path)? != Format::Pcap
+        {
+            anyhow::bail!("--record-pcap {}: must be a .pcap file", path.display());
+        }
+        let to = RecordTo { jsonl: record.cloned(), pcap: record_pcap.cloned() };
+        let recorder = if to == RecordTo::default() {
+            None
+        } else {
+            Some(Recorder::start(&to, protocol, RECORD_QUEUE)?)
+        };
+        let saver = match save {
+            Some(path) => Some(Saver::create(path, protocol)?.in_language(language)),
+            None => None,
+        };
+        Ok(Keeper { protocol, saver, recorder, failed: false })
+    }
+
+    pub(super) fn take(&mut self, event: &Event) {
+        let conn = event.kind.link().map_or(0, |l| l.conn);
+        if let Some(saver) = &mut self.saver {
+            let mut record = Record::from_event(event, conn);
+            record.protocol = Some(self.protocol);
+            if let Err(err) = saver.push(&record) {
+                eprintln!("socket-tester: could not save: {err}");
+                self.saver = None;
+                self.failed = true;
+            }
+        }
+        if let Some(recorder) = &mut self.recorder
+            && let Err(err) = recorder.record(event, conn)
+        {
+            eprintln!("socket-tester: recording stopped: {err}");
+            self.recorder = None;
+            self.failed = true;
+        }
+    }
+
+    /// Says at once if a recording's writer stopped (a full disk), between events.
+    pub(super) fn check(&mut self) {
+        if let Some(err) = self.recorder.as_mut().and_then(|r| r.failure().cloned()) {
+            eprintln!("socket-tester: recording stopped: {err}");
+            self.recorder = None;
+            self.failed = true;
+        }
+    }
+
+    /// Finishes the files; false if any of them failed.
+    pub(super) fn finish(&mut self) -> bool {
+        let mut ok = !self.failed;
+        if let Some(recorder) = self.recorder.take()
+            && let Err(err) = recorder.finish()
+        {
+            eprintln!("socket-tester: recording: {err}");
+            ok = false;
+        }
+        if let Some(saver) = self.saver.take() {
+            let (count, path) = (saver.records(), saver.path().to_path_buf());
+            match saver.finish() {
+                Ok(()) => eprintln!("saved {count} events to {}", path.display()),
+                Err(err) => {
+                    eprintln!("socket-tester: could not save: {err}");
+                    ok = false;
+                }
+            }
+        }
+        ok
+    }
+}
+
+impl Drop for Keeper {
+    /// A command that ends some other way (a panic) still finishes its files: the recording
+    /// writes what it holds and the save is put in place.
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Prints lines without panicking when stdout is a closed pipe (`| head`).
+pub(super) struct Out {
+    stdout: io::Stdout,
+    open: bool,
+    failed: bool,
+}
+
+impl Out {
+    pub(super) fn new() -> Out {
+        Out { stdout: io::stdout(), open: true, failed: false }
+    }
+
+    /// Prints a line. A closed pipe (`| head`) ends the output quietly, as Unix tools do; any
+    /// other failure (a full disk, a closed descriptor) is said once on stderr and fails the
+    /// command.
+    pub(super) fn line(&mut self, text: &str) {
+        if !self.open {
+            return;
+        }
+        let mut lock = self.stdout.lock();
+        if let Err(err) = writeln!(lock, "{text}").and_then(|()| lock.flush()) {
+            self.open = false;
+            if err.kind() != io::ErrorKind::BrokenPipe {
+                self.failed = true;
+                eprintln!("socket-tester: cannot write to standard output: {err}");
+            }
+        }
+    }
+
+    /// The exit code, given the command's own: a failed write to stdout fails it.
+    pub(super) fn code(&self, code: u8) -> u8 {
+        if self.failed && code == EXIT_OK { EXIT_FAILURE } else { code }
+    }
+}
+
+pub(super) fn signals() -> anyhow::Result<Receiver<i32>> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    // A closed terminal (SIGHUP) ends a command like Ctrl-C does: with its summary and files.
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    let (tx, rx) = crossbeam_channel::bounded(4);
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        for signal in signals.forever() {
+            if tx.send(signal).is_err() {
+                break;
+            }
+        }
+    })?;
+    Ok(rx)
+}
