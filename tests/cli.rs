@@ -672,16 +672,8 @@ fn expectations_against_http_server_socat_and_redis() {
     use common::{Service, free_tcp_port};
     use std::process::Stdio;
     // Python's http.server: the reply ends when it closes.
-    let port = free_tcp_port();
     let dir = tempfile::tempdir().unwrap();
-    let _http = Service::spawn(
-        common::python()
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    common::wait_tcp(port);
+    let (_http, port) = common::http_server(dir.path());
     let target = format!("127.0.0.1:{port}");
     let get = ["tcp", &target, "-e", "GET / HTTP/1.0\\r\\n\\r\\n", "--reply-end", "close", "--expect"];
     let (code, text) = send(&[&get[..], &["regex:^HTTP/1\\.0 200"]].concat());

@@ -531,20 +531,11 @@ fn typing_on_an_open_connection_sends_each_message_on_it_and_up_recalls_the_last
 
 #[test]
 fn search_finds_a_header_that_16_byte_reads_split_and_marks_both_reads() {
-    use std::process::Stdio;
     // Python's http.server serves a 1 MB file; the client reads 16 bytes at a time, so the
     // response is 65,000-odd rows and its header names fall across reads.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("big"), vec![b'x'; 1 << 20]).unwrap();
-    let port = free_tcp_port();
-    let _http = common::Service::spawn(
-        common::python()
-            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    );
-    common::wait_tcp(port);
+    let (_http, port) = common::http_server(dir.path());
     let mut harness = harness(on_port(port));
     {
         let client = &mut harness.state_mut().sessions_mut()[1];

@@ -122,20 +122,50 @@ pub struct Hit {
     pub end: (u64, usize),
 }
 
-/// The last bytes of one connection's stream in one direction, kept so that a match can start
-/// in earlier reads and end in a new one: the bytes, and the row each piece came from.
+/// The last bytes of one connection's stream in one direction, the newest read's included, so
+/// that a match can start in earlier reads and end in a new one: the bytes, and the row each
+/// piece of them came from.
 #[derive(Debug, Clone, Default)]
 struct Tail {
     bytes: Vec<u8>,
-    /// (row number, where its bytes start in `bytes`, the offset of that start in its row).
+    /// (row number, where its bytes start in `bytes`, the offset of that start in its row),
+    /// in order.
     pieces: Vec<(u64, usize, usize)>,
 }
 
 impl Tail {
-    /// The row and offset of byte `at` of the tail.
-    fn locate(&self, at: usize) -> (u64, usize) {
-        let i = self.pieces.partition_point(|&(_, start, _)| start <= at).saturating_sub(1);
-        self.pieces.get(i).map_or((0, at), |&(seq, start, offset)| (seq, offset + at - start))
+    /// Appends a read; returns how many bytes came before it.
+    fn push(&mut self, seq: u64, data: &[u8]) -> usize {
+        let before = self.bytes.len();
+        self.pieces.push((seq, before, 0));
+        self.bytes.extend_from_slice(data);
+        before
+    }
+
+    /// Keeps only the last `reach` bytes (a piece cut in two keeps its later part).
+    fn trim(&mut self, reach: usize) {
+        let cut = self.bytes.len().saturating_sub(reach);
+        if cut == 0 {
+            return;
+        }
+        let first = self.pieces.partition_point(|p| p.1 <= cut).saturating_sub(1);
+        self.pieces.drain(..first);
+        for (_, start, offset) in &mut self.pieces {
+            let from = (*start).max(cut);
+            *offset += from - *start;
+            *start = from - cut;
+        }
+        self.bytes.drain(..cut);
+    }
+
+    /// The rows that bytes `range` of the tail came from, each with the range in its own data.
+    fn parts(&self, range: Range<usize>) -> impl Iterator<Item = (u64, Range<usize>)> + '_ {
+        let first = self.pieces.partition_point(|p| p.1 <= range.start).saturating_sub(1);
+        self.pieces[first..].iter().enumerate().map_while(move |(i, &(seq, start, offset))| {
+            let end = self.pieces.get(first + i + 1).map_or(self.bytes.len(), |p| p.1);
+            let (from, to) = (range.start.max(start), range.end.min(end));
+            (from < to).then(|| (seq, offset + from - start..offset + to - start))
+        })
     }
 }
 
@@ -201,62 +231,25 @@ impl Search {
             if entry.data.is_empty() {
                 return false;
             }
-            let key = (entry.conn, entry.direction == Direction::Sent);
-            let tail = tails.entry(key).or_default();
-            let before = tail.bytes.len();
-            let mut joined = std::mem::take(&mut tail.bytes);
-            joined.extend_from_slice(&entry.data);
-            for found in regex.find_iter(&joined) {
+            let tail = tails.entry((entry.conn, entry.direction == Direction::Sent)).or_default();
+            let before = tail.push(entry.seq, &entry.data);
+            for found in regex.find_iter(&tail.bytes) {
                 // A match that ends within the earlier bytes was found with them.
                 if found.end() <= before || found.is_empty() {
                     continue;
                 }
-                let start = if found.start() < before {
-                    tail.locate(found.start())
-                } else {
-                    (entry.seq, found.start() - before)
-                };
-                let hit = Hit { start, end: (entry.seq, found.end() - before) };
-                hits.push(hit);
-                // Each row the match covers gets its part.
-                if found.start() < before {
-                    for (i, &(seq, piece_start, offset)) in tail.pieces.iter().enumerate() {
-                        let piece_end = tail.pieces.get(i + 1).map_or(before, |p| p.1);
-                        let (from, to) = (found.start().max(piece_start), piece_end.min(found.end()));
-                        if from < to {
-                            let range = offset + from - piece_start..offset + to - piece_start;
-                            rows.entry(seq).or_default().push(range);
-                        }
-                    }
+                let mut first = None;
+                let mut last = None;
+                for (seq, range) in tail.parts(found.range()) {
+                    first.get_or_insert((seq, range.start));
+                    last = Some((seq, range.end));
+                    rows.entry(seq).or_default().push(range);
                 }
-                let from = found.start().max(before) - before;
-                rows.entry(entry.seq).or_default().push(from..found.end() - before);
+                if let (Some(start), Some(end)) = (first, last) {
+                    hits.push(Hit { start, end });
+                }
             }
-            // Keep the last `reach` bytes for the next read of this stream.
-            let keep = joined.len().min(*reach);
-            let cut = joined.len() - keep;
-            let mut pieces: Vec<(u64, usize, usize)> = tail
-                .pieces
-                .iter()
-                .filter(|&&(_, start, _)| start < before)
-                .copied()
-                .chain(std::iter::once((entry.seq, before, 0)))
-                .collect();
-            // Shift the pieces by the cut; a piece cut in two keeps its later part.
-            let ends: Vec<usize> =
-                pieces.iter().skip(1).map(|p| p.1).chain(std::iter::once(joined.len())).collect();
-            pieces = pieces
-                .into_iter()
-                .zip(ends)
-                .filter(|&(_, end)| end > cut)
-                .map(|((seq, start, offset), _)| {
-                    let from = start.max(cut);
-                    (seq, from - cut, offset + from - start)
-                })
-                .collect();
-            joined.drain(..cut);
-            tail.bytes = joined;
-            tail.pieces = pieces;
+            tail.trim(*reach);
             rows.contains_key(&entry.seq)
         })
     }
@@ -264,11 +257,6 @@ impl Search {
     /// Every match, in the order found.
     pub fn hits(&self) -> &[Hit] {
         &self.hits
-    }
-
-    /// The row each match starts in, in the order found (what next and previous step over).
-    pub fn matches(&self) -> Vec<u64> {
-        self.hits.iter().map(|h| h.start.0).collect()
     }
 
     /// Whether a row holds part of a match.
@@ -397,10 +385,15 @@ mod tests {
         t
     }
 
+    /// The row each match starts in, in the order found.
+    fn starts(search: &Search) -> Vec<u64> {
+        search.hits().iter().map(|hit| hit.start.0).collect()
+    }
+
     fn found(mode: SearchMode, text: &str, t: &Transcript) -> Vec<u64> {
         let mut search = Search::new(compile(mode, text, false).unwrap_or_else(|e| panic!("{e}")));
         assert!(search.advance(t, Duration::from_secs(1)));
-        search.matches().to_vec()
+        starts(&search)
     }
 
     #[test]
@@ -417,7 +410,7 @@ mod tests {
         let case = compile(SearchMode::Text, "repeat", true).unwrap_or_else(|e| panic!("{e}"));
         let mut search = Search::new(case);
         search.advance(&t, Duration::from_secs(1));
-        assert_eq!(search.matches(), [3]);
+        assert_eq!(starts(&search), [3]);
         assert_eq!(search.ranges(3), vec![2..8]);
     }
 
@@ -431,7 +424,7 @@ mod tests {
         let mut search = Search::new(compile(SearchMode::Text, "content-length", false).unwrap());
         assert!(search.advance(&t, Duration::from_secs(1)));
         assert_eq!(search.hits(), [Hit { start: (2, 12), end: (3, 10) }]);
-        assert_eq!(search.matches(), [2], "one match, counted once, shown from the row it starts in");
+        assert_eq!(starts(&search), [2], "one match, counted once, shown from the row it starts in");
         assert_eq!((search.ranges(2), search.ranges(3)), (vec![12..16], vec![0..10]));
         assert!(search.is_match(2) && search.is_match(3) && !search.is_match(1));
         // A hex search across three reads, and a match wholly in one read.
@@ -457,7 +450,7 @@ mod tests {
         let t = transcript(&refs, usize::MAX);
         let mut search = Search::with_reach(compile(SearchMode::Text, "|01234|", false).unwrap(), 8);
         search.advance(&t, Duration::from_secs(5));
-        assert_eq!(search.matches(), [1234], "found across two reads");
+        assert_eq!(starts(&search), [1234], "found across two reads");
         assert!(search.tails.values().all(|tail| tail.bytes.len() <= 8));
     }
 
@@ -489,13 +482,13 @@ mod tests {
         let mut search =
             Search::new(compile(SearchMode::Text, "abc", false).unwrap_or_else(|e| panic!("{e}")));
         search.advance(&t, Duration::from_secs(1));
-        assert_eq!(search.matches(), [1]);
+        assert_eq!(starts(&search), [1]);
         let more = transcript(&[b"--abc--"], usize::MAX);
         t.push(more.get(0).cloned().unwrap_or_else(|| unreachable!()));
         search.advance(&t, Duration::from_secs(1));
-        assert_eq!(search.matches(), [1, 3]);
+        assert_eq!(starts(&search), [1, 3]);
         t.clear();
         search.advance(&t, Duration::from_secs(1));
-        assert!(search.matches().is_empty());
+        assert!(starts(&search).is_empty());
     }
 }

@@ -255,7 +255,7 @@ fn column_fits(ui: &Ui, tr: &Tr, transcript: &Transcript, titles: &[String; COLU
 }
 
 /// The characters the content column keeps at the least before other columns fold away.
-pub const CONTENT_MIN_CHARS: f32 = 30.0;
+const CONTENT_MIN_CHARS: f32 = 30.0;
 
 /// Which columns show. Connection, peer and round trip show only when they would say
 /// something (more than one connection or peer, an echo timed); then, while the content
@@ -714,11 +714,13 @@ pub fn transcript_ui(
                         Direction::Received => Some(Color32::from_rgb(0x2e, 0x9e, 0x4f)),
                         Direction::Event => None,
                     };
-                    let zoned = entry.at.to_zoned(tz.clone());
                     if shown[0] {
+                        let zoned = entry.at.to_zoned(tz.clone());
                         row.col(|ui| {
-                            ui.monospace(zoned.strftime("%H:%M:%S").to_string())
-                                .on_hover_text(zoned.strftime("%Y-%m-%d %H:%M:%S%.6f").to_string());
+                            // The full time is written only when the pointer asks for it.
+                            ui.monospace(zoned.strftime("%H:%M:%S").to_string()).on_hover_ui(|ui| {
+                                ui.label(zoned.strftime("%Y-%m-%d %H:%M:%S%.6f").to_string());
+                            });
                         });
                     }
                     if shown[1] {

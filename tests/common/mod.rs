@@ -217,6 +217,21 @@ pub fn wait_tcp(port: u16) {
     }
 }
 
+/// Python's http.server serving `dir` on 127.0.0.1: the running service (ended when dropped)
+/// and its port, once it accepts connections.
+pub fn http_server(dir: &std::path::Path) -> (Service, u16) {
+    let port = free_tcp_port();
+    let service = Service::spawn(
+        python()
+            .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    wait_tcp(port);
+    (service, port)
+}
+
 /// Waits for a child with a bound, killing it if it overruns.
 pub fn wait_child(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
     let deadline = Instant::now() + limit;
