@@ -7,7 +7,7 @@
 mod common;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socket_tester::engine::Protocol;
 use socket_tester::i18n::Language;
 use socket_tester::spec::{MessageSpec, Role, SessionSpec};
@@ -105,9 +105,9 @@ fn every_size_zoom_session_count_and_message_length_keeps_the_controls_in_reach(
     assert!(wrong.is_empty(), "{} problems:\n{}", wrong.len(), wrong.join("\n"));
 }
 
-/// The characters each session's Content column shows, once a server and a client beside it
-/// have exchanged the tutorial's message (so that every column that can show has a value).
-fn content_chars(size: (f32, f32), zoom: f32, language: Language) -> Vec<usize> {
+/// A window of `size` at `zoom` in `language`, after its server and client (side by side)
+/// have exchanged the tutorial's message, so that every column that can show has a value.
+fn after_exchange(size: (f32, f32), zoom: f32, language: Language) -> Harness<'static, SocketTesterApp> {
     let port = common::free_tcp_port();
     let options = StartupOptions {
         language: Some(language),
@@ -133,7 +133,68 @@ fn content_chars(size: (f32, f32), zoom: f32, language: Language) -> Vec<usize> 
     harness.state_mut().start_session(1);
     until(&mut harness, &|app| app.sessions()[1].transcript.counters().echoes_ok == 1);
     harness.run_steps(4);
+    harness
+}
+
+/// The characters each session's Content column shows after the exchange.
+fn content_chars(size: (f32, f32), zoom: f32, language: Language) -> Vec<usize> {
+    let harness = after_exchange(size, zoom, language);
     harness.state().sessions().iter().map(|s| s.view.content_chars).collect()
+}
+
+#[test]
+fn presenting_fills_a_projector_with_one_session_and_clips_no_label() {
+    let mut wrong = Vec::new();
+    for size in [(1024.0, 768.0), (1280.0, 720.0)] {
+        for language in [Language::English, Language::Spanish] {
+            let mut harness = after_exchange(size, 1.0, language);
+            let ctx = harness.ctx.clone();
+            harness.state_mut().set_presenting(&ctx, true);
+            harness.run_steps(4);
+            let case = format!("F5 at {}×{} in {language:?}", size.0, size.1);
+            let app = harness.state();
+            let client = &app.sessions()[1];
+            if !app.form_folded(1) {
+                wrong.push(format!("{case}: the form is not folded"));
+            }
+            let (rows, chars) = (client.view.rows_shown, client.view.content_chars);
+            if rows < 8 || chars < 30 {
+                wrong.push(format!("{case}: {rows} rows of {chars} characters (at least 8 of 30)"));
+            }
+            let window = harness.ctx.content_rect();
+            let Some(rect) = app.session_rect(1) else {
+                wrong.push(format!("{case}: the client is not shown"));
+                continue;
+            };
+            if rect.width() < window.width() * 0.9 {
+                wrong.push(format!("{case}: the session is {} of {} wide", rect.width(), window.width()));
+            }
+            let what = if language == Language::English { "What happened" } else { "Qué pasó" };
+            if harness.query_all_by_label(what).next().is_none() {
+                wrong.push(format!("{case}: no \"{what}\" pane"));
+            }
+            // Every label and button of the session lies whole inside it and the window.
+            let clipped: Vec<String> = harness
+                .query_all_by(|node| {
+                    use egui::accesskit::Role;
+                    matches!(node.role(), Role::Label | Role::Button | Role::CheckBox | Role::RadioButton)
+                })
+                .filter(|node| rect.contains(node.rect().center()))
+                .filter(|node| !within(node.rect(), rect) || !within(node.rect(), window))
+                .map(|node| {
+                    format!(
+                        "{:?} {:?}",
+                        node.accesskit_node().label().or(node.accesskit_node().value()),
+                        node.rect()
+                    )
+                })
+                .collect();
+            if !clipped.is_empty() {
+                wrong.push(format!("{case}: cut off: {clipped:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]

@@ -475,7 +475,7 @@ fn typing_on_an_open_connection_sends_each_message_on_it_and_up_recalls_the_last
     harness.get_by_label("Connect").click();
     step_until(&mut harness, "the connection", connected);
     // Connected, the form folds to one line with the message in it.
-    assert!(harness.state().sessions()[1].form_is_folded());
+    assert!(harness.state().form_folded(1));
     let one_line = egui::accesskit::Role::TextInput;
     for (n, text) in ["one", "two ñ", "three"].iter().enumerate() {
         let field = harness.get_by_role_and_label(one_line, "Message");
@@ -955,7 +955,7 @@ fn a_server_sends_its_message_to_one_client_or_to_all() {
         form.set_message(message);
     }
     // A running server's form is folded to one line; Edit shows it whole.
-    assert!(harness.state().sessions()[0].form_is_folded());
+    assert!(harness.state().form_folded(0));
     harness.get_all_by_label("▾ Edit").next().unwrap().click();
     harness.run_steps(2);
     harness.get_by_label("Send to clients").click();
@@ -1850,6 +1850,32 @@ fn the_diagram_draws_each_step_and_steps_through_with_the_transcript_selection()
     harness.run_steps(2);
     assert_eq!(harness.state().sessions()[1].spec().plan.pace_ms, 1000);
     assert!(diagram(&harness).calm);
+}
+
+#[test]
+fn stepping_the_diagram_keeps_the_current_step_in_view() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let link = row_link();
+    // Far more arrows than the window holds: following live, it shows the newest.
+    let sends = (0..80).map(|_| EventKind::Sent { link, data: bytes::Bytes::from_static(b"ping") });
+    let rows: Vec<EventKind> = std::iter::once(EventKind::Connected(link))
+        .chain(sends)
+        .chain(std::iter::once(EventKind::ConnectionClosed { link, bytes_in: 0, bytes_out: 320 }))
+        .collect();
+    push_client_rows(&mut harness, rows);
+    harness.get_all_by_label("Diagram").nth(1).unwrap().click();
+    harness.run_steps(6);
+    assert!(harness.query_by_label("• close").is_some(), "the newest arrow is in view");
+    assert!(harness.query_by_label("• connect").is_none(), "the first is far above");
+    // Step 1 is the first arrow: it comes into view, and stays there.
+    harness.get_by_label("▶|").click();
+    harness.run_steps(6);
+    assert!(harness.query_by_label("Step 1 of 82").is_some());
+    assert!(harness.query_by_label("• connect").is_some(), "the current step is in view");
+    harness.get_by_label("▶|").click();
+    harness.run_steps(6);
+    assert!(harness.query_by_label("• connect").is_some(), "step 2 keeps its neighbour in view");
 }
 
 #[test]

@@ -125,6 +125,10 @@ pub struct SocketTesterApp {
     help_open: bool,
     /// Presentation mode (F5): large type, high contrast, Advanced hidden, "What happened" open.
     presenting: bool,
+    /// Presenting: the session shown and where.
+    presented: Option<(u64, egui::Rect)>,
+    /// Presenting: how much larger everything is ([`super::presentation::scale_for`]).
+    presentation_scale: f32,
     /// The first-launch tour's step, while it shows.
     tour: Option<usize>,
     /// Echoes the clients had when the tour started: a new one ends its second step.
@@ -254,6 +258,8 @@ impl SocketTesterApp {
             tour_done: settings.tour_done,
             help_open: false,
             presenting: false,
+            presented: None,
+            presentation_scale: super::presentation::SCALE,
             load: super::load_view::LoadPanel::default(),
             first_frame_probe: options.first_frame_probe,
             open_bar: None,
@@ -366,10 +372,18 @@ impl SocketTesterApp {
     /// Where a session is drawn, if it is on screen (not behind another tab).
     pub fn session_rect(&self, index: usize) -> Option<egui::Rect> {
         let uid = self.sessions.get(index)?.uid;
+        if self.presenting {
+            return self.presented.filter(|(shown, _)| *shown == uid).map(|(_, rect)| rect);
+        }
         if !tiles::is_shown(&self.tree, uid) {
             return None;
         }
         self.tree.tiles.rect(tiles::tile_of(&self.tree, uid)?)
+    }
+
+    /// Whether the form of the session at `index` is folded to one line.
+    pub fn form_folded(&self, index: usize) -> bool {
+        self.sessions.get(index).is_some_and(|s| s.form_is_folded(self.presenting))
     }
 
     /// How the sessions are arranged.
@@ -1078,7 +1092,12 @@ impl SocketTesterApp {
 
     /// How much presentation mode enlarges everything (1 when not presenting).
     fn presentation_factor(&self) -> f32 {
-        if self.presenting { super::presentation::SCALE } else { 1.0 }
+        if self.presenting { self.presentation_scale } else { 1.0 }
+    }
+
+    /// The window's height in points at zoom 1.
+    fn height_at_zoom_1(ctx: &egui::Context) -> f32 {
+        ctx.content_rect().height() * ctx.zoom_factor()
     }
 
     /// Whether presentation mode is on.
@@ -1086,9 +1105,10 @@ impl SocketTesterApp {
         self.presenting
     }
 
-    /// Turns presentation mode on or off: large type (the zoom × 1.6; A− and A+ still adjust
-    /// it), the high-contrast theme, Advanced hidden and "What happened" always open.
+    /// Turns presentation mode on or off: large type (the zoom × up to 1.6, less on a short
+    /// window; A− and A+ still adjust it), the high-contrast theme, Advanced hidden and "What happened" always open.
     pub fn set_presenting(&mut self, ctx: &egui::Context, on: bool) {
+        self.presentation_scale = super::presentation::scale_for(Self::height_at_zoom_1(ctx), self.zoom);
         self.presenting = on;
         super::presentation::set(ctx, on);
         ctx.set_zoom_factor(self.zoom * self.presentation_factor());
@@ -1409,6 +1429,14 @@ impl SocketTesterApp {
         // Keyboard zoom (Ctrl +/−) changes the context's factor; remember it (without the
         // presentation's enlargement, which only lasts while presenting).
         self.zoom = ui.ctx().zoom_factor() / self.presentation_factor();
+        // A window resized while presenting keeps its eight rows.
+        if self.presenting {
+            let scale = super::presentation::scale_for(Self::height_at_zoom_1(ui.ctx()), self.zoom);
+            if (scale - self.presentation_scale).abs() > 0.01 {
+                self.presentation_scale = scale;
+                ui.ctx().set_zoom_factor(self.zoom * scale);
+            }
+        }
         if self.start_server_pending && !self.awaiting_workspace {
             self.start_server_pending = false;
             // Every server of the workspace (a relay and the server behind it, say).
@@ -1463,7 +1491,14 @@ impl SocketTesterApp {
             clicked: None,
         };
         let tree = &mut self.tree;
-        egui::CentralPanel::default().show(ui, |ui| tree.ui(&mut behavior, ui));
+        if self.presenting {
+            // A projector holds one session well: the one in use fills the window (Ctrl+Tab or
+            // the Sessions menu shows another).
+            self.presented =
+                egui::CentralPanel::default().show(ui, |ui| presenting_ui(ui, &mut behavior)).inner;
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| tree.ui(&mut behavior, ui));
+        }
         actions.extend(behavior.actions);
         let clicked = behavior.clicked.and_then(|uid| self.sessions.iter().position(|s| s.uid == uid));
         if let Some(index) = clicked {
@@ -1505,6 +1540,14 @@ struct SessionTiles<'a> {
     actions: Vec<AppAction>,
     /// A session the pointer pressed on this frame.
     clicked: Option<u64>,
+}
+
+/// Presenting: the session in use alone, filling the window; returns which and where.
+fn presenting_ui(ui: &mut Ui, behavior: &mut SessionTiles<'_>) -> Option<(u64, egui::Rect)> {
+    let mut uid = behavior.active?;
+    let rect = ui.available_rect_before_wrap();
+    let _ = egui_tiles::Behavior::pane_ui(behavior, ui, egui_tiles::TileId::from_u64(0), &mut uid);
+    Some((uid, rect))
 }
 
 /// Below this width a session scrolls sideways inside its tile rather than squeeze its form

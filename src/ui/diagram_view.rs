@@ -241,8 +241,11 @@ pub fn diagram_ui(
             text_color,
         );
     }
+    // Following live, the newest arrow stays in view; stepping, the current one does (sticking
+    // to the bottom would pull steps 1 and 2 off the top).
+    let follow = view.cursor.is_none() && !view.playing;
     let mut scroll =
-        egui::ScrollArea::vertical().id_salt("diagram").auto_shrink(false).stick_to_bottom(!view.playing);
+        egui::ScrollArea::vertical().id_salt("diagram").auto_shrink(false).stick_to_bottom(follow);
     if let Some(index) = view.scroll_to.take() {
         scroll = scroll.vertical_scroll_offset((index as f32 * row_height - 3.0 * row_height).max(0.0));
     }

@@ -87,6 +87,8 @@ pub struct ViewState {
     pub explained: super::transcript_view::ExplainCache,
     /// How many characters the content column showed in the last frame.
     pub content_chars: usize,
+    /// How many rows the table had room for in the last frame (its heading aside).
+    pub rows_shown: usize,
 }
 
 /// One session.
@@ -243,10 +245,10 @@ impl Session {
     }
 
     /// Whether the form shows as one summary line: as the user chose, else while the session
-    /// runs or holds a connection open, so its transcript gets the room.
-    pub fn form_is_folded(&self) -> bool {
+    /// runs or holds a connection open, or the window presents, so its transcript gets the room.
+    pub fn form_is_folded(&self, presenting: bool) -> bool {
         let state = self.form_state();
-        self.form_folded.unwrap_or(state.running || state.connected)
+        self.form_folded.unwrap_or(state.running || state.connected || presenting)
     }
 
     /// What the form should offer.

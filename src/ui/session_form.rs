@@ -479,16 +479,19 @@ pub fn form_ui(
     action
 }
 
-/// What the session is, in one line: "TCP client → localhost:10000", "TCP server on
-/// localhost:10000".
+/// What the session is, in one line, in the window's words: "TCP client → localhost:10000",
+/// "servidor TCP en localhost:10000".
 pub fn summary(tr: &Tr, spec: &SessionSpec) -> String {
-    let (role, arrow) = match spec.role {
-        Role::Server if spec.relay.enabled => (t!(tr, "role-relay"), t!(tr, "form-summary-on")),
-        Role::Server => (t!(tr, "role-server"), t!(tr, "form-summary-on")),
-        Role::Client => (t!(tr, "role-client"), "→".to_string()),
-    };
     let host = if spec.host.contains(':') { format!("[{}]", spec.host) } else { spec.host.clone() };
-    format!("{} {} {arrow} {host}:{}", spec.protocol, role.to_lowercase(), spec.port)
+    let target = format!("{host}:{}", spec.port);
+    let protocol = spec.protocol.to_string();
+    match spec.role {
+        Role::Server if spec.relay.enabled => {
+            t!(tr, "form-summary-relay", protocol = protocol, target = target)
+        }
+        Role::Server => t!(tr, "form-summary-server", protocol = protocol, target = target),
+        Role::Client => t!(tr, "form-summary-client", protocol = protocol, target = target),
+    }
 }
 
 /// The form folded to one line: what the session is and Edit, its buttons, and (a client) the

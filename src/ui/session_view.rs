@@ -59,29 +59,34 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
     egui::Frame::group(ui.style()).stroke(stroke).show(ui, |ui| {
         ui.set_min_size(ui.available_size());
         ui.push_id(uid, |ui| {
-            ui.horizontal(|ui| {
-                // The title is the handle that drags the session into a split or a tab group.
-                let title = egui::Label::new(RichText::new(session_title(tr, session)).heading().strong())
-                    .sense(egui::Sense::click_and_drag());
-                let title = ui.add(title).on_hover_text(t!(tr, "session-drag-hint"));
-                if title.drag_started() {
-                    actions.push(AppAction::Drag { uid });
-                }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
-                        if session.busy() || session.has_unsaved() {
-                            session.confirm_close = true;
-                        } else {
-                            actions.push(AppAction::Close { uid });
+            // Presenting, the session fills the window and "What happened" names it.
+            let presenting = super::presentation::is_on(ui.ctx());
+            if !presenting {
+                ui.horizontal(|ui| {
+                    // The title is the handle that drags the session into a split or a tab group.
+                    let title =
+                        egui::Label::new(RichText::new(session_title(tr, session)).heading().strong())
+                            .sense(egui::Sense::click_and_drag());
+                    let title = ui.add(title).on_hover_text(t!(tr, "session-drag-hint"));
+                    if title.drag_started() {
+                        actions.push(AppAction::Drag { uid });
+                    }
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
+                            if session.busy() || session.has_unsaved() {
+                                session.confirm_close = true;
+                            } else {
+                                actions.push(AppAction::Close { uid });
+                            }
                         }
-                    }
-                    if session.opened_from.is_none()
-                        && let Some(action) = presets_menu_ui(ui, tr, context.presets)
-                    {
-                        actions.push(AppAction::Preset { uid, action });
-                    }
+                        if session.opened_from.is_none()
+                            && let Some(action) = presets_menu_ui(ui, tr, context.presets)
+                        {
+                            actions.push(AppAction::Preset { uid, action });
+                        }
+                    });
                 });
-            });
+            }
             if session.confirm_close {
                 ui.horizontal_wrapped(|ui| {
                     let mut words = Vec::new();
@@ -112,7 +117,7 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             } else {
                 let state = session.form_state();
                 let results = &session.step_results;
-                let folded = session.form_is_folded();
+                let folded = session.form_is_folded(super::presentation::is_on(ui.ctx()));
                 let asked = if folded {
                     folded_form_ui(ui, tr, &mut session.form, state, context.history)
                 } else {
@@ -122,7 +127,9 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                     actions.push(AppAction::Form { uid, action });
                 }
             }
-            if let Some(action) = files_row_ui(ui, tr, session, context.no_dialog) {
+            // Presenting, the files row (Save, Record, Diagram, Code, Statistics) gives its room to
+            // the transcript; its windows open from the keyboard (Ctrl+Shift+D, C, S).
+            if !presenting && let Some(action) = files_row_ui(ui, tr, session, context.no_dialog) {
                 actions.push(AppAction::File { uid: Some(uid), action });
             }
             if session.spec().role == Role::Server {

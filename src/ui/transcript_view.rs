@@ -599,6 +599,7 @@ pub fn transcript_ui(
     let hex_height = if hex_height < 2.0 * row_height { 0.0 } else { hex_height };
     let spacing = ui.spacing().item_spacing.y;
     let table_height = (available - hex_height - row_height - 3.0 * spacing).max(3.0 * row_height);
+    view.rows_shown = ((table_height - row_height) / row_height).floor().max(0.0) as usize;
     // The narrowest glyph a row may hold, for clipping what cannot show anyway.
     let narrowest = ui
         .fonts_mut(|f| {
