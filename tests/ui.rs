@@ -595,6 +595,70 @@ fn search_finds_a_header_that_16_byte_reads_split_and_marks_both_reads() {
         .filter_map(|node| node.accesskit_node().label().or_else(|| node.accesskit_node().value()))
         .collect();
     assert!(said.iter().any(|s| s == "1 match"), "the bar counts matches: {said:?}");
+    // The Messages view joins the 65,000-odd reads: a request, and one response.
+    harness.get_all_by_label("Messages").last().unwrap().click();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        harness.run_steps(2);
+        let joined = harness.state().sessions()[1].view.messages.as_ref().map_or(0, |m| m.len());
+        let done = harness.state().sessions()[1].view.messages.as_ref().is_some_and(|m| {
+            (0..m.len()).filter_map(|i| m.get(i)).map(|m| m.reads.len()).sum::<usize>() + 10 > rows
+        });
+        if done {
+            assert!(joined < 10, "{joined} messages");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the messages were not joined in time");
+    }
+    let messages = harness.state().sessions()[1].view.messages.clone().unwrap();
+    let response = (0..messages.len()).filter_map(|i| messages.get(i)).max_by_key(|m| m.len).unwrap();
+    assert!(
+        response.len > 1 << 20 && response.reads.len() > 65_000,
+        "{} B in {} reads",
+        response.len,
+        response.reads.len()
+    );
+    assert!(response.holds(hit.start.0) && response.holds(hit.end.0), "the match is inside the response");
+    let size = format!(" in {} reads", harness.state().tr().number(response.reads.len() as f64, 0));
+    assert!(harness.query_all_by_label_contains(&size).count() >= 1, "the row says how many reads: {size}");
+}
+
+#[test]
+fn the_messages_view_joins_reads_and_shows_a_split_character_whole() {
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    {
+        let form = &mut harness.state_mut().sessions_mut()[1].form;
+        let message = socket_tester::spec::MessageSpec {
+            text: "0123456789abcdeñ and more".into(),
+            ..Default::default()
+        };
+        form.set_message(message);
+    }
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo", |app| app.sessions()[1].transcript.counters().echoes_ok == 1);
+    // The client reads 16 bytes: "ñ" is split, the reads view shows its two halves. (The
+    // server's echo turns the direction after every read, so its rows stay one per read.)
+    assert!(harness.query_all_by_label_contains("\"0123456789abcde\\xC3\"").count() >= 1);
+    harness.get_all_by_label("Messages").last().unwrap().click();
+    harness.run_steps(4);
+    let client = &harness.state().sessions()[1];
+    assert!(client.view.joined);
+    let messages = client.view.messages.as_ref().unwrap();
+    let echo: Vec<_> =
+        (0..messages.len()).filter_map(|i| messages.get(i)).filter(|m| m.reads.len() == 2).collect();
+    assert_eq!(echo.len(), 1, "the echo is one message of two reads");
+    assert!(
+        harness.query_all_by_label_contains("\"0123456789abcdeñ│ and more\"").count() >= 1,
+        "whole, the read marked"
+    );
+    assert!(harness.query_all_by_label("26 B in 2 reads").count() >= 1);
+    // Back to the reads: one row per read again.
+    harness.get_all_by_label("Reads").last().unwrap().click();
+    harness.run_steps(3);
+    assert!(harness.state().sessions()[1].view.messages.is_none());
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 pub mod export;
 pub mod line;
+pub mod messages;
 pub mod render;
 pub mod search;
 pub mod store;

@@ -12,6 +12,7 @@ pub mod diagram_view;
 pub mod files;
 pub mod load_view;
 pub mod message_editor;
+pub mod messages_view;
 pub mod options_form;
 pub mod presentation;
 pub mod presets;

@@ -89,6 +89,12 @@ pub struct ViewState {
     pub content_chars: usize,
     /// How many rows the table had room for in the last frame (its heading aside).
     pub rows_shown: usize,
+    /// The Messages view: reads joined per connection and direction.
+    pub joined: bool,
+    /// The Messages view's rows, while it is shown.
+    pub messages: Option<crate::transcript::messages::Messages>,
+    /// The pause that ends a message, in milliseconds (`None`: the default, 100).
+    pub gap_ms: Option<u64>,
 }
 
 /// One session.

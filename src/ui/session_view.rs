@@ -150,7 +150,8 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                 .show(ui, |ui| session_status_ui(ui, tr, session));
             ui.separator();
             let who = (session.spec().role, session.spec().chunk_bytes());
-            let context = TranscriptContext { tr, tz: context.tz, who };
+            let boundary = super::messages_view::boundary(session.spec());
+            let context = TranscriptContext { tr, tz: context.tz, who, boundary: &boundary };
             transcript_ui(
                 ui,
                 context,

@@ -17,6 +17,7 @@ use crate::i18n::Tr;
 use crate::spec::Role;
 use crate::t;
 use crate::transcript::line::Direction;
+use crate::transcript::messages::{Boundary, DEFAULT_GAP_MS, Joining, Messages};
 use crate::transcript::render::{hex, hex_dump, hex_dump_marked};
 use crate::transcript::search::{Filtered, RowFilter};
 use crate::transcript::store::{Entry, PREVIEW_BYTES, Transcript};
@@ -479,6 +480,8 @@ pub struct TranscriptContext<'a> {
     pub tz: &'a TimeZone,
     /// The session's role and read size, for explaining rows in plain words.
     pub who: (Role, u64),
+    /// Where the session's messages end (its framing), for the Messages view.
+    pub boundary: &'a Boundary,
 }
 
 /// Draws the transcript table, the hex pane, and the copy controls.
@@ -490,8 +493,25 @@ pub fn transcript_ui(
     search: &mut Option<SearchBar>,
     rows: &mut Option<Filtered>,
 ) {
-    let TranscriptContext { tr, tz, who } = context;
+    let TranscriptContext { tr, tz, who, boundary } = context;
     let protocol = transcript.protocol();
+    // The Messages view: reads joined, kept up to date a little each frame.
+    let joining = Joining {
+        gap_ms: view.gap_ms.unwrap_or(DEFAULT_GAP_MS),
+        boundary: boundary.clone(),
+        filter: rows.as_ref().map(Filtered::filter),
+    };
+    if view.joined {
+        let messages = view.messages.get_or_insert_with(|| Messages::new(joining.clone()));
+        if *messages.joining() != joining {
+            *messages = Messages::new(joining);
+        }
+        if !messages.advance(transcript, FILTER_BUDGET) {
+            ui.ctx().request_repaint();
+        }
+    } else {
+        view.messages = None;
+    }
     let mut scroll_to_seq = view.scroll_to.take();
     if let Some(bar) = search {
         match search_bar_ui(ui, tr, bar, transcript) {
@@ -534,36 +554,53 @@ pub fn transcript_ui(
     };
     let found = search.as_ref().and_then(SearchBar::search);
     let match_bg = crate::ui::theme::search_match_bg(ui.visuals());
-    ui.horizontal(|ui| {
-        ui.label(t!(tr, "view-show"));
-        ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
-            .on_hover_text(t!(tr, "view-text-hint"));
-        ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex")).on_hover_text(t!(tr, "view-hex-hint"));
-        ui.checkbox(&mut view.wrap, t!(tr, "view-wrap")).on_hover_text(t!(tr, "view-wrap-hint"));
-        ui.checkbox(&mut view.explain_column, t!(tr, "view-explain"))
-            .on_hover_text(t!(tr, "view-explain-hint"));
-        let copy = ui
-            .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
-            .on_hover_text(t!(tr, "btn-copy-hint"));
-        filter_toggles_ui(ui, tr, tz, rows, &ends);
-        let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::C));
-        if (copy.clicked() || (shortcut && view.selection.is_some()))
-            && let Some((a, b)) = view.selection
-        {
-            let lines: Vec<String> = transcript
-                .iter()
-                .filter(|e| (a..=b).contains(&e.seq))
-                .map(|e| row_line(tr, tz, e, (view.hex, protocol)))
-                .collect();
-            ui.ctx().copy_text(lines.join("\n"));
-        }
-        if transcript.dropped() > 0 {
-            let mb = transcript.cap_bytes() / (1024 * 1024);
-            ui.label(
-                RichText::new(t!(tr, "view-dropped", count = transcript.dropped(), cap = mb))
-                    .color(ui.visuals().warn_fg_color),
-            );
-        }
+    // A narrow session scrolls its toolbar sideways rather than cut it.
+    egui::ScrollArea::horizontal().id_salt("transcript-toolbar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(t!(tr, "view-show"));
+            ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
+                .on_hover_text(t!(tr, "view-text-hint"));
+            ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex"))
+                .on_hover_text(t!(tr, "view-hex-hint"));
+            ui.separator();
+            ui.selectable_value(&mut view.joined, false, t!(tr, "view-reads"))
+                .on_hover_text(t!(tr, "view-reads-hint"));
+            ui.selectable_value(&mut view.joined, true, t!(tr, "view-messages"))
+                .on_hover_text(t!(tr, "view-messages-hint"));
+            if view.joined {
+                let mut gap = view.gap_ms.unwrap_or(DEFAULT_GAP_MS);
+                let drag = egui::DragValue::new(&mut gap).range(0..=60_000).suffix(" ms");
+                if ui.add(drag).on_hover_text(t!(tr, "view-gap-hint")).changed() {
+                    view.gap_ms = Some(gap);
+                }
+            } else {
+                ui.checkbox(&mut view.wrap, t!(tr, "view-wrap")).on_hover_text(t!(tr, "view-wrap-hint"));
+            }
+            ui.checkbox(&mut view.explain_column, t!(tr, "view-explain"))
+                .on_hover_text(t!(tr, "view-explain-hint"));
+            let copy = ui
+                .add_enabled(view.selection.is_some(), egui::Button::new(t!(tr, "btn-copy")))
+                .on_hover_text(t!(tr, "btn-copy-hint"));
+            filter_toggles_ui(ui, tr, tz, rows, &ends);
+            let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::C));
+            if (copy.clicked() || (shortcut && view.selection.is_some()))
+                && let Some((a, b)) = view.selection
+            {
+                let lines: Vec<String> = transcript
+                    .iter()
+                    .filter(|e| (a..=b).contains(&e.seq))
+                    .map(|e| row_line(tr, tz, e, (view.hex, protocol)))
+                    .collect();
+                ui.ctx().copy_text(lines.join("\n"));
+            }
+            if transcript.dropped() > 0 {
+                let mb = transcript.cap_bytes() / (1024 * 1024);
+                ui.label(
+                    RichText::new(t!(tr, "view-dropped", count = transcript.dropped(), cap = mb))
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+        })
     });
     filter_chips_ui(ui, tr, tz, rows, transcript.len());
     let more = view.selection.map_or(0, |(a, b)| (b - a + 1) as usize).saturating_sub(selected.len());
@@ -640,15 +677,19 @@ pub fn transcript_ui(
     let content_width_id = ui.scope_id().with("content-width");
     let content_width: f32 = ui.data(|d| d.get_temp(content_width_id)).unwrap_or(400.0);
     let mut widths = [0.0f32; COLUMNS];
+    // The Messages view draws one row per message; it does not wrap (the details show all).
+    let joined = view.messages.as_ref().filter(|_| view.joined);
+    let wrap = view.wrap && joined.is_none();
     let table_area = ui.allocate_ui(egui::vec2(ui.available_width(), table_height), |ui| {
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
         // A click selects the row (for the details pane and Copy), not the text under it.
         ui.style_mut().interaction.selectable_labels = false;
         let mut table = TableBuilder::new(ui);
         // The row to bring into view, by its place among the rows shown.
-        let scroll_to = scroll_to_seq.and_then(|seq| match rows.as_ref() {
-            Some(filtered) => filtered.rows().binary_search(&seq).ok(),
-            None => transcript.index_of(seq),
+        let scroll_to = scroll_to_seq.and_then(|seq| match (joined, rows.as_ref()) {
+            (Some(messages), _) => messages.index_of(seq),
+            (None, Some(filtered)) => filtered.rows().binary_search(&seq).ok(),
+            (None, None) => transcript.index_of(seq),
         });
         if let Some(index) = scroll_to {
             table = table.scroll_to_row(index, Some(egui::Align::Center));
@@ -698,13 +739,20 @@ pub fn transcript_ui(
                 }
             })
             .body(|body| {
-                let count = rows.as_ref().map_or(transcript.len(), |f| f.rows().len());
+                let count = match (joined, rows.as_ref()) {
+                    (Some(messages), _) => messages.len(),
+                    (None, Some(filtered)) => filtered.rows().len(),
+                    (None, None) => transcript.len(),
+                };
                 let draw = |mut row: egui_extras::TableRow<'_, '_>| {
-                    let index = match rows.as_ref() {
-                        Some(filtered) => {
+                    let message = joined.and_then(|m| m.get(row.index()));
+                    let index = match (message, rows.as_ref()) {
+                        (Some(message), _) => transcript.index_of(message.first()),
+                        (None, Some(filtered)) => {
                             filtered.rows().get(row.index()).and_then(|&seq| transcript.index_of(seq))
                         }
-                        None => Some(row.index()),
+                        (None, None) if joined.is_some() => None,
+                        (None, None) => Some(row.index()),
                     };
                     let Some(index) = index else { return };
                     let Some(entry) = transcript.get(index) else { return };
@@ -753,10 +801,14 @@ pub fn transcript_ui(
                         });
                     }
                     if shown[5] {
-                        row.col(|ui| {
-                            if matches!(entry.direction, Direction::Sent | Direction::Received) {
+                        row.col(|ui| match message {
+                            Some(message) if message.len > 0 => {
+                                ui.label(super::messages_view::size_label(tr, message));
+                            }
+                            _ if matches!(entry.direction, Direction::Sent | Direction::Received) => {
                                 ui.label(format!("{} B", tr.number(entry.data.len() as f64, 0)));
                             }
+                            _ => {}
                         });
                     }
                     row.col(|ui| {
@@ -764,7 +816,25 @@ pub fn transcript_ui(
                         // preview would cost shaping thousands of glyphs per row per frame.
                         // Sentences (events, errors) stay whole for screen readers.
                         let line = (ui.available_width() / narrowest).ceil() as usize + 1;
-                        let shown = if view.wrap { line * MAX_WRAP_LINES } else { line };
+                        if let Some(message) = message.filter(|m| m.len > 0) {
+                            let color = color.unwrap_or(ui.visuals().text_color());
+                            let limit = (line * 4).max(MIN_ROW_CHARS);
+                            let mut job = super::messages_view::message_job(
+                                ui,
+                                transcript,
+                                message,
+                                (view.hex, limit),
+                                color,
+                            );
+                            let matched =
+                                found.is_some_and(|s| message.reads.iter().any(|&seq| s.is_match(seq)));
+                            if matched {
+                                job.sections.iter_mut().for_each(|s| s.format.background = match_bg);
+                            }
+                            ui.add(egui::Label::new(job).truncate());
+                            return;
+                        }
+                        let shown = if wrap { line * MAX_WRAP_LINES } else { line };
                         let text =
                             clip_chars(content(tr, entry, view.hex, protocol), shown.max(MIN_ROW_CHARS));
                         let mut rich = RichText::new(text);
@@ -777,7 +847,7 @@ pub fn transcript_ui(
                         if entry.direction == Direction::Error || entry.echo_differs() {
                             rich = rich.color(error_color);
                         }
-                        let label = if view.wrap {
+                        let label = if wrap {
                             ui.add(egui::Label::new(rich).wrap())
                         } else {
                             ui.add(egui::Label::new(rich).truncate())
@@ -785,12 +855,19 @@ pub fn transcript_ui(
                         // A folded column's value is in the row's whole line, on hover.
                         if label.hovered() && folded {
                             label.on_hover_text(row_line(tr, tz, entry, (view.hex, protocol)));
-                        } else if label.hovered() && !view.wrap {
+                        } else if label.hovered() && !wrap {
                             label.on_hover_text(content(tr, entry, view.hex, protocol));
                         }
                     });
+                    // A message's round trip is its last read's.
+                    let last = message
+                        .and_then(|m| m.reads.last())
+                        .and_then(|&seq| transcript.index_of(seq))
+                        .and_then(|i| transcript.get(i))
+                        .unwrap_or(entry);
                     if shown[7] {
                         row.col(|ui| {
+                            let entry = last;
                             if let Some(rtt) = entry.rtt_us() {
                                 let ok = !entry.echo_differs();
                                 let mark = if ok { "✔" } else { "✘" };
@@ -813,7 +890,7 @@ pub fn transcript_ui(
                         clicked = Some((entry.seq, shift));
                     }
                 };
-                if view.wrap {
+                if wrap {
                     let chars_per_line = (content_width / mono_glyph).floor().max(8.0) as usize;
                     let line = ui_line_height;
                     let heights = view.wrap_heights.heights(
@@ -862,6 +939,20 @@ pub fn transcript_ui(
                         .on_hover_text(t!(tr, "what-happened-hint"));
                     ui.add(egui::Label::new(words.as_str()).wrap());
                 });
+            }
+            // The Messages view's selected message: all its reads as one.
+            let message = view
+                .messages
+                .as_ref()
+                .filter(|_| view.joined)
+                .zip(view.selection)
+                .and_then(|(m, (first, _))| {
+                    m.index_of(first).and_then(|i| m.get(i)).filter(|m| m.first() == first)
+                })
+                .filter(|m| m.len > 0);
+            if let Some(message) = message {
+                super::messages_view::message_details_ui(ui, tr, transcript, message, (found, match_bg));
+                return;
             }
             let several = selected.len() > 1;
             for entry in &selected {

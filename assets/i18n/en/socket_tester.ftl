@@ -892,3 +892,13 @@ form-one-line-hint = Enter sends it; ↑ and ↓ walk the messages sent before. 
 form-summary-client = { $protocol } client → { $target }
 form-summary-server = { $protocol } server on { $target }
 form-summary-relay = { $protocol } relay on { $target }
+view-reads = Reads
+view-reads-hint = One row per read or datagram, as the socket gave them (the TCP lesson: 16 + 16 + 1)
+view-messages = Messages
+view-messages-hint = Reads joined per connection and direction until the other side speaks, a pause, or the session's framing: the whole text, each read's start marked │
+view-gap-hint = A pause longer than this starts a new message
+messages-size = { $count ->
+    [one] { $bytes } B in { $reads } read
+   *[other] { $bytes } B in { $reads } reads
+}
+messages-more = The first { $shown } bytes are shown; Save… keeps them all.

@@ -910,3 +910,13 @@ form-one-line-hint = Intro lo envía; ↑ y ↓ recorren los mensajes enviados a
 form-summary-client = cliente { $protocol } → { $target }
 form-summary-server = servidor { $protocol } en { $target }
 form-summary-relay = intermediario { $protocol } en { $target }
+view-reads = Lecturas
+view-reads-hint = Una fila por lectura o datagrama, tal como los dio el socket (la lección de TCP: 16 + 16 + 1)
+view-messages = Mensajes
+view-messages-hint = Lecturas unidas por conexión y sentido hasta que habla el otro lado, una pausa o el entramado de la sesión: el texto entero, con el comienzo de cada lectura marcado │
+view-gap-hint = Una pausa más larga que esta empieza un mensaje nuevo
+messages-size = { $count ->
+    [one] { $bytes } B en { $reads } lectura
+   *[other] { $bytes } B en { $reads } lecturas
+}
+messages-more = Se muestran los primeros { $shown } bytes; Guardar… los conserva todos.
