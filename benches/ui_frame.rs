@@ -11,6 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::Timestamp;
 use socket_tester::engine::{EchoCheck, Event, EventKind, Link, next_session_id};
 use socket_tester::stats::series::Series;
+use socket_tester::transcript::messages::{Joining, Messages};
 use socket_tester::transcript::store::{DEFAULT_CAP_BYTES, Transcript};
 use socket_tester::ui::stats_view::{PlotTab, StatsView};
 
@@ -73,6 +74,53 @@ fn benches(c: &mut Criterion) {
     assert_eq!(app.sessions()[1].diagram.as_ref().map(|d| d.rows().len()), Some(1_000_000));
     group.bench_function("frame_with_diagram_of_1m_events", |b| b.iter(|| frame(&ctx, &mut app)));
     app.sessions_mut()[1].diagram = None;
+    drop(app);
+
+    // A keep-alive HTTP client's 1,000,000 reads of 16 bytes: a request, then a 1 KiB response
+    // in 64 reads, over and over. The Reads view has a row per read; the Messages view joins
+    // each response (31,250 rows), once the join has caught up (2 ms a frame).
+    let (ctx, mut app) = new_app();
+    {
+        let transcript = &mut app.sessions_mut()[1].transcript;
+        transcript.set_cap_bytes(usize::MAX);
+        let request = Bytes::from_static(b"GET / HTTP/1.1\r\n\r\n");
+        let read = Bytes::from_static(b"0123456789abcdef");
+        let at = Timestamp::now();
+        for i in 0..1_000_000u64 {
+            let kind = if i.is_multiple_of(65) {
+                EventKind::Sent { link: link(), data: request.clone() }
+            } else {
+                EventKind::Received { link: link(), data: read.clone(), truncated: false, echo: None }
+            };
+            transcript.push_event(&Event { at, session: source, kind }, 1);
+        }
+    }
+    for _ in 0..3 {
+        frame(&ctx, &mut app);
+    }
+    group.bench_function("frame_with_1m_reads", |b| b.iter(|| frame(&ctx, &mut app)));
+    app.sessions_mut()[1].view.joined = true;
+    let joining = Instant::now();
+    let mut frames = 0;
+    while app.sessions()[1].view.messages.as_ref().is_none_or(|m| m.len() < 30_770) {
+        frame(&ctx, &mut app);
+        frames += 1;
+        assert!(frames < 100_000, "the join did not finish");
+    }
+    eprintln!("joined 1,000,000 reads in {frames} frames, {:?}", joining.elapsed());
+    group.bench_function("frame_with_1m_reads_as_messages", |b| b.iter(|| frame(&ctx, &mut app)));
+    // Joining them, alone.
+    let transcript = std::mem::replace(&mut app.sessions_mut()[1].transcript, Transcript::new(true, 0));
+    drop(app);
+    group.sample_size(10);
+    group.bench_function("join_1m_reads_into_messages", |b| {
+        b.iter(|| {
+            let mut messages = Messages::new(Joining::default());
+            assert!(messages.advance(&transcript, Duration::from_secs(60)));
+            black_box(messages.len())
+        })
+    });
+    group.sample_size(20);
 
     // A window whose client's statistics panel is open on 1,000,000 round trips: plotted
     // (decimated to the plot's columns), then as a histogram.

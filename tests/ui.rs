@@ -662,6 +662,55 @@ fn the_messages_view_joins_reads_and_shows_a_split_character_whole() {
 }
 
 #[test]
+fn language_and_theme_are_chosen_from_the_more_menu_of_a_narrow_window() {
+    let mut harness = sized_harness(StartupOptions::default(), egui::vec2(800.0, 600.0));
+    harness.run_steps(2);
+    harness.get_by_label("☰ More").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Language:").click();
+    harness.run_steps(2);
+    harness.get_by_label("Español").click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().tr().language(),
+        Language::Spanish,
+        "the menu's language list opened and chose"
+    );
+    harness.get_by_label("☰ Más").click();
+    harness.run_steps(2);
+    harness.get_by_label_contains("Tema:").click();
+    harness.run_steps(2);
+    harness.get_by_label("Oscuro").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().settings().theme, socket_tester::ui::theme::ThemeChoice::Dark);
+}
+
+#[test]
+fn a_rules_match_and_reply_fields_take_the_width_of_their_tile() {
+    let mut harness = sized_harness(StartupOptions::default(), egui::vec2(1024.0, 768.0));
+    {
+        let server = &mut harness.state_mut().sessions_mut()[0];
+        let mut spec = server.spec().clone();
+        spec.server.rules.push(socket_tester::spec::reply::RuleSpec {
+            matches: "regex:^PING".into(),
+            reply: "PONG\\r\\n".into(),
+            delay_ms: 0,
+            close: false,
+        });
+        server.form.set_spec(spec);
+    }
+    harness.run_steps(3);
+    harness.get_by_label_contains("Replies").click();
+    harness.run_steps(3);
+    let fields: Vec<f32> = harness
+        .get_all_by_role_and_label(egui::accesskit::Role::TextInput, "1")
+        .map(|node| node.rect().width())
+        .collect();
+    assert_eq!(fields.len(), 2, "Match and Reply of rule 1");
+    assert!(fields.iter().all(|&w| w >= 120.0), "{fields:?}");
+}
+
+#[test]
 fn a_bad_message_opens_no_connection() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -1264,13 +1313,13 @@ fn the_theme_is_chosen_in_the_window_kept_in_the_settings_and_readable() {
     for t in [egui::Theme::Light, egui::Theme::Dark] {
         assert_eq!(harness.ctx.style_of(t).visuals.error_fg_color, theme::visuals(t).error_fg_color);
     }
-    harness.get_by_label("Theme").click();
+    harness.get_by_label_contains("Theme:").click();
     harness.run_steps(2);
     harness.get_by_label("Dark").click();
     harness.run_steps(2);
     assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
     assert_eq!(harness.state().settings().theme, ThemeChoice::Dark);
-    harness.get_by_label("Theme").click();
+    harness.get_by_label_contains("Theme:").click();
     harness.run_steps(2);
     harness.get_by_label("Light").click();
     harness.run_steps(2);

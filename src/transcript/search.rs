@@ -179,14 +179,22 @@ pub struct Search {
     reach: usize,
     scan: RowScan,
     tails: std::collections::HashMap<(u64, bool), Tail>,
+    /// The stream of the row looked at last, kept out of the map: the next row is usually
+    /// of the same connection and direction.
+    current: Option<((u64, bool), Tail)>,
     hits: Vec<Hit>,
     /// For every row holding part of a match, the matched byte ranges in its data.
     rows: std::collections::BTreeMap<u64, Vec<Range<usize>>>,
 }
 
-/// How far back into earlier reads a regular expression may reach: a longer match across
-/// reads is not found (it is within one read).
-const REGEX_REACH: usize = 4096;
+/// How far back into earlier reads a regular expression may reach: a match that starts further
+/// back is not found across reads (one within a read always is). Every read is searched with
+/// this many bytes before it, so it is kept short.
+const REGEX_REACH: usize = 256;
+
+/// A stream's tail grows to this (or twice the reach) before it is cut back to the reach, so
+/// that bytes are moved once per few hundred reads, not at each.
+const TAIL_SLACK: usize = 4096;
 
 /// How many bytes before a read a match of this query can start: one less than the longest
 /// match of a text (a case-folded character is at most 3 bytes longer per byte typed) or
@@ -213,6 +221,7 @@ impl Search {
             reach,
             scan: RowScan::default(),
             tails: Default::default(),
+            current: None,
             hits: Vec::new(),
             rows: Default::default(),
         }
@@ -226,31 +235,49 @@ impl Search {
             self.hits.retain(|h| h.start.0 >= first);
             self.rows = self.rows.split_off(&first);
         }
-        let Search { regex, reach, scan, tails, hits, rows } = self;
+        let Search { regex, reach, scan, tails, current, hits, rows } = self;
         scan.advance(transcript, budget, |entry| {
             if entry.data.is_empty() {
                 return false;
             }
-            let tail = tails.entry((entry.conn, entry.direction == Direction::Sent)).or_default();
+            let key = (entry.conn, entry.direction == Direction::Sent);
+            if current.as_ref().is_none_or(|(k, _)| *k != key) {
+                if let Some((k, tail)) = current.take() {
+                    tails.insert(k, tail);
+                }
+                *current = Some((key, tails.remove(&key).unwrap_or_default()));
+            }
+            let Some((_, tail)) = current.as_mut() else { return false };
             let before = tail.push(entry.seq, &entry.data);
-            for found in regex.find_iter(&tail.bytes) {
-                // A match that ends within the earlier bytes was found with them.
-                if found.end() <= before || found.is_empty() {
-                    continue;
-                }
-                let mut first = None;
-                let mut last = None;
-                for (seq, range) in tail.parts(found.range()) {
-                    first.get_or_insert((seq, range.start));
-                    last = Some((seq, range.end));
-                    rows.entry(seq).or_default().push(range);
-                }
-                if let (Some(start), Some(end)) = (first, last) {
-                    hits.push(Hit { start, end });
+            // A new match ends in this read and starts at most `reach` bytes before it.
+            let from = before.saturating_sub(*reach);
+            let window = &tail.bytes[from..];
+            let mut matched = false;
+            if regex.is_match(window) {
+                for found in regex.find_iter(window) {
+                    let (start, end) = (from + found.start(), from + found.end());
+                    // A match that ends within the earlier bytes was found with them.
+                    if end <= before || start == end {
+                        continue;
+                    }
+                    let mut first = None;
+                    let mut last = None;
+                    matched = true;
+                    for (seq, range) in tail.parts(start..end) {
+                        first.get_or_insert((seq, range.start));
+                        last = Some((seq, range.end));
+                        rows.entry(seq).or_default().push(range);
+                    }
+                    if let (Some(start), Some(end)) = (first, last) {
+                        hits.push(Hit { start, end });
+                    }
                 }
             }
-            tail.trim(*reach);
-            rows.contains_key(&entry.seq)
+            if tail.bytes.len() > TAIL_SLACK.max(2 * *reach) {
+                tail.trim(*reach);
+            }
+            // Every new match ends in this row, so the row holds part of it.
+            matched
         })
     }
 
@@ -451,7 +478,9 @@ mod tests {
         let mut search = Search::with_reach(compile(SearchMode::Text, "|01234|", false).unwrap(), 8);
         search.advance(&t, Duration::from_secs(5));
         assert_eq!(starts(&search), [1234], "found across two reads");
-        assert!(search.tails.values().all(|tail| tail.bytes.len() <= 8));
+        let longest =
+            search.tails.values().chain(search.current.as_ref().map(|(_, t)| t)).map(|t| t.bytes.len()).max();
+        assert!(longest.is_some_and(|len| len <= TAIL_SLACK + 6), "{longest:?}");
     }
 
     #[test]

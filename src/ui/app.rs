@@ -1136,28 +1136,33 @@ impl SocketTesterApp {
         if ui.button(t!(self.tr, "help-button")).on_hover_text(t!(self.tr, "help-button-hint")).clicked() {
             self.help_open = !self.help_open;
         }
+        // Lists that open as menus of their own: a drop-down inside the ☰ More menu would close
+        // it instead of opening.
         let mut chosen = language;
-        egui::ComboBox::from_label(t!(self.tr, "language")).selected_text(chosen.native_name()).show_ui(
-            ui,
-            |ui| {
-                for lang in Language::ALL {
-                    ui.selectable_value(&mut chosen, lang, lang.native_name());
+        let title = format!("{}: {} ▾", t!(self.tr, "language"), chosen.native_name());
+        ui.menu_button(title, |ui| {
+            for lang in Language::ALL {
+                if ui.selectable_value(&mut chosen, lang, lang.native_name()).clicked() {
+                    ui.close();
                 }
-            },
-        );
+            }
+        });
         if chosen != language {
             self.set_language(chosen);
         }
         let mut theme = self.theme;
-        egui::ComboBox::from_label(t!(self.tr, "theme"))
-            .selected_text(self.tr.render(&Message::new(theme.label_id())))
-            .show_ui(ui, |ui| {
-                for choice in ThemeChoice::ALL {
-                    ui.selectable_value(&mut theme, choice, self.tr.render(&Message::new(choice.label_id())));
+        let title =
+            format!("{}: {} ▾", t!(self.tr, "theme"), self.tr.render(&Message::new(theme.label_id())));
+        ui.menu_button(title, |ui| {
+            for choice in ThemeChoice::ALL {
+                let name = self.tr.render(&Message::new(choice.label_id()));
+                if ui.selectable_value(&mut theme, choice, name).clicked() {
+                    ui.close();
                 }
-            })
-            .response
-            .on_hover_text(t!(self.tr, "theme-hint"));
+            }
+        })
+        .response
+        .on_hover_text(t!(self.tr, "theme-hint"));
         if theme != self.theme {
             self.theme = theme;
             ui.ctx().set_theme(theme.preference());

@@ -94,6 +94,9 @@ pub fn replies_ui(ui: &mut Ui, tr: &Tr, reply: &mut ReplySpec, errors: &[SpecErr
 fn rules_ui(ui: &mut Ui, tr: &Tr, rules: &mut Vec<RuleSpec>, errors: &[SpecError]) {
     let mut action = None;
     let count = rules.len();
+    // Match and Reply share what the number, delay, close and buttons leave of the tile.
+    let fixed = 24.0 + 80.0 + 28.0 + 90.0 + 5.0 * 6.0;
+    let field = ((ui.available_width() - fixed) / 2.0).max(120.0);
     egui::Grid::new(ui.scope_id().with("rules")).num_columns(6).spacing([6.0, 4.0]).show(ui, |ui| {
         if count > 0 {
             let titles = [
@@ -110,12 +113,13 @@ fn rules_ui(ui: &mut Ui, tr: &Tr, rules: &mut Vec<RuleSpec>, errors: &[SpecError
         }
         for (index, rule) in rules.iter_mut().enumerate() {
             let number = ui.label(format!("{}", index + 1));
-            ui.add(
-                egui::TextEdit::singleline(&mut rule.matches).desired_width(150.0).hint_text("regex:^PING"),
-            )
-            .labelled_by(number.id);
-            ui.add(egui::TextEdit::singleline(&mut rule.reply).desired_width(150.0).hint_text("PONG\\r\\n"))
-                .labelled_by(number.id);
+            // Sized outright: a grid's cell offers only last frame's column width, which a
+            // text field would shrink to.
+            let height = ui.spacing().interact_size.y;
+            let edit = egui::TextEdit::singleline(&mut rule.matches).hint_text("regex:^PING");
+            ui.add_sized([field, height], edit).labelled_by(number.id);
+            let edit = egui::TextEdit::singleline(&mut rule.reply).hint_text("PONG\\r\\n");
+            ui.add_sized([field, height], edit).labelled_by(number.id);
             ui.add(egui::DragValue::new(&mut rule.delay_ms).suffix(" ms").range(0..=60_000));
             ui.checkbox(&mut rule.close, "");
             ui.horizontal(|ui| {
