@@ -28,6 +28,8 @@
 #   tls.png         a TLS server with its certificate, and a client that pinned its fingerprint:
 #                   the client's handshake row selected, so the details show it whole
 #                   (version, cipher, certificate, SHA-256)
+#   pair-1024.png   a 1024×768 window: the default pair after one Send, forms folded
+#   presenting-es-1024.png the same in Spanish presentation mode (F5)
 #   relay.png       a server, a relay in front of it with 20 ms of added latency, and a client
 #                   sending through the relay: both legs in the relay's transcript
 # NEW_ONLY=1 makes only the last two.
@@ -349,6 +351,16 @@ with open(path, "w") as f:
     f.write(f'\n[sessions.message]\ntext = "{long}"\n')
 PY
 SIZE="800 600" shot small-six-sessions 0 0 --lang en --workspace "$six"
+
+# A 1024×768 window: the default pair after one Send (both forms folded, the content first),
+# and the same in Spanish presentation mode (F5).
+SIZE="1024 768" PARK="5 760" shot pair-1024 0 0 --lang en --host 127.0.0.1 --port "$(free_port)" --start-server
+SIZE="1024 768" launch presenting-es-1024 --lang es --host 127.0.0.1 --port "$(free_port)" --start-server
+xdotool key --window "$wid" ctrl+Return
+sleep 1.5
+xdotool key --window "$wid" F5
+sleep 1.5
+PARK="5 760" capture presenting-es-1024
 
 # Statistics: 80 echoes 40 ms apart, then the client's statistics window.
 stats_ws="$workspace_dir/stats.toml"

@@ -345,6 +345,9 @@ pub fn form_ui(
     // buttons and the transcript below.
     let available = ui.available_height();
     let height = if available > 420.0 { (available * 0.5).max(140.0) } else { (available * 0.15).max(24.0) };
+    // A solid scroll bar, always drawn when the fields overflow: a floating one shows only under
+    // the pointer, and a short tile would hide Port and Message with no sign of them.
+    let scroll_style = std::mem::replace(&mut ui.spacing_mut().scroll, egui::style::ScrollStyle::solid());
     egui::ScrollArea::vertical()
         .id_salt("form")
         .max_height(height)
@@ -458,6 +461,7 @@ pub fn form_ui(
                 );
             }
         });
+    ui.spacing_mut().scroll = scroll_style;
     let valid = errors.is_empty();
     ui.horizontal_wrapped(|ui| {
         if let Some(pressed) = buttons_ui(ui, tr, form.spec.role, state, valid) {

@@ -16,7 +16,13 @@ unshare -n bash -c '
   ip link set vB up
   ip route add 224.0.0.0/4 dev vB
   "$0" serve udp --bind [::]:5000 --join ff15::1234 --iface vB > "$1/b6.log" 2>&1 &
-  exec "$0" serve udp --bind 0.0.0.0:5000 --join 239.1.2.3 --iface vB > "$1/b4.log" 2>&1
+  B6=$!
+  "$0" serve udp --bind 0.0.0.0:5000 --join 239.1.2.3 --iface vB > "$1/b4.log" 2>&1 &
+  B4=$!
+  # Stopping B (with TERM: a background job ignores SIGINT, and its shell cannot trap it)
+  # stops both its responders, so none is left running after the test.
+  trap "kill -TERM $B4 $B6 2>/dev/null; wait" INT TERM
+  wait
 ' "$BIN" "$OUT" &
 B=$!
 while [ "$(readlink /proc/$B/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do sleep 0.02; done
@@ -40,7 +46,7 @@ done
 "$BIN" send udp [ff15::1234]:5000 hola6 --timeout-ms 500 --iface vA > "$OUT/v6.out" 2>&1 || echo "exit $?" >> "$OUT/v6.out"
 "$BIN" send udp 10.99.0.255:5000 todos --broadcast --timeout-ms 500 > "$OUT/broadcast.out" 2>&1 || echo "exit $?" >> "$OUT/broadcast.out"
 "$BIN" send udp 239.1.2.3:5000 first --timeout-ms 2000 --replies 1 > "$OUT/first.out" 2>&1 || echo "exit $?" >> "$OUT/first.out"
-kill -INT "$B"
+kill -TERM "$B"
 for _ in $(seq 500); do grep -q "Left the multicast group" "$OUT/b4.log" 2>/dev/null && break; sleep 0.02; done
 "$BIN" send udp 239.1.2.3:5000 again --timeout-ms 500 > "$OUT/after.out" 2>&1 || echo "exit $?" >> "$OUT/after.out"
 kill -INT "$A4" "$A6"
