@@ -387,6 +387,57 @@ fn counters_of_every_width_and_encoding_arrive_as_their_bytes() {
     }
 }
 
+/// A peer that reads what it is sent, then sends zeros until the client goes (as socat with
+/// `SYSTEM:'cat /dev/zero'` does), on 127.0.0.1; prints its port.
+const FLOOD_PEER: &str = r#"
+import socket, threading
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0)); s.listen(8)
+print(s.getsockname()[1], flush=True)
+zeros = bytes(65536)
+def flood(c):
+    try:
+        c.recv(4096)
+        while True:
+            c.sendall(zeros)
+    except OSError:
+        pass
+    c.close()
+while True:
+    c, _ = s.accept(); threading.Thread(target=flood, args=(c,), daemon=True).start()
+"#;
+
+#[test]
+fn a_peer_that_never_stops_sending_ends_at_the_deadline() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut peer = common::Service::spawn(
+        common::python().args(["-u", "-c", FLOOD_PEER]).stdout(Stdio::piped()).stderr(Stdio::null()),
+    );
+    let mut line = String::new();
+    BufReader::new(peer.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let target = format!("127.0.0.1:{}", line.trim());
+    // 16-byte and 1 KiB reads never find the socket empty: the deadline must still hold.
+    for chunk in ["16", "1024"] {
+        let started = std::time::Instant::now();
+        let mut child = bin()
+            .args(["send", "tcp", &target, "hi", "--timeout-ms", "1000", "--chunk", chunk])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let counted = std::thread::spawn(move || std::io::Read::bytes(stderr).count());
+        let status = common::wait_child(&mut child, Duration::from_secs(20));
+        let elapsed = started.elapsed();
+        assert!(status.is_some(), "--chunk {chunk}: still running after 20 s (killed)");
+        assert_eq!(status.unwrap().code(), Some(1), "--chunk {chunk}: the echo did not come back");
+        assert!(elapsed < Duration::from_secs(10), "--chunk {chunk}: took {elapsed:?}");
+        let written = counted.join().unwrap();
+        assert!(written < 1 << 20, "--chunk {chunk}: {written} bytes on stderr");
+    }
+}
+
 #[test]
 fn a_file_of_any_size_is_streamed_and_its_echo_checked() {
     use common::Recorder;

@@ -204,8 +204,10 @@ fn the_generated_tls_client_pins_our_servers_certificate_and_gets_its_echo() {
     let port = common::bound_port(&line);
     let fingerprint = common::listening_fingerprint(&line);
     let dir = tempfile::tempdir().unwrap();
+    // 127.0.0.1, where the server listens: "localhost" could try [::1] on the same port
+    // first, where another test's server may be listening.
     let toml = format!(
-        "role = \"client\"\nhost = \"localhost\"\nport = {port}\n\n[tls]\nenabled = true\nverify = \"pin\"\npin = \"{fingerprint}\"\n"
+        "role = \"client\"\nhost = \"127.0.0.1\"\nport = {port}\n\n[tls]\nenabled = true\nverify = \"pin\"\npin = \"{fingerprint}\"\n"
     );
     let preset = tls_preset(&dir, "client.toml", &toml);
     let program = generate(&dir, "client.py", &["--preset", &preset, "--message", MESSAGE]);
@@ -215,7 +217,9 @@ fn the_generated_tls_client_pins_our_servers_certificate_and_gets_its_echo() {
     let status = wait_child(&mut child, Duration::from_secs(20)).expect("the client ends");
     let mut out = String::new();
     std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
-    assert!(status.success(), "{out}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(status.success(), "{out}{err}");
     assert!(out.contains("TLS: TLSv1.3") && out.contains("The echo is identical to the message"), "{out}");
 
     // Pinned to another certificate, it refuses.

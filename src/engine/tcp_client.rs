@@ -91,7 +91,14 @@ struct Conn {
     /// After a mismatch, reading goes on until the first of these: the timeout, and a
     /// silence of [`LINGER_IDLE`] since the last read.
     linger: Option<(Instant, Instant)>,
+    /// The last turn stopped reading with bytes still waiting (a peer that never stops): the
+    /// next turn reads on without waiting.
+    unread: bool,
 }
+
+/// Reads in one turn of the loop at most: a peer that never stops sending still lets the loop
+/// check its commands (Stop), the timeout and the end of a reply between turns.
+const READS_PER_TURN: usize = 256;
 
 /// After a reply that is not the echo, the rest of it is read until the peer is this long
 /// silent (or the timeout comes), so the transcript shows what the peer said, not a cut.
@@ -372,6 +379,7 @@ impl Client<'_> {
                         peer_closed: false,
                         write_shut: false,
                         linger: None,
+                        unread: false,
                     }));
                 }
                 Err(err) if err.kind() == io::ErrorKind::NotConnected => continue,
@@ -429,8 +437,12 @@ impl Client<'_> {
                 && (!self.config.persistent || (self.config.close_when_done && self.queue.is_empty()))
             {
                 if let Some(until) = self.linger_until(conn) {
-                    if let Err(err) =
-                        self.poll.poll(events, Some(until.saturating_duration_since(Instant::now())))
+                    let wait = if conn.unread {
+                        Duration::ZERO
+                    } else {
+                        until.saturating_duration_since(Instant::now())
+                    };
+                    if let Err(err) = self.poll.poll(events, Some(wait))
                         && err.kind() != io::ErrorKind::Interrupted
                     {
                         self.em.failed(Some(conn.link), Error::io(Op::Receive, conn.link.peer, &err));
@@ -450,7 +462,8 @@ impl Client<'_> {
                 }
                 continue;
             }
-            match self.poll.poll(events, wait.map(|until| until.saturating_duration_since(Instant::now()))) {
+            let wait = wait.map(|until| until.saturating_duration_since(Instant::now()));
+            match self.poll.poll(events, if conn.unread { Some(Duration::ZERO) } else { wait }) {
                 Ok(()) => {}
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => {
@@ -670,7 +683,7 @@ impl Client<'_> {
     }
 
     fn read_some(&mut self, conn: &mut Conn) -> Result<(), Flow> {
-        loop {
+        for _ in 0..READS_PER_TURN {
             match conn.stream.read(&mut self.buf) {
                 Ok(0) => {
                     conn.peer_closed = true;
@@ -747,7 +760,10 @@ impl Client<'_> {
                         self.judge_replies(conn);
                     }
                 }
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    conn.unread = false;
+                    return Ok(());
+                }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => {
                     self.em.failed(Some(conn.link), tls::stream_error(Op::Receive, conn.link.peer, &err));
@@ -756,6 +772,10 @@ impl Client<'_> {
                 }
             }
         }
+        // The turn's reads are done and more may wait: the loop looks at its commands and
+        // deadlines, then reads on at once.
+        conn.unread = true;
+        Ok(())
     }
 }
 

@@ -19,10 +19,12 @@ unshare -n bash -c '
   B6=$!
   "$0" serve udp --bind 0.0.0.0:5000 --join 239.1.2.3 --iface vB > "$1/b4.log" 2>&1 &
   B4=$!
-  # Stopping B (with TERM: a background job ignores SIGINT, and its shell cannot trap it)
-  # stops both its responders, so none is left running after the test.
-  trap "kill -TERM $B4 $B6 2>/dev/null; wait" INT TERM
-  wait
+  # USR1 stops the IPv4 responder here (it leaves its group); TERM stops both, so none is
+  # left running after the test. (A background job ignores SIGINT, and its shell cannot trap
+  # it.) This shell keeps the namespace, and so the veth pair, until the end.
+  trap "kill -TERM $B4 2>/dev/null" USR1
+  trap "kill -TERM $B4 $B6 2>/dev/null; wait; exit 0" TERM
+  while kill -0 $B6 2>/dev/null; do wait; done
 ' "$BIN" "$OUT" &
 B=$!
 while [ "$(readlink /proc/$B/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do sleep 0.02; done
@@ -46,8 +48,9 @@ done
 "$BIN" send udp [ff15::1234]:5000 hola6 --timeout-ms 500 --iface vA > "$OUT/v6.out" 2>&1 || echo "exit $?" >> "$OUT/v6.out"
 "$BIN" send udp 10.99.0.255:5000 todos --broadcast --timeout-ms 500 > "$OUT/broadcast.out" 2>&1 || echo "exit $?" >> "$OUT/broadcast.out"
 "$BIN" send udp 239.1.2.3:5000 first --timeout-ms 2000 --replies 1 > "$OUT/first.out" 2>&1 || echo "exit $?" >> "$OUT/first.out"
-kill -TERM "$B"
+kill -USR1 "$B"
 for _ in $(seq 500); do grep -q "Left the multicast group" "$OUT/b4.log" 2>/dev/null && break; sleep 0.02; done
 "$BIN" send udp 239.1.2.3:5000 again --timeout-ms 500 > "$OUT/after.out" 2>&1 || echo "exit $?" >> "$OUT/after.out"
 kill -INT "$A4" "$A6"
-wait "$A4" "$A6" || true
+kill -TERM "$B"
+wait "$A4" "$A6" "$B" || true
