@@ -200,6 +200,13 @@ pub fn check(check: &ReplyCheck) -> Message {
         Verdict::NoReply => {
             Message::new("check-no-reply").arg("expected", expected).arg("ms", check.timeout_ms)
         }
+        Verdict::Unended if check.reply_bytes >= crate::engine::expect::MAX_REPLY as u64 => {
+            Message::new("check-unended-size").arg("end", check.end.as_str()).arg("bytes", check.reply_bytes)
+        }
+        Verdict::Unended => Message::new("check-unended")
+            .arg("end", check.end.as_str())
+            .arg("ms", check.timeout_ms)
+            .arg("bytes", check.reply_bytes),
     }
 }
 
@@ -289,6 +296,11 @@ pub fn notice(notice: &Notice) -> Message {
             .arg("rule", *rule)
             .arg("label", label.as_str()),
         Notice::NoRuleMatched { peer } => Message::new("notice-no-rule").arg("peer", peer.to_string()),
+        Notice::FrameTooLong { peer, limit, close } => {
+            Message::new(if *close { "notice-frame-too-long-close" } else { "notice-frame-too-long-reply" })
+                .arg("peer", peer.to_string())
+                .arg("limit", *limit)
+        }
         Notice::Responders { group, replies, responders, waited_ms } => Message::new("notice-responders")
             .arg("group", group.to_string())
             .arg("replies", *replies)
@@ -455,6 +467,9 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
             Message::new("reason-server-closed-missing").arg("missing", *missing)
         }
         Reason::ExtraBytes { count } => Message::new("reason-extra-bytes").arg("count", *count),
+        Reason::ExtraBytesMore { count, reads } => {
+            Message::new("reason-extra-bytes-more").arg("count", *count).arg("reads", *reads)
+        }
         Reason::EchoDiffersAt { offset } => Message::new("reason-echo-differs-at").arg("offset", *offset),
         Reason::UnknownDatagram { bytes } => Message::new("reason-unknown-datagram").arg("bytes", *bytes),
         Reason::DatagramDiffers { size } => Message::new("reason-datagram-differs").arg("size", *size),
@@ -617,6 +632,7 @@ mod tests {
                 Reason::TlsCertRefused { .. } => 50,
                 Reason::TlsCaAsServer => 51,
                 Reason::NoSuchInterface { .. } => 52,
+                Reason::ExtraBytesMore { .. } => 53,
             }
         }
         let all = vec![
@@ -673,9 +689,10 @@ mod tests {
             Reason::TlsCertRefused { alert: "UnknownCA".into() },
             Reason::TlsCaAsServer,
             Reason::NoSuchInterface { name: "eth9".into(), known: "lo (127.0.0.1)".into() },
+            Reason::ExtraBytesMore { count: 1_048_576, reads: 1024 },
         ];
         let seen: BTreeSet<usize> = all.iter().map(index).collect();
-        assert_eq!(seen.len(), 53, "every reason is listed once");
+        assert_eq!(seen.len(), 54, "every reason is listed once");
         let mut all = all;
         all.push(Reason::ServerClosed { missing: 5 });
         all
@@ -826,6 +843,7 @@ mod tests {
             reply_bytes: 3,
             rtt_us: 300,
             timeout_ms: 1000,
+            end: String::new(),
         };
         for outcome in [
             StepOutcome::Passed,
@@ -855,6 +873,7 @@ mod tests {
             ("contains:hola", Verdict::Got),
             ("regex:^hola", Verdict::Got),
             ("hex:68 ?? 6C", Verdict::NoReply),
+            ("any", Verdict::Unended),
         ] {
             let check = ReplyCheck {
                 expected: expected.into(),
@@ -863,6 +882,7 @@ mod tests {
                 reply_bytes: 3,
                 rtt_us: 300,
                 timeout_ms: 1000,
+                end: "close".into(),
             };
             kinds.push(EventKind::Checked { link, check });
         }
@@ -965,7 +985,10 @@ mod tests {
         ]
         .into();
         let words = |text: &str| -> BTreeSet<String> {
-            text.split(|c: char| !c.is_alphabetic())
+            // A command-line flag (`--reply-end`) is the same in both languages.
+            text.split_whitespace()
+                .filter(|token| !token.trim_start_matches('(').starts_with("--"))
+                .flat_map(|token| token.split(|c: char| !c.is_alphabetic()))
                 .filter(|w| w.chars().count() >= 4)
                 .map(str::to_lowercase)
                 .filter(|w| !shared.contains(w.as_str()))

@@ -427,15 +427,68 @@ fn a_peer_that_never_stops_sending_ends_at_the_deadline() {
             .spawn()
             .unwrap();
         let stderr = child.stderr.take().unwrap();
-        let counted = std::thread::spawn(move || std::io::Read::bytes(stderr).count());
+        let counted = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(stderr, 4 << 20), &mut text).unwrap();
+            String::from_utf8_lossy(&text).into_owned()
+        });
         let status = common::wait_child(&mut child, Duration::from_secs(20));
         let elapsed = started.elapsed();
         assert!(status.is_some(), "--chunk {chunk}: still running after 20 s (killed)");
         assert_eq!(status.unwrap().code(), Some(1), "--chunk {chunk}: the echo did not come back");
         assert!(elapsed < Duration::from_secs(10), "--chunk {chunk}: took {elapsed:?}");
-        let written = counted.join().unwrap();
-        assert!(written < 1 << 20, "--chunk {chunk}: {written} bytes on stderr");
+        let said = counted.join().unwrap();
+        assert!(said.len() < 1 << 20, "--chunk {chunk}: {} bytes on stderr", said.len());
+        // The bytes beyond the echo are said once, then folded into one line with a count.
+        assert_eq!(said.matches("more than it was sent").count(), 1, "--chunk {chunk}: {said}");
+        assert_eq!(said.matches("went on sending beyond the echo").count(), 1, "--chunk {chunk}: {said}");
     }
+    // A reply that must end at the peer's close, from a peer that never closes: not a pass.
+    for (end, words) in [("close", "did not end (--reply-end close)"), ("delim:\\n", "did not end")] {
+        let out = bin()
+            .args([
+                "send",
+                "tcp",
+                &target,
+                "hi",
+                "--expect",
+                "any",
+                "--reply-end",
+                end,
+                "--timeout-ms",
+                "1000",
+            ])
+            .output()
+            .unwrap();
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(1), "--reply-end {end}: {text}");
+        assert!(text.contains(words), "--reply-end {end}: says what ended the wait: {text}");
+    }
+}
+
+#[test]
+fn a_full_stderr_exits_1_and_the_saved_file_is_whole() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--quiet"]);
+    let target = format!("127.0.0.1:{}", bound_port(&serve.line()));
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("exchange.jsonl");
+    let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = bin()
+        .args(["send", "tcp", &target, "hola", "--save", saved.to_str().unwrap()])
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a line that could not be written fails the command, no panic");
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(text.lines().count() >= 3 && text.contains("\"b64\":\"aG9sYQ==\""), "the file is whole: {text}");
+    // A failure said to a full stderr exits 1 too (not 101).
+    drop(serve.signal("INT"));
+    let out =
+        bin().args(["send", "tcp", &target, "hola", "--timeout-ms", "500"]).stderr(full()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = bin().args(["send", "tcp", "127.0.0.1:0", "x"]).stderr(full()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a usage error keeps its code");
 }
 
 #[test]

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use socket_tester::engine::{
-    self, ClientConfig, CloseReason, Command, Detail, Endpoint, ErrorKind, EventKind, Payload, Protocol,
-    ServerConfig, WorkerSpec,
+    self, ClientConfig, CloseReason, Command, Detail, Endpoint, ErrorKind, EventKind, Notice, Payload,
+    Protocol, ServerConfig, WorkerSpec,
 };
 use socket_tester::spec::{ReplySpec, RuleSpec};
 use socket_tester::transcript::line::LineFormatter;
@@ -585,6 +585,7 @@ fn rules_reply_with_their_captures_delays_and_closes_over_tcp() {
             RuleSpec { matches: "exact:SLOW".into(), reply: "LATE\\n".into(), delay_ms: 300, close: false },
             RuleSpec { matches: "exact:BYE".into(), reply: "BYE\\n".into(), delay_ms: 0, close: true },
         ],
+        ..ReplySpec::default()
     };
     let server = rules_server(Protocol::Tcp, reply);
     let mut stream = TcpStream::connect(server.addrs[0]).unwrap();
@@ -609,10 +610,16 @@ fn rules_reply_with_their_captures_delays_and_closes_over_tcp() {
     stream.write_all(b"SLOW\n").unwrap();
     assert_eq!(read_reply(&mut stream), "LATE\n");
     assert!(asked.elapsed() >= Duration::from_millis(300), "the delay was kept");
-    stream.write_all(b"BYE\n").unwrap();
+    // What follows a closing rule in the same read is never answered.
+    stream.write_all(b"BYE\nafter\nmore\n").unwrap();
     assert_eq!(read_reply(&mut stream), "BYE\n");
     let mut rest = Vec::new();
-    assert_eq!(stream.read_to_end(&mut rest).unwrap(), 0, "the server closed after its reply");
+    stream.read_to_end(&mut rest).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&rest),
+        "",
+        "the server closed after its reply, answering nothing more"
+    );
     let events = server.stop();
     let notices: Vec<String> = events
         .iter()
@@ -623,6 +630,57 @@ fn rules_reply_with_their_captures_delays_and_closes_over_tcp() {
         .collect();
     assert_eq!(notices.len(), 5, "the transcript says which rule matched each frame: {notices:?}");
     assert!(notices[2].contains("NoRuleMatched"), "{notices:?}");
+}
+
+#[test]
+fn a_line_past_the_limit_is_answered_in_pieces_or_closes_with_a_notice() {
+    let line = |over: &str| ReplySpec {
+        mode: "fixed:ok\\n".into(),
+        framing: "line".into(),
+        max_frame: 1 << 20,
+        over_max_frame: over.into(),
+        ..ReplySpec::default()
+    };
+    // 2.5 MiB that never ends: two replies at 1 MiB and 2 MiB; the rest waits for its end.
+    let server = rules_server(Protocol::Tcp, line("reply"));
+    let mut stream = TcpStream::connect(server.addrs[0]).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(&vec![b'a'; 5 << 19]).unwrap();
+    let mut got = [0u8; 6];
+    stream.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"ok\nok\n");
+    stream.write_all(b"end\n").unwrap();
+    stream.read_exact(&mut got[..3]).unwrap();
+    assert_eq!(&got[..3], b"ok\n", "the rest of the line is a frame of its own");
+    drop(stream);
+    let events = server.stop();
+    let too_long: Vec<_> = events
+        .iter()
+        .filter(|e| {
+            matches!(e.kind, EventKind::Notice(Notice::FrameTooLong { limit: 1_048_576, close: false, .. }))
+        })
+        .collect();
+    assert!(!too_long.is_empty(), "the transcript says the line was cut");
+
+    let server = rules_server(Protocol::Tcp, line("close"));
+    let mut stream = TcpStream::connect(server.addrs[0]).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    stream.write_all(b"short\n").unwrap();
+    stream.read_exact(&mut got[..3]).unwrap();
+    assert_eq!(&got[..3], b"ok\n", "a short line is answered");
+    // The server may close while this is still being written: a reset there is the point.
+    let _ = stream.write_all(&vec![b'a'; 3 << 20]);
+    let mut rest = Vec::new();
+    let ended = stream.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "nothing answers the long line: {ended:?}");
+    assert!(
+        ended.is_ok() || ended.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        "the server closed the connection: {ended:?}"
+    );
+    let events = server.stop();
+    assert!(
+        events.iter().any(|e| matches!(e.kind, EventKind::Notice(Notice::FrameTooLong { close: true, .. })))
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
@@ -308,6 +308,43 @@ fn a_peer_without_tls_is_named_on_both_sides_and_a_silent_one_times_out() {
     assert_eq!(code, 1);
     assert!(err.contains("the TLS handshake did not finish within 300 ms"), "{err}");
     drop(silent);
+}
+
+#[test]
+fn half_finished_handshakes_are_closed_at_their_deadline_and_a_whole_one_still_works() {
+    let serve = Serve::start(&["tcp", "--tls", "--bind", "127.0.0.1:0", "--handshake-timeout-ms", "300"]);
+    let line = serve.line();
+    let port = bound_port(&line);
+    let fingerprint = common::listening_fingerprint(&line);
+    // 50 clients send the first 3 bytes of a ClientHello and stop there.
+    let mut stalled: Vec<std::net::TcpStream> = (0..50)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream.write_all(b"\x16\x03\x01").unwrap();
+            stream.set_read_timeout(Some(WAIT)).unwrap();
+            stream
+        })
+        .collect();
+    let started = Instant::now();
+    for stream in &mut stalled {
+        // An alert may come first (close_notify); then the end, or a reset.
+        let mut rest = Vec::new();
+        let ended = stream.read_to_end(&mut rest);
+        assert!(
+            ended.is_ok() || ended.as_ref().is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+            "closed by the server, not left waiting: {ended:?}"
+        );
+        assert!(rest.len() <= 7, "at most an alert: {rest:?}");
+    }
+    assert!(started.elapsed() < WAIT, "every half handshake was closed before the test's bound");
+    let said = serve.wait_error("did not finish within 300 ms");
+    assert!(said.contains("127.0.0.1:"), "the line names the peer: {said}");
+    // A client that finishes in time is served as before.
+    let (code, out, err) = send(&["tcp", &format!("127.0.0.1:{port}"), "--tls", "--pin", &fingerprint]);
+    assert_eq!(code, 0, "{out}{err}");
+    // A value out of range is a usage error.
+    let bad = bin().args(["serve", "tcp", "--tls", "--handshake-timeout-ms", "0"]).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
 }
 
 #[test]

@@ -15,7 +15,7 @@
 mod args;
 mod code;
 mod load;
-mod output;
+pub(crate) mod output;
 mod presets;
 mod send;
 mod serve;
@@ -89,7 +89,7 @@ fn check(spec: &SessionSpec) -> anyhow::Result<()> {
 /// (`gui`) do not apply to a command: given with one, they are refused.
 pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
     if *gui != GuiArgs::default() {
-        eprintln!(
+        output::say!(
             "socket-tester: --protocol, --host, --port, --message, --start-server and --workspace start the \
              app; a command takes its own arguments (see socket-tester <COMMAND> --help)"
         );
@@ -111,9 +111,10 @@ pub fn run(command: CliCommand, gui: &GuiArgs, lang: Option<LangArg>) -> u8 {
         CliCommand::Code(CodeCommand::Python(args)) => code_python(&args, language),
     };
     match result {
+        Ok(code) if code == EXIT_OK && output::stderr_failed() => EXIT_FAILURE,
         Ok(code) => code,
         Err(err) => {
-            eprintln!("socket-tester: {err}");
+            output::say!("socket-tester: {err}");
             EXIT_USAGE
         }
     }

@@ -63,7 +63,7 @@ impl Keeper {
             let mut record = Record::from_event(event, conn);
             record.protocol = Some(self.protocol);
             if let Err(err) = saver.push(&record) {
-                eprintln!("socket-tester: could not save: {err}");
+                say!("socket-tester: could not save: {err}");
                 self.saver = None;
                 self.failed = true;
             }
@@ -71,7 +71,7 @@ impl Keeper {
         if let Some(recorder) = &mut self.recorder
             && let Err(err) = recorder.record(event, conn)
         {
-            eprintln!("socket-tester: recording stopped: {err}");
+            say!("socket-tester: recording stopped: {err}");
             self.recorder = None;
             self.failed = true;
         }
@@ -80,7 +80,7 @@ impl Keeper {
     /// Says at once if a recording's writer stopped (a full disk), between events.
     pub(super) fn check(&mut self) {
         if let Some(err) = self.recorder.as_mut().and_then(|r| r.failure().cloned()) {
-            eprintln!("socket-tester: recording stopped: {err}");
+            say!("socket-tester: recording stopped: {err}");
             self.recorder = None;
             self.failed = true;
         }
@@ -92,15 +92,15 @@ impl Keeper {
         if let Some(recorder) = self.recorder.take()
             && let Err(err) = recorder.finish()
         {
-            eprintln!("socket-tester: recording: {err}");
+            say!("socket-tester: recording: {err}");
             ok = false;
         }
         if let Some(saver) = self.saver.take() {
             let (count, path) = (saver.records(), saver.path().to_path_buf());
             match saver.finish() {
-                Ok(()) => eprintln!("saved {count} events to {}", path.display()),
+                Ok(()) => say!("saved {count} events to {}", path.display()),
                 Err(err) => {
-                    eprintln!("socket-tester: could not save: {err}");
+                    say!("socket-tester: could not save: {err}");
                     ok = false;
                 }
             }
@@ -116,6 +116,29 @@ impl Drop for Keeper {
         self.finish();
     }
 }
+
+/// A write to stderr failed (a full disk, a closed descriptor): the command exits 1.
+static STDERR_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes a line to stderr, checked: `eprintln!` panics when it cannot write
+/// (`2>/dev/full`); this notes the failure, so the command finishes its files and exits 1.
+pub(crate) fn say_line(text: std::fmt::Arguments<'_>) {
+    let mut lock = io::stderr().lock();
+    if writeln!(lock, "{text}").and_then(|()| lock.flush()).is_err() {
+        STDERR_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Whether some line could not be written to stderr.
+pub(crate) fn stderr_failed() -> bool {
+    STDERR_FAILED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// `eprintln!`, checked (see [`say_line`]).
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::cli::output::say_line(format_args!($($arg)*)) };
+}
+pub(crate) use say;
 
 /// Prints lines without panicking when stdout is a closed pipe (`| head`).
 pub(super) struct Out {
@@ -141,14 +164,14 @@ impl Out {
             self.open = false;
             if err.kind() != io::ErrorKind::BrokenPipe {
                 self.failed = true;
-                eprintln!("socket-tester: cannot write to standard output: {err}");
+                say!("socket-tester: cannot write to standard output: {err}");
             }
         }
     }
 
     /// The exit code, given the command's own: a failed write to stdout fails it.
     pub(super) fn code(&self, code: u8) -> u8 {
-        if self.failed && code == EXIT_OK { EXIT_FAILURE } else { code }
+        if (self.failed || stderr_failed()) && code == EXIT_OK { EXIT_FAILURE } else { code }
     }
 }
 

@@ -28,7 +28,7 @@ pub(super) fn preset_command(command: PresetCommand) -> anyhow::Result<u8> {
                 _ => anyhow::bail!("after --, give `send ...` or `serve ...`"),
             };
             let path = Presets::user()?.save(&name, &spec)?;
-            eprintln!("saved preset {name} to {}", path.display());
+            super::output::say!("saved preset {name} to {}", path.display());
         }
         PresetCommand::Delete { name } => Presets::user()?.delete(&name)?,
     }

@@ -300,7 +300,7 @@ pub(super) fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> a
             }
             recv(signals) -> _ => handle.stop(),
             default(Duration::from_millis(quiet_limit)) => {
-                eprintln!("socket-tester: the client stopped answering; giving up");
+                super::output::say!("socket-tester: the client stopped answering; giving up");
                 handle.stop();
             }
         }
@@ -325,7 +325,7 @@ pub(super) fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> a
 pub(super) fn print_client_event(out: &mut Out, lines: &mut LineFormatter, event: &Event) {
     let line = lines.format(event);
     if matches!(event.kind, EventKind::Failed { .. }) {
-        eprintln!("{line}");
+        super::output::say!("{line}");
     } else {
         out.line(&line);
     }

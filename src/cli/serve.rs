@@ -59,6 +59,14 @@ pub struct ServeArgs {
     /// How frames are cut for the rules: read (each read; the default), line, or bytes:N.
     #[arg(long, value_name = "read|line|bytes:N")]
     pub framing: Option<String>,
+    /// The longest line the rules wait for, in bytes (default 1048576, 1 MiB; 0: no limit).
+    /// Past it the server says so in the transcript and does what --over-max-frame says.
+    #[arg(long, value_name = "BYTES")]
+    pub max_frame: Option<u64>,
+    /// Past --max-frame: reply to the bytes so far as one frame, the rest starting the next
+    /// (the default), or close the connection.
+    #[arg(long, value_name = "reply|close")]
+    pub over_max_frame: Option<String>,
     /// Print only the bound addresses and the summary. Payloads are counted, never copied,
     /// unless --save or --record keeps them.
     #[arg(long, short)]
@@ -117,6 +125,12 @@ impl ServeArgs {
         }
         if let Some(framing) = &self.framing {
             spec.server.framing.clone_from(framing);
+        }
+        if let Some(max) = self.max_frame {
+            spec.server.max_frame = max;
+        }
+        if let Some(over) = &self.over_max_frame {
+            spec.server.over_max_frame.clone_from(over);
         }
         self.tls.apply(&mut spec.tls);
         self.options.apply(&mut spec.options)?;
@@ -177,7 +191,7 @@ pub(super) fn serve(
                             };
                             out.line(&tr.render(&words));
                             if *all_interfaces {
-                                eprintln!("{}", tr.render(&Message::new("cli-all-interfaces").arg("addr", local.to_string())));
+                                super::output::say!("{}", tr.render(&Message::new("cli-all-interfaces").arg("addr", local.to_string())));
                             }
                             continue;
                         }
@@ -189,7 +203,7 @@ pub(super) fn serve(
                         // Errors go to stderr, as `send` prints them; `--save` keeps them with the rest.
                         let line = lines.format(&event);
                         if failed || matches!(event.kind, EventKind::Failed { .. }) {
-                            eprintln!("{line}")
+                            super::output::say!("{line}")
                         } else {
                             out.line(&line)
                         }

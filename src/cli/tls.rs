@@ -20,6 +20,10 @@ pub struct ServeTlsArgs {
     /// ALPN protocols to accept, comma-separated in order of preference (h2,http/1.1).
     #[arg(long, value_name = "P[,P...]")]
     pub alpn: Option<String>,
+    /// How long a client has to finish its TLS handshake (default 10000): one that stalls
+    /// half-way is closed with a line that says so.
+    #[arg(long, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
+    pub handshake_timeout_ms: Option<u64>,
 }
 
 /// `send tcp --tls` options.
@@ -55,6 +59,9 @@ impl ServeTlsArgs {
         }
         if let Some(alpn) = &self.alpn {
             tls.alpn.clone_from(alpn);
+        }
+        if let Some(ms) = self.handshake_timeout_ms {
+            tls.handshake_timeout_ms = ms;
         }
     }
 }

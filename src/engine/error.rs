@@ -233,6 +233,14 @@ pub enum Reason {
         /// How many more.
         count: u64,
     },
+    /// More bytes beyond the echo after the first were said: folded into one line at the
+    /// end (or before the next message), so an endless peer makes one line, not millions.
+    ExtraBytesMore {
+        /// How many more bytes.
+        count: u64,
+        /// In how many reads.
+        reads: u64,
+    },
     /// Load: the echo differs at this offset of the stream.
     EchoDiffersAt {
         /// The offset.

@@ -108,6 +108,15 @@ pub enum Notice {
         /// How the rule reads (`regex:^GET`).
         label: String,
     },
+    /// A peer's line (or frame) grew past the server's limit.
+    FrameTooLong {
+        /// Who sent it.
+        peer: SocketAddr,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The server closed the connection (otherwise it replied to the bytes so far).
+        close: bool,
+    },
     /// No rule matched what a peer sent: the fallback answered.
     NoRuleMatched {
         /// Who sent it.

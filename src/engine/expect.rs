@@ -162,10 +162,29 @@ impl Expectation {
             reply_bytes: reply.len() as u64,
             rtt_us,
             timeout_ms,
+            end: String::new(),
         };
         (check, captures)
     }
+
+    /// The verdict when bytes came but the reply's `end` did not, before the timeout (or
+    /// before [`MAX_REPLY`] bytes): a failure that says what ended the wait.
+    pub(crate) fn unended(&self, end: &ReplyEnd, reply: &[u8], rtt_us: u64, timeout_ms: u64) -> ReplyCheck {
+        ReplyCheck {
+            expected: self.to_string(),
+            verdict: Verdict::Unended,
+            reply: reply[..reply.len().min(SHOWN_REPLY)].to_vec(),
+            reply_bytes: reply.len() as u64,
+            rtt_us,
+            timeout_ms,
+            end: end.to_string(),
+        }
+    }
 }
+
+/// The most a client gathers while it waits for a reply's end: past it, the wait ends and
+/// the reply is a failure ([`Verdict::Unended`]), so an endless peer cannot eat the memory.
+pub const MAX_REPLY: usize = 16 << 20;
 
 /// Reads hex bytes with `??` for any byte.
 pub fn parse_hex_pattern(text: &str) -> Result<Vec<Option<u8>>, ParseError> {
@@ -260,9 +279,7 @@ impl ReplyEnd {
                 let n = usize::try_from(*n).unwrap_or(usize::MAX);
                 (buf.len() >= n).then_some((n, n))
             }
-            ReplyEnd::Delimiter(d) => {
-                buf.windows(d.len()).position(|w| w == d.as_slice()).map(|at| (at + d.len(), at))
-            }
+            ReplyEnd::Delimiter(d) => memchr::memmem::find(buf, d).map(|at| (at + d.len(), at)),
             ReplyEnd::Close | ReplyEnd::Idle(_) => None,
         }
     }
@@ -312,6 +329,9 @@ pub enum Verdict {
     Got,
     /// Nothing came within the timeout.
     NoReply,
+    /// Bytes came, but the reply's end (`--reply-end`) did not: the timeout or the size
+    /// limit ended the wait. Whatever came is not judged as if it were the whole reply.
+    Unended,
 }
 
 /// An expectation's verdict on one reply, with what it needs to be said.
@@ -330,6 +350,9 @@ pub struct ReplyCheck {
     pub rtt_us: u64,
     /// The timeout, for "no reply within …".
     pub timeout_ms: u64,
+    /// With [`Verdict::Unended`]: the reply end that was not reached (`close`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub end: String,
 }
 
 /// Bytes of a reply kept to say why it failed.

@@ -70,32 +70,108 @@ pub enum Framing {
     Bytes(usize),
 }
 
-impl Framing {
-    /// Cuts the frames that `buf` holds; what is left stays for the next read. A frame
-    /// keeps its delimiter; [`Framing::body`] leaves it out.
-    pub fn cut(self, buf: &mut Vec<u8>) -> Vec<Vec<u8>> {
-        let mut frames = Vec::new();
-        match self {
-            Framing::Read => {
-                if !buf.is_empty() {
-                    frames.push(std::mem::take(buf));
-                }
+/// A frame longer than this is cut by default: a line that never ends cannot eat the memory
+/// of a server (the relay holds itself to 4 MiB the same way).
+pub const DEFAULT_MAX_FRAME: usize = 1 << 20;
+
+/// What a server does with a frame that grows past its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverLimit {
+    /// Replies to the bytes so far as one frame; what follows starts the next.
+    #[default]
+    Reply,
+    /// Closes the connection.
+    Close,
+}
+
+/// The bytes of one connection not yet cut into frames. Each read is scanned once: the
+/// delimiter search starts where the last one stopped and the cut frames leave the buffer in
+/// one move, so a 40 MB line costs ten times a 4 MB one, not a hundred.
+#[derive(Debug, Default)]
+pub struct Unframed {
+    buf: Vec<u8>,
+    /// How much of `buf` holds no delimiter.
+    scanned: usize,
+}
+
+/// What one read cut.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Cut {
+    /// Whole frames, each with its delimiter.
+    pub frames: Vec<Vec<u8>>,
+    /// A frame reached the limit: it is the last of `frames` (cut there) when the policy
+    /// replies, or it was dropped when the policy closes.
+    pub over_limit: bool,
+}
+
+impl Unframed {
+    /// Adds a read and cuts what is whole. `limit` caps a frame's length (`0`: no cap).
+    pub fn push(&mut self, framing: Framing, data: &[u8], limit: usize, policy: OverLimit) -> Cut {
+        let mut cut = Cut::default();
+        if framing == Framing::Read {
+            if !data.is_empty() {
+                cut.frames.push(data.to_vec());
             }
-            Framing::Line => {
-                while let Some(at) = buf.iter().position(|b| *b == b'\n') {
-                    frames.push(buf.drain(..=at).collect());
+            return cut;
+        }
+        self.buf.extend_from_slice(data);
+        let limit = match framing {
+            _ if limit == 0 => usize::MAX,
+            // A fixed length is its own limit: it was checked when it was parsed.
+            Framing::Bytes(n) => limit.max(n),
+            _ => limit,
+        };
+        let mut start = 0;
+        loop {
+            let end = match framing {
+                Framing::Line => {
+                    let from = self.scanned.max(start);
+                    match memchr::memchr(b'\n', &self.buf[from..]) {
+                        Some(at) => Some(from + at + 1),
+                        None => {
+                            self.scanned = self.buf.len();
+                            None
+                        }
+                    }
                 }
-            }
-            Framing::Bytes(n) => {
-                let n = n.max(1);
-                while buf.len() >= n {
-                    frames.push(buf.drain(..n).collect());
+                Framing::Bytes(n) => (self.buf.len() - start >= n).then_some(start + n),
+                Framing::Read => unreachable!("each read is a frame"),
+            };
+            match end {
+                Some(end) if end - start <= limit => {
+                    cut.frames.push(self.buf[start..end].to_vec());
+                    start = end;
                 }
+                _ if self.buf.len() - start > limit || end.is_some() => {
+                    cut.over_limit = true;
+                    if policy == OverLimit::Close {
+                        self.buf.clear();
+                        self.scanned = 0;
+                        return cut;
+                    }
+                    cut.frames.push(self.buf[start..start + limit].to_vec());
+                    start += limit;
+                }
+                _ => break,
             }
         }
-        frames
+        self.buf.drain(..start);
+        self.scanned = self.scanned.saturating_sub(start);
+        cut
     }
 
+    /// Bytes waiting for the rest of their frame.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+}
+
+impl Framing {
     /// The part of a frame that rules match: a line without its `\n` (or `\r\n`).
     pub fn body(self, frame: &[u8]) -> &[u8] {
         match self {
@@ -123,7 +199,7 @@ pub enum Mode {
 }
 
 /// A server's way of replying.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Responder {
     /// The rules, first match first.
     pub rules: Vec<Rule>,
@@ -131,6 +207,22 @@ pub struct Responder {
     pub fallback: Mode,
     /// How frames are cut (rules only; otherwise each read is one).
     pub framing: Framing,
+    /// The longest frame, in bytes (`0`: no limit).
+    pub max_frame: usize,
+    /// What happens past it.
+    pub over_limit: OverLimit,
+}
+
+impl Default for Responder {
+    fn default() -> Self {
+        Responder {
+            rules: Vec::new(),
+            fallback: Mode::Echo,
+            framing: Framing::Read,
+            max_frame: DEFAULT_MAX_FRAME,
+            over_limit: OverLimit::Reply,
+        }
+    }
 }
 
 /// What to do with one frame.
@@ -194,14 +286,46 @@ mod tests {
 
     #[test]
     fn frames_are_cut_and_matched_without_their_delimiter() {
-        let mut buf = b"PING\r\nGET x\nhalf".to_vec();
-        let frames = Framing::Line.cut(&mut buf);
-        assert_eq!(frames, [b"PING\r\n".to_vec(), b"GET x\n".to_vec()]);
-        assert_eq!(buf, b"half");
-        assert_eq!(Framing::Line.body(&frames[0]), b"PING");
-        let mut buf = b"abcdefg".to_vec();
-        assert_eq!(Framing::Bytes(3).cut(&mut buf), [b"abc".to_vec(), b"def".to_vec()]);
-        assert_eq!(buf, b"g");
+        let mut unframed = Unframed::default();
+        let cut = unframed.push(Framing::Line, b"PING\r\nGET x\nhalf", 0, OverLimit::Reply);
+        assert_eq!(cut.frames, [b"PING\r\n".to_vec(), b"GET x\n".to_vec()]);
+        assert_eq!((unframed.len(), cut.over_limit), (4, false));
+        assert_eq!(Framing::Line.body(&cut.frames[0]), b"PING");
+        let cut = unframed.push(Framing::Line, b"way\n", 0, OverLimit::Reply);
+        assert_eq!(cut.frames, [b"halfway\n".to_vec()]);
+        assert!(unframed.is_empty());
+        let mut unframed = Unframed::default();
+        let cut = unframed.push(Framing::Bytes(3), b"abcdefg", 0, OverLimit::Reply);
+        assert_eq!(cut.frames, [b"abc".to_vec(), b"def".to_vec()]);
+        assert_eq!(unframed.push(Framing::Bytes(3), b"hi", 2, OverLimit::Close).frames, [b"ghi".to_vec()]);
+        let cut = Unframed::default().push(Framing::Read, b"as read", 1, OverLimit::Close);
+        assert_eq!((cut.frames, cut.over_limit), (vec![b"as read".to_vec()], false));
+    }
+
+    #[test]
+    fn a_line_past_the_limit_is_cut_there_or_closes() {
+        let mut unframed = Unframed::default();
+        assert_eq!(unframed.push(Framing::Line, b"abcd", 5, OverLimit::Reply), Cut::default());
+        let cut = unframed.push(Framing::Line, b"efghij\nok\n", 5, OverLimit::Reply);
+        assert_eq!(cut.frames, [b"abcde".to_vec(), b"fghij".to_vec(), b"\n".to_vec(), b"ok\n".to_vec()]);
+        assert!(cut.over_limit && unframed.is_empty());
+        let mut unframed = Unframed::default();
+        let cut = unframed.push(Framing::Line, b"ok\nabcdefgh", 5, OverLimit::Close);
+        assert_eq!((cut.frames, cut.over_limit), (vec![b"ok\n".to_vec()], true));
+        assert!(unframed.is_empty());
+    }
+
+    #[test]
+    fn a_long_line_read_piece_by_piece_is_scanned_once() {
+        // 4 MiB in 4 KiB reads: the delimiter search must not start over on every read.
+        let mut unframed = Unframed::default();
+        let piece = vec![b'a'; 4096];
+        for _ in 0..1024 {
+            assert!(unframed.push(Framing::Line, &piece, 0, OverLimit::Reply).frames.is_empty());
+            assert_eq!(unframed.scanned, unframed.len());
+        }
+        let cut = unframed.push(Framing::Line, b"\n", 0, OverLimit::Reply);
+        assert_eq!(cut.frames[0].len(), 4 * 1024 * 1024 + 1);
     }
 
     #[test]
@@ -231,8 +355,8 @@ mod tests {
                     label: "regex:^GET".into(),
                 },
             ],
-            fallback: Mode::Echo,
             framing: Framing::Line,
+            ..Responder::default()
         };
         let ping = responder.reply(b"PING\r\n", 1);
         assert_eq!(ping.bytes.as_deref(), Some(&b"PONG\n"[..]));

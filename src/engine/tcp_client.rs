@@ -17,7 +17,7 @@ use mio::{Events, Interest, Poll, Token};
 
 use super::endpoint::list_addrs;
 use super::error::Reason;
-use super::expect::{Expectation, ReplyEnd};
+use super::expect::{Expectation, MAX_REPLY, ReplyEnd};
 use super::payload::{Outbox, Pieces};
 use super::sockopt;
 use super::template::Captures;
@@ -94,6 +94,11 @@ struct Conn {
     /// The last turn stopped reading with bytes still waiting (a peer that never stops): the
     /// next turn reads on without waiting.
     unread: bool,
+    /// Bytes beyond the echo after the first such read was said, and in how many reads: said
+    /// once, folded, before the next message or at the close.
+    extra: (u64, u64),
+    /// The first read beyond the echo was said.
+    extra_said: bool,
 }
 
 /// Reads in one turn of the loop at most: a peer that never stops sending still lets the loop
@@ -207,6 +212,7 @@ impl Client<'_> {
             {
                 return reason;
             }
+            self.say_extra(&mut conn);
             conn.stream.close_notify();
             let _ = self.poll.registry().deregister(conn.stream.tcp());
             self.em.emit(EventKind::ConnectionClosed {
@@ -380,6 +386,8 @@ impl Client<'_> {
                         write_shut: false,
                         linger: None,
                         unread: false,
+                        extra: (0, 0),
+                        extra_said: false,
                     }));
                 }
                 Err(err) if err.kind() == io::ErrorKind::NotConnected => continue,
@@ -409,7 +417,10 @@ impl Client<'_> {
                     self.last_start = Some(Instant::now());
                     let counter = self.em.stats().exchanges.load(std::sync::atomic::Ordering::Relaxed);
                     match open_for_tcp(&payload, counter, &self.captures) {
-                        Ok(pieces) => conn.exchanges.push_back(Exchange::new(pieces)),
+                        Ok(pieces) => {
+                            self.say_extra(conn);
+                            conn.exchanges.push_back(Exchange::new(pieces));
+                        }
                         Err(error) => {
                             // An unreadable or empty file: a persistent connection waits for
                             // the next message; one-shot mode ends.
@@ -490,6 +501,17 @@ impl Client<'_> {
         self.em.emit(EventKind::Notice(Notice::ReadingStopped { bytes: conn.bytes_in }));
         conn.mismatched = false;
         None
+    }
+
+    /// Says the bytes beyond the echo that came after the first such read, in one line.
+    fn say_extra(&self, conn: &mut Conn) {
+        conn.extra_said = false;
+        let (count, reads) = std::mem::take(&mut conn.extra);
+        if reads > 0 {
+            let reason = Reason::ExtraBytesMore { count, reads };
+            self.em
+                .failed(Some(conn.link), Error::new(ErrorKind::Other, Op::Receive, conn.link.peer, reason));
+        }
     }
 
     /// Whether replies are echoes compared as they arrive (the default), rather than replies
@@ -576,10 +598,24 @@ impl Client<'_> {
             (ReplyEnd::Idle(ms), Some(last)) => last.elapsed() >= Duration::from_millis(*ms),
             _ => false,
         };
-        if !idle_over && front.progress.elapsed() < self.timeout() {
+        let too_long = conn.reply.len() >= MAX_REPLY;
+        if !idle_over && !too_long && front.progress.elapsed() < self.timeout() {
             return None;
         }
         let reply = (!conn.reply.is_empty()).then(|| std::mem::take(&mut conn.reply));
+        // The timeout (or the size limit), not the reply's end, ended the wait: what came is
+        // not the whole reply, so it fails and says why.
+        if !idle_over
+            && self.config.expect != Expectation::Nothing
+            && let Some(reply) = &reply
+        {
+            let exchange = conn.exchanges.pop_front()?;
+            let rtt_us = u64::try_from(exchange.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let check =
+                self.config.expect.unended(&self.config.reply_end, reply, rtt_us, self.config.timeout_ms);
+            self.em.checked(conn.link, check);
+            return None;
+        }
         self.conclude(conn, reply);
         None
     }
@@ -722,6 +758,10 @@ impl Client<'_> {
                     let echo = if let Some((_, idle)) = &mut conn.linger {
                         // The rest of a reply already judged.
                         *idle = Instant::now() + LINGER_IDLE;
+                        if conn.extra_said {
+                            conn.extra.0 += n as u64;
+                            conn.extra.1 += 1;
+                        }
                         None
                     } else if self.streams_echo() {
                         let (mut check, extra) = match_echo(&mut conn.exchanges, &data);
@@ -731,7 +771,12 @@ impl Client<'_> {
                                 Some(check) => check.matches = false,
                                 // A banner before anything was sent is the peer's to send.
                                 None if conn.bytes_out == 0 => {}
+                                None if conn.extra_said => {
+                                    conn.extra.0 += extra as u64;
+                                    conn.extra.1 += 1;
+                                }
                                 None => {
+                                    conn.extra_said = true;
                                     let reason = Reason::ExtraBytes { count: extra as u64 };
                                     let error =
                                         Error::new(ErrorKind::Other, Op::Receive, conn.link.peer, reason);

@@ -27,7 +27,7 @@ use super::Payload;
 use super::error::Reason;
 use super::event::Notice;
 use super::listen::{bind_all, server_socket};
-use super::responder::SharedResponder;
+use super::responder::{OverLimit, SharedResponder, Unframed};
 use super::sockopt::{OptionError, OptionSet, SocketOptions};
 use super::template::Captures;
 use super::tls::{self, ServerTls, Stream, TlsInfo};
@@ -79,8 +79,10 @@ struct Conn {
     read_closed: bool,
     /// Replies by rule: bytes not yet cut into frames, frames seen, replies waiting (for their
     /// delay, or for `pending` to drain), and whether a reply asked to close after it.
-    unframed: Vec<u8>,
+    unframed: Unframed,
     frames: u64,
+    /// A rule (or the fallback) asked to close: nothing that follows is answered.
+    answered_last: bool,
     queue: VecDeque<Queued>,
     close_when_sent: bool,
 }
@@ -101,8 +103,9 @@ impl Conn {
             bytes_out: 0,
             pending: None,
             read_closed: false,
-            unframed: Vec::new(),
+            unframed: Unframed::default(),
             frames: 0,
+            answered_last: false,
             queue: VecDeque::new(),
             close_when_sent: false,
         }
@@ -133,6 +136,7 @@ struct LoopSettings {
     detail: Detail,
     chunk: usize,
     responder: SharedResponder,
+    handshake_timeout: Duration,
 }
 
 /// One epoll loop: the main one owns the listeners and the helpers.
@@ -157,6 +161,11 @@ struct EventLoop<'a> {
     /// Options each accepted connection takes (TCP_NODELAY, keepalive, linger).
     options: SocketOptions,
     accept_error_reported: bool,
+    /// TLS: how long a client has to finish its handshake.
+    handshake_timeout: Duration,
+    /// TLS connections in the order they came, each with its handshake's deadline (the
+    /// timeout is the same for all, so the first is always the next due).
+    handshakes: VecDeque<(Instant, usize, u64)>,
 }
 
 pub(crate) fn run(
@@ -223,6 +232,7 @@ pub(crate) fn run(
         detail: config.detail,
         chunk: config.chunk_bytes.max(1),
         responder: Arc::clone(&config.responder),
+        handshake_timeout: config.tls.as_ref().map_or(Duration::ZERO, tls::TlsSpec::handshake_timeout),
     };
     let mut helpers = Vec::new();
     for index in 1..loops {
@@ -289,6 +299,8 @@ impl<'a> EventLoop<'a> {
             next_conn,
             round_robin: 0,
             accept_retry_at: None,
+            handshake_timeout: settings.handshake_timeout,
+            handshakes: VecDeque::new(),
             options: SocketOptions::default(),
             accept_error_reported: false,
         }
@@ -304,11 +316,11 @@ impl<'a> EventLoop<'a> {
             let timeout = if !self.ready.is_empty() {
                 Some(Duration::ZERO)
             } else {
-                match (self.accept_retry_at, next_reply) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                }
-                .map(|at| at.saturating_duration_since(Instant::now()))
+                [self.accept_retry_at, next_reply, self.handshakes.front().map(|h| h.0)]
+                    .into_iter()
+                    .flatten()
+                    .min()
+                    .map(|at| at.saturating_duration_since(Instant::now()))
             };
             if let Err(err) = self.poll.poll(&mut events, timeout)
                 && err.kind() != io::ErrorKind::Interrupted
@@ -335,6 +347,7 @@ impl<'a> EventLoop<'a> {
             for key in std::mem::take(&mut self.ready) {
                 self.serve(key);
             }
+            self.end_late_handshakes();
             if next_reply.is_some_and(|due| due <= Instant::now()) {
                 let now = Instant::now();
                 let due: Vec<usize> = self
@@ -471,7 +484,31 @@ impl<'a> EventLoop<'a> {
             },
             None => Stream::Plain(tcp),
         };
+        if matches!(stream, Stream::Tls(_)) {
+            self.handshakes.push_back((Instant::now() + self.handshake_timeout, entry.key(), link.conn));
+        }
         entry.insert(Conn::new(stream, link));
+    }
+
+    /// Closes each connection whose TLS handshake is past its deadline, saying why.
+    fn end_late_handshakes(&mut self) {
+        let now = Instant::now();
+        while let Some(&(due, key, id)) = self.handshakes.front() {
+            if due > now {
+                return;
+            }
+            self.handshakes.pop_front();
+            let Some(conn) = self.conns.get(key).filter(|c| c.link.conn == id) else { continue };
+            if conn.stream.handshaking() {
+                let timeout_ms = self.handshake_timeout.as_millis() as u64;
+                let reason = Reason::TlsHandshakeTimedOut { timeout_ms };
+                self.em.failed(
+                    Some(conn.link),
+                    Error::new(ErrorKind::Tls, Op::Handshake, conn.link.peer, reason),
+                );
+                self.close(key);
+            }
+        }
     }
 
     /// Queues a message for one connection of this loop, or all of them, and sends it.
@@ -510,11 +547,21 @@ impl<'a> EventLoop<'a> {
     }
 
     /// Cuts what came into frames and queues each one's reply, saying which rule matched.
+    /// After a reply that closes, the rest is read and dropped, never answered.
     fn respond(&mut self, key: usize, data: &[u8]) {
         let Some(conn) = self.conns.get_mut(key) else { return };
-        conn.unframed.extend_from_slice(data);
+        if conn.answered_last {
+            return;
+        }
         let responder = Arc::clone(&self.responder);
-        for frame in responder.framing.cut(&mut conn.unframed) {
+        let cut = conn.unframed.push(responder.framing, data, responder.max_frame, responder.over_limit);
+        if cut.over_limit {
+            let close = responder.over_limit == OverLimit::Close;
+            let notice =
+                Notice::FrameTooLong { peer: conn.link.peer, limit: responder.max_frame as u64, close };
+            self.em.emit(EventKind::Notice(notice));
+        }
+        for frame in cut.frames {
             conn.frames += 1;
             let reply = responder.reply(&frame, conn.frames);
             if !responder.rules.is_empty() && self.detail == Detail::Full {
@@ -527,6 +574,15 @@ impl<'a> EventLoop<'a> {
             }
             let due = Instant::now() + Duration::from_millis(reply.delay_ms);
             conn.queue.push_back(Queued { due, bytes: reply.bytes, close: reply.close });
+            self.queued = true;
+            if reply.close {
+                conn.answered_last = true;
+                return;
+            }
+        }
+        if cut.over_limit && responder.over_limit == OverLimit::Close {
+            conn.answered_last = true;
+            conn.queue.push_back(Queued { due: Instant::now(), bytes: None, close: true });
             self.queued = true;
         }
     }

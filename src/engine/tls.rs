@@ -59,9 +59,31 @@ pub struct TlsSpec {
     /// ALPN protocols, comma-separated, in order of preference (`h2,http/1.1`).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub alpn: String,
+    /// Server: how long a client has to finish its handshake, in milliseconds (`0`: the
+    /// default, [`DEFAULT_HANDSHAKE_TIMEOUT_MS`]). A client that stalls half-way is closed
+    /// with a line that says so, so it cannot hold a connection forever.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub handshake_timeout_ms: u64,
+}
+
+/// A server's default deadline for a client's handshake.
+pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 10_000;
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl TlsSpec {
+    /// A server's deadline for a client's handshake.
+    pub fn handshake_timeout(&self) -> std::time::Duration {
+        let ms = if self.handshake_timeout_ms == 0 {
+            DEFAULT_HANDSHAKE_TIMEOUT_MS
+        } else {
+            self.handshake_timeout_ms
+        };
+        std::time::Duration::from_millis(ms)
+    }
+
     /// Whether TLS is off (serde skips the whole table then).
     pub fn is_off(&self) -> bool {
         *self == TlsSpec::default()

@@ -207,6 +207,7 @@ impl Client<'_> {
     /// Sends every queued message in turn and waits for each echo; in persistent mode, then
     /// waits for more.
     fn exchanges(&mut self, socket: &mut UdpSocket, link: Link, events: &mut Events) -> Outcome {
+        let mut unread = false;
         loop {
             if let Some(reason) = self.drain_commands() {
                 return Outcome::End(reason);
@@ -218,14 +219,18 @@ impl Client<'_> {
                 if !self.config.persistent || self.config.close_when_done {
                     return Outcome::Echoed;
                 }
-                // Persistent: wait for a command, and report whatever arrives meanwhile.
-                if let Err(err) = self.poll.poll(events, None)
+                // Persistent: wait for a command, and report whatever arrives meanwhile. A
+                // peer that never stops sending still lets the commands (Stop) through: after
+                // a turn's datagrams, the next look does not wait.
+                let wait = if unread { Some(Duration::ZERO) } else { None };
+                if let Err(err) = self.poll.poll(events, wait)
                     && err.kind() != io::ErrorKind::Interrupted
                 {
                     return Outcome::End(CloseReason::Failed);
                 }
-                if let Err(reason) = self.drain_unsolicited(socket, link) {
-                    return Outcome::End(reason);
+                match self.drain_unsolicited(socket, link) {
+                    Ok(more) => unread = more,
+                    Err(reason) => return Outcome::End(reason),
                 }
                 continue;
             };
@@ -479,14 +484,16 @@ impl Client<'_> {
     }
 
     /// Reports datagrams that arrive while no exchange is open.
-    fn drain_unsolicited(&mut self, socket: &mut UdpSocket, link: Link) -> Result<(), CloseReason> {
-        loop {
+    /// Reports what came unasked, at most [`DATAGRAMS_PER_TURN`]; `Ok(true)` when more may be
+    /// waiting.
+    fn drain_unsolicited(&mut self, socket: &mut UdpSocket, link: Link) -> Result<bool, CloseReason> {
+        for _ in 0..DATAGRAMS_PER_TURN {
             match socket.recv(&mut self.buf) {
                 Ok(n) => {
                     let kept = n.min(self.config.chunk_bytes);
                     self.record(link, kept, n > kept, None);
                 }
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return Ok(false),
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
                 Err(err) => {
                     self.em.failed(Some(link), Error::io(Op::Receive, link.peer, &err));
@@ -494,6 +501,7 @@ impl Client<'_> {
                 }
             }
         }
+        Ok(true)
     }
 
     fn record(&self, link: Link, kept: usize, truncated: bool, echo: Option<EchoCheck>) {
@@ -503,6 +511,9 @@ impl Client<'_> {
         self.em.emit(EventKind::Received { link, data, truncated, echo });
     }
 }
+
+/// Datagrams read between looks at the commands, when nothing was asked.
+const DATAGRAMS_PER_TURN: usize = 256;
 
 fn refused(peer: SocketAddr) -> Error {
     Error::new(ErrorKind::Refused, Op::Send, peer, Reason::UdpRefused)

@@ -238,6 +238,8 @@ pub enum Field {
     Reply,
     /// A server's framing.
     Framing,
+    /// The longest frame a server waits for, and what it does past it.
+    MaxFrame,
     /// A server's rule.
     Rule,
     /// A client's step.
@@ -299,6 +301,7 @@ impl Field {
             Field::ReplyEnd => "--reply-end",
             Field::Reply => "--reply",
             Field::Framing => "--framing",
+            Field::MaxFrame => "--max-frame",
             Field::Rule => "--rule",
             Field::Step => "step",
             Field::Tls => "--tls",
@@ -552,6 +555,9 @@ impl SessionSpec {
                         ReplyProblem::Mode(words) => (Field::Reply, self.server.mode.clone(), words),
                         ReplyProblem::Framing(words) => (Field::Framing, self.server.framing.clone(), words),
                         ReplyProblem::Rule(n, words) => (Field::Rule, n.to_string(), words),
+                        ReplyProblem::OverMaxFrame(words) => {
+                            (Field::MaxFrame, self.server.over_max_frame.clone(), words)
+                        }
                     };
                     errors.push(SpecError { field, value, problem: Problem::Invalid(words) });
                 }

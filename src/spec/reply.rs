@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::message::{MessageError, reply_template};
 use crate::engine::expect::{Pattern, parse_hex_pattern};
-use crate::engine::responder::{Framing, Matcher, Mode, Responder, Rule};
+use crate::engine::responder::{DEFAULT_MAX_FRAME, Framing, Matcher, Mode, OverLimit, Responder, Rule};
 use crate::transcript::render::unescape;
 
 /// One rule, as typed.
@@ -39,13 +39,27 @@ pub struct ReplySpec {
     pub framing: String,
     /// The rules, first match first.
     pub rules: Vec<RuleSpec>,
+    /// The longest line (or other frame) a server waits for, in bytes; `0`: no limit.
+    pub max_frame: u64,
+    /// Past it: `reply` to the bytes so far (the default) or `close` the connection.
+    pub over_max_frame: String,
 }
 
 impl Default for ReplySpec {
     fn default() -> Self {
-        ReplySpec { mode: "echo".into(), framing: "read".into(), rules: Vec::new() }
+        ReplySpec {
+            mode: "echo".into(),
+            framing: "read".into(),
+            rules: Vec::new(),
+            max_frame: DEFAULT_MAX_FRAME as u64,
+            over_max_frame: "reply".into(),
+        }
     }
 }
+
+/// The longest fixed-length frame (`bytes:N`), so a typo cannot make a server wait for a
+/// gigabyte.
+pub const MAX_FIXED_FRAME: usize = 64 << 20;
 
 /// Why a reply setting does not parse, in the parser's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +70,8 @@ pub enum ReplyProblem {
     Framing(String),
     /// A rule (its place from 1), and what is wrong with it.
     Rule(usize, String),
+    /// What happens past the longest frame.
+    OverMaxFrame(String),
 }
 
 fn message_words(err: &MessageError) -> String {
@@ -70,9 +86,20 @@ pub fn parse_framing(text: &str) -> Result<Framing, String> {
         other => other
             .strip_prefix("bytes:")
             .and_then(|n| n.parse::<usize>().ok())
-            .filter(|n| *n > 0)
+            .filter(|n| *n > 0 && *n <= MAX_FIXED_FRAME)
             .map(Framing::Bytes)
-            .ok_or_else(|| format!("{other:?}: framing is read, line or bytes:N")),
+            .ok_or_else(|| {
+                format!("{other:?}: framing is read, line or bytes:N (N from 1 to {MAX_FIXED_FRAME})")
+            }),
+    }
+}
+
+/// Reads `reply` or `close`, what a server does with a frame past its limit.
+pub fn parse_over_limit(text: &str) -> Result<OverLimit, String> {
+    match text.trim() {
+        "" | "reply" => Ok(OverLimit::Reply),
+        "close" => Ok(OverLimit::Close),
+        other => Err(format!("{other:?}: past the longest frame a server can reply or close")),
     }
 }
 
@@ -137,7 +164,9 @@ impl ReplySpec {
             .enumerate()
             .map(|(i, rule)| rule.rule().map_err(|e| ReplyProblem::Rule(i + 1, e)))
             .collect::<Result<Vec<Rule>, ReplyProblem>>()?;
-        Ok(Arc::new(Responder { rules, fallback, framing }))
+        let over_limit = parse_over_limit(&self.over_max_frame).map_err(ReplyProblem::OverMaxFrame)?;
+        let max_frame = usize::try_from(self.max_frame).unwrap_or(usize::MAX);
+        Ok(Arc::new(Responder { rules, fallback, framing, max_frame, over_limit }))
     }
 }
 
@@ -155,6 +184,7 @@ mod tests {
                 RuleSpec::from_arrow("^GET (\\S+)=>200 $1 ${1}$$\\n").unwrap(),
                 RuleSpec { matches: "hex:01 ??".into(), reply: "{counter}".into(), delay_ms: 5, close: true },
             ],
+            ..ReplySpec::default()
         };
         let responder = spec.responder().unwrap();
         assert_eq!(responder.reply(b"PING\n", 1).bytes.as_deref(), Some(&b"PONG\r\n"[..]));
@@ -167,5 +197,8 @@ mod tests {
         assert!(matches!(bad.responder(), Err(ReplyProblem::Rule(1, _))));
         assert!(RuleSpec::from_arrow("no arrow").is_err());
         assert!(parse_framing("bytes:0").is_err() && parse_mode("loud").is_err());
+        assert!(parse_framing("bytes:1000000000").is_err() && parse_over_limit("drop").is_err());
+        let close = ReplySpec { over_max_frame: "close".into(), max_frame: 10, ..ReplySpec::default() };
+        assert_eq!(close.responder().map(|r| (r.max_frame, r.over_limit)), Ok((10, OverLimit::Close)));
     }
 }

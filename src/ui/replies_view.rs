@@ -74,6 +74,9 @@ pub fn replies_ui(ui: &mut Ui, tr: &Tr, reply: &mut ReplySpec, errors: &[SpecErr
             ui.add(egui::TextEdit::singleline(&mut reply.framing).desired_width(80.0).hint_text("read"))
                 .labelled_by(label.id)
                 .on_hover_text(t!(tr, "replies-framing-hint"));
+            if reply.framing.trim() != "read" && !reply.framing.trim().is_empty() {
+                max_frame_ui(ui, tr, reply);
+            }
         });
         reply.mode = match kind {
             Kind::Echo => "echo".into(),
@@ -81,7 +84,7 @@ pub fn replies_ui(ui: &mut Ui, tr: &Tr, reply: &mut ReplySpec, errors: &[SpecErr
             Kind::Close => "close".into(),
             Kind::Fixed => format!("fixed:{fixed}"),
         };
-        for field in [Field::Reply, Field::Framing] {
+        for field in [Field::Reply, Field::Framing, Field::MaxFrame] {
             if let Some(error) = SessionSpec::error_for(errors, field) {
                 let words = tr.render(&crate::vocabulary::problem(&error.problem));
                 ui.label(RichText::new(format!("⚠ {words}")).color(ui.visuals().error_fg_color));
@@ -89,6 +92,29 @@ pub fn replies_ui(ui: &mut Ui, tr: &Tr, reply: &mut ReplySpec, errors: &[SpecErr
         }
         rules_ui(ui, tr, &mut reply.rules, errors);
     });
+}
+
+/// The longest frame the rules wait for, and what happens past it (`--max-frame`,
+/// `--over-max-frame`).
+fn max_frame_ui(ui: &mut Ui, tr: &Tr, reply: &mut ReplySpec) {
+    let label = ui.label(t!(tr, "replies-max-frame"));
+    ui.add(egui::DragValue::new(&mut reply.max_frame).range(0..=u64::from(u32::MAX)).speed(1024.0))
+        .labelled_by(label.id)
+        .on_hover_text(t!(tr, "replies-max-frame-hint"));
+    let close = reply.over_max_frame.trim() == "close";
+    let name = |close: bool| if close { t!(tr, "replies-over-close") } else { t!(tr, "replies-over-reply") };
+    let mut chosen = close;
+    egui::ComboBox::from_id_salt(ui.scope_id().with("over-max-frame"))
+        .selected_text(name(close))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, false, name(false));
+            ui.selectable_value(&mut chosen, true, name(true));
+        })
+        .response
+        .labelled_by(label.id);
+    if chosen != close {
+        reply.over_max_frame = if chosen { "close" } else { "reply" }.into();
+    }
 }
 
 fn rules_ui(ui: &mut Ui, tr: &Tr, rules: &mut Vec<RuleSpec>, errors: &[SpecError]) {

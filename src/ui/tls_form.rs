@@ -50,6 +50,18 @@ pub fn tls_ui(
                     error(Field::TlsKey),
                     &hint,
                 );
+                let label = ui.label(t!(tr, "tls-handshake-timeout"));
+                let mut ms = tls.handshake_timeout().as_millis() as u64;
+                let drag = egui::DragValue::new(&mut ms).range(1..=3_600_000).speed(100.0).suffix(" ms");
+                if ui
+                    .add(drag)
+                    .labelled_by(label.id)
+                    .on_hover_text(t!(tr, "tls-handshake-timeout-hint"))
+                    .changed()
+                {
+                    tls.handshake_timeout_ms = ms;
+                }
+                ui.end_row();
             }
             Role::Client => {
                 ui.label(t!(tr, "tls-trust"));

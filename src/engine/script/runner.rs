@@ -11,7 +11,7 @@ use mio::net::UdpSocket;
 
 use mio::{Events, Interest, Poll, Token};
 
-use crate::engine::expect::{Expectation, ReplyEnd};
+use crate::engine::expect::{Expectation, MAX_REPLY, ReplyEnd};
 use crate::engine::template::Captures;
 use crate::engine::tls::{self, ClientTls, Stream};
 use crate::engine::{CloseReason, Command, Emitter, Error, ErrorKind, EventKind, Link, Op, Protocol, Stats};
@@ -157,7 +157,10 @@ impl Runner<'_> {
         let reply =
             self.reply(expect, end, sent.len(), started + Duration::from_millis(timeout_ms.max(1)))?;
         let rtt_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        let (check, captures) = expect.judge(sent, reply.as_deref(), rtt_us, timeout_ms);
+        let (check, captures) = match reply {
+            Some((reply, true)) => (expect.unended(end, &reply, rtt_us, timeout_ms), Captures::default()),
+            reply => expect.judge(sent, reply.map(|(r, _)| r).as_deref(), rtt_us, timeout_ms),
+        };
         if check.passed() && captures != Captures::default() {
             self.captures = captures;
         }
@@ -168,20 +171,21 @@ impl Runner<'_> {
         Ok(if check.passed() { StepOutcome::Passed } else { StepOutcome::Failed { check } })
     }
 
-    /// Reads until the reply ends (or the deadline): `None` when nothing came.
+    /// Reads until the reply ends (or the deadline): `None` when nothing came; with the
+    /// reply, whether the wait ended before the reply's end did.
     fn reply(
         &mut self,
         expect: &Expectation,
         end: &ReplyEnd,
         sent: usize,
         deadline: Instant,
-    ) -> Result<Option<Vec<u8>>, Halt> {
+    ) -> Result<Option<(Vec<u8>, bool)>, Halt> {
         let mut last_byte: Option<Instant> = None;
         loop {
             let Some(conn) = self.conn.as_mut() else { return Ok(None) };
             let is_udp = matches!(conn.socket, Socket::Udp(_));
             if *expect == Expectation::Nothing && !conn.unread.is_empty() {
-                return Ok(Some(std::mem::take(&mut conn.unread)));
+                return Ok(Some((std::mem::take(&mut conn.unread), false)));
             }
             if is_udp && !conn.unread.is_empty() {
                 let mut reply = std::mem::take(&mut conn.unread);
@@ -190,20 +194,23 @@ impl Runner<'_> {
                 {
                     reply.truncate(matched);
                 }
-                return Ok(Some(reply));
+                return Ok(Some((reply, false)));
             }
             if let Some((take, matched)) = end.split(&conn.unread, sent) {
                 let mut reply: Vec<u8> = conn.unread.drain(..take).collect();
                 reply.truncate(matched);
-                return Ok(Some(reply));
+                return Ok(Some((reply, false)));
             }
             let idle_over = match (end, last_byte) {
                 (ReplyEnd::Idle(ms), Some(last)) => last.elapsed() >= Duration::from_millis(*ms),
                 _ => false,
             };
-            if conn.closed || idle_over || Instant::now() >= deadline {
+            if conn.closed || idle_over || Instant::now() >= deadline || conn.unread.len() >= MAX_REPLY {
                 let reply = std::mem::take(&mut conn.unread);
-                return Ok((!reply.is_empty()).then_some(reply));
+                // Not closed, not idle: the timeout (or the size limit) ended the wait, and
+                // what came is not the whole reply.
+                let unended = !conn.closed && !idle_over && !reply.is_empty() && !is_udp;
+                return Ok((!reply.is_empty()).then_some((reply, unended)));
             }
             let mut wake = deadline;
             if let (ReplyEnd::Idle(ms), Some(last)) = (end, last_byte) {
