@@ -163,12 +163,15 @@ pub fn secured(link: &crate::engine::Link, tls: &TlsInfo) -> Message {
             .arg("fingerprint", cert.sha256.as_str()),
         None => Message::new("cli-empty"),
     };
-    let trust = Message::new(match tls.verify {
-        None => "tls-trust-server",
-        Some(Verify::System) => "tls-trust-system",
-        Some(Verify::Pin) => "tls-trust-pin",
-        Some(Verify::Insecure) => "tls-trust-insecure",
-    });
+    let trust = match (tls.verify, &tls.ca) {
+        (Some(Verify::System), Some(ca)) => Message::new("tls-trust-ca").arg("ca", ca.as_str()),
+        (verify, _) => Message::new(match verify {
+            None => "tls-trust-server",
+            Some(Verify::System) => "tls-trust-system",
+            Some(Verify::Pin) => "tls-trust-pin",
+            Some(Verify::Insecure) => "tls-trust-insecure",
+        }),
+    };
     Message::new("ev-secured")
         .arg("version", tls.version.as_str())
         .arg("peer", link.peer.to_string())
@@ -296,6 +299,9 @@ pub fn notice(notice: &Notice) -> Message {
             .arg("rule", *rule)
             .arg("label", label.as_str()),
         Notice::NoRuleMatched { peer } => Message::new("notice-no-rule").arg("peer", peer.to_string()),
+        Notice::PeerSpeaksTls { peer } => {
+            Message::new("notice-peer-speaks-tls").arg("peer", peer.to_string())
+        }
         Notice::FrameTooLong { peer, limit, close } => {
             Message::new(if *close { "notice-frame-too-long-close" } else { "notice-frame-too-long-reply" })
                 .arg("peer", peer.to_string())
@@ -494,7 +500,9 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
         Reason::TlsNotTls => Message::new("reason-tls-not-tls"),
         Reason::TlsAlert { alert } => Message::new("reason-tls-alert").arg("alert", alert.as_str()),
         Reason::TlsNoAlpn => Message::new("reason-tls-no-alpn"),
-        Reason::TlsCaAsServer => Message::new("reason-tls-ca-as-server"),
+        Reason::TlsCaAsServer { fingerprint } => {
+            Message::new("reason-tls-ca-as-server").arg("fingerprint", fingerprint.as_str())
+        }
         Reason::NoSuchInterface { name, known } => {
             Message::new("reason-no-such-interface").arg("name", name.as_str()).arg("known", known.as_str())
         }
@@ -502,6 +510,7 @@ pub fn reason(kind: ErrorKind, reason: &Reason) -> Message {
             Message::new("reason-tls-cert-refused").arg("alert", alert.as_str())
         }
         Reason::TlsClosedInHandshake => Message::new("reason-tls-closed-in-handshake"),
+        Reason::TlsKeyMismatch { cert } => Message::new("reason-tls-key-mismatch").arg("cert", cert.as_str()),
         Reason::TlsHandshakeTimedOut { timeout_ms } => {
             Message::new("reason-tls-handshake-timed-out").arg("ms", *timeout_ms)
         }
@@ -521,6 +530,11 @@ pub fn problem(problem: &Problem) -> Message {
         Problem::HostInvalid => Message::new("reason-host-invalid"),
         Problem::ClientPortZero => Message::new("reason-client-port-zero"),
         Problem::NoFile => Message::new("problem-no-file"),
+        Problem::FileMissing => Message::new("problem-file-missing"),
+        Problem::FileIsFolder => Message::new("problem-file-is-folder"),
+        Problem::FileUnreadable { detail } => {
+            Message::new("problem-file-unreadable").arg("detail", detail.as_str())
+        }
         Problem::EmptyOverTcp => Message::new("reason-empty-over-tcp"),
         Problem::TooLargeForDatagram { bytes } => Message::new("reason-too-large-for-datagram")
             .arg("bytes", *bytes)
@@ -630,9 +644,10 @@ mod tests {
                 Reason::TlsHandshakeTimedOut { .. } => 48,
                 Reason::TlsOther { .. } => 49,
                 Reason::TlsCertRefused { .. } => 50,
-                Reason::TlsCaAsServer => 51,
+                Reason::TlsCaAsServer { .. } => 51,
                 Reason::NoSuchInterface { .. } => 52,
                 Reason::ExtraBytesMore { .. } => 53,
+                Reason::TlsKeyMismatch { .. } => 54,
             }
         }
         let all = vec![
@@ -687,12 +702,13 @@ mod tests {
             Reason::TlsHandshakeTimedOut { timeout_ms: 5000 },
             Reason::TlsOther { detail: "xyz".into() },
             Reason::TlsCertRefused { alert: "UnknownCA".into() },
-            Reason::TlsCaAsServer,
+            Reason::TlsCaAsServer { fingerprint: "AB:CD".into() },
             Reason::NoSuchInterface { name: "eth9".into(), known: "lo (127.0.0.1)".into() },
             Reason::ExtraBytesMore { count: 1_048_576, reads: 1024 },
+            Reason::TlsKeyMismatch { cert: "/srv/c1.pem".into() },
         ];
         let seen: BTreeSet<usize> = all.iter().map(index).collect();
-        assert_eq!(seen.len(), 54, "every reason is listed once");
+        assert_eq!(seen.len(), 55, "every reason is listed once");
         let mut all = all;
         all.push(Reason::ServerClosed { missing: 5 });
         all
@@ -709,6 +725,9 @@ mod tests {
             Problem::HostInvalid,
             Problem::ClientPortZero,
             Problem::NoFile,
+            Problem::FileMissing,
+            Problem::FileIsFolder,
+            Problem::FileUnreadable { detail: "os error 13".into() },
             Problem::EmptyOverTcp,
             Problem::TooLargeForDatagram { bytes: 70000 },
             Problem::Invalid("xyz".into()),
@@ -744,6 +763,7 @@ mod tests {
                 not_after: "2027-11-30T00:00:00Z".into(),
                 sha256: "AB:CD".into(),
             }),
+            ca: None,
             verify,
         }
     }
@@ -766,6 +786,10 @@ mod tests {
             EventKind::Secured { link, tls: Box::new(tls_info(Some(Verify::Pin))) },
             EventKind::Secured { link, tls: Box::new(tls_info(Some(Verify::Insecure))) },
             EventKind::Secured { link, tls: Box::new(tls_info(None)) },
+            EventKind::Secured {
+                link,
+                tls: Box::new(TlsInfo { ca: Some("ca.pem".into()), ..tls_info(Some(Verify::System)) }),
+            },
             EventKind::Connected(link),
             EventKind::Accepted(link),
             EventKind::Received { link, data: data.clone(), truncated: true, echo: None },
@@ -788,6 +812,9 @@ mod tests {
                 label: "regex:^hola".into(),
             }),
             EventKind::Notice(Notice::NoRuleMatched { peer: addr(50000) }),
+            EventKind::Notice(Notice::PeerSpeaksTls { peer: addr(10000) }),
+            EventKind::Notice(Notice::FrameTooLong { peer: addr(50000), limit: 1_048_576, close: false }),
+            EventKind::Notice(Notice::FrameTooLong { peer: addr(50000), limit: 1_048_576, close: true }),
             EventKind::Notice(Notice::Responders {
                 group: addr(10000),
                 replies: 3,

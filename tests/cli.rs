@@ -47,12 +47,52 @@ fn bad_arguments_exit_2_with_the_value_named() {
         (vec!["serve", "tcp", "--bind", "[::1"], "missing ']'"),
         (vec!["serve", "sctp"], "invalid value 'sctp'"),
         (vec!["send", "tcp", "--no-such-flag"], "unexpected argument"),
+        // Files are checked before anything connects (port 9 would refuse: exit 1).
+        (
+            vec!["send", "tcp", "127.0.0.1:9", "--file", "/nonexistent"],
+            "--file /nonexistent: there is no such file",
+        ),
+        (vec!["send", "tcp", "127.0.0.1:9", "--file", "/"], "--file /: this is a folder, not a file"),
+        (
+            vec![
+                "serve",
+                "tcp",
+                "--bind",
+                "127.0.0.1:0",
+                "--tls",
+                "--cert",
+                "/nonexistent",
+                "--key",
+                "/nonexistent",
+            ],
+            "--cert /nonexistent: there is no such file",
+        ),
+        (
+            vec!["send", "tcp", "127.0.0.1:9", "--tls", "--ca", "/nonexistent"],
+            "--ca /nonexistent: there is no such file",
+        ),
+        (vec!["stats", "/nonexistent.jsonl"], "/nonexistent.jsonl: there is no such file"),
     ] {
         let out = bin().args(&args).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(expect), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn a_udp_file_too_large_for_a_datagram_is_refused_before_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    std::fs::write(&big, vec![0u8; 65_508]).unwrap();
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let target = socket.local_addr().unwrap().to_string();
+    let out = bin().args(["send", "udp", &target, "--file", big.to_str().unwrap()]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("65,508"), "the size is said: {stderr}");
+    socket.set_nonblocking(true).unwrap();
+    assert!(socket.recv(&mut [0u8; 16]).is_err(), "nothing was sent");
 }
 
 #[test]
@@ -524,7 +564,7 @@ fn a_file_of_any_size_is_streamed_and_its_echo_checked() {
     );
     // Over UDP a file is one datagram: a larger one is refused before anything is sent.
     let out = bin().args(["send", "udp", "127.0.0.1:9", "--file"]).arg(&path).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a usage error");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("5,242,880 bytes do not fit in one UDP datagram (at most 65,507)"), "{stderr}");
 }

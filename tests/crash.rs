@@ -136,3 +136,38 @@ fn record_pcap_alone_has_its_header_at_once_and_keeps_the_exchange_through_kill_
     // --record-pcap alone: a handshake (3), the message and its ACK, the echo and its ACK.
     assert!(check_pcap(&pcap) >= 7, "the exchange is in the .pcap after kill -9");
 }
+
+#[test]
+fn a_save_cut_short_by_kill_9_is_reported_at_the_next_save_there_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("exchange.jsonl");
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--quiet", "--save", saved.to_str().unwrap()]);
+    let port = bound_port(&serve.wait_line("127.0.0.1"));
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients = stream_clients(port, &stop);
+    std::thread::sleep(Duration::from_millis(300));
+    let mut serve = serve;
+    let pid = serve.child.id();
+    serve.child.kill().unwrap();
+    wait_child(&mut serve.child, WAIT).expect("killed");
+    stop.store(true, Ordering::Relaxed);
+    for client in clients {
+        client.join().unwrap();
+    }
+    let orphan = dir.path().join(format!(".exchange.jsonl.{pid}.tmp"));
+    assert!(orphan.exists() && !saved.exists(), "the save was cut short: only its hidden file is there");
+    // A file of a process still running is not an orphan.
+    let live = dir.path().join(format!(".exchange.jsonl.{}.tmp", std::process::id()));
+    std::fs::write(&live, b"").unwrap();
+    // The next save to the same path says so, with the way to keep it, and leaves it.
+    let out = bin()
+        .args(["send", "tcp", &format!("127.0.0.1:{port}"), "x", "--timeout-ms", "300"])
+        .args(["--save", saved.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(said.matches("that an earlier run did not finish").count(), 1, "{said}");
+    assert!(said.contains(&format!(".exchange.jsonl.{pid}.tmp")) && said.contains("mv "), "{said}");
+    assert!(orphan.exists() && live.exists(), "nothing is removed");
+    assert!(check_jsonl(&orphan) > 0 || std::fs::metadata(&orphan).unwrap().len() == 0);
+}

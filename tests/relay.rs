@@ -118,6 +118,16 @@ fn udp_datagrams_are_dropped_as_told() {
     let (code, out, err) = send(&["udp", &target, "--count", "5"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("5 of 5 echoes ok"), "{out}");
+
+    // Quiet: the faults and the summary, not a line per dropped datagram.
+    let (_server, relay, target) = start_relay("udp", &["--drop", "100", "--quiet"]);
+    relay.wait_line("100 % of datagrams dropped");
+    let (code, _, _) = send(&["udp", &target, "--count", "3", "--timeout-ms", "100"]);
+    assert_eq!(code, 1);
+    let (_, rest) = relay.signal("INT");
+    let said = rest.join("\n");
+    assert!(!said.contains("dropped this datagram"), "{said}");
+    assert!(said.contains("summary"), "{said}");
 }
 
 #[test]

@@ -175,7 +175,9 @@ fn our_client_verifies_openssl_s_server_over_tls_1_2_and_1_3_and_records_the_han
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains(&format!("{version} with")), "{out}");
         assert!(
-            out.contains("Verified against the system's trusted roots") && out.contains("SNI localhost"),
+            out.contains("Verified against the certificates of")
+                && out.contains("ca.pem")
+                && out.contains("SNI localhost"),
             "{out}"
         );
         assert!(out.contains("issued by CN=Test CA"), "{out}");
@@ -265,10 +267,9 @@ fn certificate_failures_are_said_in_plain_words() {
     let ca = certs.path("ca.pem");
     let (_server, port) = s_server(&certs.path("server.pem"), &certs.path("server.key"), "-tls1_3");
     let target = format!("localhost:{port}");
-    let cases: [(&[&str], &str); 3] = [
+    let cases: [(&[&str], &str); 2] = [
         (&["--tls"], "issued by an authority this machine does not trust"),
         (&["--tls", "--ca", &ca, "--sni", "other.example"], "the certificate is for other names"),
-        (&["--tls", "--ca", "/nonexistent/ca.pem"], "cannot use the CA certificate file"),
     ];
     for (flags, words) in cases {
         let mut args = vec!["tcp", target.as_str()];
@@ -276,7 +277,14 @@ fn certificate_failures_are_said_in_plain_words() {
         let (code, out, err) = send(&args);
         assert_eq!(code, 1, "{flags:?}: {out}{err}");
         assert!(err.contains(words), "{flags:?}: {err}");
+        assert!(
+            !err.contains("DnsName(") && !err.contains("IpAddress("),
+            "names as people write them: {err}"
+        );
     }
+    let (code, _, err) = send(&["tcp", &target, "--tls", "--ca", "/nonexistent/ca.pem"]);
+    assert_eq!(code, 2, "checked before connecting: {err}");
+    assert!(err.contains("--ca /nonexistent/ca.pem: there is no such file"), "{err}");
     let (_expired, port) = s_server(&certs.path("expired.pem"), &certs.path("expired.key"), "-tls1_2");
     let target = format!("localhost:{port}");
     let (code, _, err) = send(&["tcp", &target, "--tls", "--ca", &ca]);
@@ -296,8 +304,9 @@ fn a_peer_without_tls_is_named_on_both_sides_and_a_silent_one_times_out() {
     // A plain client at a TLS server: the server says what came.
     let (serve, port, _) = tls_server();
     let target = format!("127.0.0.1:{port}");
-    let (code, _, _) = send(&["tcp", &target, "--timeout-ms", "500"]);
+    let (code, out, err) = send(&["tcp", &target, "--timeout-ms", "500"]);
     assert_eq!(code, 1);
+    assert!(out.contains("answered with a TLS record: it speaks TLS"), "the client says why: {out}{err}");
     let line = serve.wait_error("TLS handshake with 127.0.0.1:");
     assert!(line.contains("does not speak TLS"), "{line}");
 
@@ -364,6 +373,8 @@ fn a_server_loads_its_certificate_from_pem_files() {
     let (code, out, err) = send(&["tcp", &target, "--tls", "--ca", &certs.path("ca.pem")]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("issued by CN=Test CA"), "{out}");
+    assert!(out.contains(&format!("Verified against the certificates of {}", certs.path("ca.pem"))), "{out}");
+    assert!(!out.contains("system's trusted roots"), "{out}");
 
     let bad = Command::new(common::BIN)
         .args([
@@ -379,8 +390,23 @@ fn a_server_loads_its_certificate_from_pem_files() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert_eq!(bad.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("read /nonexistent.pem: cannot use the certificate file"), "{stderr}");
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "a missing file is a usage error, found before listening: {stderr}"
+    );
+    assert!(stderr.contains("--cert /nonexistent.pem: there is no such file"), "{stderr}");
+
+    // A key that is not the certificate's is said in words, naming the certificate.
+    let mismatched = Command::new(common::BIN)
+        .args(["serve", "tcp", "--tls", "--bind", "127.0.0.1:0", "--cert", &certs.path("server.pem")])
+        .args(["--key", &certs.path("expired.key")])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&mismatched.stderr);
+    assert_eq!(mismatched.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the key is not the key of the certificate"), "{stderr}");
+    assert!(!stderr.contains("KeyMismatch"), "{stderr}");
 }
 
 #[test]

@@ -2072,6 +2072,64 @@ fn a_self_signed_tls_server_is_refused_then_trusted_with_one_click() {
 }
 
 #[test]
+fn a_self_signed_ca_certificate_is_refused_with_its_fingerprint_then_trusted_with_one_click() {
+    // A CA certificate serving as the server's own, as `openssl req -x509` makes (CA:TRUE).
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+    let cert = params.self_signed(&key).unwrap();
+    let (cert_path, key_path) = (dir.path().join("ca.pem"), dir.path().join("ca.key"));
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    let fingerprint: String = ring::digest::digest(&ring::digest::SHA256, cert.der())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+
+    let port = free_tcp_port();
+    let mut harness = harness(on_port(port));
+    let server = &mut harness.state_mut().sessions_mut()[0].form;
+    let mut spec = server.spec().clone();
+    spec.tls.enabled = true;
+    spec.tls.cert = cert_path.display().to_string();
+    spec.tls.key = key_path.display().to_string();
+    server.set_spec(spec);
+    let client = &mut harness.state_mut().sessions_mut()[1].form;
+    let mut spec = client.spec().clone();
+    spec.tls.enabled = true;
+    spec.tls.ca = cert_path.display().to_string();
+    client.set_spec(spec);
+    harness.run_steps(2);
+    harness.get_by_label("Start").click();
+    step_until(&mut harness, "the server listens", |app| listening(app, 0));
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the refusal", |app| app.sessions()[1].transcript.counters().errors > 0);
+    harness.run_steps(4);
+    let errors: Vec<String> = harness.state().sessions()[1]
+        .transcript
+        .iter()
+        .filter_map(|e| match e.event.as_deref() {
+            Some(EventKind::Failed { error, .. }) => Some(format!("{:?}", error.reason)),
+            _ => None,
+        })
+        .collect();
+    assert!(errors.iter().any(|e| e.contains("TlsCaAsServer") && e.contains(&fingerprint)), "{errors:?}");
+    let offer = format!("The server's certificate is self-signed: SHA-256 {fingerprint}");
+    assert!(harness.query_by_label_contains(&offer).is_some(), "the window offers to pin {fingerprint}");
+    harness.get_by_label("Trust this certificate").click();
+    harness.run_steps(4);
+    assert_eq!(harness.state().sessions()[1].spec().tls.pin, fingerprint);
+    harness.get_by_label("Send").click();
+    step_until(&mut harness, "the echo over TLS", |app| {
+        app.sessions()[1].transcript.counters().echoes_ok == 1
+    });
+}
+
+#[test]
 fn socket_options_set_under_advanced_are_applied_and_their_grant_shown() {
     let port = free_tcp_port();
     // Tall enough for the client's form to show its Advanced section whole.

@@ -77,7 +77,8 @@ fn base_spec(preset: Option<&str>, protocol: Option<ProtocolArg>, role: Role) ->
 
 /// Every error of a spec, one per line, as the command line says them.
 fn check(spec: &SessionSpec) -> anyhow::Result<()> {
-    let errors = spec.validate();
+    let mut errors = spec.validate();
+    errors.extend(spec.check_files());
     if errors.is_empty() {
         return Ok(());
     }

@@ -7,8 +7,9 @@ use std::time::Duration;
 use crossbeam_channel::Receiver;
 
 use crate::engine::{Event, Protocol};
-use crate::i18n::Language;
+use crate::i18n::{Language, Tr};
 use crate::transcript::export::{Format, Record, RecordTo, Recorder, Saver};
+use crate::vocabulary::Message;
 
 use super::args::FileArgs;
 use super::{EXIT_FAILURE, EXIT_OK};
@@ -28,6 +29,7 @@ pub(super) struct Keeper {
     saver: Option<Saver>,
     recorder: Option<Recorder>,
     failed: bool,
+    language: Language,
 }
 
 impl Keeper {
@@ -51,10 +53,13 @@ impl Keeper {
             Some(Recorder::start(&to, protocol, RECORD_QUEUE)?)
         };
         let saver = match save {
-            Some(path) => Some(Saver::create(path, protocol)?.in_language(language)),
+            Some(path) => {
+                report_orphans(path, language);
+                Some(Saver::create(path, protocol)?.in_language(language))
+            }
             None => None,
         };
-        Ok(Keeper { protocol, saver, recorder, failed: false })
+        Ok(Keeper { protocol, saver, recorder, failed: false, language })
     }
 
     pub(super) fn take(&mut self, event: &Event) {
@@ -98,7 +103,11 @@ impl Keeper {
         if let Some(saver) = self.saver.take() {
             let (count, path) = (saver.records(), saver.path().to_path_buf());
             match saver.finish() {
-                Ok(()) => say!("saved {count} events to {}", path.display()),
+                Ok(()) => {
+                    let words =
+                        Message::new("cli-saved").arg("count", count).arg("path", path.display().to_string());
+                    say!("{}", Tr::new(self.language).render(&words));
+                }
                 Err(err) => {
                     say!("socket-tester: could not save: {err}");
                     ok = false;
@@ -106,6 +115,20 @@ impl Keeper {
             }
         }
         ok
+    }
+}
+
+/// Says which saves of an earlier run were cut short (the process killed), and how to get
+/// them back: they are left where they are, never overwritten or removed.
+fn report_orphans(path: &std::path::Path, language: Language) {
+    let tr = Tr::new(language);
+    for orphan in crate::transcript::export::orphans(path) {
+        let bytes = std::fs::metadata(&orphan).map_or(0, |m| m.len());
+        let words = Message::new("cli-orphan-save")
+            .arg("orphan", orphan.display().to_string())
+            .arg("bytes", bytes)
+            .arg("path", path.display().to_string());
+        say!("{}", tr.render(&words));
     }
 }
 

@@ -199,7 +199,12 @@ pub(super) fn serve(
                         _ => {}
                     }
                     closed = matches!(event.kind, EventKind::Closed { .. });
-                    if !quiet || matches!(event.kind, EventKind::Failed { link: None, .. } | EventKind::Notice(_)) {
+                    let said_when_quiet = match &event.kind {
+                        EventKind::Failed { link: None, .. } => true,
+                        EventKind::Notice(notice) => !notice.is_per_message(),
+                        _ => false,
+                    };
+                    if !quiet || said_when_quiet {
                         // Errors go to stderr, as `send` prints them; `--save` keeps them with the rest.
                         let line = lines.format(&event);
                         if failed || matches!(event.kind, EventKind::Failed { .. }) {

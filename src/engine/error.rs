@@ -304,7 +304,10 @@ pub enum Reason {
     },
     /// The server's certificate is a CA's (`openssl req -x509` makes those), which webpki
     /// refuses as a server's even when it is trusted.
-    TlsCaAsServer,
+    TlsCaAsServer {
+        /// Its SHA-256 fingerprint, to pin it.
+        fingerprint: String,
+    },
     /// The peer (a client) refused our certificate.
     TlsCertRefused {
         /// The alert's name (`UnknownCA`).
@@ -314,6 +317,11 @@ pub enum Reason {
     TlsNoAlpn,
     /// The peer closed the connection during the handshake.
     TlsClosedInHandshake,
+    /// A server's key is not the key of its certificate.
+    TlsKeyMismatch {
+        /// The certificate file.
+        cert: String,
+    },
     /// The handshake did not finish in time.
     TlsHandshakeTimedOut {
         /// The timeout.

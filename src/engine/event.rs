@@ -117,6 +117,11 @@ pub enum Notice {
         /// The server closed the connection (otherwise it replied to the bytes so far).
         close: bool,
     },
+    /// A plain TCP client got a TLS record back: the peer speaks TLS.
+    PeerSpeaksTls {
+        /// The peer.
+        peer: SocketAddr,
+    },
     /// No rule matched what a peer sent: the fallback answered.
     NoRuleMatched {
         /// Who sent it.
@@ -188,6 +193,17 @@ pub enum Notice {
         /// The sentence.
         text: String,
     },
+}
+
+impl Notice {
+    /// A notice said for each message (a rule that matched, a datagram a relay dropped):
+    /// quiet commands leave these out, as they leave out the messages themselves.
+    pub fn is_per_message(&self) -> bool {
+        matches!(
+            self,
+            Notice::RuleMatched { .. } | Notice::NoRuleMatched { .. } | Notice::RelayDropped { .. }
+        )
+    }
 }
 
 /// The kinds of events.

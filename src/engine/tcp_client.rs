@@ -797,9 +797,17 @@ impl Client<'_> {
                         }
                         None
                     };
+                    // A plain client at a TLS server gets an alert or a handshake record back
+                    // as its first bytes: say what it means, not only that it differs.
+                    let speaks_tls = conn.bytes_in == n as u64
+                        && matches!(conn.stream, Stream::Plain(_))
+                        && tls::looks_like_tls_record(&data);
                     let event = EventKind::Received { link: conn.link, data, truncated: false, echo };
                     if !self.em.emit(event) {
                         return Err(Flow::End(CloseReason::Stopped));
+                    }
+                    if speaks_tls {
+                        self.em.emit(EventKind::Notice(Notice::PeerSpeaksTls { peer: conn.link.peer }));
                     }
                     if !self.streams_echo() {
                         self.judge_replies(conn);

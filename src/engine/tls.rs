@@ -175,6 +175,9 @@ pub struct TlsInfo {
     /// How the client trusted the certificate (`None` on a server).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify: Option<Verify>,
+    /// The CA file the certificate was verified against, instead of the system's roots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<String>,
 }
 
 /// A certificate, as people read it.
@@ -292,7 +295,13 @@ pub fn server(spec: &TlsSpec, names: &[String]) -> Result<ServerTls, Error> {
         .with_single_cert(chain, key)
         .map_err(|err| {
             let target = if generated { "self-signed certificate" } else { spec.key.trim() };
-            tls_error(Op::Bind, target, Reason::TlsOther { detail: err.to_string() })
+            let reason = match err {
+                rustls::Error::InconsistentKeys(_) => {
+                    Reason::TlsKeyMismatch { cert: spec.cert.trim().to_string() }
+                }
+                other => Reason::TlsOther { detail: other.to_string() },
+            };
+            tls_error(Op::Bind, target, reason)
         })?;
     config.alpn_protocols = spec.alpn_list();
     Ok(ServerTls { config: Arc::new(config), cert, generated })
@@ -326,6 +335,8 @@ pub struct ClientTls {
     pub name: ServerName<'static>,
     /// How the certificate is trusted.
     pub verify: Verify,
+    /// The CA file trusted instead of the system's roots, if one was given.
+    pub ca: Option<String>,
 }
 
 /// A client's TLS if its settings ask for it (`None`: plain TCP).
@@ -384,7 +395,9 @@ pub fn client(spec: &TlsSpec, host: &str) -> Result<ClientTls, Error> {
         .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     config.alpn_protocols = spec.alpn_list();
-    Ok(ClientTls { config: Arc::new(config), name, verify: spec.verify })
+    let ca =
+        (spec.verify == Verify::System && !spec.ca.trim().is_empty()).then(|| spec.ca.trim().to_string());
+    Ok(ClientTls { config: Arc::new(config), name, verify: spec.verify, ca })
 }
 
 /// The client's certificate check: the system's (webpki, telling a self-signed certificate
@@ -410,6 +423,20 @@ impl std::fmt::Display for SelfSigned {
 }
 
 impl std::error::Error for SelfSigned {}
+
+/// The server's certificate is a CA's (a `CertificateError::Other`).
+#[derive(Debug)]
+struct CaAsServer {
+    fingerprint: String,
+}
+
+impl std::fmt::Display for CaAsServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CA certificate used as a server's {}", self.fingerprint)
+    }
+}
+
+impl std::error::Error for CaAsServer {}
 
 /// The certificate is not the pinned one.
 #[derive(Debug)]
@@ -458,6 +485,11 @@ impl ServerCertVerifier for Verifier {
                     {
                         Err(other(SelfSigned { fingerprint: fingerprint(end_entity.as_ref()) }))
                     }
+                    Err(rustls::Error::InvalidCertificate(CertificateError::Other(error)))
+                        if error.to_string().contains("CaUsedAsEndEntity") =>
+                    {
+                        Err(other(CaAsServer { fingerprint: fingerprint(end_entity.as_ref()) }))
+                    }
                     result => result,
                 }
             }
@@ -487,6 +519,24 @@ impl ServerCertVerifier for Verifier {
     }
 }
 
+/// Whether bytes start like a TLS record: an alert (21) or a handshake (22), then version
+/// 3.x (SSL 3.0 to TLS 1.3 all write 3.0 to 3.4 there), then a length a record can have.
+pub fn looks_like_tls_record(data: &[u8]) -> bool {
+    match data {
+        [kind @ (21 | 22), 3, minor, hi, lo, ..] => {
+            *minor <= 4 && u16::from_be_bytes([*hi, *lo]) <= 16_384 + 2048 && (*kind == 22 || *hi == 0)
+        }
+        _ => false,
+    }
+}
+
+/// A name a certificate presents, as people write it: rustls says `DnsName("localhost")` or
+/// `IpAddress(127.0.0.1)`; this gives `localhost`, `127.0.0.1`.
+fn plain_name(presented: &str) -> String {
+    let inner = presented.split_once('(').and_then(|(_, rest)| rest.strip_suffix(')')).unwrap_or(presented);
+    inner.trim_matches('"').to_string()
+}
+
 /// A TLS failure in plain words: what the user can do something about.
 pub fn reason(err: &rustls::Error) -> Reason {
     use rustls::Error as E;
@@ -494,9 +544,9 @@ pub fn reason(err: &rustls::Error) -> Reason {
         E::InvalidCertificate(cert) => match cert {
             CertificateError::UnknownIssuer => Reason::TlsUnknownIssuer,
             CertificateError::NotValidForName => Reason::TlsNameMismatch { presented: String::new() },
-            CertificateError::NotValidForNameContext { presented, .. } => {
-                Reason::TlsNameMismatch { presented: presented.join(", ") }
-            }
+            CertificateError::NotValidForNameContext { presented, .. } => Reason::TlsNameMismatch {
+                presented: presented.iter().map(|p| plain_name(p)).collect::<Vec<_>>().join(", "),
+            },
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => Reason::TlsExpired,
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                 Reason::TlsNotYetValid
@@ -506,8 +556,8 @@ pub fn reason(err: &rustls::Error) -> Reason {
                     Reason::TlsSelfSigned { fingerprint: signed.fingerprint.clone() }
                 } else if let Some(pin) = other.0.downcast_ref::<PinMismatch>() {
                     Reason::TlsPinMismatch { got: pin.got.clone() }
-                } else if other.0.to_string().contains("CaUsedAsEndEntity") {
-                    Reason::TlsCaAsServer
+                } else if let Some(ca) = other.0.downcast_ref::<CaAsServer>() {
+                    Reason::TlsCaAsServer { fingerprint: ca.fingerprint.clone() }
                 } else {
                     Reason::TlsOther { detail: err.to_string() }
                 }
@@ -562,6 +612,7 @@ pub struct Secure {
     /// The handshake's end was told (by [`Stream::secured`]).
     told: bool,
     verify: Option<Verify>,
+    ca: Option<String>,
     sni: Option<String>,
     /// A server shows its own certificate.
     own_cert: Option<CertInfo>,
@@ -587,6 +638,7 @@ impl Stream {
             conn: conn.into(),
             told: false,
             verify: Some(tls.verify),
+            ca: tls.ca.clone(),
             sni,
             own_cert: None,
             eof: false,
@@ -603,6 +655,7 @@ impl Stream {
             conn: conn.into(),
             told: false,
             verify: None,
+            ca: None,
             sni: None,
             own_cert: Some(tls.cert.clone()),
             eof: false,
@@ -692,7 +745,7 @@ impl Secure {
                 .and_then(|certs| certs.first())
                 .map(|c| CertInfo::of(c.as_ref())),
         };
-        TlsInfo { version, cipher, alpn, sni, cert, verify: self.verify }
+        TlsInfo { version, cipher, alpn, sni, cert, verify: self.verify, ca: self.ca.clone() }
     }
 
     /// Reads TLS records once and processes them. `Ok(false)`: the socket had nothing.

@@ -252,6 +252,8 @@ pub enum Field {
     TlsKey,
     /// A TLS client's pinned fingerprint.
     TlsPin,
+    /// A TLS client's CA file.
+    TlsCa,
     /// A TLS client's SNI.
     TlsSni,
     /// ALPN protocols.
@@ -308,6 +310,7 @@ impl Field {
             Field::TlsCert => "--cert",
             Field::TlsKey => "--key",
             Field::TlsPin => "--pin",
+            Field::TlsCa => "--ca",
             Field::TlsSni => "--sni",
             Field::TlsAlpn => "--alpn",
             Field::RecvBuffer => "--rcvbuf",
@@ -346,6 +349,15 @@ pub enum Problem {
     ClientPortZero,
     /// File mode with no file chosen.
     NoFile,
+    /// A file named that does not exist.
+    FileMissing,
+    /// A file named that is a folder.
+    FileIsFolder,
+    /// A file named that cannot be read: a folder, no permission, and the like.
+    FileUnreadable {
+        /// The system's words.
+        detail: String,
+    },
     /// An empty message over TCP has no echo.
     EmptyOverTcp,
     /// More than one UDP datagram holds.
@@ -669,6 +681,51 @@ impl SessionSpec {
             }
             Some(Ok(_)) => {}
         }
+    }
+
+    /// The files this spec names, checked before anything connects or listens: each exists
+    /// and can be read, and a UDP message's file fits in a datagram. Apart from
+    /// [`SessionSpec::validate`] because it reads the file system (the command line calls it
+    /// before it starts; the window learns it from the worker, off its own thread).
+    pub fn check_files(&self) -> Vec<SpecError> {
+        fn check(errors: &mut Vec<SpecError>, field: Field, path: &std::path::Path) -> Option<u64> {
+            let value = path.display().to_string();
+            let problem = match std::fs::File::open(path).and_then(|f| f.metadata()) {
+                Ok(meta) if meta.is_dir() => Problem::FileIsFolder,
+                Ok(meta) => return Some(meta.len()),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => Problem::FileMissing,
+                Err(err) => Problem::FileUnreadable { detail: err.to_string() },
+            };
+            errors.push(SpecError { field, value, problem });
+            None
+        }
+        let mut errors = Vec::new();
+        if self.role == Role::Client
+            && self.message.mode == MessageMode::File
+            && let Some(path) = &self.message.file
+            && let Some(len) = check(&mut errors, Field::File, path)
+            && self.protocol == Protocol::Udp
+            && len > MAX_DATAGRAM
+        {
+            errors.push(SpecError {
+                field: Field::File,
+                value: path.display().to_string(),
+                problem: Problem::TooLargeForDatagram { bytes: len },
+            });
+        }
+        if self.tls.enabled && self.protocol == Protocol::Tcp {
+            let named = [
+                (Field::TlsCert, &self.tls.cert, self.role == Role::Server),
+                (Field::TlsKey, &self.tls.key, self.role == Role::Server),
+                (Field::TlsCa, &self.tls.ca, self.role == Role::Client),
+            ];
+            for (field, path, applies) in named {
+                if applies && !path.trim().is_empty() {
+                    check(&mut errors, field, std::path::Path::new(path.trim()));
+                }
+            }
+        }
+        errors
     }
 
     /// The first error for a field, if any.

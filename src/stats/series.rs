@@ -191,9 +191,14 @@ impl Series {
         self.total
     }
 
-    /// The mean rates from the first event to the last (zero before a second has passed).
+    /// The mean rates from the first event to the last, over the run's real span (a run of
+    /// 1,000 messages in 0.109 s is 9,174 messages a second); nothing until 1 ms has passed,
+    /// since a rate over no time means nothing.
     pub fn mean_rates(&self) -> Rates {
-        per_second(self.total, self.last_t.max(1.0))
+        if self.last_t < 0.001 {
+            return Rates::default();
+        }
+        per_second(self.total, self.last_t)
     }
 
     /// The rates of the last whole second before the newest one (or of the newest, alone).
@@ -351,6 +356,18 @@ mod tests {
         // Few points in view: all of them.
         let d = s.decimate(1.0, 1.0099, 500);
         assert_eq!(d.points.len(), 100);
+    }
+
+    #[test]
+    fn the_mean_rate_is_over_the_runs_real_span() {
+        let mut s = Series::new();
+        assert_eq!(s.mean_rates(), Rates::default());
+        // 1,000 messages in 0.109 s: 9,174 a second, not 1,000.
+        for i in 0..1000i64 {
+            s.record_bytes(at(i * 109 / 999), true, 1);
+        }
+        let mean = s.mean_rates().messages_out;
+        assert!((mean - 1000.0 / 0.109).abs() < 1.0, "{mean}");
     }
 
     #[test]

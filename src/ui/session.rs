@@ -494,7 +494,8 @@ impl Session {
                 self.activity = Activity::Failed(Box::new(error.clone()))
             }
             EventKind::Failed { error, .. }
-                if let crate::engine::Reason::TlsSelfSigned { fingerprint } = &error.reason =>
+                if let crate::engine::Reason::TlsSelfSigned { fingerprint }
+                | crate::engine::Reason::TlsCaAsServer { fingerprint } = &error.reason =>
             {
                 self.form.offered_pin = Some(fingerprint.clone());
             }

@@ -120,6 +120,7 @@ notice-reading-stopped = Stopped reading after { $bytes } B in all: the reply wa
 notice-reply-truncated = The reply was { $bytes } bytes, longer than the { $buffer }-byte receive buffer; the rest was cut off
 notice-rule = Rule { $rule } ({ $label }) matched what { $peer } sent
 notice-no-rule = No rule matched what { $peer } sent: the fallback answered
+notice-peer-speaks-tls = { $peer } answered with a TLS record: it speaks TLS. Tick TLS (encrypted) in the form, or pass --tls
 notice-frame-too-long-reply = { $peer } sent a line longer than { $limit } bytes (--max-frame): replied to its first { $limit } bytes, and the rest starts the next frame
 notice-frame-too-long-close = { $peer } sent a line longer than { $limit } bytes (--max-frame): the connection was closed
 notice-legacy = { $text }
@@ -191,6 +192,9 @@ problem-not-a-number = enter a whole number
 problem-range = enter a number from { $min } to { $max }
 problem-too-many-loops = enter at most { $max }: each event loop holds 2 of the { $open_files } files this process may open (ulimit -n), and the rest are kept for connections
 problem-no-file = choose a file to send
+problem-file-missing = there is no such file
+problem-file-is-folder = this is a folder, not a file
+problem-file-unreadable = this file cannot be read ({ $detail })
 problem-not-hex-digit = '{ $ch }' is not a hex digit
 problem-half-byte = a byte needs two hex digits
 problem-unknown-escape = unknown escape \{ $ch }
@@ -208,6 +212,11 @@ preset-bad-name = “{ $name }” cannot name a preset: use letters, digits, spa
 preset-no-directory = This system has no config directory for presets.
 
 cli-empty = { "" }
+cli-saved = saved { $count } { $count ->
+    [one] event
+   *[other] events
+  } to { $path }
+cli-orphan-save = note: { $orphan } ({ $bytes } bytes) is a save of { $path } that an earlier run did not finish (it was killed); it holds what was saved until then and is left as it is: rename it to keep it (mv "{ $orphan }" "{ $path }.recovered")
 cli-listening = listening on { $addr } ({ $protocol })
 cli-all-interfaces = warning: { $addr } listens on every network interface: other machines can reach this echo server
 cli-summary = summary: { $kind ->
@@ -770,6 +779,8 @@ ev-listening-tls = { $listening } with TLS: certificate { $subject }, SHA-256 { 
 ev-secured = { $version } with { $peer }: { $cipher }.{ $cert } { $trust }
 tls-cert = { " " }Certificate { $subject }, issued by { $issuer }, valid from { $from } until { $until }, SHA-256 { $fingerprint }.
 tls-trust-system = Verified against the system's trusted roots.
+tls-trust-ca = Verified against the certificates of { $ca }.
+reason-tls-key-mismatch = the key is not the key of the certificate { $cert }: give the key that was made with it
 tls-trust-pin = The pinned fingerprint matched.
 tls-trust-insecure = NOT VERIFIED: any certificate is accepted (insecure), so anyone in between could read and change the traffic.
 tls-trust-server = This server's own certificate.
@@ -796,7 +807,7 @@ problem-tls-key-without-cert = a certificate needs its key, and a key its certif
 problem-tls-bad-alpn = ALPN protocols are names separated by commas, each at most 255 bytes (h2,http/1.1)
 problem-tls-over-udp = TLS runs over TCP only (DTLS is not supported)
 reason-tls-cert-refused = the peer does not trust this certificate ({ $alert }): a self-signed certificate must be pinned or accepted by the client
-reason-tls-ca-as-server = the server's certificate is a CA certificate (CA:TRUE, as "openssl req -x509" makes), which cannot serve as a server's certificate even when trusted: pin its fingerprint instead, or issue a server certificate from it
+reason-tls-ca-as-server = the server's certificate is a CA certificate (CA:TRUE, as "openssl req -x509" makes), which cannot serve as a server's certificate even when trusted: pin its fingerprint instead (SHA-256 { $fingerprint }, --pin), or issue a server certificate from it
 tls-enable = TLS (encrypted)
 tls-enable-hint = Speak TLS over this TCP connection, as HTTPS, IMAPS or MQTT over TLS do
 tls-cert-file = Certificate (PEM)

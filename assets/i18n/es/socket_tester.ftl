@@ -120,6 +120,7 @@ notice-reading-stopped = Se dejó de leer tras { $bytes } B en total: la respues
 notice-reply-truncated = La respuesta tenía { $bytes } bytes, más que el búfer de recepción de { $buffer } bytes; el resto se cortó
 notice-rule = La regla { $rule } ({ $label }) coincidió con lo que envió { $peer }
 notice-no-rule = Ninguna regla coincidió con lo que envió { $peer }: respondió la alternativa
+notice-peer-speaks-tls = { $peer } respondió con un registro TLS: habla TLS. Marque TLS (cifrado) en el formulario, o use --tls
 notice-frame-too-long-reply = { $peer } envió una línea de más de { $limit } bytes (--max-frame): se respondió a sus primeros { $limit } bytes y el resto empieza la trama siguiente
 notice-frame-too-long-close = { $peer } envió una línea de más de { $limit } bytes (--max-frame): se cerró la conexión
 notice-legacy = { $text }
@@ -191,6 +192,9 @@ problem-not-a-number = escriba un número entero
 problem-range = escriba un número de { $min } a { $max }
 problem-too-many-loops = escriba como máximo { $max }: cada bucle de eventos ocupa 2 de los { $open_files } archivos que este proceso puede abrir (ulimit -n), y el resto se reserva para las conexiones
 problem-no-file = elija un archivo para enviar
+problem-file-missing = ese archivo no existe
+problem-file-is-folder = es una carpeta, no un archivo
+problem-file-unreadable = no se puede leer este archivo ({ $detail })
 problem-not-hex-digit = '{ $ch }' no es un dígito hexadecimal
 problem-half-byte = un byte necesita dos dígitos hexadecimales
 problem-unknown-escape = secuencia de escape desconocida \{ $ch }
@@ -208,6 +212,11 @@ preset-bad-name = «{ $name }» no sirve como nombre de preajuste: use letras, c
 preset-no-directory = Este sistema no tiene carpeta de configuración para los preajustes.
 
 cli-empty = { "" }
+cli-saved = { $count ->
+    [one] guardado { $count } evento
+   *[other] guardados { $count } eventos
+  } en { $path }
+cli-orphan-save = nota: { $orphan } ({ $bytes } bytes) es un guardado de { $path } que una ejecución anterior no terminó (se interrumpió); contiene lo guardado hasta entonces y se deja como está: renómbrelo para conservarlo (mv "{ $orphan }" "{ $path }.recovered")
 cli-listening = escuchando en { $addr } ({ $protocol })
 cli-all-interfaces = aviso: { $addr } escucha en todas las interfaces de red: otras máquinas pueden llegar a este servidor de eco
 cli-summary = resumen: { $kind ->
@@ -788,6 +797,8 @@ ev-listening-tls = { $listening } con TLS: certificado { $subject }, SHA-256 { $
 ev-secured = { $version } con { $peer }: { $cipher }.{ $cert } { $trust }
 tls-cert = { " " }Certificado { $subject }, emitido por { $issuer }, válido desde { $from } hasta { $until }, SHA-256 { $fingerprint }.
 tls-trust-system = Verificado con las raíces de confianza del sistema.
+tls-trust-ca = Verificado con los certificados de { $ca }.
+reason-tls-key-mismatch = la clave no es la del certificado { $cert }: indique la clave que se creó con él
 tls-trust-pin = La huella fijada coincide.
 tls-trust-insecure = SIN VERIFICAR: se acepta cualquier certificado (inseguro), así que alguien en medio podría leer y cambiar el tráfico.
 tls-trust-server = El certificado propio de este servidor.
@@ -814,7 +825,7 @@ problem-tls-key-without-cert = un certificado necesita su clave, y una clave su 
 problem-tls-bad-alpn = los protocolos ALPN son nombres separados por comas, de 255 bytes como mucho cada uno (h2,http/1.1)
 problem-tls-over-udp = TLS funciona solo sobre TCP (DTLS no está soportado)
 reason-tls-cert-refused = el otro extremo no confía en este certificado ({ $alert }): un certificado autofirmado lo tiene que fijar o aceptar el cliente
-reason-tls-ca-as-server = el certificado del servidor es de una autoridad (CA:TRUE, como los que hace "openssl req -x509"), que no sirve como certificado de servidor aunque se confíe en él: fije su huella, o emita con él un certificado de servidor
+reason-tls-ca-as-server = el certificado del servidor es de una autoridad (CA:TRUE, como los que hace "openssl req -x509"), que no sirve como certificado de servidor aunque se confíe en él: fije su huella (SHA-256 { $fingerprint }, --pin), o emita con él un certificado de servidor
 tls-enable = TLS (cifrado)
 tls-enable-hint = Hablar TLS sobre esta conexión TCP, como hacen HTTPS, IMAPS o MQTT sobre TLS
 tls-cert-file = Certificado (PEM)

@@ -124,7 +124,7 @@ pub(crate) fn write_line(record: &Record, out: &mut dyn Write) -> io::Result<()>
 /// Reads a `.jsonl` transcript. Blank lines are skipped; anything else that is not a record of
 /// a known schema version is an error naming its line.
 pub fn read_jsonl(path: &Path) -> Result<Vec<Record>, ExportError> {
-    let file = File::open(path).map_err(|e| ExportError::io(path, &e))?;
+    let file = File::open(path).map_err(|e| ExportError::reading(path, &e))?;
     read_jsonl_from(BufReader::new(file), path)
 }
 

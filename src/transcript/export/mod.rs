@@ -59,6 +59,16 @@ pub enum ExportError {
 }
 
 impl ExportError {
+    /// A file that could not be opened for reading: one that is not there is said so.
+    pub(crate) fn reading(path: &Path, err: &io::Error) -> ExportError {
+        match err.kind() {
+            io::ErrorKind::NotFound => {
+                ExportError::Io { path: path.to_path_buf(), reason: "there is no such file".to_string() }
+            }
+            _ => ExportError::io(path, err),
+        }
+    }
+
     pub(crate) fn io(path: &Path, err: &io::Error) -> ExportError {
         let reason = match err.kind() {
             io::ErrorKind::NotFound
@@ -139,6 +149,8 @@ pub struct Saver {
     sink: Option<Sink>,
     records: u64,
     language: crate::i18n::Language,
+    /// Syncs the temporary file as it grows.
+    syncer: Option<Syncer>,
 }
 
 /// The format's writer over the temporary file.
@@ -157,8 +169,10 @@ impl Saver {
         let target = resolve_link(path).unwrap_or_else(|| path.to_path_buf());
         let tmp = temporary_path(&target);
         let language = crate::i18n::Language::English;
-        let mut saver = Saver { path: path.to_path_buf(), target, tmp, sink: None, records: 0, language };
+        let mut saver =
+            Saver { path: path.to_path_buf(), target, tmp, sink: None, records: 0, language, syncer: None };
         let file = File::create(&saver.tmp).map_err(|e| ExportError::io(&saver.path, &e))?;
+        saver.syncer = Syncer::start(&file);
         let out = BufWriter::with_capacity(1 << 20, file);
         let sink = match format {
             Format::Txt => Ok(Sink::Txt(txt::TxtLines::new(out, protocol))),
@@ -216,6 +230,7 @@ impl Saver {
                 None => return Ok(()),
             };
             let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            self.syncer = None;
             file.sync_all()?;
             std::fs::rename(&self.tmp, &self.target)
         })();
@@ -241,6 +256,67 @@ fn resolve_link(path: &Path) -> Option<PathBuf> {
         let target = std::fs::read_link(path).ok()?;
         Some(path.parent().map_or(target.clone(), |dir| dir.join(&target)))
     })
+}
+
+/// Writes a file's data to the disk once a second in the background, so that little is left
+/// to sync when the file is finished: a command stopped under load exits at once instead of
+/// waiting for hundreds of megabytes to reach the disk. Stops when dropped.
+pub(crate) struct Syncer {
+    stop: Option<crossbeam_channel::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Syncer {
+    /// Starts syncing `file` (through a second handle to it); `None` if it cannot.
+    pub(crate) fn start(file: &File) -> Option<Syncer> {
+        let file = file.try_clone().ok()?;
+        let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
+        let thread = std::thread::Builder::new()
+            .name("syncer".into())
+            .spawn(move || {
+                while let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+                    stopped.recv_timeout(std::time::Duration::from_secs(1))
+                {
+                    // A pipe or a terminal cannot be synced; the final sync says what matters.
+                    let _ = file.sync_data();
+                }
+            })
+            .ok()?;
+        Some(Syncer { stop: Some(stop), thread: Some(thread) })
+    }
+}
+
+impl Drop for Syncer {
+    fn drop(&mut self) {
+        self.stop = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Hidden files a save left behind when its process was killed (`kill -9`, a power cut):
+/// `.NAME.PID.tmp` beside `path`, whose process is gone. They hold what was saved until then.
+pub fn orphans(path: &Path) -> Vec<PathBuf> {
+    let target = resolve_link(path).unwrap_or_else(|| path.to_path_buf());
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let pid: u32 = file.strip_prefix(&prefix)?.strip_suffix(".tmp")?.parse().ok()?;
+            let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+            (!alive).then(|| entry.path())
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 fn temporary_path(path: &Path) -> PathBuf {

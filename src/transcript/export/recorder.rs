@@ -102,11 +102,16 @@ impl Recorder {
         }
         let mut writers = Vec::new();
         for mut sink in sinks {
+            let syncer = super::Syncer::start(&sink.file);
             let (tx, rx) = crossbeam_channel::bounded(queue.max(1));
             let path = sink.path.clone();
             let thread = std::thread::Builder::new()
                 .name("recorder".into())
-                .spawn(move || sink.run(&rx))
+                .spawn(move || {
+                    let written = sink.run(&rx);
+                    drop(syncer);
+                    written
+                })
                 .map_err(|e| ExportError::io(&path, &e))?;
             writers.push(Writer { events: Some(tx), thread: Some(thread) });
         }
