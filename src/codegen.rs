@@ -59,7 +59,7 @@ pub fn python(spec: &SessionSpec, tr: &Tr) -> Result<String, String> {
         out.push_str("import ssl\n");
     }
     out.push_str("import sys\n");
-    if spec.role == Role::Server && spec.protocol == Protocol::Tcp {
+    if spec.protocol == Protocol::Tcp {
         out.push_str("import codecs\n");
     }
     out.push('\n');
@@ -212,9 +212,21 @@ fn tls_client(tr: &Tr, tls: &TlsSpec) -> String {
     s
 }
 
+/// The helper every program has: a count of bytes with its word, `1 byte`, `2 bytes`.
+fn amount_helper(tr: &Tr) -> String {
+    format!(
+        "def amount(n):\n    # {}\n    return f\"{{n}} byte\" if n == 1 else f\"{{n}} bytes\"\n\n\n",
+        t!(tr, "code-c-amount")
+    )
+}
+
+/// The message sent, as text (what cannot be decoded shown as �).
+const SENT_TEXT: &str = "{MESSAGE.decode('utf-8', errors='replace')!r}";
+
 fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let f = name(es, Role::Client, Protocol::Tcp);
-    let mut s = format!("def {f}():\n");
+    let mut s = amount_helper(tr);
+    let _ = writeln!(s, "def {f}():");
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-connect"));
     let _ = writeln!(s, "    print(f\"{}\")", t!(tr, "code-p-connecting", host = "{HOST}", port = "{PORT}"));
     s.push_str("    sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)\n");
@@ -224,8 +236,11 @@ fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     }
     s.push_str("        for _ in range(COUNT):\n");
     let _ = writeln!(s, "            # {}", t!(tr, "code-c-sendall"));
-    let _ = writeln!(s, "            print(f\"{}\")", t!(tr, "code-p-sending", bytes = "{len(MESSAGE)}"));
+    let sending = t!(tr, "code-p-sending", bytes = "{amount(len(MESSAGE))}", text = SENT_TEXT);
+    let _ = writeln!(s, "            print(f\"{sending}\")");
     s.push_str("            sock.sendall(MESSAGE)\n\n");
+    let _ = writeln!(s, "            # {}", t!(tr, "code-c-decoder"));
+    s.push_str("            decoder = codecs.getincrementaldecoder(\"utf-8\")(errors=\"replace\")\n");
     let _ = writeln!(s, "            # {}", t!(tr, "code-c-recv-bytes"));
     s.push_str("            received = b\"\"\n            while len(received) < len(MESSAGE):\n");
     s.push_str("                data = sock.recv(CHUNK)\n                if not data:\n");
@@ -237,9 +252,10 @@ fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
         t!(
             tr,
             "code-p-received-bytes",
-            bytes = "{len(data)}",
+            bytes = "{amount(len(data))}",
             total = "{len(received)}",
-            expected = "{len(MESSAGE)}"
+            expected = "{len(MESSAGE)}",
+            text = "{decoder.decode(data)!r}"
         )
     );
     s.push_str("            if received == MESSAGE:\n");
@@ -258,7 +274,8 @@ fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
 
 fn tcp_server(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let f = name(es, Role::Server, Protocol::Tcp);
-    let mut s = format!("def {f}():\n");
+    let mut s = amount_helper(tr);
+    let _ = writeln!(s, "def {f}():");
     if let Some(tls) = tls {
         let _ = writeln!(s, "    # {}", t!(tr, "code-c-tls-server"));
         s.push_str(
@@ -316,7 +333,7 @@ fn tcp_server(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let _ = writeln!(
         s,
         "                print(f\"{}\", flush=True)",
-        t!(tr, "code-p-received-text", bytes = "{len(data)}", text = "{decoder.decode(data)!r}")
+        t!(tr, "code-p-received-text", bytes = "{amount(len(data))}", text = "{decoder.decode(data)!r}")
     );
     let _ = writeln!(s, "                # {}", t!(tr, "code-c-sendall-back"));
     s.push_str("                connection.sendall(data)\n");
@@ -341,7 +358,8 @@ fn tcp_server(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
 
 fn udp_client(tr: &Tr, es: bool) -> String {
     let f = name(es, Role::Client, Protocol::Udp);
-    let mut s = format!("def {f}():\n");
+    let mut s = amount_helper(tr);
+    let _ = writeln!(s, "def {f}():");
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-socket-udp"));
     s.push_str(
         "    family, _, _, _, server_address = socket.getaddrinfo(HOST, PORT, type=socket.SOCK_DGRAM)[0]\n",
@@ -350,7 +368,8 @@ fn udp_client(tr: &Tr, es: bool) -> String {
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-udp-timeout"));
     s.push_str("    sock.settimeout(TIMEOUT)\n    failures = 0\n    try:\n        for _ in range(COUNT):\n");
     let _ = writeln!(s, "            # {}", t!(tr, "code-c-sendto"));
-    let _ = writeln!(s, "            print(f\"{}\")", t!(tr, "code-p-sending", bytes = "{len(MESSAGE)}"));
+    let sending = t!(tr, "code-p-sending", bytes = "{amount(len(MESSAGE))}", text = SENT_TEXT);
+    let _ = writeln!(s, "            print(f\"{sending}\")");
     s.push_str("            sock.sendto(MESSAGE, server_address)\n");
     let _ = writeln!(s, "            # {}", t!(tr, "code-c-recvfrom"));
     s.push_str("            try:\n                data, server = sock.recvfrom(CHUNK)\n");
@@ -360,7 +379,13 @@ fn udp_client(tr: &Tr, es: bool) -> String {
     let _ = writeln!(
         s,
         "            print(f\"{}\")",
-        t!(tr, "code-p-received-datagram", bytes = "{len(data)}", peer = "{server}")
+        t!(
+            tr,
+            "code-p-received-datagram",
+            bytes = "{amount(len(data))}",
+            peer = "{server}",
+            text = "{data.decode('utf-8', errors='replace')!r}"
+        )
     );
     s.push_str("            if data == MESSAGE:\n");
     let _ = writeln!(s, "                print(\"{}\")", t!(tr, "code-p-echo-ok"));
@@ -376,7 +401,8 @@ fn udp_client(tr: &Tr, es: bool) -> String {
 
 fn udp_server(tr: &Tr, es: bool) -> String {
     let f = name(es, Role::Server, Protocol::Udp);
-    let mut s = format!("def {f}():\n");
+    let mut s = amount_helper(tr);
+    let _ = writeln!(s, "def {f}():");
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-socket-udp"));
     s.push_str("    family = socket.getaddrinfo(HOST, PORT, type=socket.SOCK_DGRAM)[0][0]\n");
     s.push_str("    sock = socket.socket(family, socket.SOCK_DGRAM)\n\n");
@@ -397,7 +423,7 @@ fn udp_server(tr: &Tr, es: bool) -> String {
         t!(
             tr,
             "code-p-received-from",
-            bytes = "{len(data)}",
+            bytes = "{amount(len(data))}",
             peer = "{address}",
             text = "{data.decode('utf-8', errors='replace')!r}"
         )
@@ -407,7 +433,7 @@ fn udp_server(tr: &Tr, es: bool) -> String {
     let _ = writeln!(
         s,
         "        print(f\"{}\", flush=True)",
-        t!(tr, "code-p-sent-back", bytes = "{sent}", peer = "{address}")
+        t!(tr, "code-p-sent-back", bytes = "{amount(sent)}", peer = "{address}")
     );
     s.push_str(&main_call(f));
     s

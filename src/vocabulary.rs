@@ -192,6 +192,18 @@ pub fn received(truncated: bool, echo: Option<&EchoCheck>) -> Option<Message> {
     }
 }
 
+/// A round-trip figure's name (`min`, `mean`, `p50` … `max`, as [`crate::rtt::RttSummary::named`]
+/// gives them), in the language's words: `mín.`, `media`, `p99,9`.
+pub fn figure_name(key: &str) -> Message {
+    match key {
+        "min" => Message::new("stats-name-min"),
+        "mean" => Message::new("stats-name-mean"),
+        "max" => Message::new("stats-name-max"),
+        "p99.9" => Message::new("stats-name-p999"),
+        other => Message::new("notice-legacy").arg("text", other),
+    }
+}
+
 /// An expectation's verdict on a reply.
 pub fn check(check: &ReplyCheck) -> Message {
     let expected = expectation(&check.expected);
@@ -947,6 +959,27 @@ mod tests {
         assert!(event(&plain, Protocol::Udp).is_none());
         messages.extend(problems().iter().map(problem));
         messages
+    }
+
+    #[test]
+    fn one_byte_is_said_in_the_singular_in_both_languages() {
+        let (en, es) = (Tr::new(Language::English), Tr::new(Language::Spanish));
+        let one = [
+            Message::new("reason-extra-bytes").arg("count", 1u64),
+            Message::new("why-sent-server-tcp").arg("bytes", 1u64).arg("extra", Message::new("cli-empty")),
+            Message::new("why-sent-server-udp").arg("bytes", 1u64).arg("extra", Message::new("cli-empty")),
+            Message::new("why-received-server-tcp").arg("bytes", 1u64).arg("chunk", 16u64),
+            Message::new("reason-closed-mid-echo").arg("echoed", 1u64).arg("expected", 1u64),
+        ];
+        for message in &one {
+            for text in [en.render(message), es.render(message)] {
+                assert!(!text.contains("1 bytes") && !text.contains("mismos 1"), "{text}");
+            }
+        }
+        assert!(es.render(&one[1]).contains("devolvió el mismo byte al cliente"), "{}", es.render(&one[1]));
+        let many =
+            Message::new("why-sent-server-tcp").arg("bytes", 33u64).arg("extra", Message::new("cli-empty"));
+        assert!(es.render(&many).contains("los mismos 33 bytes"));
     }
 
     #[test]

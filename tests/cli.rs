@@ -679,7 +679,8 @@ fn the_command_line_speaks_spanish_too() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Listo para enviar a 127.0.0.1:"), "{stdout}");
     assert!(
-        stdout.contains("resumen: 1 par, ") && stdout.contains("1 datagrama recibido, 1 datagrama enviado"),
+        stdout.contains("resumen: 1 extremo, ")
+            && stdout.contains("1 datagrama recibido, 1 datagrama enviado"),
         "{stdout}"
     );
     let (_, lines) = serve.signal("INT");

@@ -93,6 +93,15 @@ fn the_generated_tcp_client_gets_its_exact_bytes_back_from_our_server() {
     // 16 bytes a read, counted in bytes: the last read completes the 49 bytes, not 46 characters.
     let total = MESSAGE.len();
     assert!(out.contains(&format!("({total} of {total})")), "{out}");
+    // What it sends and what comes back, as text; a count of one is one byte, not "1 bytes".
+    assert!(out.contains(&format!("Sending {total} bytes: '{MESSAGE}'")), "{out}");
+    assert!(out.contains(&format!("Received 1 byte ({total} of {total})")), "{out}");
+    assert!(!out.contains("1 bytes") && !out.contains('\u{FFFD}'), "no split character shown broken: {out}");
+    let joined: String = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("Received ")?.split_once("): '")?.1.strip_suffix('\''))
+        .collect();
+    assert_eq!(joined, MESSAGE, "the text received, read by read, is the message whole");
     let stats = server.handle.stats();
     assert_eq!((stats.bytes_in, stats.bytes_out), (total as u64, total as u64));
 }

@@ -340,6 +340,21 @@ fn txt_shows_local_time_and_jsonl_keeps_utc() {
     );
     let hour: i8 = text.lines().nth(1).and_then(|l| l.get(..2)).and_then(|h| h.parse().ok()).unwrap_or(-1);
     assert!((hour - local.hour()).rem_euclid(24) <= 1, "the .txt shows local time: {text}");
+    // In Spanish (--lang es, or a Spanish window), every word and number of the .txt is too.
+    let path = dir.path().join("es.txt");
+    let out = Command::new(BIN)
+        .env("TZ", "<-05>5")
+        .args(["send", "tcp", &target, "--count", "2", "--lang", "es", "--save"])
+        .arg(&path)
+        .output();
+    assert_eq!(out.unwrap().status.code(), Some(0));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# Transcripción de Socket Tester, "), "{text}");
+    assert!(text.contains("hora local (UTC-05:00)") && text.contains("Conectado"), "{text}");
+    assert!(text.contains(" ms") && text.contains(','), "decimal commas: {text}");
+    for english in ["Connected", "echo ok", "Closed", "Session ended", "local time"] {
+        assert!(!text.contains(english), "{english:?} in the Spanish .txt: {text}");
+    }
     let jsonl = std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap();
     let time = jsonl.split("\"time\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or_default();
     let utc: Timestamp = time.parse().unwrap();

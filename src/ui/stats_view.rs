@@ -136,7 +136,7 @@ fn figures_ui(ui: &mut Ui, tr: &Tr, figures: &Figures<'_>) {
         row(t!(tr, "stats-count"), tr.number(live.rtts.count() as f64, 0));
         if let Some(s) = live.rtts.summary() {
             for (name, us) in s.named() {
-                row(name.to_string(), tr.duration(us));
+                row(tr.render(&crate::vocabulary::figure_name(name)), tr.duration(us));
             }
             row(t!(tr, "stats-jitter-name"), tr.duration(s.jitter_us));
         }

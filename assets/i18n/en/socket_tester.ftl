@@ -117,12 +117,24 @@ notice-fewer-loops = Running with { $loops } event loop(s): { $error }
 notice-accepting-again = Accepting connections on { $local } again: file descriptors are free
 notice-trying-next = { $error }; trying { $next }
 notice-reading-stopped = Stopped reading after { $bytes } B in all: the reply was not the echo and the peer kept its side open, so more may have followed (a reply end such as idle:1000 waits for a whole reply)
-notice-reply-truncated = The reply was { $bytes } bytes, longer than the { $buffer }-byte receive buffer; the rest was cut off
+notice-reply-truncated = The reply was { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }, longer than the { $buffer }-byte receive buffer; the rest was cut off
 notice-rule = Rule { $rule } ({ $label }) matched what { $peer } sent
 notice-no-rule = No rule matched what { $peer } sent: the fallback answered
 notice-peer-speaks-tls = { $peer } answered with a TLS record: it speaks TLS. Tick TLS (encrypted) in the form, or pass --tls
-notice-frame-too-long-reply = { $peer } sent a line longer than { $limit } bytes (--max-frame): replied to its first { $limit } bytes, and the rest starts the next frame
-notice-frame-too-long-close = { $peer } sent a line longer than { $limit } bytes (--max-frame): the connection was closed
+notice-frame-too-long-reply = { $peer } sent a line longer than { $limit } { $limit ->
+    [one] byte
+   *[other] bytes
+  } (--max-frame): replied to its first { $limit } { $limit ->
+    [one] byte
+   *[other] bytes
+  }, and the rest starts the next frame
+notice-frame-too-long-close = { $peer } sent a line longer than { $limit } { $limit ->
+    [one] byte
+   *[other] bytes
+  } (--max-frame): the connection was closed
 notice-legacy = { $text }
 
 error = { $op }: { $reason }
@@ -153,11 +165,17 @@ reason-addr-not-available = address not available on this machine
 reason-lookup-failed = host not found ({ $detail })
 reason-no-addresses = host not found (no addresses)
 reason-connect-timed-out = timed out after { $ms } ms
-reason-no-complete-echo = no complete echo after { $ms } ms: { $echoed } of { $expected } bytes came back
+reason-no-complete-echo = no complete echo after { $ms } ms: { $echoed } of { $expected } { $expected ->
+    [one] byte
+   *[other] bytes
+  } came back
 reason-no-reply = no reply within { $ms } ms: UDP has no connection, so nothing is refused unless the other system answers (the datagram may be lost, or nothing listens or echoes there)
 reason-closed-mid-echo = the peer closed the connection after { $echoed } of { $expected } echoed bytes
 reason-udp-refused = connection refused (nothing listens on that UDP port)
-reason-buffer-range = the receive buffer must be between 1 and { $max } bytes
+reason-buffer-range = the receive buffer must be between 1 and { $max } { $max ->
+    [one] byte
+   *[other] bytes
+  }
 reason-out-of-files = too many open files (os error { $code }): the process is at its limit of file descriptors; new connections wait until descriptors free up
 reason-port-empty = the port is empty
 reason-port-range = a port must be between 0 and 65535
@@ -171,20 +189,38 @@ reason-brackets-not-v6 = brackets must hold an IPv6 address
 reason-v6-needs-brackets = write an IPv6 address with a port as [ADDRESS]:PORT
 reason-not-loopback = { $addresses } is not a loopback address: a load run floods its target, so it goes to another machine only when allowed (--allow-remote)
 reason-client-port-zero = a client needs a port between 1 and 65535
-reason-too-large-for-datagram = { $bytes } bytes do not fit in one UDP datagram (at most { $max })
+reason-too-large-for-datagram = { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } do not fit in one UDP datagram (at most { $max })
 reason-empty-over-tcp = an empty message has no echo over TCP
 reason-no-echo-within = no echo within { $ms } ms
 reason-server-closed = the server closed the connection
-reason-server-closed-missing = the server closed the connection with { $missing } bytes not echoed
-reason-extra-bytes = the server sent { $count } bytes more than it was sent
-reason-extra-bytes-more = the server went on sending beyond the echo: { $count } bytes more in { $reads } { $reads ->
+reason-server-closed-missing = the server closed the connection with { $missing } { $missing ->
+    [one] byte
+   *[other] bytes
+  } not echoed
+reason-extra-bytes = the server sent { $count } { $count ->
+    [one] byte
+   *[other] bytes
+  } more than it was sent
+reason-extra-bytes-more = the server went on sending beyond the echo: { $count } { $count ->
+    [one] byte
+   *[other] bytes
+  } more in { $reads } { $reads ->
     [one] read
    *[other] reads
   } (in one line)
 reason-echo-differs-at = the echo differs from what was sent at byte { $offset }
-reason-unknown-datagram = an echo of { $bytes } bytes matches no datagram that was sent
+reason-unknown-datagram = an echo of { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } matches no datagram that was sent
 reason-datagram-differs = the echo of a { $size }-byte datagram differs from what was sent
-reason-datagram-length = a { $size }-byte datagram came back as { $got } bytes
+reason-datagram-length = a { $size }-byte datagram came back as { $got } { $got ->
+    [one] byte
+   *[other] bytes
+  }
 
 problem-at-position = position { $position }: { $problem }
 problem-empty = enter a value
@@ -216,7 +252,12 @@ cli-saved = saved { $count } { $count ->
     [one] event
    *[other] events
   } to { $path }
-cli-orphan-save = note: { $orphan } ({ $bytes } bytes) is a save of { $path } that an earlier run did not finish (it was killed); it holds what was saved until then and is left as it is: rename it to keep it (mv "{ $orphan }" "{ $path }.recovered")
+cli-orphan-save = note: { $orphan } ({ $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }) is a save of { $path } that an earlier run did not finish (it was killed); it holds what was saved until then and is left as it is: rename it to keep it (mv "{ $orphan }" "{ $path }.recovered")
+txt-header = Socket Tester transcript, { $date }, local time (UTC{ $offset })
+txt-incomplete = { $event } (incomplete record)
 cli-listening = listening on { $addr } ({ $protocol })
 cli-all-interfaces = warning: { $addr } listens on every network interface: other machines can reach this echo server
 cli-summary = summary: { $kind ->
@@ -228,7 +269,13 @@ cli-summary = summary: { $kind ->
             [one] 1 connection
            *[other] { $connections } connections
         }
-    }, { $bytes_in } bytes in, { $bytes_out } bytes out{ $udp }, { $errors ->
+    }, { $bytes_in } { $bytes_in ->
+    [one] byte
+   *[other] bytes
+  } in, { $bytes_out } { $bytes_out ->
+    [one] byte
+   *[other] bytes
+  } out{ $udp }, { $errors ->
         [one] 1 error
        *[other] { $errors } errors
     }{ $echoes }
@@ -315,8 +362,14 @@ btn-export = Export
 check-passed = ✔ as expected: { $expected } ({ $rtt })
 check-got = ✘ expected { $expected }, got { $reply }
 check-no-reply = ✘ expected { $expected }: no reply within { $ms } ms
-check-unended = ✘ the reply did not end (--reply-end { $end }) within { $ms } ms: the timeout ended the wait after { $bytes } bytes
-check-unended-size = ✘ the reply did not end (--reply-end { $end }) within { $bytes } bytes: the size limit ended the wait
+check-unended = ✘ the reply did not end (--reply-end { $end }) within { $ms } ms: the timeout ended the wait after { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }
+check-unended-size = ✘ the reply did not end (--reply-end { $end }) within { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }: the size limit ended the wait
 expect-echo = the echo
 expect-any = a reply
 expect-none = no reply
@@ -343,7 +396,13 @@ status-listening = Listening on { $addrs }
 status-connected = Connected to { $peer }
 status-udp-ready = Ready to send to { $peer } (UDP)
 status-bytes = Sent { $sent } · received { $received }
-status-bytes-exact = Exactly { $sent } bytes sent and { $received } bytes received
+status-bytes-exact = Exactly { $sent } { $sent ->
+    [one] byte
+   *[other] bytes
+  } sent and { $received } { $received ->
+    [one] byte
+   *[other] bytes
+  } received
 status-errors = { $count ->
     [one] { $count } error
    *[other] { $count } errors
@@ -485,7 +544,10 @@ session-drag-hint = Drag the title to move this session: beside another, above o
 sessions-menu = Sessions
 sessions-menu-hint = Every open session: choose one to bring it into view (Ctrl+Tab goes to the next)
 help-next-session = Go to the next session, bringing its tab into view
-editor-large = { $size } bytes of { $kind }: too long to edit here
+editor-large = { $size } { $size ->
+    [one] byte
+   *[other] bytes
+  } of { $kind }: too long to edit here
 editor-large-hex = hex digits
 editor-large-view = View
 editor-large-view-hint = Read the whole message in a window of its own
@@ -557,6 +619,10 @@ filter-show-all-hint = Show every row again
 
 stats-menu = Statistics
 stats-count = Round trips
+stats-name-min = min
+stats-name-mean = mean
+stats-name-max = max
+stats-name-p999 = p99.9
 stats-jitter-name = jitter
 stats-passed = Passed
 stats-failed = Failed
@@ -576,6 +642,7 @@ plot-throughput = Throughput
 plot-throughput-hint = Bytes per second sent and received
 plot-rtt-points = Round trip
 plot-rtt-median = Rolling median (21)
+plot-axis-number = Round trip (in order)
 plot-axis-seconds = Seconds since the first event
 plot-axis-ms = Round trip (ms)
 plot-axis-count = Count
@@ -649,10 +716,11 @@ code-timeout = seconds to wait for each echo
 code-c-connect = Create a TCP/IP socket and connect it to the server (socket, connect)
 code-p-connecting = Connecting to { $host } port { $port }
 code-c-sendall = Send the message: sendall sends every byte, however many writes it takes
-code-p-sending = Sending { $bytes } bytes
+code-p-sending = Sending { $bytes }: { $text }
+code-c-amount = A count of bytes with its word: 1 byte, 2 bytes
 code-c-recv-bytes = Receive the echo: as many bytes as were sent (bytes, not characters), at most CHUNK per recv
 code-p-server-closed = The server closed the connection before the whole echo came back
-code-p-received-bytes = Received { $bytes } bytes ({ $total } of { $expected })
+code-p-received-bytes = Received { $bytes } ({ $total } of { $expected }): { $text }
 code-p-echo-ok = The echo is identical to the message
 code-p-echo-differs = The echo differs from the message
 code-p-error = Failed: { $error }
@@ -669,7 +737,7 @@ code-c-decoder = Decode text across reads: a character split between two reads w
 code-p-connection-from = Connection from { $peer }
 code-c-recv-chunk = Receive at most CHUNK bytes (recv); an empty read means the client closed
 code-p-no-more = No more data from { $peer }
-code-p-received-text = Received { $bytes } bytes: { $text }
+code-p-received-text = Received { $bytes }: { $text }
 code-c-sendall-back = Send the same bytes back (sendall)
 code-c-reset = The client closed with unread data and its system answered with a reset (RST)
 code-p-reset = { $peer } reset the connection
@@ -678,12 +746,12 @@ code-c-udp-timeout = UDP has no connection: a lost datagram gets no answer, so w
 code-c-sendto = Send the message as one datagram (sendto)
 code-c-recvfrom = Receive the echo (recvfrom)
 code-p-lost = No echo within { $ms } ms: lost
-code-p-received-datagram = Received { $bytes } bytes from { $peer }
+code-p-received-datagram = Received { $bytes } from { $peer }: { $text }
 code-c-recvfrom-server = Receive one datagram and who sent it (recvfrom)
 code-p-waiting-datagram = Waiting for a datagram
-code-p-received-from = Received { $bytes } bytes from { $peer }: { $text }
+code-p-received-from = Received { $bytes } from { $peer }: { $text }
 code-c-sendto-back = Send the same bytes back to the sender (sendto)
-code-p-sent-back = Sent { $bytes } bytes back to { $peer }
+code-p-sent-back = Sent { $bytes } back to { $peer }
 code-menu = Code
 code-menu-hint = The Python program that does what this session does, to read, copy or save
 code-copy-hint = Copy the program
@@ -692,18 +760,63 @@ code-run-hint = Run it with: python3 FILE.py (Python 3, standard library only). 
 text-saved = Saved { $path }
 text-save-failed = Could not save { $path }: { $error }
 
-why-chars-bytes = { " " }{ $chars } characters are { $bytes } bytes: a letter with an accent takes 2 bytes in UTF-8.
-why-sent-client-tcp = The client sent { $bytes } bytes to the server (sendall sends every byte, however many writes it takes).{ $extra }
-why-sent-client-udp = The client sent one datagram of { $bytes } bytes (sendto). UDP sends it once: nothing confirms that it arrived.{ $extra }
-why-sent-server-tcp = The server sent the same { $bytes } bytes back to the client (sendall): that is the echo.{ $extra }
-why-sent-server-udp = The server sent the same { $bytes } bytes back to whoever sent them (sendto): that is the echo.{ $extra }
-why-echo-pieces = The echo came back whole: { $bytes } bytes in { $pieces } pieces of at most { $chunk } bytes, because recv({ $chunk }) returns at most { $chunk } bytes at a time. TCP is a stream of bytes, not of messages.
-why-echo-one = The echo came back whole, { $bytes } bytes in one read (recv): the same bytes that were sent.
+why-chars-bytes = { " " }{ $chars } characters are { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }: a letter with an accent takes 2 bytes in UTF-8.
+why-sent-client-tcp = The client sent { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } to the server (sendall sends every byte, however many writes it takes).{ $extra }
+why-sent-client-udp = The client sent one datagram of { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } (sendto). UDP sends it once: nothing confirms that it arrived.{ $extra }
+why-sent-server-tcp = The server sent the same { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } back to the client (sendall): that is the echo.{ $extra }
+why-sent-server-udp = The server sent the same { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } back to whoever sent them (sendto): that is the echo.{ $extra }
+why-echo-pieces = The echo came back whole: { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } in { $pieces } pieces of at most { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  }, because recv({ $chunk }) returns at most { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  } at a time. TCP is a stream of bytes, not of messages.
+why-echo-one = The echo came back whole, { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } in one read (recv): the same bytes that were sent.
 why-echo-differs = The bytes that came back differ from the bytes sent: this is not an echo of the message.
-why-received-piece = A piece of the echo arrived: { $bytes } bytes. recv({ $chunk }) returns at most { $chunk } bytes, or whatever has arrived so far; the client reads again until it has every byte it sent.
-why-received-server-tcp = The server read { $bytes } bytes (recv({ $chunk }) returns at most { $chunk } bytes at a time, or whatever has arrived).
-why-received-client-udp = One datagram came back (recvfrom): { $bytes } bytes. A datagram arrives whole or not at all.
-why-received-server-udp = The server received one datagram of { $bytes } bytes and learned who sent it (recvfrom).
+why-received-piece = A piece of the echo arrived: { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }. recv({ $chunk }) returns at most { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  }, or whatever has arrived so far; the client reads again until it has every byte it sent.
+why-received-server-tcp = The server read { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } (recv({ $chunk }) returns at most { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  } at a time, or whatever has arrived).
+why-received-client-udp = One datagram came back (recvfrom): { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }. A datagram arrives whole or not at all.
+why-received-server-udp = The server received one datagram of { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } and learned who sent it (recvfrom).
 why-listening-tcp = The server made a socket (socket), bound it to { $addr } (bind) and waits for clients to connect (listen).
 why-listening-udp = The server made a UDP socket (socket) and bound it to { $addr } (bind). It waits for datagrams (recvfrom): UDP has no connections to listen for.
 why-connected-tcp = The client connected to the server { $peer } (connect). The server accepted it (accept): both sides now share a connection.
@@ -711,8 +824,14 @@ why-connected-udp = The client made a UDP socket (socket) and will send to { $pe
 why-accepted-tcp = A client connected from { $peer } (connect); the server accepted it (accept) as connection #{ $conn }.
 why-accepted-udp = A first datagram came from { $peer }. UDP has no connection: the server simply answers whoever sends (recvfrom, sendto).
 why-peer-closed = { $peer } closed its sending side (a FIN): recv returned 0 bytes, so nothing more will come from it.
-why-conn-closed = The connection was closed (close): { $bytes_in } bytes came in and { $bytes_out } went out on it.
-why-udp-done = The server is done with this peer: { $bytes_in } bytes came in and { $bytes_out } went out (UDP has no connection to close).
+why-conn-closed = The connection was closed (close): { $bytes_in } { $bytes_in ->
+    [one] byte
+   *[other] bytes
+  } came in and { $bytes_out } went out on it.
+why-udp-done = The server is done with this peer: { $bytes_in } { $bytes_in ->
+    [one] byte
+   *[other] bytes
+  } came in and { $bytes_out } went out (UDP has no connection to close).
 why-lost = No echo came back within { $ms } ms. UDP never resends: the datagram or its echo was lost, or nothing answers there.
 why-reset-server = The client closed while bytes it had not read were still waiting for it. Its system answered with a reset (RST), so the server saw "connection reset by peer".{ $flaw }
 why-reset-tutorial = { " " }This is a known flaw of the tutorial's client: it counts characters, not bytes, so with an accented letter it stops reading one byte early.
@@ -926,4 +1045,7 @@ messages-size = { $count ->
     [one] { $bytes } B in { $reads } read
    *[other] { $bytes } B in { $reads } reads
 }
-messages-more = The first { $shown } bytes are shown; Save… keeps them all.
+messages-more = The first { $shown } { $shown ->
+    [one] byte
+   *[other] bytes
+  } are shown; Save… keeps them all.

@@ -10,7 +10,7 @@ role-server = Servidor
 role-client = Cliente
 close-session = Cerrar esta sesión (la detiene)
 
-form-role = Papel:
+form-role = Rol:
 form-protocol = Protocolo:
 form-host = Host
 form-port = Puerto
@@ -63,14 +63,14 @@ btn-copy = Copiar
 
 server-send-title = Enviar a los clientes
 server-send-all = Enviar a todos los clientes
-server-send-hint = Envía este mensaje a cada cliente conectado (en UDP, a cada par del que se recibió algo). Cada fila de cliente tiene su propio Enviar.
+server-send-hint = Envía este mensaje a cada cliente conectado (en UDP, a cada extremo del que se recibió algo). Cada fila de cliente tiene su propio Enviar.
 clients-send-hint = Enviar a este cliente el mensaje de «Enviar a los clientes»
 clients-title = Clientes conectados ({ $count })
 clients-none = No hay ningún cliente conectado.
 clients-since = Desde
 clients-in-out = Entrada / salida
 peers-title = Pares de los que se recibió algo ({ $count })
-peers-none = Aún no ha llegado ningún datagrama. UDP no tiene conexiones: un par aparece aquí cuando llega su primer datagrama y se olvida tras { $seconds } s de silencio.
+peers-none = Aún no ha llegado ningún datagrama. UDP no tiene conexiones: un extremo aparece aquí cuando llega su primer datagrama y se olvida tras { $seconds } s de silencio.
 peers-last = Última vez
 
 view-show = Mostrar:
@@ -88,7 +88,7 @@ view-dropped = { $count ->
 col-time = Hora
 col-dt = Δt
 col-conn = Con.
-col-peer = Par
+col-peer = Extremo
 col-bytes = Bytes
 col-content = Contenido
 col-rtt = RTT
@@ -100,7 +100,7 @@ ev-connected = Conectado a { $peer } desde { $local }
 ev-accepted = { $peer } se conectó a { $local }
 ev-lost = Sin eco en { $ms } ms: perdido ({ $bytes } B a { $peer }). UDP no tiene conexión, así que nada se rechaza salvo que el otro sistema responda: el datagrama o su eco se perdió, o allí nada escucha ni devuelve el eco.
 ev-peer-closed = { $peer } cerró su lado
-ev-conn-closed = Cerrada { $peer } ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
+ev-conn-closed = Conexión con { $peer } cerrada ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
 ev-udp-ready = Listo para enviar a { $peer } desde { $local } (UDP es sin conexión: aún no se ha enviado ni comprobado nada)
 ev-udp-first = Primer datagrama de { $peer } a { $local }
 ev-udp-done = Terminado con { $peer } ({ $bytes_in } B recibidos, { $bytes_out } B enviados)
@@ -117,12 +117,27 @@ notice-fewer-loops = Funcionando con { $loops } bucle(s) de eventos: { $error }
 notice-accepting-again = Se aceptan de nuevo conexiones en { $local }: hay descriptores de archivo libres
 notice-trying-next = { $error }; probando { $next }
 notice-reading-stopped = Se dejó de leer tras { $bytes } B en total: la respuesta no era el eco y el otro extremo no cerró su lado, así que pudo seguir llegando más (un fin de respuesta como idle:1000 espera la respuesta entera)
-notice-reply-truncated = La respuesta tenía { $bytes } bytes, más que el búfer de recepción de { $buffer } bytes; el resto se cortó
+notice-reply-truncated = La respuesta tenía { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }, más que el búfer de recepción de { $buffer } { $buffer ->
+    [one] byte
+   *[other] bytes
+  }; el resto se cortó
 notice-rule = La regla { $rule } ({ $label }) coincidió con lo que envió { $peer }
 notice-no-rule = Ninguna regla coincidió con lo que envió { $peer }: respondió la alternativa
 notice-peer-speaks-tls = { $peer } respondió con un registro TLS: habla TLS. Marque TLS (cifrado) en el formulario, o use --tls
-notice-frame-too-long-reply = { $peer } envió una línea de más de { $limit } bytes (--max-frame): se respondió a sus primeros { $limit } bytes y el resto empieza la trama siguiente
-notice-frame-too-long-close = { $peer } envió una línea de más de { $limit } bytes (--max-frame): se cerró la conexión
+notice-frame-too-long-reply = { $peer } envió una línea de más de { $limit } { $limit ->
+    [one] byte
+   *[other] bytes
+  } (--max-frame): se respondió a sus primeros { $limit } { $limit ->
+    [one] byte
+   *[other] bytes
+  } y el resto empieza la trama siguiente
+notice-frame-too-long-close = { $peer } envió una línea de más de { $limit } { $limit ->
+    [one] byte
+   *[other] bytes
+  } (--max-frame): se cerró la conexión
 notice-legacy = { $text }
 
 error = { $op }: { $reason }
@@ -153,11 +168,20 @@ reason-addr-not-available = esa dirección no es de esta máquina
 reason-lookup-failed = host no encontrado ({ $detail })
 reason-no-addresses = host no encontrado (sin direcciones)
 reason-connect-timed-out = sin respuesta tras { $ms } ms
-reason-no-complete-echo = el eco no llegó completo en { $ms } ms: volvieron { $echoed } de { $expected } bytes
+reason-no-complete-echo = el eco no llegó completo en { $ms } ms: volvieron { $echoed } de { $expected } { $expected ->
+    [one] byte
+   *[other] bytes
+  }
 reason-no-reply = sin respuesta en { $ms } ms: UDP no tiene conexión, así que nada se rechaza salvo que el otro sistema responda (el datagrama pudo perderse, o allí nada escucha ni hace eco)
-reason-closed-mid-echo = el otro extremo cerró la conexión tras { $echoed } de { $expected } bytes de eco
+reason-closed-mid-echo = el otro extremo cerró la conexión tras { $echoed } de { $expected } { $expected ->
+    [one] byte
+   *[other] bytes
+  } de eco
 reason-udp-refused = conexión rechazada (nada escucha en ese puerto UDP)
-reason-buffer-range = el búfer de recepción debe tener entre 1 y { $max } bytes
+reason-buffer-range = el búfer de recepción debe tener entre 1 y { $max } { $max ->
+    [one] byte
+   *[other] bytes
+  }
 reason-out-of-files = demasiados archivos abiertos (error del sistema { $code }): el proceso llegó a su límite de descriptores; las conexiones nuevas esperan a que se liberen
 reason-port-empty = falta el puerto
 reason-port-range = un puerto va de 0 a 65535
@@ -171,20 +195,44 @@ reason-brackets-not-v6 = los corchetes deben contener una dirección IPv6
 reason-v6-needs-brackets = escriba una dirección IPv6 con puerto como [DIRECCIÓN]:PUERTO
 reason-not-loopback = { $addresses } no es una dirección de bucle local: una prueba de carga inunda su destino, así que solo va a otra máquina si se permite (--allow-remote)
 reason-client-port-zero = un cliente necesita un puerto de 1 a 65535
-reason-too-large-for-datagram = { $bytes } bytes no caben en un datagrama UDP (como mucho { $max })
+reason-too-large-for-datagram = { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } no caben en un datagrama UDP (como mucho { $max })
 reason-empty-over-tcp = un mensaje vacío no tiene eco por TCP
 reason-no-echo-within = sin eco en { $ms } ms
 reason-server-closed = el servidor cerró la conexión
-reason-server-closed-missing = el servidor cerró la conexión con { $missing } bytes sin eco
-reason-extra-bytes = el servidor envió { $count } bytes más de los que recibió
-reason-extra-bytes-more = el servidor siguió enviando más allá del eco: { $count } bytes más en { $reads } { $reads ->
+reason-server-closed-missing = el servidor cerró la conexión con { $missing } { $missing ->
+    [one] byte
+   *[other] bytes
+  } sin eco
+reason-extra-bytes = el servidor envió { $count } { $count ->
+    [one] byte
+   *[other] bytes
+  } más de los que recibió
+reason-extra-bytes-more = el servidor siguió enviando más allá del eco: { $count } { $count ->
+    [one] byte
+   *[other] bytes
+  } más en { $reads } { $reads ->
     [one] lectura
    *[other] lecturas
   } (en una sola línea)
 reason-echo-differs-at = el eco difiere de lo enviado en el byte { $offset }
-reason-unknown-datagram = un eco de { $bytes } bytes no corresponde a ningún datagrama enviado
-reason-datagram-differs = el eco de un datagrama de { $size } bytes difiere de lo enviado
-reason-datagram-length = un datagrama de { $size } bytes volvió con { $got } bytes
+reason-unknown-datagram = un eco de { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } no corresponde a ningún datagrama enviado
+reason-datagram-differs = el eco de un datagrama de { $size } { $size ->
+    [one] byte
+   *[other] bytes
+  } difiere de lo enviado
+reason-datagram-length = un datagrama de { $size } { $size ->
+    [one] byte
+   *[other] bytes
+  } volvió con { $got } { $got ->
+    [one] byte
+   *[other] bytes
+  }
 
 problem-at-position = posición { $position }: { $problem }
 problem-empty = escriba un valor
@@ -216,19 +264,30 @@ cli-saved = { $count ->
     [one] guardado { $count } evento
    *[other] guardados { $count } eventos
   } en { $path }
-cli-orphan-save = nota: { $orphan } ({ $bytes } bytes) es un guardado de { $path } que una ejecución anterior no terminó (se interrumpió); contiene lo guardado hasta entonces y se deja como está: renómbrelo para conservarlo (mv "{ $orphan }" "{ $path }.recovered")
+cli-orphan-save = nota: { $orphan } ({ $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }) es un guardado de { $path } que una ejecución anterior no terminó (se interrumpió); contiene lo guardado hasta entonces y se deja como está: renómbrelo para conservarlo (mv "{ $orphan }" "{ $path }.recovered")
+txt-header = Transcripción de Socket Tester, { $date }, hora local (UTC{ $offset })
+txt-incomplete = { $event } (registro incompleto)
 cli-listening = escuchando en { $addr } ({ $protocol })
 cli-all-interfaces = aviso: { $addr } escucha en todas las interfaces de red: otras máquinas pueden llegar a este servidor de eco
 cli-summary = resumen: { $kind ->
         [udp] { $connections ->
-            [one] 1 par
-           *[other] { $connections } pares
+            [one] 1 extremo
+           *[other] { $connections } extremos
         }
        *[tcp] { $connections ->
             [one] 1 conexión
            *[other] { $connections } conexiones
         }
-    }, { $bytes_in } bytes recibidos, { $bytes_out } bytes enviados{ $udp }, { $errors ->
+    }, { $bytes_in } { $bytes_in ->
+    [one] byte recibido
+   *[other] bytes recibidos
+  }, { $bytes_out } { $bytes_out ->
+    [one] byte enviado
+   *[other] bytes enviados
+  }{ $udp }, { $errors ->
         [one] 1 error
        *[other] { $errors } errores
     }{ $echoes }
@@ -327,8 +386,14 @@ btn-export = Exportar
 check-passed = ✔ como se esperaba: { $expected } ({ $rtt })
 check-got = ✘ se esperaba { $expected } y llegó { $reply }
 check-no-reply = ✘ se esperaba { $expected }: sin respuesta en { $ms } ms
-check-unended = ✘ la respuesta no terminó (--reply-end { $end }) en { $ms } ms: el tiempo de espera acabó tras { $bytes } bytes
-check-unended-size = ✘ la respuesta no terminó (--reply-end { $end }) en { $bytes } bytes: el límite de tamaño acabó la espera
+check-unended = ✘ la respuesta no terminó (--reply-end { $end }) en { $ms } ms: el tiempo de espera acabó tras { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }
+check-unended-size = ✘ la respuesta no terminó (--reply-end { $end }) en { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }: el límite de tamaño acabó la espera
 expect-echo = el eco
 expect-any = una respuesta
 expect-none = ninguna respuesta
@@ -355,7 +420,13 @@ status-listening = Escuchando en { $addrs }
 status-connected = Conectado a { $peer }
 status-udp-ready = Listo para enviar a { $peer } (UDP)
 status-bytes = Enviados { $sent } · recibidos { $received }
-status-bytes-exact = Exactamente { $sent } bytes enviados y { $received } bytes recibidos
+status-bytes-exact = Exactamente { $sent } { $sent ->
+    [one] byte enviado
+   *[other] bytes enviados
+  } y { $received } { $received ->
+    [one] byte recibido
+   *[other] bytes recibidos
+  }
 status-errors = { $count ->
     [one] { $count } error
    *[other] { $count } errores
@@ -412,7 +483,7 @@ unit-s = { $value } s
 # Tooltips: what each column and button does.
 col-time-hint = Cuándo ocurrió, en la hora local de este equipo
 col-dt-hint = Tiempo desde la fila anterior
-col-conn-hint = El número de la conexión en esta sesión (en UDP, el número del par)
+col-conn-hint = El número de la conexión en esta sesión (en UDP, el número del extremo)
 col-dir = ↔
 col-dir-hint = Dirección: → enviado, ← recibido, • evento, ! error
 col-peer-hint = La dirección y el puerto del otro extremo
@@ -503,7 +574,10 @@ session-drag-hint = Arrastre el título para mover esta sesión: junto a otra, e
 sessions-menu = Sesiones
 sessions-menu-hint = Todas las sesiones abiertas: elija una para verla (Ctrl+Tab pasa a la siguiente)
 help-next-session = Pasar a la sesión siguiente y mostrar su pestaña
-editor-large = { $size } bytes de { $kind }: demasiado largo para editarlo aquí
+editor-large = { $size } { $size ->
+    [one] byte
+   *[other] bytes
+  } de { $kind }: demasiado largo para editarlo aquí
 editor-large-hex = dígitos hexadecimales
 editor-large-view = Ver
 editor-large-view-hint = Leer el mensaje entero en una ventana propia
@@ -561,13 +635,13 @@ filter-failures-hint = Errores, ecos distintos, y expectativas y pasos que falla
 filter-showing = { $shown } de { $total } filas
 filter-conn = Conexión n.º { $conn }
 filter-conn-none = Solo una conexión (seleccione antes una fila)
-filter-peer = Par { $peer }
-filter-peer-none = Solo un par (seleccione antes una fila)
+filter-peer = Extremo { $peer }
+filter-peer-none = Solo un extremo (seleccione antes una fila)
 filter-from = Desde { $time }
 filter-from-none = Desde una hora (seleccione antes una fila)
 filter-until = Hasta { $time }
 filter-until-none = Hasta una hora (seleccione antes una fila)
-filter-from-selection-hint = De las filas seleccionadas: la conexión, el par o la hora de la primera, o la hora de la última
+filter-from-selection-hint = De las filas seleccionadas: la conexión, el extremo o la hora de la primera, o la hora de la última
 chip-hidden = Ocultas: { $kinds }
 chip-remove-hint = Quitar esta parte del filtro
 filter-show-all = Mostrar todas
@@ -575,6 +649,10 @@ filter-show-all-hint = Volver a mostrar todas las filas
 
 stats-menu = Estadísticas
 stats-count = Viajes de ida y vuelta
+stats-name-min = mín.
+stats-name-mean = media
+stats-name-max = máx.
+stats-name-p999 = p99,9
 stats-jitter-name = variación
 stats-passed = Correctos
 stats-failed = Fallidos
@@ -594,6 +672,7 @@ plot-throughput = Caudal
 plot-throughput-hint = Bytes por segundo enviados y recibidos
 plot-rtt-points = Ida y vuelta
 plot-rtt-median = Mediana móvil (21)
+plot-axis-number = Viaje de ida y vuelta (en orden)
 plot-axis-seconds = Segundos desde el primer evento
 plot-axis-ms = Ida y vuelta (ms)
 plot-axis-count = Cantidad
@@ -667,10 +746,11 @@ code-timeout = segundos de espera para cada eco
 code-c-connect = Crear un socket TCP/IP y conectarlo al servidor (socket, connect)
 code-p-connecting = Conectando a { $host } puerto { $port }
 code-c-sendall = Enviar el mensaje: sendall envía cada byte, aunque haga falta más de una escritura
-code-p-sending = Enviando { $bytes } bytes
+code-p-sending = Envío de { $bytes }: { $text }
+code-c-amount = Un número de bytes con su palabra: 1 byte, 2 bytes
 code-c-recv-bytes = Recibir el eco: tantos bytes como se enviaron (bytes, no caracteres), como mucho CHUNK por recv
 code-p-server-closed = El servidor cerró la conexión antes de devolver el eco completo
-code-p-received-bytes = Recibidos { $bytes } bytes ({ $total } de { $expected })
+code-p-received-bytes = Recepción de { $bytes } ({ $total } de { $expected }): { $text }
 code-p-echo-ok = El eco es idéntico al mensaje
 code-p-echo-differs = El eco no coincide con el mensaje
 code-p-error = Error: { $error }
@@ -687,7 +767,7 @@ code-c-decoder = Decodificar el texto entre lecturas: un carácter partido entre
 code-p-connection-from = Conexión desde { $peer }
 code-c-recv-chunk = Recibir como mucho CHUNK bytes (recv); una lectura vacía significa que el cliente cerró
 code-p-no-more = No hay más datos desde { $peer }
-code-p-received-text = Recibidos { $bytes } bytes: { $text }
+code-p-received-text = Recepción de { $bytes }: { $text }
 code-c-sendall-back = Devolver los mismos bytes (sendall)
 code-c-reset = El cliente cerró con datos sin leer y su sistema cortó la conexión (RST)
 code-p-reset = { $peer } cortó la conexión (RST)
@@ -696,12 +776,12 @@ code-c-udp-timeout = UDP no tiene conexión: un datagrama perdido no recibe resp
 code-c-sendto = Enviar el mensaje como un datagrama (sendto)
 code-c-recvfrom = Recibir el eco (recvfrom)
 code-p-lost = Sin eco en { $ms } ms: perdido
-code-p-received-datagram = Recibidos { $bytes } bytes de { $peer }
+code-p-received-datagram = Recepción de { $bytes } desde { $peer }: { $text }
 code-c-recvfrom-server = Recibir un datagrama y quién lo envió (recvfrom)
 code-p-waiting-datagram = Esperando un datagrama
-code-p-received-from = Recibidos { $bytes } bytes de { $peer }: { $text }
+code-p-received-from = Recepción de { $bytes } desde { $peer }: { $text }
 code-c-sendto-back = Devolver los mismos bytes a quien los envió (sendto)
-code-p-sent-back = Devueltos { $bytes } bytes a { $peer }
+code-p-sent-back = Devolución de { $bytes } a { $peer }
 code-menu = Código
 code-menu-hint = El programa de Python que hace lo mismo que esta sesión, para leerlo, copiarlo o guardarlo
 code-copy-hint = Copiar el programa
@@ -710,18 +790,63 @@ code-run-hint = Ejecútelo con: python3 ARCHIVO.py (Python 3, solo la biblioteca
 text-saved = Guardado { $path }
 text-save-failed = No se pudo guardar { $path }: { $error }
 
-why-chars-bytes = { " " }{ $chars } caracteres son { $bytes } bytes: una letra con tilde ocupa 2 bytes en UTF-8.
-why-sent-client-tcp = El cliente envió { $bytes } bytes al servidor (sendall envía cada byte, aunque haga falta más de una escritura).{ $extra }
-why-sent-client-udp = El cliente envió un datagrama de { $bytes } bytes (sendto). UDP lo envía una vez: nada confirma que llegó.{ $extra }
-why-sent-server-tcp = El servidor devolvió los mismos { $bytes } bytes al cliente (sendall): eso es el eco.{ $extra }
-why-sent-server-udp = El servidor devolvió los mismos { $bytes } bytes a quien los envió (sendto): eso es el eco.{ $extra }
-why-echo-pieces = El eco volvió completo: { $bytes } bytes en { $pieces } trozos de como mucho { $chunk } bytes, porque recv({ $chunk }) devuelve como mucho { $chunk } bytes cada vez. TCP es un flujo de bytes, no de mensajes.
-why-echo-one = El eco volvió completo, { $bytes } bytes en una lectura (recv): los mismos bytes que se enviaron.
+why-chars-bytes = { " " }{ $chars } caracteres son { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }: una letra con tilde ocupa 2 bytes en UTF-8.
+why-sent-client-tcp = El cliente envió { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } al servidor (sendall envía cada byte, aunque haga falta más de una escritura).{ $extra }
+why-sent-client-udp = El cliente envió un datagrama de { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } (sendto). UDP lo envía una vez: nada confirma que llegó.{ $extra }
+why-sent-server-tcp = El servidor devolvió { $bytes ->
+    [one] el mismo byte
+   *[other] los mismos { $bytes } bytes
+  } al cliente (sendall): eso es el eco.{ $extra }
+why-sent-server-udp = El servidor devolvió { $bytes ->
+    [one] el mismo byte a quien lo envió
+   *[other] los mismos { $bytes } bytes a quien los envió
+  } (sendto): eso es el eco.{ $extra }
+why-echo-pieces = El eco volvió completo: { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } en { $pieces } trozos de como mucho { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  }, porque recv({ $chunk }) devuelve como mucho { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  } cada vez. TCP es un flujo de bytes, no de mensajes.
+why-echo-one = El eco volvió completo, { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } en una lectura (recv): los mismos bytes que se enviaron.
 why-echo-differs = Los bytes que volvieron no son los enviados: esto no es un eco del mensaje.
-why-received-piece = Llegó un trozo del eco: { $bytes } bytes. recv({ $chunk }) devuelve como mucho { $chunk } bytes, o lo que haya llegado; el cliente vuelve a leer hasta tener cada byte que envió.
-why-received-server-tcp = El servidor leyó { $bytes } bytes (recv({ $chunk }) devuelve como mucho { $chunk } bytes cada vez, o lo que haya llegado).
-why-received-client-udp = Volvió un datagrama (recvfrom): { $bytes } bytes. Un datagrama llega entero o no llega.
-why-received-server-udp = El servidor recibió un datagrama de { $bytes } bytes y supo quién lo envió (recvfrom).
+why-received-piece = Llegó un trozo del eco: { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }. recv({ $chunk }) devuelve como mucho { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  }, o lo que haya llegado; el cliente vuelve a leer hasta tener cada byte que envió.
+why-received-server-tcp = El servidor leyó { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } (recv({ $chunk }) devuelve como mucho { $chunk } { $chunk ->
+    [one] byte
+   *[other] bytes
+  } cada vez, o lo que haya llegado).
+why-received-client-udp = Volvió un datagrama (recvfrom): { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  }. Un datagrama llega entero o no llega.
+why-received-server-udp = El servidor recibió un datagrama de { $bytes } { $bytes ->
+    [one] byte
+   *[other] bytes
+  } y supo quién lo envió (recvfrom).
 why-listening-tcp = El servidor creó un socket (socket), lo vinculó a { $addr } (bind) y espera a que se conecten clientes (listen).
 why-listening-udp = El servidor creó un socket UDP (socket) y lo vinculó a { $addr } (bind). Espera datagramas (recvfrom): UDP no tiene conexiones que escuchar.
 why-connected-tcp = El cliente se conectó al servidor { $peer } (connect). El servidor lo aceptó (accept): ahora ambos lados comparten una conexión.
@@ -729,8 +854,14 @@ why-connected-udp = El cliente creó un socket UDP (socket) y enviará a { $peer
 why-accepted-tcp = Un cliente se conectó desde { $peer } (connect); el servidor lo aceptó (accept) como conexión n.º { $conn }.
 why-accepted-udp = Llegó un primer datagrama de { $peer }. UDP no tiene conexión: el servidor responde sin más a quien envía (recvfrom, sendto).
 why-peer-closed = { $peer } cerró su lado de envío (un FIN): recv devolvió 0 bytes, así que no llegará nada más de ahí.
-why-conn-closed = Se cerró la conexión (close): entraron { $bytes_in } bytes y salieron { $bytes_out }.
-why-udp-done = El servidor terminó con este par: entraron { $bytes_in } bytes y salieron { $bytes_out } (UDP no tiene conexión que cerrar).
+why-conn-closed = Se cerró la conexión (close): entraron { $bytes_in } { $bytes_in ->
+    [one] byte
+   *[other] bytes
+  } y salieron { $bytes_out }.
+why-udp-done = El servidor terminó con este extremo: entraron { $bytes_in } { $bytes_in ->
+    [one] byte
+   *[other] bytes
+  } y salieron { $bytes_out } (UDP no tiene conexión que cerrar).
 why-lost = No volvió ningún eco en { $ms } ms. UDP nunca reenvía: el datagrama o su eco se perdió, o allí nada responde.
 why-reset-server = El cliente cerró mientras aún le esperaban bytes sin leer. Su sistema cortó la conexión (RST), y el servidor vio «el otro extremo cortó la conexión (RST)».{ $flaw }
 why-reset-tutorial = { " " }Es un fallo conocido del cliente del tutorial: cuenta caracteres, no bytes, así que con una letra con tilde deja de leer un byte antes.
@@ -944,4 +1075,7 @@ messages-size = { $count ->
     [one] { $bytes } B en { $reads } lectura
    *[other] { $bytes } B en { $reads } lecturas
 }
-messages-more = Se muestran los primeros { $shown } bytes; Guardar… los conserva todos.
+messages-more = Se muestran los primeros { $shown } { $shown ->
+    [one] byte
+   *[other] bytes
+  }; Guardar… los conserva todos.

@@ -279,7 +279,7 @@ fn stats(html: &mut String, records: &[Record], tr: &Tr) {
     // Without round trips (a server's transcript), the times say nothing.
     if let Some(summary) = s.summary() {
         for (name, us) in summary.named() {
-            row(name.to_string(), tr.duration(us));
+            row(tr.render(&crate::vocabulary::figure_name(name)), tr.duration(us));
         }
         row(t!(tr, "stats-jitter-name"), tr.duration(summary.jitter_us));
     }
@@ -310,6 +310,21 @@ fn rtt_plot(html: &mut String, records: &[Record], tr: &Tr) {
         return;
     }
     let (w, h, left, bottom, top, right) = (720.0, 260.0, 56.0, 36.0, 12.0, 12.0);
+    // Across: seconds since the first event when the run is long enough for its ticks to
+    // differ; otherwise each round trip's number (1, 2, 3 …), which always does.
+    let span = points.iter().map(|p| p.0).fold(0.0, f64::max);
+    let by_number = span < 0.1;
+    let points: Vec<(f64, f64)> = if by_number {
+        points.iter().enumerate().map(|(i, p)| ((i + 1) as f64, p.1)).collect()
+    } else {
+        points
+    };
+    let x_decimals = match span {
+        _ if by_number => 0,
+        s if s >= 10.0 => 0,
+        s if s >= 1.0 => 1,
+        _ => 2,
+    };
     let max_t = points.iter().map(|p| p.0).fold(0.0, f64::max).max(1e-3);
     let max_ms = points.iter().map(|p| p.1).fold(0.0, f64::max).max(1e-3) * 1.1;
     let x = |t: f64| left + (w - left - right) * t / max_t;
@@ -330,6 +345,7 @@ fn rtt_plot(html: &mut String, records: &[Record], tr: &Tr) {
         h - bottom,
         h - bottom
     );
+    let mut last_tick: Option<f64> = None;
     for i in 0..=4 {
         let ms = max_ms * f64::from(i) / 4.0;
         let _ = writeln!(
@@ -339,13 +355,21 @@ fn rtt_plot(html: &mut String, records: &[Record], tr: &Tr) {
             y(ms) + 3.0,
             esc(&tr.number(ms, 2))
         );
-        let t = max_t * f64::from(i) / 4.0;
+        let mut t = max_t * f64::from(i) / 4.0;
+        if by_number {
+            // Round-trip numbers are whole, from 1: each tick is one, said once.
+            t = t.round().max(1.0);
+            if last_tick == Some(t) {
+                continue;
+            }
+            last_tick = Some(t);
+        }
         let _ = writeln!(
             html,
             "<text class=\"time\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             x(t),
             h - bottom + 14.0,
-            esc(&tr.number(t, 2))
+            esc(&tr.number(t, x_decimals))
         );
     }
     let _ = writeln!(
@@ -354,7 +378,7 @@ fn rtt_plot(html: &mut String, records: &[Record], tr: &Tr) {
          <text class=\"label\" x=\"12\" y=\"{}\" transform=\"rotate(-90 12 {})\" text-anchor=\"middle\">{}</text>",
         (left + w - right) / 2.0,
         h - 4.0,
-        esc(&t!(tr, "plot-axis-seconds")),
+        esc(&if by_number { t!(tr, "plot-axis-number") } else { t!(tr, "plot-axis-seconds") }),
         h / 2.0,
         h / 2.0,
         esc(&t!(tr, "plot-axis-ms"))
@@ -449,5 +473,61 @@ mod tests {
         assert_eq!(html.matches("class=\"arrow data received\"").count(), 5);
         assert!(!html.contains("\"<b>\""), "payloads are escaped");
         assert!(html.contains("&quot;&lt;b&gt;&quot;"));
+    }
+
+    /// The `<text class="time">` labels of the plot's x axis (every other one, after the y's).
+    fn x_ticks(html: &str) -> Vec<String> {
+        let plot = html.split_once("<svg class=\"plot\"").map_or("", |(_, plot)| plot);
+        plot.split("<text class=\"time\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("text-anchor=\"middle\">")?.1.split('<').next())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_spanish_report_names_its_figures_in_spanish_and_ticks_mean_something() {
+        let addr: SocketAddr = "127.0.0.1:10000".parse().unwrap_or_else(|_| unreachable!());
+        let link = Link { conn: 1, local: addr, peer: addr };
+        let start = jiff::Timestamp::UNIX_EPOCH;
+        // Eight round trips in 4 ms: seconds would read 0,00 at every tick.
+        let records: Vec<Record> = (0..8i64)
+            .map(|i| {
+                let echo = Some(EchoCheck { rtt_us: 300, matches: true, bytes: 3 });
+                let kind = EventKind::Received {
+                    link,
+                    data: bytes::Bytes::from_static(b"abc"),
+                    truncated: false,
+                    echo,
+                };
+                let at = start + jiff::SignedDuration::from_micros(i * 500);
+                Record::from_event(&Event { at, session: 1, kind }, 1)
+            })
+            .collect();
+        let html = render(&records, 0, Protocol::Tcp, &Tr::new(Language::Spanish));
+        for word in ["<th>mín.</th>", "<th>media</th>", "<th>máx.</th>", "<th>p99,9</th>"] {
+            assert!(html.contains(word), "{word}");
+        }
+        assert!(!html.contains("<th>min</th>") && !html.contains("<th>mean</th>"));
+        let ticks = x_ticks(&html);
+        assert!(ticks.iter().any(|t| t == "8") && ticks.iter().any(|t| t == "1"), "{ticks:?}");
+        let unique: std::collections::BTreeSet<&String> = ticks.iter().collect();
+        assert_eq!(unique.len(), ticks.len(), "no tick says the same as another: {ticks:?}");
+        // A run of seconds keeps seconds across.
+        let long: Vec<Record> = (0..4i64)
+            .map(|i| {
+                let echo = Some(EchoCheck { rtt_us: 300, matches: true, bytes: 3 });
+                let kind = EventKind::Received {
+                    link,
+                    data: bytes::Bytes::from_static(b"abc"),
+                    truncated: false,
+                    echo,
+                };
+                let at = start + jiff::SignedDuration::from_millis(i * 1000);
+                Record::from_event(&Event { at, session: 1, kind }, 1)
+            })
+            .collect();
+        let html = render(&long, 0, Protocol::Tcp, &Tr::new(Language::English));
+        assert!(x_ticks(&html).iter().any(|t| t == "3.0"), "{:?}", x_ticks(&html));
     }
 }

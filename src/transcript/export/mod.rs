@@ -188,6 +188,9 @@ impl Saver {
     /// Writes a report (`.html`) in this language (English unless told).
     pub fn in_language(mut self, language: crate::i18n::Language) -> Saver {
         self.language = language;
+        if let Some(Sink::Txt(lines)) = &mut self.sink {
+            lines.set_language(language);
+        }
         self
     }
 

@@ -4,18 +4,35 @@ use std::io::{self, Write};
 
 use super::Record;
 use crate::engine::Protocol;
+use crate::i18n::{Language, Tr};
 use crate::transcript::line::LineFormatter;
+use crate::vocabulary::Message;
 
 /// A `.txt` file written a line at a time.
 pub(crate) struct TxtLines<W: Write> {
     out: W,
     lines: LineFormatter,
     headed: bool,
+    stream: bool,
+    language: Language,
 }
 
 impl<W: Write> TxtLines<W> {
     pub(crate) fn new(out: W, protocol: Protocol) -> TxtLines<W> {
-        TxtLines { out, lines: LineFormatter::new(protocol == Protocol::Tcp, false), headed: false }
+        let stream = protocol == Protocol::Tcp;
+        TxtLines {
+            out,
+            lines: LineFormatter::new(stream, false),
+            headed: false,
+            stream,
+            language: Language::English,
+        }
+    }
+
+    /// Writes the lines in this language, numbers included (the window's, or `--lang`).
+    pub(crate) fn set_language(&mut self, language: Language) {
+        self.language = language;
+        self.lines = LineFormatter::in_language(language, self.stream, false);
     }
 
     /// Writes one record's line.
@@ -23,16 +40,18 @@ impl<W: Write> TxtLines<W> {
         if !self.headed {
             // Lines give the local time of day; the first line gives the date and the offset.
             let zoned = record.time.to_zoned(jiff::tz::TimeZone::system());
-            writeln!(
-                self.out,
-                "# Socket Tester transcript, {}",
-                zoned.strftime("%Y-%m-%d, local time (UTC%:z)")
-            )?;
+            let header = Message::new("txt-header")
+                .arg("date", zoned.strftime("%Y-%m-%d").to_string())
+                .arg("offset", zoned.strftime("%:z").to_string());
+            writeln!(self.out, "# {}", Tr::new(self.language).render(&header))?;
             self.headed = true;
         }
         match record.to_event() {
             Some(event) => writeln!(self.out, "{}", self.lines.format(&event)),
-            None => writeln!(self.out, "{} {} (incomplete record)", record.time, record.event.as_str()),
+            None => {
+                let words = Message::new("txt-incomplete").arg("event", record.event.as_str());
+                writeln!(self.out, "{} {}", record.time, Tr::new(self.language).render(&words))
+            }
         }
     }
 
