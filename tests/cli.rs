@@ -212,6 +212,9 @@ fn address_in_use_exits_1() {
 
 #[test]
 fn a_low_port_without_privileges_is_permission_denied() {
+    if !common::root_or_skip("a_low_port_without_privileges_is_permission_denied", "setpriv to drop to nobody") {
+        return;
+    }
     // The tests run as root; setpriv drops to nobody for this one run.
     let out = Command::new("setpriv")
         .args([
@@ -242,6 +245,9 @@ fn in_empty_netns(args: &[&str]) -> std::process::Output {
 
 #[test]
 fn no_route_is_network_unreachable() {
+    if !common::root_or_skip("no_route_is_network_unreachable", "unshare -n for an empty network namespace") {
+        return;
+    }
     let out = in_empty_netns(&["send", "tcp", "127.0.0.1:10000"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -250,6 +256,9 @@ fn no_route_is_network_unreachable() {
 
 #[test]
 fn an_unknown_host_is_host_not_found() {
+    if !common::root_or_skip("an_unknown_host_is_host_not_found", "unshare -n for an empty network namespace") {
+        return;
+    }
     let out = in_empty_netns(&["send", "udp", "no-such-host.invalid:10000"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

@@ -52,8 +52,19 @@ fn the_install_script_installs_into_a_home_folder_and_uninstalls() {
     for size in SIZES {
         assert!(data.join(format!("icons/hicolor/{size}x{size}/apps/socket-tester.png")).is_file(), "{size}");
     }
+    // The .jsonl type, so that "Open with" lists the app (the entry's MimeType names it).
+    let mime = data.join("mime/packages/socket-tester.xml");
+    let xml = std::fs::read_to_string(&mime).unwrap();
+    assert!(xml.contains("type=\"application/jsonl\"") && xml.contains("pattern=\"*.jsonl\""), "{xml}");
+    let entry_text = std::fs::read_to_string(&entry).unwrap();
+    assert!(entry_text.contains("MimeType=application/jsonl;"), "{entry_text}");
+    if Command::new("xmllint").arg("--version").output().is_ok() {
+        let out = Command::new("xmllint").arg("--noout").arg(&mime).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
     run(&["--uninstall"]);
     assert!(!entry.exists());
+    assert!(!mime.exists());
     assert!(!data.join("icons/hicolor/48x48/apps/socket-tester.png").exists());
     let bad = Command::new("bash")
         .arg(root().join("scripts/install-desktop.sh"))

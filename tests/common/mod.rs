@@ -583,3 +583,20 @@ pub fn send(args: &[&str]) -> (i32, String, String) {
 pub fn listening_fingerprint(line: &str) -> String {
     line.rsplit("SHA-256 ").next().unwrap().trim_end_matches(')').to_string()
 }
+
+/// Whether the tests run as root. A test that needs root (a network or mount namespace made
+/// with `unshare`, `setpriv` to drop to nobody) calls this first: as an ordinary user it says
+/// on stderr why it is skipped and returns false, so `cargo test` passes for everyone.
+pub fn root_or_skip(test: &str, needs: &str) -> bool {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let euid = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1))
+        .and_then(|id| id.parse::<u32>().ok());
+    if euid == Some(0) {
+        return true;
+    }
+    eprintln!("skipped {test}: it needs root ({needs}); run the tests as root to include it");
+    false
+}
