@@ -212,7 +212,10 @@ fn address_in_use_exits_1() {
 
 #[test]
 fn a_low_port_without_privileges_is_permission_denied() {
-    if !common::root_or_skip("a_low_port_without_privileges_is_permission_denied", "setpriv to drop to nobody") {
+    if !common::root_or_skip(
+        "a_low_port_without_privileges_is_permission_denied",
+        "setpriv to drop to nobody",
+    ) {
         return;
     }
     // The tests run as root; setpriv drops to nobody for this one run.
@@ -256,7 +259,8 @@ fn no_route_is_network_unreachable() {
 
 #[test]
 fn an_unknown_host_is_host_not_found() {
-    if !common::root_or_skip("an_unknown_host_is_host_not_found", "unshare -n for an empty network namespace") {
+    if !common::root_or_skip("an_unknown_host_is_host_not_found", "unshare -n for an empty network namespace")
+    {
         return;
     }
     let out = in_empty_netns(&["send", "udp", "no-such-host.invalid:10000"]);
@@ -514,6 +518,44 @@ fn a_peer_that_never_stops_sending_ends_at_the_deadline() {
         assert_eq!(out.status.code(), Some(1), "--reply-end {end}: {text}");
         assert!(text.contains(words), "--reply-end {end}: says what ended the wait: {text}");
     }
+}
+
+#[test]
+fn send_json_prints_one_object_per_event_then_a_summary_and_dash_writes_a_file_to_stdout() {
+    let serve = Serve::start(&["tcp", "--bind", "127.0.0.1:0", "--quiet"]);
+    let target = format!("127.0.0.1:{}", bound_port(&serve.line()));
+    let out = bin().args(["send", "tcp", &target, "hola", "--count", "2", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let objects: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    let events: Vec<&str> = objects.iter().filter_map(|o| o["event"].as_str()).collect();
+    for name in ["connected", "sent", "received", "closed"] {
+        assert!(events.contains(&name), "{name} in {events:?}");
+    }
+    assert!(objects[..objects.len() - 1].iter().all(|o| o["v"] == 3), "the .jsonl schema");
+    let summary = &objects.last().unwrap()["summary"];
+    assert_eq!(
+        (summary["ok"].as_bool(), summary["passed"].as_u64(), summary["expected"].as_u64()),
+        (Some(true), Some(2), Some(2))
+    );
+    assert!(out.stderr.is_empty(), "nothing for people: {}", String::from_utf8_lossy(&out.stderr));
+
+    // `--record -`: the lines go to stdout as .jsonl, the words for people to stderr.
+    let out = bin().args(["send", "tcp", &target, "hola", "--record", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()), "{stdout}");
+    assert!(stdout.contains("\"event\":\"received\""), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("summary: 1 connection"));
+    // `--save -` too, written as it goes.
+    let out = bin().args(["send", "tcp", &target, "hola", "--save", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"event\":\"sent\""));
+    // Both at once cannot share stdout.
+    let out = bin().args(["send", "tcp", &target, "--json", "--record", "-"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    drop(serve.signal("INT"));
 }
 
 #[test]

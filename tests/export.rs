@@ -212,7 +212,10 @@ fn record_streams_every_event_as_it_happens() {
 
 #[test]
 fn a_full_disk_is_said_plainly_and_leaves_no_half_file() {
-    if !common::root_or_skip("a_full_disk_is_said_plainly_and_leaves_no_half_file", "unshare -m to mount a small tmpfs") {
+    if !common::root_or_skip(
+        "a_full_disk_is_said_plainly_and_leaves_no_half_file",
+        "unshare -m to mount a small tmpfs",
+    ) {
         return;
     }
     let server = start(Protocol::Tcp, "127.0.0.1:0");
@@ -244,7 +247,8 @@ fn a_full_disk_is_said_plainly_and_leaves_no_half_file() {
 
 #[test]
 fn a_folder_without_write_permission_is_said_plainly() {
-    if !common::root_or_skip("a_folder_without_write_permission_is_said_plainly", "setpriv to drop to nobody") {
+    if !common::root_or_skip("a_folder_without_write_permission_is_said_plainly", "setpriv to drop to nobody")
+    {
         return;
     }
     // The tests run as root, who may write anywhere: drop to nobody for this one save.

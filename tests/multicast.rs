@@ -15,7 +15,10 @@ fn read(dir: &std::path::Path, name: &str) -> String {
 
 #[test]
 fn two_responders_answer_v4_and_v6_groups_and_broadcast_and_one_leaves() {
-    if !common::root_or_skip("two_responders_answer_v4_and_v6_groups_and_broadcast_and_one_leaves", "unshare -n and veth pairs") {
+    if !common::root_or_skip(
+        "two_responders_answer_v4_and_v6_groups_and_broadcast_and_one_leaves",
+        "unshare -n and veth pairs",
+    ) {
         return;
     }
     let out = tempfile::tempdir().unwrap();

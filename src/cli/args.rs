@@ -329,9 +329,11 @@ pub const LINE_PAYLOAD_BYTES: usize = 256;
 pub struct FileArgs {
     /// Save the transcript to FILE when done: .txt, .csv, .jsonl (lossless), .pcap, or .html (a
     /// report to hand out: a sequence diagram, the statistics, every event explained in --lang).
+    /// `-` writes .jsonl lines to stdout as they come (the lines for people go to stderr).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
-    /// Record every event to FILE (.jsonl, appended) as it happens, flushed every 10 ms.
+    /// Record every event to FILE (.jsonl, appended) as it happens, flushed every 10 ms. `-`
+    /// records to stdout (the lines for people go to stderr).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// Write the packets to FILE (.pcap) as they happen, alone or beside --record.
@@ -340,6 +342,12 @@ pub struct FileArgs {
 }
 
 impl FileArgs {
+    /// Whether a file is `-`: stdout then holds machine-readable lines only.
+    pub fn takes_stdout(&self) -> bool {
+        let dash = |p: &Option<PathBuf>| p.as_deref().is_some_and(crate::transcript::export::is_stdout);
+        dash(&self.save) || dash(&self.record)
+    }
+
     /// True when a file will hold the transcript, so the payloads must be kept.
     pub fn keeps_payloads(&self) -> bool {
         self.save.is_some() || self.record.is_some() || self.record_pcap.is_some()

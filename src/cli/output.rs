@@ -8,7 +8,7 @@ use crossbeam_channel::Receiver;
 
 use crate::engine::{Event, Protocol};
 use crate::i18n::{Language, Tr};
-use crate::transcript::export::{Format, Record, RecordTo, Recorder, Saver};
+use crate::transcript::export::{self, Format, Record, RecordTo, Recorder, Saver};
 use crate::vocabulary::Message;
 
 use super::args::FileArgs;
@@ -36,6 +36,12 @@ impl Keeper {
     pub(super) fn new(files: &FileArgs, protocol: Protocol, language: Language) -> anyhow::Result<Keeper> {
         let (save, record, record_pcap) =
             (files.save.as_ref(), files.record.as_ref(), files.record_pcap.as_ref());
+        if let (Some(a), Some(b)) = (save, record)
+            && export::is_stdout(a)
+            && export::is_stdout(b)
+        {
+            anyhow::bail!("--save - and --record -: only one of them can write to stdout");
+        }
         if let Some(path) = record
             && Format::from_path(path)? != Format::Jsonl
         {
@@ -168,11 +174,35 @@ pub(super) struct Out {
     stdout: io::Stdout,
     open: bool,
     failed: bool,
+    /// The lines go to stderr: stdout carries a file (`--record -`, `--save -`).
+    to_stderr: bool,
 }
 
 impl Out {
     pub(super) fn new() -> Out {
-        Out { stdout: io::stdout(), open: true, failed: false }
+        Out { stdout: io::stdout(), open: true, failed: false, to_stderr: false }
+    }
+
+    /// No lines for people at all: stdout carries JSON (`send --json`). A failure to write
+    /// is still noticed where [`Out::json`] writes.
+    pub(super) fn silent() -> Out {
+        Out { open: false, ..Out::new() }
+    }
+
+    /// Writes a line of JSON to stdout, checked as [`Out::line`] is, whatever else is silent.
+    pub(super) fn json(&mut self, line: &str) {
+        let was = std::mem::replace(&mut self.open, true);
+        let to_stderr = std::mem::replace(&mut self.to_stderr, false);
+        self.line(line);
+        if self.open {
+            self.open = was;
+        }
+        self.to_stderr = to_stderr;
+    }
+
+    /// Lines for people, where they do not mix with a file written to stdout.
+    pub(super) fn for_files(files: &FileArgs) -> Out {
+        Out { to_stderr: files.takes_stdout(), ..Out::new() }
     }
 
     /// Prints a line. A closed pipe (`| head`) ends the output quietly, as Unix tools do; any
@@ -180,6 +210,10 @@ impl Out {
     /// command.
     pub(super) fn line(&mut self, text: &str) {
         if !self.open {
+            return;
+        }
+        if self.to_stderr {
+            say!("{text}");
             return;
         }
         let mut lock = self.stdout.lock();

@@ -14,6 +14,7 @@ use crate::engine::{
 };
 use crate::i18n::{Language, Tr};
 use crate::spec::{MessageMode, Role, SessionSpec};
+use crate::transcript::export::{Record, json_line};
 use crate::transcript::line::LineFormatter;
 use crate::vocabulary::{Arg, Message};
 
@@ -113,6 +114,10 @@ pub struct SendArgs {
     /// Files to save or record the transcript to.
     #[command(flatten)]
     pub files: FileArgs,
+    /// For scripts: print one JSON object per event on stdout (the .jsonl schema), then a
+    /// summary object ({"summary": {...}}), and nothing for people.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl SendArgs {
@@ -264,6 +269,9 @@ pub fn summary(protocol: Protocol, stats: &StatsSnapshot, echoes: Option<&EchoSu
 
 pub(super) fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> anyhow::Result<u8> {
     let protocol = spec.protocol;
+    if args.json && args.files.takes_stdout() {
+        anyhow::bail!("--json and a file written to stdout (-) cannot share it: give the file a name");
+    }
     // A persistent run ends, finished, when every message had its answer.
     let config = ClientConfig { close_when_done: true, ..spec.client_config(true) };
     let tr = Tr::new(language);
@@ -272,7 +280,7 @@ pub(super) fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> a
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(WorkerSpec::Client(config), tx, engine::no_waker());
-    let mut out = Out::new();
+    let mut out = if args.json { Out::silent() } else { Out::for_files(&args.files) };
     let mut lines = args.show.formatter(language, spec);
     let mut mismatches = 0u64;
     let mut lost = 0u64;
@@ -285,7 +293,14 @@ pub(super) fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> a
             recv(events) -> event => {
                 let Ok(event) = event else { break };
                 keeper.take(&event);
-                print_client_event(&mut out, &mut lines, &event);
+                if args.json {
+                    let conn = event.kind.link().map_or(0, |l| l.conn);
+                    let mut record = Record::from_event(&event, conn);
+                    record.protocol = Some(protocol);
+                    out.json(&json_line(&record));
+                } else {
+                    print_client_event(&mut out, &mut lines, &event);
+                }
                 let verdict = match &event.kind {
                     EventKind::Received { echo: Some(check), .. } => Some((check.matches, check.rtt_us)),
                     EventKind::Checked { check, .. } => Some((check.passed(), check.rtt_us)),
@@ -318,7 +333,27 @@ pub(super) fn send(args: &SendArgs, spec: &SessionSpec, language: Language) -> a
         // Until stopped: the exchange cut short by Ctrl-C is not a failure.
         None => stats.echoes_ok > 0 && mismatches == 0 && lost == 0,
     };
-    Ok(out.code(if ok && files_ok && stats.errors == 0 { EXIT_OK } else { EXIT_FAILURE }))
+    let code = if ok && files_ok && stats.errors == 0 { EXIT_OK } else { EXIT_FAILURE };
+    if args.json {
+        let summary = serde_json::json!({ "summary": {
+            "protocol": protocol.to_string(),
+            "connections": stats.connections,
+            "bytes_in": stats.bytes_in,
+            "bytes_out": stats.bytes_out,
+            "datagrams_in": stats.datagrams_in,
+            "datagrams_out": stats.datagrams_out,
+            "errors": stats.errors,
+            "passed": passed,
+            "expected": expected,
+            "checks": checks,
+            "lost": lost,
+            "rtt_p50_us": rtt.map(|r| r.0),
+            "rtt_max_us": rtt.map(|r| r.1),
+            "ok": code == EXIT_OK,
+        }});
+        out.json(&summary.to_string());
+    }
+    Ok(out.code(code))
 }
 
 /// The median of sorted values; of an even count, the mean of the middle two.

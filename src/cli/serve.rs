@@ -161,7 +161,7 @@ pub(super) fn serve(
     let signals = signals()?;
     let (tx, events) = crossbeam_channel::bounded(engine::CLI_CHANNEL_CAPACITY);
     let handle = engine::spawn(spec.server_worker(detail), tx, engine::no_waker());
-    let mut out = Out::new();
+    let mut out = Out::for_files(files);
     let mut lines = show.formatter(language, spec);
     let mut failed = false;
     let mut listening = false;

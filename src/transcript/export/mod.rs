@@ -104,6 +104,10 @@ pub enum Format {
 impl Format {
     /// The format for a path's extension.
     pub fn from_path(path: &Path) -> Result<Format, ExportError> {
+        if is_stdout(path) {
+            // `-`: standard output, as lossless lines.
+            return Ok(Format::Jsonl);
+        }
         let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
         match ext.as_deref() {
             Some("txt" | "log") => Ok(Format::Txt),
@@ -114,6 +118,28 @@ impl Format {
             _ => Err(ExportError::UnknownFormat { path: path.to_path_buf() }),
         }
     }
+}
+
+/// One record as its `.jsonl` line, without the newline: what `send --json` prints.
+pub fn json_line(record: &Record) -> String {
+    let mut line = Vec::new();
+    // Writing into memory cannot fail; a record always serialises.
+    let _ = jsonl::encode_line(record, &mut line);
+    while line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    String::from_utf8_lossy(&line).into_owned()
+}
+
+/// Whether a path is `-`, standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A second handle on standard output, as a file: what `-` writes to.
+fn stdout_file() -> io::Result<File> {
+    use std::os::fd::AsFd;
+    Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
 }
 
 /// Saves records to `path`, in the format its extension names: into a temporary file beside
@@ -171,8 +197,14 @@ impl Saver {
         let language = crate::i18n::Language::English;
         let mut saver =
             Saver { path: path.to_path_buf(), target, tmp, sink: None, records: 0, language, syncer: None };
-        let file = File::create(&saver.tmp).map_err(|e| ExportError::io(&saver.path, &e))?;
-        saver.syncer = Syncer::start(&file);
+        let file = if is_stdout(path) {
+            // `-`: written as it goes to standard output; there is nothing to rename.
+            stdout_file().map_err(|e| ExportError::io(&saver.path, &e))?
+        } else {
+            let file = File::create(&saver.tmp).map_err(|e| ExportError::io(&saver.path, &e))?;
+            saver.syncer = Syncer::start(&file);
+            file
+        };
         let out = BufWriter::with_capacity(1 << 20, file);
         let sink = match format {
             Format::Txt => Ok(Sink::Txt(txt::TxtLines::new(out, protocol))),
@@ -234,6 +266,9 @@ impl Saver {
             };
             let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
             self.syncer = None;
+            if is_stdout(&self.path) {
+                return Ok(());
+            }
             file.sync_all()?;
             std::fs::rename(&self.tmp, &self.target)
         })();
@@ -245,7 +280,9 @@ impl Drop for Saver {
     fn drop(&mut self) {
         // Unfinished, or finished with a failure: the temporary file goes; after a rename
         // there is nothing to remove.
-        let _ = std::fs::remove_file(&self.tmp);
+        if !is_stdout(&self.path) {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
     }
 }
 
@@ -301,6 +338,9 @@ impl Drop for Syncer {
 /// Hidden files a save left behind when its process was killed (`kill -9`, a power cut):
 /// `.NAME.PID.tmp` beside `path`, whose process is gone. They hold what was saved until then.
 pub fn orphans(path: &Path) -> Vec<PathBuf> {
+    if is_stdout(path) {
+        return Vec::new();
+    }
     let target = resolve_link(path).unwrap_or_else(|| path.to_path_buf());
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
     let dir = match target.parent() {

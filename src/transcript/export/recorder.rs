@@ -79,11 +79,15 @@ impl Recorder {
     pub fn start(to: &RecordTo, protocol: Protocol, queue: usize) -> Result<Recorder, ExportError> {
         let mut sinks = Vec::new();
         if let Some(path) = &to.jsonl {
-            let file = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .map_err(|e| ExportError::io(path, &e))?;
+            let file = if super::is_stdout(path) {
+                super::stdout_file().map_err(|e| ExportError::io(path, &e))?
+            } else {
+                OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|e| ExportError::io(path, &e))?
+            };
             sinks.push(Sink {
                 path: path.clone(),
                 file: widen_pipe(file),
