@@ -229,6 +229,28 @@ fn form_values_survive_a_restart() {
 }
 
 #[test]
+fn a_restart_keeps_the_sessions_numbers_and_does_not_tour_again() {
+    let ctx = egui::Context::default();
+    let mut first = SocketTesterApp::with_context(&ctx, None, StartupOptions::default());
+    first.tour_on_first_launch(true);
+    assert_eq!(first.tour_step(), Some(0), "a first launch tours");
+    // Client 2 alone is left, beside a new server (3): the numbers stay as they were.
+    let mut settings = first.settings();
+    settings.workspace.sessions.remove(0);
+    settings.workspace.numbers.remove(0);
+    settings.workspace.layout = None;
+    settings.workspace.sessions.push(SessionSpec::new(socket_tester::spec::Role::Server, Protocol::Tcp));
+    settings.workspace.numbers.push(3);
+    let mut again = SocketTesterApp::with_context(&ctx, Some(settings), StartupOptions::default());
+    again.tour_on_first_launch(true);
+    assert_eq!(again.tour_step(), None, "the tour was shown once; a restart does not show it again");
+    let numbers: Vec<u64> = again.sessions().iter().map(|s| s.uid).collect();
+    assert_eq!(numbers, [2, 3]);
+    let tr = socket_tester::i18n::Tr::new(socket_tester::i18n::Language::English);
+    assert_eq!(socket_tester::ui::session_view::session_title(&tr, &again.sessions()[0]), "Client 2 · TCP");
+}
+
+#[test]
 fn a_capped_transcript_says_what_it_did_not_keep() {
     use bytes::Bytes;
     use socket_tester::engine::{Event, EventKind, Link};
@@ -885,6 +907,7 @@ fn a_workspace_file_opens_at_launch_and_the_history_is_remembered() {
             children: vec![one(0), one(1), one(2)],
             shares: vec![300, 350, 350],
         }),
+        numbers: Vec::new(),
     };
     write_file(&path, &workspace).unwrap();
     let options = StartupOptions { workspace: Some(path), ..StartupOptions::default() };
@@ -1357,6 +1380,12 @@ fn a_jsonl_dropped_onto_the_window_opens_and_anything_else_is_said_plainly() {
     harness.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(jsonl.clone())));
     step_until(&mut harness, "the dropped transcript", |app| app.sessions().len() == 3);
     assert_eq!(harness.state().sessions()[2].opened_from.as_deref(), Some(jsonl.as_path()));
+    let name = jsonl.file_name().unwrap().to_string_lossy().into_owned();
+    harness.run_steps(2);
+    assert!(
+        harness.query_all_by_label_contains(&format!("{name} · ")).count() > 0,
+        "the tab is named after the file"
+    );
     assert_eq!(harness.state().settings().recent.first(), Some(&jsonl), "it is a recent file now");
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "x").unwrap();

@@ -28,6 +28,10 @@ pub struct Workspace {
     /// by side, the rest as tabs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layout: Option<Arrangement>,
+    /// Each session's number ("Client 2"), by its place in `sessions`, so a restart keeps
+    /// the names; none: numbered from 1.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub numbers: Vec<u64>,
 }
 
 /// How sessions are arranged: a tree whose leaves are sessions, by their place in the

@@ -171,9 +171,7 @@ impl SocketTesterApp {
             && options.open.is_empty();
         let mut app = SocketTesterApp::with_context(&cc.egui_ctx, settings, options);
         app.use_recovery_dir(files::recovery_dir());
-        if plain && !app.tour_done {
-            app.start_tour();
-        }
+        app.tour_on_first_launch(plain);
         app
     }
 
@@ -291,7 +289,8 @@ impl SocketTesterApp {
                 SessionSpec::tutorial(Role::Client, Protocol::Tcp),
             ];
         }
-        for mut spec in specs {
+        let numbers = settings.workspace.numbers.clone();
+        for (place, mut spec) in specs.into_iter().enumerate() {
             follow_language(&mut spec, Language::Spanish, language);
             if let Some(protocol) = options.protocol {
                 spec.protocol = protocol;
@@ -305,7 +304,7 @@ impl SocketTesterApp {
             if let (Some(message), Role::Client) = (&options.message, spec.role) {
                 spec.message = MessageSpec { text: message.clone(), ..MessageSpec::default() };
             }
-            app.add_session(spec);
+            app.add_session_numbered(spec, numbers.get(place).copied());
         }
         let uids: Vec<u64> = app.sessions.iter().map(|s| s.uid).collect();
         app.tree = match &settings.workspace.layout {
@@ -329,8 +328,23 @@ impl SocketTesterApp {
     }
 
     fn add_session(&mut self, spec: SessionSpec) -> u64 {
-        let uid = self.next_uid;
-        self.next_uid += 1;
+        self.add_session_numbered(spec, None)
+    }
+
+    /// Adds a session with the number it had (a restored workspace keeps "Client 2"), unless
+    /// another session has it; the next new one is numbered after all of them.
+    fn add_session_numbered(&mut self, spec: SessionSpec, number: Option<u64>) -> u64 {
+        let free = |n: u64| n > 0 && !self.sessions.iter().any(|s| s.uid == n);
+        let uid = match number {
+            Some(n) if free(n) => n,
+            _ => {
+                while !free(self.next_uid) {
+                    self.next_uid += 1;
+                }
+                self.next_uid
+            }
+        };
+        self.next_uid = self.next_uid.max(uid + 1);
         self.sessions.push(Session::new(uid, spec, self.cap_mib << 20));
         uid
     }
@@ -432,6 +446,7 @@ impl SocketTesterApp {
             active: self.active,
             sessions: self.sessions.iter().map(|s| s.spec().clone()).collect(),
             layout: self.arrangement(),
+            numbers: self.sessions.iter().map(|s| s.uid).collect(),
         }
     }
 
@@ -454,8 +469,8 @@ impl SocketTesterApp {
     fn set_workspace(&mut self, workspace: Workspace) {
         self.stop_all();
         self.sessions.clear();
-        for spec in workspace.sessions {
-            self.add_session(spec);
+        for (place, spec) in workspace.sessions.into_iter().enumerate() {
+            self.add_session_numbered(spec, workspace.numbers.get(place).copied());
         }
         let uids: Vec<u64> = self.sessions.iter().map(|s| s.uid).collect();
         self.tree = match &workspace.layout {
@@ -1038,6 +1053,15 @@ impl SocketTesterApp {
             };
             ui.add_space(4.0);
         });
+    }
+
+    /// Starts the tour on a first plain launch. Once shown it is not shown again by itself (a
+    /// restored workspace is not a first launch); Help replays it.
+    pub fn tour_on_first_launch(&mut self, plain: bool) {
+        if plain && !self.tour_done {
+            self.start_tour();
+            self.tour_done = true;
+        }
     }
 
     /// Starts (or replays) the first-launch tour.

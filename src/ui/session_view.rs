@@ -43,6 +43,10 @@ pub fn session_title(tr: &Tr, session: &Session) -> String {
         Role::Server => t!(tr, "role-server"),
         Role::Client => t!(tr, "role-client"),
     };
+    // A reopened file's session is named after the file.
+    if let Some(name) = session.opened_from.as_deref().and_then(|p| p.file_name()) {
+        return format!("{} · {}", name.to_string_lossy(), session.protocol());
+    }
     format!("{role} {} · {}", session.uid, session.protocol())
 }
 
