@@ -1326,6 +1326,39 @@ fn tab_reaches_the_send_button_and_enter_presses_it() {
 }
 
 #[test]
+fn f6_moves_between_the_top_bar_each_form_and_each_transcript_and_shift_f6_back() {
+    let mut harness = harness(StartupOptions::default());
+    harness.run_steps(2);
+    let focused = |harness: &Harness<'_, SocketTesterApp>, label: &str, nth: usize| {
+        harness.get_all_by_label(label).nth(nth).is_some_and(|n| n.accesskit_node().is_focused())
+    };
+    let press = |harness: &mut Harness<'_, SocketTesterApp>, modifiers| {
+        harness.key_press_modifiers(modifiers, egui::Key::F6);
+        harness.run_steps(3);
+    };
+    press(&mut harness, egui::Modifiers::NONE);
+    assert!(focused(&harness, "+ Client", 0), "F6: the top bar's first button");
+    press(&mut harness, egui::Modifiers::NONE);
+    assert!(focused(&harness, "Host", 0), "F6: the server's form, at Host");
+    press(&mut harness, egui::Modifiers::NONE);
+    assert!(focused(&harness, "Text", 0), "F6: the server's transcript, at its toolbar");
+    press(&mut harness, egui::Modifiers::NONE);
+    assert!(focused(&harness, "Host", 1), "F6: the client's form, at Host");
+    press(&mut harness, egui::Modifiers::SHIFT);
+    assert!(focused(&harness, "Text", 0), "Shift+F6: back to the server's transcript");
+    // Typing lands where F6 put the focus.
+    press(&mut harness, egui::Modifiers::NONE);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run_steps(1);
+    harness.event(egui::Event::Text("127.0.0.1".into()));
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions()[1].spec().host, "127.0.0.1");
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("F6 / Shift+F6").is_some(), "Help lists it");
+}
+
+#[test]
 fn the_theme_is_chosen_in_the_window_kept_in_the_settings_and_readable() {
     use socket_tester::ui::theme::{self, ThemeChoice};
     let mut harness =

@@ -37,9 +37,10 @@ use crate::vocabulary::Message;
 /// Most events handled in one frame's logic; the rest wait for the next frame.
 pub const MAX_EVENTS_PER_FRAME: usize = 50_000;
 /// Every keyboard shortcut and the id of its words, as Help (F1) lists them.
-pub const SHORTCUTS: [(&str, &str); 17] = [
+pub const SHORTCUTS: [(&str, &str); 18] = [
     ("F1", "help-f1"),
     ("F5", "help-presentation"),
+    ("F6 / Shift+F6", "help-regions"),
     ("Ctrl+F", "help-find"),
     ("Ctrl+Shift+S", "help-stats"),
     ("Ctrl+Shift+L", "help-load"),
@@ -135,6 +136,8 @@ pub struct SocketTesterApp {
     tour_echoes: u64,
     /// The tour was finished or skipped (kept in the settings).
     tour_done: bool,
+    /// The region F6 moved to last.
+    region: Option<super::regions::Region>,
     /// The Load window and its run.
     pub load: super::load_view::LoadPanel,
     /// Still to say "first frame" on stderr.
@@ -254,6 +257,7 @@ impl SocketTesterApp {
             tour: None,
             tour_echoes: 0,
             tour_done: settings.tour_done,
+            region: None,
             help_open: false,
             presenting: false,
             presented: None,
@@ -381,6 +385,29 @@ impl SocketTesterApp {
             self.active = index;
             tiles::show(&mut self.tree, uid);
         }
+    }
+
+    /// F6 (or Shift+F6): the focus moves to the next (or previous) region: the top bar, then
+    /// each session's form and its transcript. A session behind a tab comes to the front.
+    pub fn next_region(&mut self, ctx: &egui::Context, back: bool) {
+        use super::regions::{self, Region};
+        let mut order = vec![Region::TopBar];
+        for session in &self.sessions {
+            order.extend([Region::Form(session.uid), Region::Transcript(session.uid)]);
+        }
+        let Some(region) = regions::next(&order, self.region, back) else { return };
+        self.region = Some(region);
+        if let Region::Form(uid) | Region::Transcript(uid) = region
+            && let Some(index) = self.sessions.iter().position(|s| s.uid == uid)
+        {
+            self.show_session(index);
+        }
+        regions::request(ctx, region);
+    }
+
+    /// The region F6 moved to last.
+    pub fn region(&self) -> Option<super::regions::Region> {
+        self.region
     }
 
     /// Where a session is drawn, if it is on screen (not behind another tab).
@@ -966,6 +993,12 @@ impl SocketTesterApp {
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F1)) {
             self.help_open = !self.help_open;
         }
+        // Shift+F6 first: a key without Shift matches Shift+F6 too.
+        let back = ui.input_mut(|i| i.consume_key(egui::Modifiers::SHIFT, egui::Key::F6));
+        let forward = ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F6));
+        if forward || back {
+            self.next_region(ui.ctx(), back);
+        }
         if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::F5)) {
             self.set_presenting(ui.ctx(), !self.presenting);
         }
@@ -1252,7 +1285,10 @@ impl SocketTesterApp {
                 let spec = spec_for(app, role, protocol);
                 app.open_session(spec);
             };
-            if ui.button(t!(self.tr, "add-client")).on_hover_text(t!(self.tr, "add-client-hint")).clicked() {
+            let add_client =
+                ui.button(t!(self.tr, "add-client")).on_hover_text(t!(self.tr, "add-client-hint"));
+            super::regions::anchor(ui, &add_client, super::regions::Part::TopBar);
+            if add_client.clicked() {
                 new_session(self, Role::Client, Protocol::Tcp);
             }
             if ui.button(t!(self.tr, "add-server")).on_hover_text(t!(self.tr, "add-server-hint")).clicked() {

@@ -16,6 +16,7 @@ pub mod messages_view;
 pub mod options_form;
 pub mod presentation;
 pub mod presets;
+pub mod regions;
 pub mod relay_form;
 pub mod replies_view;
 pub mod search_bar;

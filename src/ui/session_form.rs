@@ -316,10 +316,26 @@ pub(super) fn field_row(
     error: Option<String>,
     hint: &str,
 ) {
+    field_row_in(ui, label, value, (width, enabled), error, hint, None);
+}
+
+/// [`field_row`], whose field may open a region for F6.
+fn field_row_in(
+    ui: &mut Ui,
+    label: String,
+    value: &mut String,
+    (width, enabled): (f32, bool),
+    error: Option<String>,
+    hint: &str,
+    part: Option<super::regions::Part>,
+) {
     let label = ui.label(label);
     ui.vertical(|ui| {
         let edit = egui::TextEdit::singleline(value).desired_width(width).hint_text(hint);
-        ui.add_enabled(enabled, edit).labelled_by(label.id);
+        let response = ui.add_enabled(enabled, edit).labelled_by(label.id);
+        if let Some(part) = part {
+            super::regions::anchor(ui, &response, part);
+        }
         if let Some(text) = error {
             ui.label(RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color));
         }
@@ -369,14 +385,14 @@ pub fn form_ui(
                     |ui| {
                         let host_enabled = !(form.spec.role == Role::Server && form.spec.all_interfaces);
                         let host_error = problem_text(tr, &errors, Field::Host);
-                        field_row(
+                        field_row_in(
                             ui,
                             t!(tr, "form-host"),
                             &mut form.spec.host,
-                            220.0,
-                            host_enabled,
+                            (220.0, host_enabled),
                             host_error,
                             "",
+                            Some(super::regions::Part::Form),
                         );
                         let port_error = problem_text(tr, &errors, Field::Port);
                         field_row(ui, t!(tr, "form-port"), &mut form.drafts.port, 90.0, true, port_error, "");
@@ -511,7 +527,9 @@ pub fn folded_form_ui(
     let errors = form.errors();
     let mut action = None;
     ui.horizontal_wrapped(|ui| {
-        if ui.button(t!(tr, "form-edit")).on_hover_text(t!(tr, "form-edit-hint")).clicked() {
+        let edit = ui.button(t!(tr, "form-edit")).on_hover_text(t!(tr, "form-edit-hint"));
+        super::regions::anchor(ui, &edit, super::regions::Part::Form);
+        if edit.clicked() {
             action = Some(FormAction::Fold(false));
         }
         ui.label(RichText::new(summary(tr, &form.spec)).strong());

@@ -54,6 +54,8 @@ pub fn session_title(tr: &Tr, session: &Session) -> String {
 pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>) -> Vec<AppAction> {
     let tr = context.tr;
     let uid = session.uid;
+    // F6's regions in this session: its form, then its transcript.
+    super::regions::in_session(ui.ctx(), uid);
     let mut actions = Vec::new();
     let stroke = if context.active {
         ui.visuals().selection.stroke
@@ -70,7 +72,7 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                     // The title is the handle that drags the session into a split or a tab group.
                     let title =
                         egui::Label::new(RichText::new(session_title(tr, session)).heading().strong())
-                            .sense(egui::Sense::click_and_drag());
+                            .sense(egui::Sense::CLICK | egui::Sense::DRAG);
                     let title = ui.add(title).on_hover_text(t!(tr, "session-drag-hint"));
                     if title.drag_started() {
                         actions.push(AppAction::Drag { uid });

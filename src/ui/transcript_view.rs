@@ -558,8 +558,10 @@ pub fn transcript_ui(
     egui::ScrollArea::horizontal().id_salt("transcript-toolbar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(t!(tr, "view-show"));
-            ui.selectable_value(&mut view.hex, false, t!(tr, "view-text"))
+            let text = ui
+                .selectable_value(&mut view.hex, false, t!(tr, "view-text"))
                 .on_hover_text(t!(tr, "view-text-hint"));
+            super::regions::anchor(ui, &text, super::regions::Part::Transcript);
             ui.selectable_value(&mut view.hex, true, t!(tr, "view-hex"))
                 .on_hover_text(t!(tr, "view-hex-hint"));
             ui.separator();

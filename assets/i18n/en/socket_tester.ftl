@@ -858,6 +858,7 @@ report-lane-server = Server
 report-lost = lost
 presentation = Presentation (F5)
 presentation-hint = For a projector: larger type, high contrast, Advanced hidden, and every row explained in plain words
+help-regions = Move between the top bar, each session's form and its transcript
 help-presentation = Presentation mode: larger type, high contrast, plain words
 tour-step = Step { $step } of { $steps }
 tour-start-title = Start the server

@@ -888,6 +888,7 @@ report-lane-server = Servidor
 report-lost = perdido
 presentation = Presentación (F5)
 presentation-hint = Para un proyector: letra más grande, alto contraste, Avanzado oculto y cada fila explicada en palabras sencillas
+help-regions = Pasar de la barra superior al formulario de cada sesión y a su transcripción
 help-presentation = Modo presentación: letra más grande, alto contraste, palabras sencillas
 tour-step = Paso { $step } de { $steps }
 tour-start-title = Inicie el servidor
