@@ -11,7 +11,7 @@ use std::fmt;
 use bytes::Bytes;
 
 use super::template::Captures;
-use crate::transcript::render::{escape, hex};
+use crate::transcript::render::escape;
 
 /// A compiled regular expression over bytes, compared by its text.
 #[derive(Debug, Clone)]
@@ -364,13 +364,10 @@ impl ReplyCheck {
         self.verdict == Verdict::Passed
     }
 
-    /// The reply as it is shown in a reason: escaped text, or hex when it is mostly binary.
+    /// The reply as it is shown in a reason, by the one rule for bytes in a sentence
+    /// ([`crate::transcript::render::shown`]).
     pub fn shown_reply(&self) -> String {
-        let text = escape(&self.reply);
-        let cut = if self.reply_bytes as usize > self.reply.len() { "…" } else { "" };
-        let binary = self.reply.iter().filter(|b| !(b.is_ascii_graphic() || **b == b' ')).count() * 2
-            > self.reply.len();
-        if binary { format!("{}{cut}", hex(&self.reply)) } else { format!("\"{text}{cut}\"") }
+        crate::transcript::render::shown(&self.reply, self.reply_bytes as usize > self.reply.len())
     }
 }
 

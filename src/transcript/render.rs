@@ -5,6 +5,29 @@
 
 use std::fmt::Write;
 
+/// The one rule for showing bytes in a sentence (a failure's reason, a step's verdict):
+/// quoted escaped text, as the transcript shows it, when the bytes read as text (valid UTF-8
+/// with at most a quarter of its characters controls: `+PONG\r\n`, `ñandú`), and hex when
+/// they do not (a binary frame). `cut` adds `…` for bytes left out.
+pub fn shown(bytes: &[u8], cut: bool) -> String {
+    let more = if cut { "…" } else { "" };
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        // A character cut at the end of what is shown is still text.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    };
+    let readable = text.is_some_and(|t| {
+        let controls = t.chars().filter(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')).count();
+        controls * 4 <= t.chars().count()
+    });
+    if readable || bytes.is_empty() {
+        format!("\"{}{more}\"", escape(bytes))
+    } else {
+        format!("{}{more}", hex(bytes))
+    }
+}
+
 /// Escapes bytes for a one-line display, between quotes. Valid UTF-8 prints as itself, except
 /// controls, the backslash and the quote: `\n`, `\r`, `\t`, `\0` (`\x00` before a digit),
 /// `\\`, `\"`, `\xNN` (C0 and DEL), `\u{NN}` (C1, invisible and combining characters).
@@ -159,6 +182,16 @@ pub fn hex_dump_marked(bytes: &[u8], marked: &[std::ops::Range<usize>]) -> Vec<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_in_a_sentence_are_text_when_they_read_as_text_and_hex_otherwise() {
+        assert_eq!(shown(b"+PONG\r\n", false), "\"+PONG\\r\\n\"");
+        assert_eq!(shown("ñandú".as_bytes(), false), "\"ñandú\"", "accents are text, not binary");
+        assert_eq!(shown(b"\r\n", false), "\"\\r\\n\"");
+        assert_eq!(shown(&[0, 1, 2, 0xFF], false), "00 01 02 FF");
+        assert_eq!(shown(&"é".as_bytes()[..1], true), "\"\\xC3…\"", "a character cut by the limit");
+        assert_eq!(shown(b"", false), "\"\"");
+    }
 
     #[test]
     fn escapes_controls_and_invalid_bytes() {
