@@ -126,7 +126,9 @@ pub fn event(kind: &EventKind, protocol: Protocol) -> Option<Message> {
         EventKind::Sent { .. } => return None,
         EventKind::Received { truncated, echo, .. } => return received(*truncated, echo.as_ref()),
         EventKind::Checked { check, .. } => self::check(check),
-        EventKind::Step { label, outcome, elapsed_us } => step(label, outcome, *elapsed_us),
+        EventKind::Step { label, outcome, elapsed_us, wait_us } => {
+            step(label, outcome, *elapsed_us, *wait_us)
+        }
         EventKind::StepsEnded(summary) => steps_ended(summary),
         EventKind::PeerClosed(link) => Message::new("ev-peer-closed").arg("peer", link.peer.to_string()),
         EventKind::ConnectionClosed { link, bytes_in, bytes_out } => Message::new("ev-conn-closed")
@@ -241,8 +243,15 @@ pub fn expectation(line: &str) -> Message {
 }
 
 /// How a step ended.
-pub fn step(label: &str, outcome: &StepOutcome, elapsed_us: u64) -> Message {
+pub fn step(label: &str, outcome: &StepOutcome, elapsed_us: u64, wait_us: u64) -> Message {
     let time = crate::vocabulary::duration_text(elapsed_us);
+    let time = if wait_us > 0 {
+        Message::new("step-time-waited")
+            .arg("time", time)
+            .arg("wait", crate::vocabulary::duration_text(wait_us))
+    } else {
+        Message::new("notice-legacy").arg("text", time)
+    };
     match outcome {
         StepOutcome::Passed => Message::new("step-passed").arg("step", label).arg("time", time),
         StepOutcome::Failed { check } => {
@@ -890,7 +899,7 @@ mod tests {
             StepOutcome::Error { error: error(ErrorKind::Refused, Op::Connect, Reason::Plain) },
             StepOutcome::Skipped,
         ] {
-            kinds.push(EventKind::Step { label: "3".into(), outcome, elapsed_us: 1500 });
+            kinds.push(EventKind::Step { label: "3".into(), outcome, elapsed_us: 1500, wait_us: 200_000 });
         }
         kinds.push(EventKind::StepsEnded(StepsSummary {
             passed: 3,

@@ -1048,6 +1048,7 @@ assert cases[4].find("skipped") is not None
 report = json.load(open(sys.argv[2]))
 assert report["summary"] == {"passed": 3, "failed": 1, "skipped": 1, "first_failure": "3"}, report["summary"]
 assert [s["outcome"] for s in report["steps"]] == ["passed", "passed", "passed", "failed", "skipped"]
+assert all(s["wait_us"] == 0 for s in report["steps"]), "a delimiter ends a reply without waiting"
 print("ok")
 "#;
     let verdict = common::python().args(["-c", check]).arg(&junit).arg(&json).output().unwrap();

@@ -1038,11 +1038,14 @@ fn three_steps_built_in_the_window_run_and_show_pass_and_fail() {
         harness.run_steps(2);
     }
     for (step, message, expect) in
-        [(1, "PING\\n", "text:PONG"), (2, "HELLO\\n", "text:PONG"), (3, "PING\\n", "text:PONG")]
+        [(1, "PING\\n", "contains:PONG"), (2, "HELLO\\n", "text:PONG"), (3, "PING\\n", "text:PONG")]
     {
         replace_text(&mut harness, &format!("Step {step} message"), message);
         replace_text(&mut harness, &format!("Step {step} expectation"), expect);
     }
+    // What a steps file has, the window has: a name, and where this step's reply ends.
+    replace_text(&mut harness, "Name of step 1", "ping");
+    replace_text(&mut harness, "Reply end of step 1", "idle:150");
     assert_eq!(harness.state().sessions()[1].spec().steps.len(), 3);
     harness.get_by_label("Run steps").click();
     step_until(&mut harness, "the run ends", |app| app.sessions()[1].step_results.summary.is_some());
@@ -1058,6 +1061,9 @@ fn three_steps_built_in_the_window_run_and_show_pass_and_fail() {
         })
         .collect();
     assert_eq!(outcomes, ["passed", "failed", "skipped"]);
+    let first = &results.steps[0];
+    assert_eq!(first.label, "1 (ping)", "named as the command line names it");
+    assert!(first.wait_us >= 140_000 && first.elapsed_us < 140_000, "the idle wait apart: {first:?}");
     assert!(
         harness.query_all_by_label("1 of 3 steps passed, 1 failed, 1 skipped: step 2 first").count() >= 1
     );
@@ -1070,6 +1076,12 @@ fn three_steps_built_in_the_window_run_and_show_pass_and_fail() {
         .collect();
     assert!(
         transcript.iter().any(|l| l.starts_with("✘ Step 2 failed: ✘ expected \"PONG\", got \"ERR unknown\"")),
+        "{transcript:?}"
+    );
+    assert!(
+        transcript
+            .iter()
+            .any(|l| l.starts_with("✔ Step 1 (ping) passed") && l.contains("waiting for the reply's end")),
         "{transcript:?}"
     );
 }

@@ -41,8 +41,9 @@ pub(super) fn run_steps(args: &RunArgs, language: Language) -> anyhow::Result<u8
             recv(events) -> event => {
                 let Ok(event) = event else { break };
                 match &event.kind {
-                    EventKind::Step { label, outcome, elapsed_us } => {
-                        steps.push(StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us: *elapsed_us });
+                    EventKind::Step { label, outcome, elapsed_us, wait_us } => {
+                        let (elapsed_us, wait_us) = (*elapsed_us, *wait_us);
+                        steps.push(StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us, wait_us });
                     }
                     EventKind::StepsEnded(ended) => summary = Some(ended.clone()),
                     EventKind::Failed { link: None, .. } => failed_to_start = true,

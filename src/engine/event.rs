@@ -262,8 +262,11 @@ pub enum EventKind {
         label: String,
         /// How it ended.
         outcome: StepOutcome,
-        /// How long it took, in microseconds.
+        /// How long it took, in microseconds, without `wait_us`.
         elapsed_us: u64,
+        /// After the reply's last byte, the wait for its end to be sure (an idle gap), in
+        /// microseconds.
+        wait_us: u64,
     },
     /// A run of steps ended.
     StepsEnded(StepsSummary),

@@ -950,9 +950,12 @@ impl SocketTesterApp {
                     (BarKind::ExportPreset, _, Some(spec)) => jobs.export(text.into(), spec),
                     (BarKind::OpenWorkspace, ..) => jobs.open_workspace(text.into()),
                     (BarKind::ExportReport, Some(uid), _) => {
-                        let report = self
-                            .session_mut(uid)
-                            .and_then(|s| s.step_results.report(&format!("session {uid}")));
+                        // The report is named as the session is in the window ("Client 2 · TCP").
+                        let tr = &self.tr;
+                        let report =
+                            self.sessions.iter().find(|s| s.uid == uid).and_then(|s| {
+                                s.step_results.report(&super::session_view::session_title(tr, s))
+                            });
                         if let Some(report) = report {
                             jobs.export_report(text.into(), report);
                         }

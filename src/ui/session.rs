@@ -532,9 +532,13 @@ impl Session {
             | EventKind::PeerClosed(_)
             | EventKind::Secured { .. }
             | EventKind::Notice(_) => {}
-            EventKind::Step { label, outcome, elapsed_us } => {
-                let result =
-                    StepResult { label: label.clone(), outcome: outcome.clone(), elapsed_us: *elapsed_us };
+            EventKind::Step { label, outcome, elapsed_us, wait_us } => {
+                let result = StepResult {
+                    label: label.clone(),
+                    outcome: outcome.clone(),
+                    elapsed_us: *elapsed_us,
+                    wait_us: *wait_us,
+                };
                 self.step_results.steps.push(result);
             }
             EventKind::StepsEnded(summary) => self.step_results.summary = Some(summary.clone()),

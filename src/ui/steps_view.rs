@@ -81,8 +81,11 @@ pub struct StepResults {
 }
 
 impl StepResults {
-    fn get(&self, label: &str) -> Option<&StepResult> {
-        self.steps.iter().find(|s| s.label == label)
+    /// The result of step `number` (its label is the number, or `3 (login)` when named).
+    fn get(&self, number: &str) -> Option<&StepResult> {
+        self.steps.iter().find(|s| {
+            s.label == number || s.label.strip_prefix(number).is_some_and(|rest| rest.starts_with(" ("))
+        })
     }
 
     /// The run as a report (JUnit XML or JSON), once it ended.
@@ -175,6 +178,17 @@ pub fn steps_ui(
                                 row_action = Some(RowAction::Remove(index));
                             }
                         });
+                        ui.end_row();
+                        // Under it, what the steps file also has: a name for the reports, and
+                        // where the reply ends.
+                        ui.label("");
+                        ui.label("");
+                        name_field_ui(ui, tr, step, &number);
+                        if matches!(kind_of(step), Kind::Send | Kind::Expect) {
+                            reply_end_field_ui(ui, tr, step, &number);
+                        } else {
+                            ui.label("");
+                        }
                         ui.end_row();
                     }
                 },
@@ -272,6 +286,47 @@ fn step_fields_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, draft: &mut String,
     }
 }
 
+/// A step's name, for reports and the transcript (`3 (login)`).
+fn name_field_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, number: &str) {
+    let mut name = step.name.clone().unwrap_or_default();
+    let label = t!(tr, "steps-name-of", step = number);
+    let edit = egui::TextEdit::singleline(&mut name).hint_text(t!(tr, "steps-name-hint"));
+    let size = egui::vec2(FIELD_WIDTH, ui.spacing().interact_size.y);
+    let response = ui.add_sized(size, edit).on_hover_text(t!(tr, "steps-name-tip"));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label.clone()));
+    if response.changed() {
+        step.name = (!name.trim().is_empty()).then(|| name.trim().to_string());
+    }
+}
+
+/// Where a step's reply ends (`sent`, `close`, `idle:MS`, `delim:ESCAPED`, `bytes:N`); empty:
+/// the session's. A line that does not parse stays as typed, outlined in red.
+fn reply_end_field_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, number: &str) {
+    let id = ui.scope_id().with(("reply-end", number));
+    let mut draft = ui
+        .data(|d| d.get_temp::<String>(id))
+        .unwrap_or_else(|| step.reply_end.as_ref().map(ToString::to_string).unwrap_or_default());
+    let label = t!(tr, "steps-reply-end-of", step = number);
+    let edit = egui::TextEdit::singleline(&mut draft).hint_text(t!(tr, "steps-reply-end-hint"));
+    let size = egui::vec2(FIELD_WIDTH, ui.spacing().interact_size.y);
+    let response = ui.add_sized(size, edit).on_hover_text(t!(tr, "form-expect-hint"));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, label.clone()));
+    match crate::engine::expect::ReplyEnd::parse(&draft) {
+        _ if draft.trim().is_empty() => step.reply_end = None,
+        Ok(end) => step.reply_end = Some(end),
+        Err(err) => {
+            ui.painter().rect_stroke(
+                response.rect,
+                2.0,
+                egui::Stroke::new(1.5, ui.visuals().error_fg_color),
+                egui::StrokeKind::Outside,
+            );
+            response.on_hover_text(RichText::new(format!("⚠ {}", err.0)).color(ui.visuals().error_fg_color));
+        }
+    }
+    ui.data_mut(|d| d.insert_temp(id, draft));
+}
+
 fn expect_field_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, draft: &mut String, number: &str) {
     let name = t!(tr, "steps-expect-of", step = number);
     let edit = egui::TextEdit::singleline(draft).hint_text("regex:^PONG");
@@ -296,7 +351,7 @@ fn expect_field_ui(ui: &mut Ui, tr: &Tr, step: &mut StepSpec, draft: &mut String
 
 /// A step's result from the last run: ✔ or ✘ with its time, the reason on hover.
 fn result_ui(ui: &mut Ui, tr: &Tr, result: Option<&StepResult>) {
-    let Some(StepResult { outcome, elapsed_us, .. }) = result else {
+    let Some(StepResult { outcome, elapsed_us, wait_us, .. }) = result else {
         ui.label("");
         return;
     };
@@ -313,6 +368,6 @@ fn result_ui(ui: &mut Ui, tr: &Tr, result: Option<&StepResult>) {
         Some(color) => rich.color(color),
         None => rich.weak(),
     });
-    let reason = vocabulary::step("", outcome, *elapsed_us);
+    let reason = vocabulary::step("", outcome, *elapsed_us, *wait_us);
     response.on_hover_text(tr.render(&reason));
 }

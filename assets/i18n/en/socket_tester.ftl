@@ -320,6 +320,11 @@ step-close = Close
 step-reconnect = Reconnect
 step-repeat = Repeat
 steps-title = Steps ({ $count })
+steps-name-of = Name of step { $step }
+steps-name-hint = name (optional)
+steps-name-tip = A name for the reports and the transcript: step 3 (login), as a steps file's name = "login"
+steps-reply-end-of = Reply end of step { $step }
+steps-reply-end-hint = reply ends at (session's)
 steps-remove = Remove this step
 steps-add = + Step
 steps-continue = Continue on failure
@@ -378,6 +383,7 @@ expect-contains = a reply containing "{ $text }"
 expect-line = { $line }
 problem-invalid = { $words }
 
+step-time-waited = { $time }, then { $wait } waiting for the reply's end
 step-passed = ✔ Step { $step } passed ({ $time })
 step-failed = ✘ Step { $step } failed: { $reason } ({ $time })
 step-skipped = Step { $step } skipped: an earlier step failed

@@ -344,6 +344,11 @@ step-close = Cerrar
 step-reconnect = Reconectar
 step-repeat = Repetir
 steps-title = Pasos ({ $count })
+steps-name-of = Nombre del paso { $step }
+steps-name-hint = nombre (opcional)
+steps-name-tip = Un nombre para los informes y la transcripción: paso 3 (login), como name = "login" en un archivo de pasos
+steps-reply-end-of = Final de respuesta del paso { $step }
+steps-reply-end-hint = final de respuesta (el de la sesión)
 steps-remove = Quitar este paso
 steps-add = + Paso
 steps-continue = Seguir tras un fallo
@@ -402,6 +407,7 @@ expect-contains = una respuesta que contenga "{ $text }"
 expect-line = { $line }
 problem-invalid = { $words }
 
+step-time-waited = { $time }, y luego { $wait } esperando el final de la respuesta
 step-passed = ✔ Paso { $step } superado ({ $time })
 step-failed = ✘ Paso { $step } fallido: { $reason } ({ $time })
 step-skipped = Paso { $step } omitido: falló un paso anterior

@@ -49,6 +49,11 @@ struct Runner<'a> {
     captures: Captures,
     buf: Vec<u8>,
     sent: u64,
+    /// This step's wait, after the reply's last byte, for its end to be sure (an idle gap),
+    /// in microseconds: reported apart from the reply's time.
+    waited_us: u64,
+    /// When the last reply's last byte came.
+    last_byte: Option<Instant>,
 }
 
 /// Why a step could not finish.
@@ -70,10 +75,12 @@ impl Runner<'_> {
                     label: step.label.clone(),
                     outcome: StepOutcome::Skipped,
                     elapsed_us: 0,
+                    wait_us: 0,
                 });
                 continue;
             }
             let started = Instant::now();
+            self.waited_us = 0;
             let outcome = match self.step(step) {
                 Ok(outcome) => outcome,
                 Err(Halt::Stopped) => {
@@ -94,8 +101,10 @@ impl Runner<'_> {
                     }
                 }
             }
-            let elapsed_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-            self.em.emit(EventKind::Step { label: step.label.clone(), outcome, elapsed_us });
+            let total_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+            let wait_us = self.waited_us.min(total_us);
+            let elapsed_us = total_us - wait_us;
+            self.em.emit(EventKind::Step { label: step.label.clone(), outcome, elapsed_us, wait_us });
         }
         self.close();
         self.em.emit(EventKind::StepsEnded(summary));
@@ -156,7 +165,14 @@ impl Runner<'_> {
     ) -> Result<StepOutcome, Halt> {
         let reply =
             self.reply(expect, end, sent.len(), started + Duration::from_millis(timeout_ms.max(1)))?;
-        let rtt_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        // The reply's time runs to its last byte; an idle gap waited after it is apart.
+        let rtt_us = match (end, self.last_byte) {
+            (ReplyEnd::Idle(_), Some(last)) if last >= started => {
+                self.waited_us = u64::try_from(last.elapsed().as_micros()).unwrap_or(0);
+                u64::try_from((last - started).as_micros()).unwrap_or(u64::MAX)
+            }
+            _ => u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        };
         let (check, captures) = match reply {
             Some((reply, true)) => (expect.unended(end, &reply, rtt_us, timeout_ms), Captures::default()),
             reply => expect.judge(sent, reply.map(|(r, _)| r).as_deref(), rtt_us, timeout_ms),
@@ -181,6 +197,7 @@ impl Runner<'_> {
         deadline: Instant,
     ) -> Result<Option<(Vec<u8>, bool)>, Halt> {
         let mut last_byte: Option<Instant> = None;
+        self.last_byte = None;
         loop {
             let Some(conn) = self.conn.as_mut() else { return Ok(None) };
             let is_udp = matches!(conn.socket, Socket::Udp(_));
@@ -218,6 +235,7 @@ impl Runner<'_> {
             }
             if self.read_some()? {
                 last_byte = Some(Instant::now());
+                self.last_byte = last_byte;
                 continue;
             }
             self.wait(Some(wake))?;
@@ -516,6 +534,8 @@ pub(crate) fn run(
         captures: Captures::default(),
         buf,
         sent: 0,
+        waited_us: 0,
+        last_byte: None,
     };
     runner.run()
 }

@@ -18,8 +18,15 @@ pub struct StepRecord {
     /// How it ended.
     #[serde(flatten)]
     pub outcome: StepOutcome,
-    /// How long it took.
+    /// How long it took, without the wait for the reply's end.
     pub elapsed_us: u64,
+    /// The wait, after the reply's last byte, for its end to be sure.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub wait_us: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 use crate::engine::tls::TlsInfo;
 use crate::engine::{CloseReason, EchoCheck, Error, Event, EventKind, Link, Notice, Protocol};
@@ -250,11 +257,12 @@ impl Record {
             EventKind::Notice(text) => record.notice = Some(text.clone()),
             EventKind::Closed { reason } => record.reason = Some(*reason),
             EventKind::Checked { check, .. } => record.check = Some(check.clone()),
-            EventKind::Step { label, outcome, elapsed_us } => {
+            EventKind::Step { label, outcome, elapsed_us, wait_us } => {
                 record.step = Some(StepRecord {
                     label: label.clone(),
                     outcome: outcome.clone(),
                     elapsed_us: *elapsed_us,
+                    wait_us: *wait_us,
                 })
             }
             EventKind::StepsEnded(summary) => record.steps = Some(summary.clone()),
@@ -303,7 +311,12 @@ impl Record {
             EventName::Checked => EventKind::Checked { link: link?, check: self.check.clone()? },
             EventName::Step => {
                 let step = self.step.clone()?;
-                EventKind::Step { label: step.label, outcome: step.outcome, elapsed_us: step.elapsed_us }
+                EventKind::Step {
+                    label: step.label,
+                    outcome: step.outcome,
+                    elapsed_us: step.elapsed_us,
+                    wait_us: step.wait_us,
+                }
             }
             EventName::StepsEnded => EventKind::StepsEnded(self.steps.clone()?),
             EventName::Notice => EventKind::Notice(self.notice.clone()?),

@@ -15,8 +15,10 @@ pub struct StepResult {
     /// How it ended.
     #[serde(flatten)]
     pub outcome: StepOutcome,
-    /// How long it took.
+    /// How long it took, the reply to its last byte included, the wait for its end not.
     pub elapsed_us: u64,
+    /// The wait, after the reply's last byte, for its end to be sure (an idle gap).
+    pub wait_us: u64,
 }
 
 /// A whole run.
