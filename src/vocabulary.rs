@@ -206,6 +206,16 @@ pub fn figure_name(key: &str) -> Message {
     }
 }
 
+/// The short words of networking a sentence uses (RTT, RST, FIN, SYN), each with its
+/// definition in plain words: shown on hover wherever such a sentence is.
+pub fn terms_in(text: &str) -> Vec<Message> {
+    const TERMS: [(&str, &str); 4] =
+        [("RTT", "term-rtt"), ("RST", "term-rst"), ("FIN", "term-fin"), ("SYN", "term-syn")];
+    let words: std::collections::BTreeSet<&str> =
+        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    TERMS.iter().filter(|(word, _)| words.contains(word)).map(|(_, id)| Message::new(id)).collect()
+}
+
 /// An expectation's verdict on a reply.
 pub fn check(check: &ReplyCheck) -> Message {
     let expected = expectation(&check.expected);
@@ -968,6 +978,20 @@ mod tests {
         assert!(event(&plain, Protocol::Udp).is_none());
         messages.extend(problems().iter().map(problem));
         messages
+    }
+
+    #[test]
+    fn rtt_rst_fin_and_syn_are_defined_where_they_appear_in_both_languages() {
+        let ids = |text: &str| -> Vec<String> {
+            terms_in(text).iter().flat_map(|m| m.ids()).map(ToString::to_string).collect()
+        };
+        assert_eq!(ids("its system answered with a reset (RST)"), ["term-rst"]);
+        assert_eq!(ids("closed its sending side (a FIN); RTT 3 ms"), ["term-rtt", "term-fin"]);
+        assert!(ids("FIRST FINISH RSTU").is_empty(), "whole words only");
+        for language in [Language::English, Language::Spanish] {
+            let text = Tr::new(language).render(&terms_in("SYN RST")[0]);
+            assert!(text.starts_with("RST (") && text.len() > 30, "{text}");
+        }
     }
 
     #[test]

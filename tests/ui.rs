@@ -907,7 +907,8 @@ fn a_workspace_file_opens_at_launch_and_the_history_is_remembered() {
             children: vec![one(0), one(1), one(2)],
             shares: vec![300, 350, 350],
         }),
-        numbers: Vec::new(),
+        // Each session's number, as a restart keeps them.
+        numbers: vec![4, 1, 2],
     };
     write_file(&path, &workspace).unwrap();
     let options = StartupOptions { workspace: Some(path), ..StartupOptions::default() };

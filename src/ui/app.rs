@@ -496,6 +496,8 @@ impl SocketTesterApp {
     fn set_workspace(&mut self, workspace: Workspace) {
         self.stop_all();
         self.sessions.clear();
+        // Every session is replaced: a workspace without numbers counts from 1 again.
+        self.next_uid = 1;
         for (place, spec) in workspace.sessions.into_iter().enumerate() {
             self.add_session_numbered(spec, workspace.numbers.get(place).copied());
         }

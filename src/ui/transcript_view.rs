@@ -67,6 +67,16 @@ pub fn row_line(tr: &Tr, tz: &TimeZone, entry: &Entry, (show_hex, protocol): (bo
     line
 }
 
+/// A row's text for its hover, with the definition of each short networking word it uses.
+fn with_terms(tr: &Tr, text: String) -> String {
+    let terms = vocabulary::terms_in(&text);
+    if terms.is_empty() {
+        return text;
+    }
+    let definitions: Vec<String> = terms.iter().map(|t| tr.render(t)).collect();
+    format!("{text}\n\n{}", definitions.join("\n"))
+}
+
 fn content(tr: &Tr, entry: &Entry, show_hex: bool, protocol: Protocol) -> String {
     match entry.direction {
         Direction::Sent | Direction::Received if show_hex => {
@@ -854,11 +864,15 @@ pub fn transcript_ui(
                         } else {
                             ui.add(egui::Label::new(rich).truncate())
                         };
-                        // A folded column's value is in the row's whole line, on hover.
+                        // A folded column's value is in the row's whole line, on hover; RTT,
+                        // RST, FIN and SYN are said in plain words beneath.
                         if label.hovered() && folded {
-                            label.on_hover_text(row_line(tr, tz, entry, (view.hex, protocol)));
-                        } else if label.hovered() && !wrap {
-                            label.on_hover_text(content(tr, entry, view.hex, protocol));
+                            label
+                                .on_hover_text(with_terms(tr, row_line(tr, tz, entry, (view.hex, protocol))));
+                        } else if label.hovered()
+                            && (!wrap || matches!(entry.direction, Direction::Event | Direction::Error))
+                        {
+                            label.on_hover_text(with_terms(tr, content(tr, entry, view.hex, protocol)));
                         }
                     });
                     // A message's round trip is its last read's.
@@ -883,7 +897,7 @@ pub fn transcript_ui(
                             let label =
                                 ui.add(egui::Label::new(RichText::new(words.as_str()).weak()).truncate());
                             if label.hovered() {
-                                label.on_hover_text(words);
+                                label.on_hover_text(with_terms(tr, words));
                             }
                         });
                     }
@@ -939,7 +953,10 @@ pub fn transcript_ui(
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.label(RichText::new(t!(tr, "what-happened")).strong())
                         .on_hover_text(t!(tr, "what-happened-hint"));
-                    ui.add(egui::Label::new(words.as_str()).wrap());
+                    let pane = ui.add(egui::Label::new(words.as_str()).wrap());
+                    if pane.hovered() && !vocabulary::terms_in(words).is_empty() {
+                        pane.on_hover_text(with_terms(tr, words.clone()));
+                    }
                 });
             }
             // The Messages view's selected message: all its reads as one.

@@ -1056,3 +1056,7 @@ messages-more = The first { $shown } { $shown ->
     [one] byte
    *[other] bytes
   } are shown; Save… keeps them all.
+term-rtt = RTT (round-trip time): from the first byte sent to the last byte of its answer.
+term-rst = RST (reset): a system ends a connection at once, dropping what was still on its way; it says something went wrong.
+term-fin = FIN (finish): one side says it will send nothing more; the other may still send, then closes too.
+term-syn = SYN (synchronise): the first packet of a TCP connection; the other side answers SYN-ACK, then ACK.

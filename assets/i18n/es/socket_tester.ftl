@@ -1086,3 +1086,7 @@ messages-more = Se muestran los primeros { $shown } { $shown ->
     [one] byte
    *[other] bytes
   }; Guardar… los conserva todos.
+term-rtt = RTT (tiempo de ida y vuelta): desde el primer byte enviado hasta el último byte de su respuesta.
+term-rst = RST (corte): un sistema corta la conexión en el acto y descarta lo que aún viajaba; indica que algo fue mal.
+term-fin = FIN (fin): un lado dice que no enviará nada más; el otro aún puede enviar y luego cierra también.
+term-syn = SYN (sincronizar): el primer segmento de una conexión TCP; el otro lado responde SYN-ACK y luego ACK.
