@@ -74,6 +74,11 @@ fn two_responders_answer_v4_and_v6_groups_and_broadcast_and_one_leaves() {
         "--replies 1 stops at the first: {first}"
     );
 
+    // A responder bound to every address names the group a datagram came to, not 0.0.0.0.
+    let a4 = read(dir, "a4.log");
+    assert!(a4.contains("to 239.1.2.3:5000"), "{a4}");
+    assert!(!a4.contains("to 0.0.0.0"), "{a4}");
+    assert!(read(dir, "a6.log").contains("to [ff15::1234]:5000"), "{}", all());
     assert!(read(dir, "b4.log").contains("Left the multicast group 239.1.2.3"), "{}", all());
     let after = read(dir, "after.out");
     assert!(after.contains("1 reply from 1 responder") && after.contains("← 10.99.0.1:5000"), "{}", all());

@@ -19,6 +19,7 @@ pub mod group;
 mod listen;
 pub mod load;
 pub mod payload;
+mod pktinfo;
 pub mod relay;
 pub mod responder;
 pub mod script;

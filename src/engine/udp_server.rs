@@ -43,6 +43,9 @@ struct Bound {
     index: usize,
     /// A datagram whose echo would have blocked.
     pending: Option<(Bytes, Link)>,
+    /// Bound to every address (0.0.0.0, `::`): each datagram's destination is asked for, so
+    /// the transcript names the group or broadcast address it came to. Its control buffer.
+    destinations: Option<Vec<u8>>,
 }
 
 pub(crate) fn run(
@@ -74,7 +77,11 @@ pub(crate) fn run(
             .enumerate()
             .map(|(index, ((socket, set), local))| {
                 options_set.push((local, set));
-                Bound { socket, local, index, pending: None }
+                // Only a socket bound to every address needs to be told where each came to.
+                let destinations = (local.ip().is_unspecified()
+                    && super::pktinfo::enable(&socket, local.is_ipv6()).is_ok())
+                .then(super::pktinfo::control_buffer);
+                Bound { socket, local, index, pending: None, destinations }
             })
             .collect(),
         Err(err) => {
@@ -230,9 +237,17 @@ impl Server<'_> {
             return false;
         }
         for _ in 0..READ_BUDGET {
-            match bound.socket.recv_from(buf) {
-                Ok((n, peer)) => {
-                    let link = self.link(bound.local, peer);
+            let received = match &mut bound.destinations {
+                Some(control) => {
+                    super::pktinfo::recv_from_to(&bound.socket, buf, control).map(|(n, peer, to)| {
+                        (n, peer, to.map_or(bound.local, |ip| SocketAddr::new(ip, bound.local.port())))
+                    })
+                }
+                None => bound.socket.recv_from(buf).map(|(n, peer)| (n, peer, bound.local)),
+            };
+            match received {
+                Ok((n, peer, local)) => {
+                    let link = self.link(local, peer);
                     let kept = n.min(self.chunk);
                     Stats::add(&self.em.stats().bytes_in, kept as u64);
                     Stats::add(&self.em.stats().datagrams_in, 1);
