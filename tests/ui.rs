@@ -251,6 +251,77 @@ fn a_restart_keeps_the_sessions_numbers_and_does_not_tour_again() {
 }
 
 #[test]
+fn the_splitter_gives_the_transcript_room_and_a_restart_keeps_it_and_the_fold() {
+    let mut harness = sized_harness(StartupOptions::default(), egui::vec2(1280.0, 800.0));
+    harness.run_steps(3);
+    let before = harness.state().sessions()[1].view.rows_shown;
+    // Drag the client's splitter 200 points up.
+    let rect = harness.get_all_by_label("Resize the form").nth(1).expect("the client's splitter").rect();
+    let from = rect.center();
+    let to = from - egui::vec2(0.0, 200.0);
+    harness.event(egui::Event::PointerMoved(from));
+    harness.run_steps(1);
+    harness.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(1);
+    for step in 1..=4 {
+        harness.event(egui::Event::PointerMoved(from + (to - from) * (step as f32 / 4.0)));
+        harness.run_steps(1);
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(3);
+    let after = harness.state().sessions()[1].view.rows_shown;
+    assert!(harness.state().sessions()[1].form_split.is_some());
+    assert!(after >= before + 6, "about 200 points more of transcript: {before} rows, then {after}");
+    // Fold the server's form; both choices come back after a restart.
+    harness.get_all_by_label("▴ Fold").next().expect("the server's Fold").click();
+    harness.run_steps(2);
+    let settings = harness.state().settings();
+    let ctx = egui::Context::default();
+    let again = SocketTesterApp::with_context(&ctx, Some(settings), StartupOptions::default());
+    assert_eq!(again.sessions()[0].form_folded, Some(true));
+    assert_eq!(again.sessions()[1].form_split, harness.state().sessions()[1].form_split);
+}
+
+#[test]
+fn one_session_at_1280x800_shows_15_rows_with_the_find_bar_and_details_open() {
+    use bytes::Bytes;
+    use socket_tester::engine::{Event, Link};
+    let mut harness = sized_harness(StartupOptions::default(), egui::vec2(1280.0, 800.0));
+    harness.run_steps(2);
+    // The server goes: the client fills the window.
+    harness.get_all_by_label("✖").next().expect("the server's close").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().sessions().len(), 1);
+    let link = Link { conn: 1, local: "127.0.0.1:1".parse().unwrap(), peer: "127.0.0.1:2".parse().unwrap() };
+    {
+        let session = &mut harness.state_mut().sessions_mut()[0];
+        for _ in 0..100 {
+            let kind =
+                EventKind::Received { link, data: Bytes::from_static(b"hola"), truncated: false, echo: None };
+            session.transcript.push_event(&Event { at: jiff::Timestamp::now(), session: 1, kind }, 1);
+        }
+        let first = session.transcript.iter().next().map(|e| e.seq).unwrap();
+        session.view.selection = Some((first, first));
+        session.form_folded = Some(true);
+    }
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(4);
+    assert!(harness.state().sessions()[0].search.is_some(), "the find bar is open");
+    let rows = harness.state().sessions()[0].view.rows_shown;
+    assert!(rows >= 15, "{rows} transcript rows");
+}
+
+#[test]
 fn a_capped_transcript_says_what_it_did_not_keep() {
     use bytes::Bytes;
     use socket_tester::engine::{Event, EventKind, Link};
@@ -909,6 +980,7 @@ fn a_workspace_file_opens_at_launch_and_the_history_is_remembered() {
         }),
         // Each session's number, as a restart keeps them.
         numbers: vec![4, 1, 2],
+        forms: Vec::new(),
     };
     write_file(&path, &workspace).unwrap();
     let options = StartupOptions { workspace: Some(path), ..StartupOptions::default() };

@@ -32,6 +32,22 @@ pub struct Workspace {
     /// the names; none: numbered from 1.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub numbers: Vec<u64>,
+    /// How each session's form was left (folded, the splitter), by its place in `sessions`;
+    /// none: as a new session's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<FormLayout>,
+}
+
+/// How a session's form was left in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FormLayout {
+    /// Folded to its summary line, or open (none: folded while connected or running).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folded: Option<bool>,
+    /// The fields' share of the session's height, in thousandths (none: the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<u16>,
 }
 
 /// How sessions are arranged: a tree whose leaves are sessions, by their place in the

@@ -26,6 +26,7 @@ pub use super::settings::Settings;
 use super::steps_view::StepsAction;
 use crate::engine::{self, Event, Protocol, Waker};
 use crate::i18n::{Language, Tr};
+use crate::spec::preset::FormLayout;
 use crate::spec::preset::{Presets, Workspace};
 use crate::spec::{MessageMode, MessageSpec, Role, SessionSpec};
 use crate::t;
@@ -294,6 +295,7 @@ impl SocketTesterApp {
             ];
         }
         let numbers = settings.workspace.numbers.clone();
+        let forms = settings.workspace.forms.clone();
         for (place, mut spec) in specs.into_iter().enumerate() {
             follow_language(&mut spec, Language::Spanish, language);
             if let Some(protocol) = options.protocol {
@@ -309,6 +311,7 @@ impl SocketTesterApp {
                 spec.message = MessageSpec { text: message.clone(), ..MessageSpec::default() };
             }
             app.add_session_numbered(spec, numbers.get(place).copied());
+            app.restore_form(forms.get(place).copied());
         }
         let uids: Vec<u64> = app.sessions.iter().map(|s| s.uid).collect();
         app.tree = match &settings.workspace.layout {
@@ -333,6 +336,14 @@ impl SocketTesterApp {
 
     fn add_session(&mut self, spec: SessionSpec) -> u64 {
         self.add_session_numbered(spec, None)
+    }
+
+    /// Gives the session added last the form it had (folded, its splitter).
+    fn restore_form(&mut self, layout: Option<FormLayout>) {
+        if let (Some(layout), Some(session)) = (layout, self.sessions.last_mut()) {
+            session.form_folded = layout.folded;
+            session.form_split = layout.split;
+        }
     }
 
     /// Adds a session with the number it had (a restored workspace keeps "Client 2"), unless
@@ -474,6 +485,14 @@ impl SocketTesterApp {
             sessions: self.sessions.iter().map(|s| s.spec().clone()).collect(),
             layout: self.arrangement(),
             numbers: self.sessions.iter().map(|s| s.uid).collect(),
+            forms: {
+                let forms: Vec<FormLayout> = self
+                    .sessions
+                    .iter()
+                    .map(|s| FormLayout { folded: s.form_folded, split: s.form_split })
+                    .collect();
+                if forms.iter().all(|f| *f == FormLayout::default()) { Vec::new() } else { forms }
+            },
         }
     }
 
@@ -500,6 +519,7 @@ impl SocketTesterApp {
         self.next_uid = 1;
         for (place, spec) in workspace.sessions.into_iter().enumerate() {
             self.add_session_numbered(spec, workspace.numbers.get(place).copied());
+            self.restore_form(workspace.forms.get(place).copied());
         }
         let uids: Vec<u64> = self.sessions.iter().map(|s| s.uid).collect();
         self.tree = match &workspace.layout {

@@ -136,6 +136,9 @@ pub struct Session {
     /// The form folded to one summary line (`Some(true)`), shown whole (`Some(false)`), or as
     /// the session's state suggests (`None`: folded while it runs or is connected).
     pub form_folded: Option<bool>,
+    /// The form's fields' share of the session's height, in thousandths, where the user
+    /// dragged the splitter (`None`: the default).
+    pub form_split: Option<u16>,
     /// Echoes that passed and failed in workers that have ended, as the engine counted them
     /// (a send with no reply is a failure too); and the totals when the transcript was
     /// last cleared.
@@ -186,6 +189,7 @@ impl Session {
             saved_at_entries: 0,
             confirm_close: false,
             form_folded: None,
+            form_split: None,
             echoes_ended: (0, 0),
             echoes_cleared: (0, 0),
             workers: Vec::new(),

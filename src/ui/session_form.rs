@@ -343,11 +343,51 @@ fn field_row_in(
     ui.end_row();
 }
 
+/// The splitter between the form's fields and what is below: dragged (or, focused, moved with
+/// ↑ and ↓), it sets the fields' share of the session's height; a double click goes back to the
+/// default.
+fn splitter_ui(ui: &mut Ui, tr: &Tr, split: &mut Option<u16>, (shown, available): (f32, f32)) {
+    let width = ui.available_width();
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(width, 8.0), egui::Sense::click_and_drag());
+    let name = t!(tr, "form-splitter");
+    let response = response
+        .on_hover_cursor(egui::CursorIcon::ResizeVertical)
+        .on_hover_text(t!(tr, "form-splitter-hint"));
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Splitter, true, name.clone()));
+    let visuals = ui.style().interact(&response);
+    let y = rect.center().y;
+    ui.painter().line_segment([egui::pos2(rect.left(), y), egui::pos2(rect.right(), y)], visuals.bg_stroke);
+    let grip = egui::vec2(16.0, 0.0);
+    for dy in [-2.0, 2.0] {
+        let c = rect.center() + egui::vec2(0.0, dy);
+        ui.painter().line_segment([c - grip, c + grip], visuals.fg_stroke);
+    }
+    let available = available.max(1.0);
+    let mut height = shown;
+    if response.dragged() {
+        height += response.drag_delta().y;
+    }
+    if response.has_focus() {
+        let step = available * 0.05;
+        if ui.input(|i| i.key_pressed(egui::Key::ArrowUp)) {
+            height -= step;
+        }
+        if ui.input(|i| i.key_pressed(egui::Key::ArrowDown)) {
+            height += step;
+        }
+    }
+    if response.double_clicked() {
+        *split = None;
+    } else if (height - shown).abs() > 0.5 {
+        *split = Some(((height / available) * 1000.0).clamp(20.0, 900.0) as u16);
+    }
+}
+
 /// Draws the form and returns the button the user pressed, if any.
 pub fn form_ui(
     ui: &mut Ui,
     tr: &Tr,
-    form: &mut SessionForm,
+    (form, split): (&mut SessionForm, &mut Option<u16>),
     state: FormState,
     history: &[MessageSpec],
     steps: &StepResults,
@@ -360,11 +400,19 @@ pub fn form_ui(
     // A short tile (a small window, a projector's zoom) gives the fields less room, never the
     // buttons and the transcript below.
     let available = ui.available_height();
-    let height = if available > 420.0 { (available * 0.5).max(140.0) } else { (available * 0.15).max(24.0) };
+    let height = match *split {
+        // Where the user dragged the splitter, as a share of the session's height; the
+        // buttons and a few transcript rows always keep their room.
+        Some(permille) => {
+            (available * f32::from(permille) / 1000.0).clamp(24.0, (available - 160.0).max(24.0))
+        }
+        None if available > 420.0 => (available * 0.5).max(140.0),
+        None => (available * 0.15).max(24.0),
+    };
     // A solid scroll bar, always drawn when the fields overflow: a floating one shows only under
     // the pointer, and a short tile would hide Port and Message with no sign of them.
     let scroll_style = std::mem::replace(&mut ui.spacing_mut().scroll, egui::style::ScrollStyle::solid());
-    egui::ScrollArea::vertical()
+    let scrolled = egui::ScrollArea::vertical()
         .id_salt("form")
         .max_height(height)
         .min_scrolled_height(height.min(64.0))
@@ -478,6 +526,7 @@ pub fn form_ui(
             }
         });
     ui.spacing_mut().scroll = scroll_style;
+    splitter_ui(ui, tr, split, (scrolled.inner_rect.height(), available));
     let valid = errors.is_empty();
     ui.horizontal_wrapped(|ui| {
         if let Some(pressed) = buttons_ui(ui, tr, form.spec.role, state, valid) {

@@ -36,6 +36,9 @@ pub struct PanelContext<'a> {
     pub history: &'a [MessageSpec],
 }
 
+/// From this width (in points) a session's files' buttons share the title's row.
+const INLINE_FILES_WIDTH: f32 = 900.0;
+
 /// A session's name, as its heading, its tab and the session list show it.
 pub fn session_title(tr: &Tr, session: &Session) -> String {
     let role = match session.spec().role {
@@ -67,6 +70,8 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
         ui.push_id(uid, |ui| {
             // Presenting, the session fills the window and "What happened" names it.
             let presenting = super::presentation::is_on(ui.ctx());
+            // A wide session puts its files' buttons on the title's row.
+            let inline_files = !presenting && ui.available_width() >= INLINE_FILES_WIDTH;
             if !presenting {
                 ui.horizontal(|ui| {
                     // The title is the handle that drags the session into a split or a tab group.
@@ -76,6 +81,12 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                     let title = ui.add(title).on_hover_text(t!(tr, "session-drag-hint"));
                     if title.drag_started() {
                         actions.push(AppAction::Drag { uid });
+                    }
+                    if inline_files {
+                        ui.separator();
+                        if let Some(action) = files_buttons_ui(ui, tr, session) {
+                            actions.push(AppAction::File { uid: Some(uid), action });
+                        }
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                         if ui.small_button("✖").on_hover_text(t!(tr, "close-session")).clicked() {
@@ -127,7 +138,14 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
                 let asked = if folded {
                     folded_form_ui(ui, tr, &mut session.form, state, context.history)
                 } else {
-                    form_ui(ui, tr, &mut session.form, state, context.history, results)
+                    form_ui(
+                        ui,
+                        tr,
+                        (&mut session.form, &mut session.form_split),
+                        state,
+                        context.history,
+                        results,
+                    )
                 };
                 if let Some(action) = asked {
                     actions.push(AppAction::Form { uid, action });
@@ -135,7 +153,9 @@ pub fn session_ui(ui: &mut Ui, session: &mut Session, context: &PanelContext<'_>
             }
             // Presenting, the files row (Save, Record, Diagram, Code, Statistics) gives its room to
             // the transcript; its windows open from the keyboard (Ctrl+Shift+D, C, S).
-            if !presenting && let Some(action) = files_row_ui(ui, tr, session, context.no_dialog) {
+            if !presenting
+                && let Some(action) = files_row_ui(ui, tr, session, (context.no_dialog, inline_files))
+            {
                 actions.push(AppAction::File { uid: Some(uid), action });
             }
             if session.spec().role == Role::Server {
@@ -311,9 +331,29 @@ fn echo_verdicts(session: &Session) -> (u64, u64) {
 }
 
 /// The Save and Record buttons of a session, the live-recording line, and the file bar.
-fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) -> Option<FileAction> {
+fn files_row_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    session: &mut Session,
+    (no_dialog, inline): (bool, bool),
+) -> Option<FileAction> {
     let mut action = None;
-    ui.horizontal(|ui| {
+    if !inline {
+        ui.horizontal(|ui| action = files_buttons_ui(ui, tr, session));
+    }
+    if let Some(bar) = &mut session.file_bar
+        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &[])
+    {
+        action = Some(picked);
+    }
+    action
+}
+
+/// Save…, Record…, Diagram, Code and Statistics: on the title's row when the session is
+/// wide, so the transcript keeps that row; on their own under the form otherwise.
+fn files_buttons_ui(ui: &mut Ui, tr: &Tr, session: &mut Session) -> Option<FileAction> {
+    let mut action = None;
+    {
         if ui.button(t!(tr, "btn-save-as")).on_hover_text(t!(tr, "btn-save-as-hint")).clicked() {
             let path = files::suggested_path(session.uid, "jsonl");
             session.file_bar = Some(FileBar { purpose: Purpose::Save(session.uid), path, pcap: false });
@@ -361,11 +401,6 @@ fn files_row_ui(ui: &mut Ui, tr: &Tr, session: &mut Session, no_dialog: bool) ->
         {
             session.stats_view = if open { None } else { Some(StatsView::default()) };
         }
-    });
-    if let Some(bar) = &mut session.file_bar
-        && let Some(picked) = path_bar_ui(ui, tr, bar, no_dialog, &[])
-    {
-        action = Some(picked);
     }
     action
 }

@@ -635,9 +635,23 @@ pub fn transcript_ui(
             let height = ui.fonts_mut(|f| f.layout(text, font, Color32::WHITE, width).size().y);
             (height + 24.0).clamp(56.0, 200.0)
         }
-        [_] => 130.0,
+        // Bytes: as tall as their hex dump (16 a line), within bounds.
+        [entry] => {
+            let lines = entry.data.len().div_ceil(16).max(1) as f32;
+            let line = ui.text_style_height(&egui::TextStyle::Monospace) + 2.0;
+            (lines * line + 48.0).clamp(64.0, 200.0)
+        }
         _ => 200.0,
-    } + if explained.is_some() { 64.0 } else { 0.0 };
+    } + match &explained {
+        // What happened: as tall as its words wrap, up to four lines.
+        Some(words) => {
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let width = (ui.available_width() - 24.0).max(100.0);
+            let height = ui.fonts_mut(|f| f.layout(words.clone(), font, Color32::WHITE, width).size().y);
+            (height + 30.0).clamp(40.0, 100.0)
+        }
+        None => 0.0,
+    };
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     // Table (its heading row included) and details share what is left, so neither runs under
     // the status line: the details take at most 35 % of it.
