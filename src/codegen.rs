@@ -215,7 +215,7 @@ fn tls_client(tr: &Tr, tls: &TlsSpec) -> String {
 /// The helper every program has: a count of bytes with its word, `1 byte`, `2 bytes`.
 fn amount_helper(tr: &Tr) -> String {
     format!(
-        "def amount(n):\n    # {}\n    return f\"{{n}} byte\" if n == 1 else f\"{{n}} bytes\"\n\n\n",
+        "\ndef amount(n):\n    # {}\n    return f\"{{n}} byte\" if n == 1 else f\"{{n}} bytes\"\n\n\n",
         t!(tr, "code-c-amount")
     )
 }

@@ -324,7 +324,7 @@ steps-name-of = Name of step { $step }
 steps-name-hint = name (optional)
 steps-name-tip = A name for the reports and the transcript: step 3 (login), as a steps file's name = "login"
 steps-reply-end-of = Reply end of step { $step }
-steps-reply-end-hint = reply ends at (session's)
+steps-reply-end-hint = reply end
 steps-remove = Remove this step
 steps-add = + Step
 steps-continue = Continue on failure

@@ -69,7 +69,7 @@ clients-title = Clientes conectados ({ $count })
 clients-none = No hay ningún cliente conectado.
 clients-since = Desde
 clients-in-out = Entrada / salida
-peers-title = Pares de los que se recibió algo ({ $count })
+peers-title = Extremos de los que se recibió algo ({ $count })
 peers-none = Aún no ha llegado ningún datagrama. UDP no tiene conexiones: un extremo aparece aquí cuando llega su primer datagrama y se olvida tras { $seconds } s de silencio.
 peers-last = Última vez
 
@@ -348,7 +348,7 @@ steps-name-of = Nombre del paso { $step }
 steps-name-hint = nombre (opcional)
 steps-name-tip = Un nombre para los informes y la transcripción: paso 3 (login), como name = "login" en un archivo de pasos
 steps-reply-end-of = Final de respuesta del paso { $step }
-steps-reply-end-hint = final de respuesta (el de la sesión)
+steps-reply-end-hint = fin de respuesta
 steps-remove = Quitar este paso
 steps-add = + Paso
 steps-continue = Seguir tras un fallo
