@@ -714,6 +714,28 @@ fn search_finds_a_header_that_16_byte_reads_split_and_marks_both_reads() {
     assert!(response.holds(hit.start.0) && response.holds(hit.end.0), "the match is inside the response");
     let size = format!(" in {} reads", harness.state().tr().number(response.reads.len() as f64, 0));
     assert!(harness.query_all_by_label_contains(&size).count() >= 1, "the row says how many reads: {size}");
+    // In the Messages view the highlight is exactly the match's bytes, across the two reads.
+    let client = &harness.state().sessions()[1];
+    let search = client.search.as_ref().and_then(|bar| bar.search()).unwrap();
+    let mut highlighted = String::new();
+    let mut output = egui::Context::default().run_ui(Default::default(), |ui| {
+        let job = socket_tester::ui::messages_view::message_job(
+            ui,
+            &client.transcript,
+            response,
+            (false, 1024),
+            egui::Color32::WHITE,
+            (Some(search), egui::Color32::RED),
+        );
+        highlighted = job
+            .sections
+            .iter()
+            .filter(|s| s.format.background == egui::Color32::RED)
+            .map(|s| job.text[s.byte_range.start.0..s.byte_range.end.0].to_string())
+            .collect();
+    });
+    output.textures_delta.clear();
+    assert_eq!(highlighted, "Content-Length", "the exact bytes, not the whole row");
 }
 
 #[test]

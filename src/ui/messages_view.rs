@@ -65,28 +65,50 @@ fn char_aligned(bytes: &[u8], starts: &[usize]) -> Vec<usize> {
 }
 
 /// The first `max_bytes` of a message as one line: quoted escaped text (or hex), a weak bar
-/// where each further read starts.
+/// where each further read starts, and a search's matches (`found`) on `match_bg`, exactly
+/// the bytes they cover, even across reads.
 pub fn message_job(
     ui: &Ui,
     transcript: &Transcript,
     message: &Message,
     (show_hex, max_bytes): (bool, usize),
     color: Color32,
+    (found, match_bg): (Option<&Search>, Color32),
 ) -> LayoutJob {
-    let (bytes, starts) = message.bytes(transcript, 0..max_bytes);
+    let (bytes, read_starts) = message.bytes(transcript, 0..max_bytes);
     let font = egui::TextStyle::Monospace.resolve(ui.style());
     let text = TextFormat::simple(font.clone(), color);
+    let marked = TextFormat { background: match_bg, ..text.clone() };
     let mark = TextFormat::simple(font, ui.visuals().weak_text_color());
-    let starts = if show_hex { starts } else { char_aligned(&bytes, &starts) };
+    // Each read's matched bytes, at their place in the joined bytes.
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    if let Some(search) = found {
+        for (&seq, &start) in message.reads.iter().zip(&read_starts) {
+            ranges.extend(search.ranges(seq).into_iter().map(|r| r.start + start..r.end + start));
+        }
+    }
+    let starts = if show_hex { read_starts } else { char_aligned(&bytes, &read_starts) };
     let mut job = LayoutJob::default();
     if !show_hex {
         job.append("\"", 0.0, text.clone());
     }
     let mut from = 0;
     for &start in starts.iter().skip(1).chain(std::iter::once(&bytes.len())) {
-        let piece = &bytes[from.min(start)..start];
-        let words = if show_hex { hex(piece) } else { escape(piece) };
-        job.append(&words, 0.0, text.clone());
+        let piece_at = from.min(start);
+        // The piece, cut where a match begins or ends: each part shown on its own background.
+        let mut cuts: Vec<usize> =
+            ranges.iter().flat_map(|r| [r.start, r.end]).filter(|&c| c > piece_at && c < start).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut at = piece_at;
+        for end in cuts.into_iter().chain(std::iter::once(start)) {
+            let part = &bytes[at..end];
+            let words = if show_hex { hex(part) } else { escape(part) };
+            let inside = ranges.iter().any(|r| r.start <= at && end <= r.end && at < end);
+            let gap = if show_hex && at > piece_at { " " } else { "" };
+            job.append(&format!("{gap}{words}"), 0.0, if inside { marked.clone() } else { text.clone() });
+            at = end;
+        }
         if start < bytes.len() {
             let padding = if show_hex { " " } else { "" };
             job.append(&format!("{padding}{READ_MARK}{padding}"), 0.0, mark.clone());
@@ -113,7 +135,7 @@ pub fn message_details_ui(
 ) {
     ui.label(RichText::new(size_label(tr, message)).weak());
     let color = ui.visuals().text_color();
-    let job = message_job(ui, transcript, message, (false, DETAIL_BYTES), color);
+    let job = message_job(ui, transcript, message, (false, DETAIL_BYTES), color, (found, match_bg));
     ui.add(egui::Label::new(job).wrap());
     let (bytes, starts) = message.bytes(transcript, 0..DETAIL_BYTES);
     // Each read's matched bytes, at their place in the joined bytes.

@@ -845,18 +845,15 @@ pub fn transcript_ui(
                         if let Some(message) = message.filter(|m| m.len > 0) {
                             let color = color.unwrap_or(ui.visuals().text_color());
                             let limit = (line * 4).max(MIN_ROW_CHARS);
-                            let mut job = super::messages_view::message_job(
+                            // A search's matches stand out on exactly their bytes.
+                            let job = super::messages_view::message_job(
                                 ui,
                                 transcript,
                                 message,
                                 (view.hex, limit),
                                 color,
+                                (found, match_bg),
                             );
-                            let matched =
-                                found.is_some_and(|s| message.reads.iter().any(|&seq| s.is_match(seq)));
-                            if matched {
-                                job.sections.iter_mut().for_each(|s| s.format.background = match_bg);
-                            }
                             ui.add(egui::Label::new(job).truncate());
                             return;
                         }
