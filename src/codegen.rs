@@ -229,8 +229,9 @@ fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let _ = writeln!(s, "def {f}():");
     let _ = writeln!(s, "    # {}", t!(tr, "code-c-connect"));
     let _ = writeln!(s, "    print(f\"{}\")", t!(tr, "code-p-connecting", host = "{HOST}", port = "{PORT}"));
-    s.push_str("    sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)\n");
-    s.push_str("    failures = 0\n    try:\n");
+    // Inside the try: a refused connection is said in one line, not as a traceback.
+    s.push_str("    failures = 0\n    sock = None\n    try:\n");
+    s.push_str("        sock = socket.create_connection((HOST, PORT), timeout=TIMEOUT)\n");
     if let Some(tls) = tls {
         s.push_str(&tls_client(tr, tls));
     }
@@ -266,8 +267,9 @@ fn tcp_client(tr: &Tr, es: bool, tls: Option<&TlsSpec>) -> String {
     let _ = writeln!(s, "        print(f\"{}\")", t!(tr, "code-p-error", error = "{error}"));
     s.push_str("    finally:\n");
     let _ = writeln!(s, "        # {}", t!(tr, "code-c-close"));
-    let _ = writeln!(s, "        print(\"{}\")", t!(tr, "code-p-closing"));
-    s.push_str("        sock.close()\n    sys.exit(1 if failures else 0)\n");
+    s.push_str("        if sock is not None:\n");
+    let _ = writeln!(s, "            print(\"{}\")", t!(tr, "code-p-closing"));
+    s.push_str("            sock.close()\n    sys.exit(1 if failures else 0)\n");
     s.push_str(&main_call(f));
     s
 }

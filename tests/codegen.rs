@@ -232,15 +232,20 @@ fn the_generated_tls_client_pins_our_servers_certificate_and_gets_its_echo() {
     assert!(out.contains("TLS: TLSv1.3") && out.contains("The echo is identical to the message"), "{out}");
 
     // Pinned to another certificate, it refuses.
-    let wrong = toml.replace(&fingerprint[..2], if &fingerprint[..2] == "00" { "01" } else { "00" });
+    // Only the pin changes: replacing its first two characters anywhere could hit the port.
+    let other = format!("{}{}", if &fingerprint[..2] == "00" { "01" } else { "00" }, &fingerprint[2..]);
+    let wrong = toml.replace(&format!("pin = \"{fingerprint}\""), &format!("pin = \"{other}\""));
+    assert_ne!(wrong, toml);
     let preset = tls_preset(&dir, "wrong.toml", &wrong);
     let program = generate(&dir, "wrong.py", &["--preset", &preset]);
     let mut child = python().arg(&program).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let status = wait_child(&mut child, Duration::from_secs(20)).expect("the client ends");
     let mut out = String::new();
     std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut out).unwrap();
-    assert!(!status.success(), "{out}");
-    assert!(out.contains("the certificate is not the pinned one"), "{out}");
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success(), "{out}{err}");
+    assert!(out.contains("the certificate is not the pinned one"), "{out}{err}");
 }
 
 #[test]
