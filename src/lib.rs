@@ -9,6 +9,7 @@ pub mod engine;
 pub mod explain;
 pub mod i18n;
 pub mod rtt;
+pub mod show;
 pub mod spec;
 pub mod stats;
 pub mod transcript;

@@ -11,7 +11,7 @@ use std::fmt;
 use bytes::Bytes;
 
 use super::template::Captures;
-use crate::transcript::render::escape;
+use crate::show::escape;
 
 /// A compiled regular expression over bytes, compared by its text.
 #[derive(Debug, Clone)]
@@ -342,7 +342,7 @@ pub struct ReplyCheck {
     /// The verdict.
     pub verdict: Verdict,
     /// The reply's first bytes (at most [`SHOWN_REPLY`]), for the reason.
-    #[serde(with = "crate::transcript::export::hex_field")]
+    #[serde(with = "crate::show::hex_field")]
     pub reply: Vec<u8>,
     /// The reply's whole length.
     pub reply_bytes: u64,
@@ -365,9 +365,9 @@ impl ReplyCheck {
     }
 
     /// The reply as it is shown in a reason, by the one rule for bytes in a sentence
-    /// ([`crate::transcript::render::shown`]).
+    /// ([`crate::show::shown`]).
     pub fn shown_reply(&self) -> String {
-        crate::transcript::render::shown(&self.reply, self.reply_bytes as usize > self.reply.len())
+        crate::show::shown(&self.reply, self.reply_bytes as usize > self.reply.len())
     }
 }
 

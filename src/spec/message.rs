@@ -594,27 +594,7 @@ fn is_plain_char(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\t') || !is_invisible(c)
 }
 
-/// C1 controls, line and paragraph separators, bidi overrides, zero-width and other invisible
-/// characters, and combining marks (which would fuse with the quote before them) would make a
-/// line lie about its content; they show by code point.
-pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c as u32,
-            0x00AD
-                | 0x0300..=0x036F
-                | 0x180E
-                | 0x1AB0..=0x1AFF
-                | 0x1DC0..=0x1DFF
-                | 0x200B..=0x200F
-                | 0x2028..=0x202E
-                | 0x2060..=0x2069
-                | 0x20D0..=0x20FF
-                | 0xFE00..=0xFE0F
-                | 0xFE20..=0xFE2F
-                | 0xFEFF
-        )
-}
+pub use crate::show::is_invisible;
 
 /// Writes one character in escaped text.
 fn push_escaped(c: char, out: &mut String) {

@@ -394,37 +394,7 @@ pub(crate) fn escape_markup(text: &str) -> String {
     out
 }
 
-/// Lower-case hex without separators, for the files (vectorised).
-pub(crate) fn compact_hex(bytes: &[u8]) -> String {
-    const_hex::encode(bytes)
-}
-
-/// Hex digits (either case) back into bytes; `None` unless they come in pairs.
-pub(crate) fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    const_hex::decode(text).ok()
-}
-
-/// Bytes as compact hex in files (`"hex": "4f4b"`), for serde's `with`.
-pub(crate) mod hex_field {
-    use bytes::Bytes;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    /// Writes the bytes as hex.
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&super::compact_hex(bytes))
-    }
-
-    /// Reads hex back into bytes.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
-        super::parse_hex(&text).ok_or_else(|| serde::de::Error::custom("hex must be pairs of hex digits"))
-    }
-
-    /// Reads the optional `hex` of schema version 1's lines.
-    pub fn deserialize_bytes<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bytes>, D::Error> {
-        deserialize(d).map(|bytes| Some(Bytes::from(bytes)))
-    }
-}
+pub(crate) use crate::show::{compact_hex, hex_field};
 
 /// Bytes as standard base64 in files (`"b64": "T0s="`), for serde; vectorised both ways.
 pub(crate) mod b64_field {
